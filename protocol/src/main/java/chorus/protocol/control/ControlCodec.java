@@ -1,0 +1,132 @@
+package chorus.protocol.control;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Encodes and decodes control messages: a 4-byte big-endian length prefix, then that many bytes of
+ * UTF-8 JSON. Frames over {@link #MAX_FRAME_BYTES} are refused. Thread-safe.
+ */
+public final class ControlCodec {
+    /** Largest JSON body of one frame, excluding the prefix. */
+    public static final int MAX_FRAME_BYTES = 64 * 1024;
+    public static final int LENGTH_PREFIX_BYTES = 4;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // newer peers may add fields
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    private static final Map<String, Class<? extends ControlMessage>> TYPES = Map.of(
+            "hello", ControlMessage.Hello.class,
+            "welcome", ControlMessage.Welcome.class,
+            "joined", ControlMessage.ParticipantJoined.class,
+            "left", ControlMessage.ParticipantLeft.class,
+            "ping", ControlMessage.Ping.class,
+            "pong", ControlMessage.Pong.class,
+            "leave", ControlMessage.Leave.class,
+            "error", ControlMessage.Error.class);
+
+    private ControlCodec() {
+    }
+
+    /** The JSON body of a message, without the prefix. */
+    public static byte[] toJson(ControlMessage message) {
+        try {
+            return MAPPER.writeValueAsBytes(message);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + message, e);
+        }
+    }
+
+    /** A whole frame: length prefix and JSON body. */
+    public static byte[] encodeFrame(ControlMessage message) {
+        byte[] json = toJson(message);
+        if (json.length > MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("control message of " + json.length + " bytes exceeds " + MAX_FRAME_BYTES);
+        }
+        ByteBuffer frame = ByteBuffer.allocate(LENGTH_PREFIX_BYTES + json.length);
+        frame.putInt(json.length).put(json);
+        return frame.array();
+    }
+
+    /** Decodes one frame body. Each way it can fail maps to a stable {@link ErrorCode}. */
+    public static ControlMessage decode(byte[] body) throws ControlProtocolException {
+        if (body.length > MAX_FRAME_BYTES) {
+            throw new ControlProtocolException(ErrorCode.FRAME_TOO_LARGE,
+                    "frame of " + body.length + " bytes exceeds " + MAX_FRAME_BYTES);
+        }
+        checkUtf8(body);
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new ControlProtocolException(ErrorCode.MALFORMED_FRAME, "not JSON: " + firstLine(e.getMessage()));
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ControlProtocolException(ErrorCode.MALFORMED_FRAME, "a control frame must be a JSON object");
+        }
+        JsonNode type = tree.get("type");
+        if (type == null || !type.isTextual()) {
+            throw new ControlProtocolException(ErrorCode.MALFORMED_FRAME, "missing string field 'type'");
+        }
+        if (!TYPES.containsKey(type.asText())) {
+            throw new ControlProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + type.asText() + "'");
+        }
+        try {
+            return MAPPER.treeToValue(tree, ControlMessage.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ControlProtocolException(ErrorCode.MALFORMED_FRAME,
+                    "bad '" + type.asText() + "' message: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Reads one frame from a blocking stream.
+     *
+     * @throws EOFException when the stream ends cleanly before a frame starts
+     * @throws ControlProtocolException when the prefix is over the maximum (the stream is then unusable)
+     */
+    public static ControlMessage readFrame(DataInputStream in) throws IOException, ControlProtocolException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_FRAME_BYTES) {
+            throw new ControlProtocolException(ErrorCode.FRAME_TOO_LARGE,
+                    "frame length " + Integer.toUnsignedString(length) + " exceeds " + MAX_FRAME_BYTES);
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        return decode(body);
+    }
+
+    private static void checkUtf8(byte[] body) throws ControlProtocolException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            CharBuffer ignored = decoder.decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new ControlProtocolException(ErrorCode.BAD_UTF8, "frame is not valid UTF-8");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,31 @@
+package chorus.protocol.control;
+
+import java.util.Locale;
+
+/** Stable error codes carried by {@link ControlMessage.Error}. Clients may switch on them. */
+public enum ErrorCode {
+    /** A frame that is not a JSON object with a known shape; the connection stays open. */
+    MALFORMED_FRAME,
+    /** A frame whose bytes are not valid UTF-8; the connection stays open. */
+    BAD_UTF8,
+    /** A frame whose {@code type} is unknown; the connection stays open. */
+    UNKNOWN_TYPE,
+    /** A length prefix over the 64 KiB maximum: the stream cannot be resynchronised, it is closed. */
+    FRAME_TOO_LARGE,
+    UNSUPPORTED_VERSION,
+    INVALID_NAME,
+    INVALID_ROOM,
+    /** A message that needs a joined participant arrived before the hello. */
+    NOT_JOINED,
+    ALREADY_JOINED,
+    /** No pong within the keepalive timeout: the relay closes the connection. */
+    KEEPALIVE_TIMEOUT,
+    SHUTTING_DOWN,
+    /** The relay could not complete the request; try again. */
+    INTERNAL;
+
+    /** The code on the wire: lower case with dashes, e.g. {@code frame-too-large}. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,26 @@
+package chorus.protocol.media;
+
+/** Why a received datagram was thrown away. Counted per reason by whoever drops it. */
+public enum DropReason {
+    /** Shorter than header plus tag. */
+    TOO_SHORT,
+    BAD_MAGIC,
+    BAD_VERSION,
+    UNKNOWN_KIND,
+    /** The payload length field disagrees with the datagram length, or exceeds the maximum payload. */
+    BAD_LENGTH,
+    /** Fragment index not below fragment count, or a count of zero. */
+    BAD_FRAGMENT,
+    /** No participant has this media id. */
+    UNKNOWN_MEDIA_ID,
+    /** The authentication tag does not verify with the participant's key. */
+    BAD_TAG,
+    /** A kind that is not expected on this port (e.g. audio on the video port). */
+    WRONG_PORT,
+    /** Arrived while a bounded queue was full: media is dropped rather than blocking. */
+    QUEUE_FULL;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,108 @@
+package chorus.protocol.media;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Cuts one sender's frames of one kind into signed datagrams of at most {@link MediaHeader#MAX_PAYLOAD}
+ * payload bytes each, fragments of near-equal size. Owns the stream's sequence and frame counters.
+ * Not thread-safe: one per sending stream. The packet handed to the sink is reused for the next one.
+ */
+public final class Fragmenter {
+    /** Largest frame accepted: the fragment count is a 16-bit field. */
+    public static final int MAX_FRAME_BYTES = 0xFFFF * MediaHeader.MAX_PAYLOAD;
+
+    /** Receives each datagram, position 0 to limit; must not keep the buffer. */
+    @FunctionalInterface
+    public interface PacketSink {
+        void accept(ByteBuffer datagram);
+    }
+
+    private final MediaKind kind;
+    private final int mediaId;
+    private final int codec;
+    private final MediaAuthenticator authenticator;
+    private final ByteBuffer packet = ByteBuffer.allocateDirect(MediaHeader.MAX_DATAGRAM);
+    private final MediaHeader header = new MediaHeader().wrap(packet, 0);
+    private long nextSequence;
+    private long nextFrameId;
+
+    public Fragmenter(MediaKind kind, int mediaId, int codec, byte[] key) {
+        this.kind = kind;
+        this.mediaId = mediaId;
+        this.codec = codec;
+        this.authenticator = new MediaAuthenticator(key);
+    }
+
+    public static int fragmentsFor(int frameLength) {
+        return Math.max(1, (frameLength + MediaHeader.MAX_PAYLOAD - 1) / MediaHeader.MAX_PAYLOAD);
+    }
+
+    /**
+     * Sends one frame as signed fragments.
+     *
+     * @return the frame id it was given
+     */
+    public long send(byte[] frame, int off, int len, long timestamp, int flags, PacketSink sink) {
+        if (len > MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("frame of " + len + " bytes exceeds " + MAX_FRAME_BYTES);
+        }
+        int count = fragmentsFor(len);
+        int chunk = count == 1 ? len : (len + count - 1) / count;
+        long frameId = nextFrameId++ & 0xFFFF_FFFFL;
+        for (int index = 0; index < count; index++) {
+            int start = index * chunk;
+            int length = Math.min(chunk, len - start);
+            header.magicAndVersion()
+                    .kind(kind)
+                    .flags(flags)
+                    .codec(codec)
+                    .payloadLength(length)
+                    .mediaId(mediaId)
+                    .sequence(nextSequence++)
+                    .timestamp(timestamp)
+                    .frameId(frameId)
+                    .fragmentIndex(index)
+                    .fragmentCount(count);
+            packet.clear();
+            packet.position(MediaHeader.HEADER_LENGTH);
+            packet.put(frame, off + start, length);
+            authenticator.sign(packet, 0, MediaHeader.HEADER_LENGTH + length);
+            packet.position(0).limit(MediaHeader.HEADER_LENGTH + length + MediaHeader.TAG_LENGTH);
+            sink.accept(packet);
+        }
+        return frameId;
+    }
+
+    public long framesSent() {
+        return nextFrameId;
+    }
+
+    public long packetsSent() {
+        return nextSequence;
+    }
+
+    /**
+     * Writes a signed datagram with no payload (hello, keepalive) into {@code out} at position 0.
+     *
+     * @return the datagram length; {@code out}'s position is 0 and its limit the length
+     */
+    public static int encodeSignal(ByteBuffer out, MediaKind kind, int mediaId, long sequence,
+                                   MediaAuthenticator authenticator) {
+        out.clear();
+        new MediaHeader().wrap(out, 0)
+                .magicAndVersion()
+                .kind(kind)
+                .flags(0)
+                .codec(Codec.NONE)
+                .payloadLength(0)
+                .mediaId(mediaId)
+                .sequence(sequence)
+                .timestamp(0)
+                .frameId(sequence)
+                .fragmentIndex(0)
+                .fragmentCount(1);
+        authenticator.sign(out, 0, MediaHeader.HEADER_LENGTH);
+        out.position(0).limit(MediaHeader.MIN_DATAGRAM);
+        return MediaHeader.MIN_DATAGRAM;
+    }
+}

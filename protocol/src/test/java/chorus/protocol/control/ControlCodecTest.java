@@ -1,0 +1,100 @@
+package chorus.protocol.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chorus.protocol.control.ControlMessage.MediaEndpoints;
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class ControlCodecTest {
+
+    static Stream<ControlMessage> everyMessage() {
+        ParticipantInfo ada = new ParticipantInfo("p-1", "Ada", 17);
+        ParticipantInfo bob = new ParticipantInfo("p-2", "Bøb 🎤", 99);
+        return Stream.of(
+                new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Ada", "standup", "chorus-bot/0.1"),
+                new ControlMessage.Welcome(1, "p-1", 17, "a2V5", new MediaEndpoints("127.0.0.1", 5000, 5001),
+                        "standup", List.of(ada, bob), 2000, 10_000),
+                new ControlMessage.ParticipantJoined(bob),
+                new ControlMessage.ParticipantLeft(bob, "timeout"),
+                new ControlMessage.Ping(42),
+                new ControlMessage.Pong(-7),
+                new ControlMessage.Leave(),
+                ControlMessage.Error.of(ErrorCode.INVALID_NAME, "name must not be empty"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyMessage")
+    void everyMessageSurvivesARoundTripThroughAFrame(ControlMessage message) throws Exception {
+        byte[] frame = ControlCodec.encodeFrame(message);
+        assertEquals(frame.length - 4, ByteBuffer.wrap(frame).getInt(), "length prefix counts the body");
+        ControlMessage back = ControlCodec.readFrame(new DataInputStream(new ByteArrayInputStream(frame)));
+        assertEquals(message, back);
+    }
+
+    @Test
+    void typeDiscriminatorIsOnTheWire() {
+        String json = new String(ControlCodec.toJson(new ControlMessage.Ping(5)), StandardCharsets.UTF_8);
+        assertEquals("{\"type\":\"ping\",\"nonce\":5}", json);
+    }
+
+    @Test
+    void errorCodesAreLowerCaseWithDashes() {
+        assertEquals("frame-too-large", ErrorCode.FRAME_TOO_LARGE.wire());
+        assertEquals("invalid-name", ControlMessage.Error.of(ErrorCode.INVALID_NAME, "x").code());
+    }
+
+    private static ErrorCode failure(String body) {
+        return failure(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ErrorCode failure(byte[] body) {
+        return assertThrows(ControlProtocolException.class, () -> ControlCodec.decode(body)).code();
+    }
+
+    @Test
+    void badFramesAreRefusedWithStableCodes() {
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("{not json"));
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("[1,2,3]"));
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("{\"nonce\":1}"));
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("{\"type\":7}"));
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("{\"type\":\"ping\",\"nonce\":\"many\"}"));
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure(""));
+        assertEquals(ErrorCode.UNKNOWN_TYPE, failure("{\"type\":\"teleport\"}"));
+        assertEquals(ErrorCode.BAD_UTF8, failure(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, failure(new byte[ControlCodec.MAX_FRAME_BYTES + 1]));
+    }
+
+    @Test
+    void oversizedLengthPrefixIsRefusedBeforeReadingTheBody() {
+        byte[] prefix = ByteBuffer.allocate(4).putInt(ControlCodec.MAX_FRAME_BYTES + 1).array();
+        ControlProtocolException e = assertThrows(ControlProtocolException.class,
+                () -> ControlCodec.readFrame(new DataInputStream(new ByteArrayInputStream(prefix))));
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, e.code());
+    }
+
+    @Test
+    void unknownFieldsFromNewerPeersAreIgnored() throws Exception {
+        ControlMessage m = ControlCodec.decode("{\"type\":\"pong\",\"nonce\":3,\"extra\":true}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(new ControlMessage.Pong(3), m);
+    }
+
+    @Test
+    void encoderRefusesAMessageOverTheLimit() {
+        String huge = "x".repeat(ControlCodec.MAX_FRAME_BYTES);
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ControlCodec.encodeFrame(ControlMessage.Error.of(ErrorCode.INTERNAL, huge)))
+                .getMessage().contains("exceeds"));
+    }
+}

@@ -1,0 +1,29 @@
+package chorus.protocol.control;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class NamesTest {
+    @Test
+    void ordinaryNamesAreAccepted() {
+        assertNull(Names.problem("name", "Ada"));
+        assertNull(Names.problem("name", "Zoë 🎧 from Ops"));
+        assertNull(Names.problem("room", "x".repeat(64)));
+        assertNull(Names.problem("room", "🎧".repeat(64)), "64 code points, 128 chars");
+    }
+
+    @Test
+    void badNamesAreRefusedWithAReason() {
+        assertTrue(Names.problem("name", "").contains("empty"));
+        assertTrue(Names.problem("name", "   ").contains("empty"));
+        assertTrue(Names.problem("name", null).contains("empty"));
+        assertTrue(Names.problem("name", "x".repeat(65)).contains("at most 64"));
+        assertTrue(Names.problem("name", "a\u0000b").contains("control"));
+        assertTrue(Names.problem("name", "bell\u0007").contains("control"));
+        assertNotNull(Names.problem("name", "half\uD83D"));
+        assertTrue(Names.problem("name", "\uDC00x").contains("UTF-8"));
+    }
+}
