@@ -11,6 +11,8 @@ import java.util.TreeMap;
  */
 public final class JitterBuffer {
     private static final int MAX_CONCEAL_FRAMES = 3;
+    /** An idle stream that comes back this many frames (2 s) behind has restarted, not arrived late. */
+    private static final long RESTART_DISTANCE = 100;
 
     private final int targetDepth;
     private final int maxDepth;
@@ -18,7 +20,7 @@ public final class JitterBuffer {
     private boolean playing;
     private long next;
     private long lastPlayed = -1;
-    private short[] last;
+    private short[] lastReal;
     private int concealRun;
 
     private long played;
@@ -44,6 +46,11 @@ public final class JitterBuffer {
      * as late or duplicate.
      */
     public boolean push(long sequence, short[] samples) {
+        if (!playing && lastPlayed - sequence > RESTART_DISTANCE) {
+            // Far behind what was played: the sender restarted its numbering. Follow it.
+            lastPlayed = -1;
+            frames.clear();
+        }
         if (sequence <= lastPlayed || (playing && sequence < next)) {
             late++;
             return false;
@@ -76,16 +83,16 @@ public final class JitterBuffer {
         short[] frame = frames.remove(next);
         if (frame != null) {
             lastPlayed = next++;
-            last = frame;
+            lastReal = frame;
             concealRun = 0;
             played++;
             return frame;
         }
-        if (concealRun >= MAX_CONCEAL_FRAMES || last == null) {
+        if (concealRun >= MAX_CONCEAL_FRAMES || lastReal == null) {
             // Dry for too long: the talker stopped. Start over when frames come back.
             playing = false;
             concealRun = 0;
-            last = null;
+            lastReal = null;
             if (!frames.isEmpty()) {
                 return pull();
             }
@@ -94,21 +101,21 @@ public final class JitterBuffer {
         lastPlayed = next++;
         concealRun++;
         concealed++;
-        last = conceal(last, concealRun);
-        return last;
+        return conceal(lastReal, concealRun);
     }
 
     /**
-     * The previous frame played backwards, so the waveform is continuous at the joint, fading by
-     * one step of {@link #MAX_CONCEAL_FRAMES} per frame so a long gap ends in silence, not a buzz.
+     * Fills the {@code run}th missing frame from the last real one, played backwards on odd runs
+     * and forwards on even ones, so the waveform is continuous at every joint; the gain falls
+     * linearly across the whole gap, so a long gap ends in silence, not a buzz.
      */
-    private static short[] conceal(short[] previous, int run) {
-        short[] out = new short[previous.length];
-        double startGain = 1.0 - (run - 1) / (double) MAX_CONCEAL_FRAMES;
-        double endGain = 1.0 - run / (double) MAX_CONCEAL_FRAMES;
-        for (int i = 0; i < out.length; i++) {
-            double gain = startGain + (endGain - startGain) * i / out.length;
-            out[i] = (short) Math.round(previous[previous.length - 1 - i] * gain);
+    private static short[] conceal(short[] real, int run) {
+        int n = real.length;
+        short[] out = new short[n];
+        boolean backwards = run % 2 == 1;
+        for (int i = 0; i < n; i++) {
+            double gain = 1.0 - (run - 1 + i / (double) n) / MAX_CONCEAL_FRAMES;
+            out[i] = (short) Math.round(real[backwards ? n - 1 - i : i] * gain);
         }
         return out;
     }

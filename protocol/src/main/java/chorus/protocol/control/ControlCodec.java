@@ -24,11 +24,27 @@ public final class ControlCodec {
     public static final int MAX_FRAME_BYTES = 64 * 1024;
     public static final int LENGTH_PREFIX_BYTES = 4;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = strict(JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // newer peers may add fields
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .build();
+            .build());
+
+    /** One frame, one object, each field once, numbers as numbers: no guessing at what a peer meant. */
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        mapper.coercionConfigDefaults()
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.String,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.TryConvert);
+        return mapper;
+    }
 
     private static final Map<String, Class<? extends ControlMessage>> TYPES = Map.of(
             "hello", ControlMessage.Hello.class,
@@ -41,6 +57,16 @@ public final class ControlCodec {
             "error", ControlMessage.Error.class);
 
     private ControlCodec() {
+    }
+
+    /** The wire name of a message's type, e.g. {@code "welcome"}. */
+    public static String typeName(ControlMessage message) {
+        for (Map.Entry<String, Class<? extends ControlMessage>> e : TYPES.entrySet()) {
+            if (e.getValue() == message.getClass()) {
+                return e.getKey();
+            }
+        }
+        throw new IllegalArgumentException("unmapped message " + message.getClass());
     }
 
     /** The JSON body of a message, without the prefix. */

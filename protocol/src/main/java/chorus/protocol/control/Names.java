@@ -10,9 +10,14 @@ public final class Names {
     private Names() {
     }
 
+    /** Spaces of any kind and format characters (zero-width space, joiners): a name of only these looks blank. */
+    private static boolean invisible(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.getType(cp) == Character.FORMAT;
+    }
+
     /** Null when {@code value} is an acceptable name; otherwise a sentence saying why not. */
     public static String problem(String what, String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.codePoints().allMatch(Names::invisible)) {
             return what + " must not be empty";
         }
         for (int i = 0; i < value.length(); i++) {

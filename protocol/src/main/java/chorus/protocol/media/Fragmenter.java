@@ -73,6 +73,12 @@ public final class Fragmenter {
         return frameId;
     }
 
+    /** Sets the id the next frame gets (the relay's mixer numbers its frames by tick). */
+    public Fragmenter nextFrameId(long frameId) {
+        this.nextFrameId = frameId;
+        return this;
+    }
+
     public long framesSent() {
         return nextFrameId;
     }

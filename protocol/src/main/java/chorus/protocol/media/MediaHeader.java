@@ -55,6 +55,9 @@ public final class MediaHeader {
     public static final int MAX_DATAGRAM = HEADER_LENGTH + MAX_PAYLOAD + TAG_LENGTH;
     public static final int MIN_DATAGRAM = HEADER_LENGTH + TAG_LENGTH;
 
+    /** The media id of datagrams the relay makes itself (mixed audio); never given to a participant. */
+    public static final int RELAY_MEDIA_ID = 0;
+
     /** Flag bit: the frame can be decoded without earlier frames (always set for JPEG). */
     public static final int FLAG_KEYFRAME = 0x01;
 

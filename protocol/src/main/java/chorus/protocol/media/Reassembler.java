@@ -70,6 +70,12 @@ public final class Reassembler {
             return null;
         }
         if (count == 1) {
+            if (pending.remove(frameId) != null) {
+                // A one-fragment datagram for a frame announced as several: they disagree.
+                finish(frameId);
+                framesInconsistent++;
+                return null;
+            }
             byte[] data = new byte[length];
             datagram.get(h.payloadOffset(), data);
             finish(frameId);
@@ -87,7 +93,8 @@ public final class Reassembler {
             }
             p = new Partial(count, h.codec(), h.flags(), h.timestamp(), nowNanos);
             pending.put(frameId, p);
-        } else if (p.parts.length != count || p.codec != h.codec() || p.timestamp != h.timestamp()) {
+        } else if (p.parts.length != count || p.codec != h.codec() || p.flags != h.flags()
+                || p.timestamp != h.timestamp()) {
             // Fragments that disagree about their frame: give out nothing rather than a corrupt frame.
             pending.remove(frameId);
             finish(frameId);

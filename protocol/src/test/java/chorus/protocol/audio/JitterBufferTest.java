@@ -60,6 +60,36 @@ class JitterBufferTest {
     }
 
     @Test
+    void concealmentFadesSmoothlyAcrossSeveralMissingFrames() {
+        JitterBuffer jb = new JitterBuffer(1, 10);
+        short[] flat = new short[AudioFormat.FRAME_SAMPLES];
+        java.util.Arrays.fill(flat, (short) 9000);
+        jb.push(0, flat);
+        short[] previous = jb.pull();
+        for (int run = 1; run <= 3; run++) {
+            short[] c = jb.pull();
+            assertTrue(Math.abs(c[0] - previous[previous.length - 1]) <= 20,
+                    "run " + run + " joins at " + c[0] + " after " + previous[previous.length - 1]);
+            assertTrue(c[c.length - 1] <= c[0], "and keeps fading");
+            previous = c;
+        }
+        assertTrue(Math.abs(previous[previous.length - 1]) < 20, "ends in silence");
+    }
+
+    @Test
+    void aSenderThatRestartsItsNumberingIsFollowed() {
+        JitterBuffer jb = new JitterBuffer(1, 10);
+        jb.push(500, frame(500));
+        jb.pull();
+        for (int i = 0; i < 4; i++) {
+            jb.pull();
+        }
+        assertFalse(jb.playing());
+        assertTrue(jb.push(0, frame(0)), "numbering restarted far behind: not late");
+        assertArrayEquals(frame(0), jb.pull());
+    }
+
+    @Test
     void aStreamThatStaysDryGoesIdleAndRestartsCleanly() {
         JitterBuffer jb = new JitterBuffer(1, 10);
         jb.push(0, frame(0));

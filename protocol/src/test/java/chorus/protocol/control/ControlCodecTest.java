@@ -71,6 +71,11 @@ class ControlCodecTest {
         assertEquals(ErrorCode.MALFORMED_FRAME, failure("{\"type\":\"ping\",\"nonce\":\"many\"}"));
         assertEquals(ErrorCode.MALFORMED_FRAME, failure(""));
         assertEquals(ErrorCode.UNKNOWN_TYPE, failure("{\"type\":\"teleport\"}"));
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("{\"type\":\"ping\",\"nonce\":1.9}"), "no float truncation");
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("{\"type\":\"ping\",\"nonce\":\"1\"}"), "no string to number");
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("{\"type\":\"ping\",\"nonce\":1}{\"type\":\"leave\"}"),
+                "a second object in one frame would be lost");
+        assertEquals(ErrorCode.MALFORMED_FRAME, failure("{\"type\":\"ping\",\"nonce\":1,\"nonce\":2}"));
         assertEquals(ErrorCode.BAD_UTF8, failure(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
         assertEquals(ErrorCode.FRAME_TOO_LARGE, failure(new byte[ControlCodec.MAX_FRAME_BYTES + 1]));
     }

@@ -19,6 +19,8 @@ class NamesTest {
     void badNamesAreRefusedWithAReason() {
         assertTrue(Names.problem("name", "").contains("empty"));
         assertTrue(Names.problem("name", "   ").contains("empty"));
+        assertTrue(Names.problem("name", "\u00A0").contains("empty"), "no-break space only");
+        assertTrue(Names.problem("name", "\u200B\u200B").contains("empty"), "zero-width spaces only");
         assertTrue(Names.problem("name", null).contains("empty"));
         assertTrue(Names.problem("name", "x".repeat(65)).contains("at most 64"));
         assertTrue(Names.problem("name", "a\u0000b").contains("control"));

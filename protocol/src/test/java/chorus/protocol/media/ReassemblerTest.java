@@ -137,6 +137,17 @@ class ReassemblerTest {
     }
 
     @Test
+    void aSingleFragmentClaimingAPendingFrameIdYieldsNothing() {
+        Reassembler r = new Reassembler(8, Long.MAX_VALUE, 1 << 20);
+        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key), new byte[3000]);
+        r.offer(parts.get(0).bytes(), 0, 0);
+        ByteBuffer single = parts.get(1).bytes();
+        new MediaHeader().wrap(single, 0).fragmentIndex(0).fragmentCount(1);
+        assertNull(r.offer(single, 0, 0));
+        assertEquals(1, r.framesInconsistent());
+    }
+
+    @Test
     void framesOverTheSizeLimitAreRefused() {
         Reassembler r = new Reassembler(8, Long.MAX_VALUE, 2000);
         List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key), new byte[50_000]);

@@ -1,0 +1,39 @@
+package chorus.relay;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The relay's settings, read from the {@code chorus.relay} section of the configuration. */
+public record RelayConfig(
+        String host,
+        String advertisedHost,
+        int controlPort,
+        int videoPort,
+        int audioPort,
+        Duration pingInterval,
+        Duration keepaliveTimeout,
+        int outboxFrames,
+        Duration mixerTick,
+        int jitterTargetFrames,
+        int jitterMaxFrames,
+        int receiveBufferBytes,
+        int sendBufferBytes) {
+
+    public static RelayConfig from(Config root) {
+        Config c = root.getConfig("chorus.relay");
+        return new RelayConfig(
+                c.getString("host"),
+                c.getString("advertised-host"),
+                c.getInt("control-port"),
+                c.getInt("video-port"),
+                c.getInt("audio-port"),
+                c.getDuration("keepalive.ping-interval"),
+                c.getDuration("keepalive.timeout"),
+                c.getInt("control.outbox-frames"),
+                c.getDuration("mixer.tick"),
+                c.getInt("mixer.jitter-target-frames"),
+                c.getInt("mixer.jitter-max-frames"),
+                c.getInt("media.receive-buffer-bytes"),
+                c.getInt("media.send-buffer-bytes"));
+    }
+}

@@ -1,0 +1,88 @@
+package chorus.relay;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code chorus server}: runs one relay node in the foreground until SIGINT or SIGTERM. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run one Chorus relay node in the foreground.")
+public final class RelayMain implements Callable<Integer> {
+
+    @Option(names = "--host", description = "Address to bind (default: chorus.relay.host, 0.0.0.0).")
+    String host;
+
+    @Option(names = "--advertised-host", description = "Host given to clients for media (default: the address they reached).")
+    String advertisedHost;
+
+    @Option(names = "--control-port", description = "TCP control port (default 5005; 0 = ephemeral).")
+    Integer controlPort;
+
+    @Option(names = "--video-port", description = "UDP video port (default 5000; 0 = ephemeral).")
+    Integer videoPort;
+
+    @Option(names = "--audio-port", description = "UDP audio port (default 5001; 0 = ephemeral).")
+    Integer audioPort;
+
+    @Option(names = "--keepalive-timeout", description = "Remove a client that answers no ping for this long, e.g. 10s.")
+    String keepaliveTimeout;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new RelayMain()).execute(args));
+    }
+
+    Config overrides() {
+        Map<String, Object> o = new HashMap<>();
+        if (host != null) {
+            o.put("chorus.relay.host", host);
+        }
+        if (advertisedHost != null) {
+            o.put("chorus.relay.advertised-host", advertisedHost);
+        }
+        if (controlPort != null) {
+            o.put("chorus.relay.control-port", controlPort);
+        }
+        if (videoPort != null) {
+            o.put("chorus.relay.video-port", videoPort);
+        }
+        if (audioPort != null) {
+            o.put("chorus.relay.audio-port", audioPort);
+        }
+        if (keepaliveTimeout != null) {
+            o.put("chorus.relay.keepalive.timeout", keepaliveTimeout);
+        }
+        return ConfigFactory.parseMap(o);
+    }
+
+    @Override
+    public Integer call() {
+        RelayNode node;
+        try {
+            node = RelayNode.start(overrides());
+        } catch (Exception e) {
+            System.err.println("chorus server: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            System.out.println("Chorus relay stopped");
+            System.out.flush();
+            stopped.countDown();
+        }, "chorus-shutdown"));
+        System.out.println(node.readyLine());
+        System.out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,113 @@
+package chorus.relay;
+
+import chorus.protocol.media.DropReason;
+import chorus.protocol.media.MediaKind;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The relay node's media counters: datagrams and bytes in and out by kind, drops by reason.
+ * Written from the UDP threads and the actors, read by tests, logs and (later) metrics.
+ */
+public final class RelayStats {
+    private final Map<MediaKind, LongAdder> packetsIn = counters(MediaKind.class);
+    private final Map<MediaKind, LongAdder> bytesIn = counters(MediaKind.class);
+    private final Map<MediaKind, LongAdder> packetsOut = counters(MediaKind.class);
+    private final Map<MediaKind, LongAdder> bytesOut = counters(MediaKind.class);
+    private final Map<DropReason, LongAdder> drops = counters(DropReason.class);
+    private final LongAdder sendErrors = new LongAdder();
+    private final LongAdder addressMovesRefused = new LongAdder();
+    private final LongAdder mixerTicks = new LongAdder();
+    private final LongAdder mixerTickNanos = new LongAdder();
+    private final LongAdder audioLate = new LongAdder();
+    private final LongAdder audioConcealed = new LongAdder();
+
+    private static <K extends Enum<K>> Map<K, LongAdder> counters(Class<K> type) {
+        Map<K, LongAdder> map = new EnumMap<>(type);
+        for (K k : type.getEnumConstants()) {
+            map.put(k, new LongAdder());
+        }
+        return map;
+    }
+
+    public void received(MediaKind kind, int bytes) {
+        packetsIn.get(kind).increment();
+        bytesIn.get(kind).add(bytes);
+    }
+
+    public void sent(MediaKind kind, int bytes) {
+        packetsOut.get(kind).increment();
+        bytesOut.get(kind).add(bytes);
+    }
+
+    public void dropped(DropReason reason) {
+        drops.get(reason).increment();
+    }
+
+    public void sendFailed() {
+        sendErrors.increment();
+    }
+
+    /** A verified datagram from a new address that was not the newest: a replay or a straggler. */
+    public void addressMoveRefused() {
+        addressMovesRefused.increment();
+    }
+
+    public long addressMovesRefused() {
+        return addressMovesRefused.sum();
+    }
+
+    public void mixerTick(long nanos) {
+        mixerTicks.increment();
+        mixerTickNanos.add(nanos);
+    }
+
+    public void audioLate(long n) {
+        audioLate.add(n);
+    }
+
+    public void audioConcealed(long n) {
+        audioConcealed.add(n);
+    }
+
+    public long packetsIn(MediaKind kind) {
+        return packetsIn.get(kind).sum();
+    }
+
+    public long bytesIn(MediaKind kind) {
+        return bytesIn.get(kind).sum();
+    }
+
+    public long packetsOut(MediaKind kind) {
+        return packetsOut.get(kind).sum();
+    }
+
+    public long bytesOut(MediaKind kind) {
+        return bytesOut.get(kind).sum();
+    }
+
+    public long drops(DropReason reason) {
+        return drops.get(reason).sum();
+    }
+
+    public long sendErrors() {
+        return sendErrors.sum();
+    }
+
+    public long mixerTicks() {
+        return mixerTicks.sum();
+    }
+
+    public long mixerTickNanosTotal() {
+        return mixerTickNanos.sum();
+    }
+
+    public long audioLate() {
+        return audioLate.sum();
+    }
+
+    public long audioConcealed() {
+        return audioConcealed.sum();
+    }
+}

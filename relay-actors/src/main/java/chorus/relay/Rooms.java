@@ -1,0 +1,79 @@
+package chorus.relay;
+
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The rooms of this node by name: creates a room on its first join and stops it once it is empty
+ * and no join is on its way to it.
+ */
+public final class Rooms extends AbstractBehavior<Rooms.Command> {
+
+    public sealed interface Command {
+    }
+
+    public record Join(String room, ParticipantInfo info, ActorRef<Participant.Command> participant)
+            implements Command {
+    }
+
+    /** A room has no members after having seen {@code joinsSeen} joins. */
+    public record RoomIdle(String room, long joinsSeen) implements Command {
+    }
+
+    private static final class Entry {
+        final ActorRef<Room.Command> ref;
+        long joinsForwarded;
+
+        Entry(ActorRef<Room.Command> ref) {
+            this.ref = ref;
+        }
+    }
+
+    private final MediaGateway gateway;
+    private final RelayConfig config;
+    private final Map<String, Entry> rooms = new HashMap<>();
+    private long roomsCreated;
+
+    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config) {
+        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config));
+    }
+
+    private Rooms(ActorContext<Command> ctx, MediaGateway gateway, RelayConfig config) {
+        super(ctx);
+        this.gateway = gateway;
+        this.config = config;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Join.class, this::onJoin)
+                .onMessage(RoomIdle.class, this::onRoomIdle)
+                .build();
+    }
+
+    private Behavior<Command> onJoin(Join join) {
+        Entry entry = rooms.computeIfAbsent(join.room(), name -> new Entry(getContext().spawn(
+                Room.create(name, getContext().getSelf(), gateway, config), "room-" + (++roomsCreated))));
+        entry.joinsForwarded++;
+        entry.ref.tell(new Room.Join(join.info(), join.participant()));
+        return this;
+    }
+
+    private Behavior<Command> onRoomIdle(RoomIdle idle) {
+        Entry entry = rooms.get(idle.room());
+        // A join forwarded after the room went idle is still in its mailbox: keep the room then.
+        if (entry != null && entry.joinsForwarded == idle.joinsSeen()) {
+            rooms.remove(idle.room());
+            getContext().stop(entry.ref);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,161 @@
+package chorus.relay;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import chorus.protocol.control.ControlCodec;
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.Predicate;
+
+/**
+ * A bare-bones protocol peer for relay tests: frames written by hand on a real TCP socket and
+ * datagrams on real UDP sockets bound to port 0, so the tests see exactly what is on the wire.
+ */
+final class RawClient implements AutoCloseable {
+    final Socket socket;
+    final DataInputStream in;
+    final OutputStream out;
+    ControlMessage.Welcome welcome;
+    byte[] key;
+    DatagramChannel video;
+    DatagramChannel audio;
+    private long sequence;
+
+    RawClient(InetSocketAddress control) throws IOException {
+        socket = new Socket();
+        socket.connect(control, 5000);
+        socket.setSoTimeout(5000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    static RawClient join(RelayNode relay, String room, String name) throws Exception {
+        RawClient c = new RawClient(relay.controlAddress());
+        c.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "raw-test"));
+        ControlMessage reply = c.read();
+        if (!(reply instanceof ControlMessage.Welcome w)) {
+            throw new AssertionError("expected welcome, got " + reply);
+        }
+        c.welcome = w;
+        c.key = Base64.getDecoder().decode(w.mediaKey());
+        return c;
+    }
+
+    void send(ControlMessage m) throws IOException {
+        out.write(ControlCodec.encodeFrame(m));
+        out.flush();
+    }
+
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The next control message, answering the relay's pings on the way. */
+    ControlMessage read() throws Exception {
+        while (true) {
+            ControlMessage m = ControlCodec.readFrame(in);
+            if (m instanceof ControlMessage.Ping p) {
+                send(new ControlMessage.Pong(p.nonce()));
+                continue;
+            }
+            return m;
+        }
+    }
+
+    /** Reads until a message matches, within {@code timeout}. */
+    <T extends ControlMessage> T await(Class<T> type, Predicate<T> match, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            ControlMessage m = read();
+            if (type.isInstance(m) && match.test(type.cast(m))) {
+                return type.cast(m);
+            }
+        }
+        return fail("no " + type.getSimpleName() + " within " + timeout);
+    }
+
+    /** True when the relay closed the connection (end of stream) within the socket timeout. */
+    boolean closedByRelay() throws Exception {
+        try {
+            while (true) {
+                ControlCodec.readFrame(in);
+            }
+        } catch (EOFException | SocketException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    /** Opens both UDP sockets on port 0 and gets each learned by the relay (hello, then its ack). */
+    void openMedia() throws IOException {
+        video = openAndHello(welcome.media().videoPort());
+        audio = openAndHello(welcome.media().audioPort());
+    }
+
+    private DatagramChannel openAndHello(int port) throws IOException {
+        DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        hello(ch, port);
+        return ch;
+    }
+
+    void hello(DatagramChannel ch, int port) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        Fragmenter.encodeSignal(b, MediaKind.HELLO, welcome.mediaId(), sequence++, new MediaAuthenticator(key));
+        ch.send(b, relayAt(port));
+        ByteBuffer ack = Udp.receive(ch, Duration.ofSeconds(5));
+        assertTrue(ack != null && MediaHeader.kind(ack, 0) == MediaKind.HELLO, "hello acknowledged");
+        assertTrue(new MediaAuthenticator(key).verify(ack, 0, MediaHeader.HEADER_LENGTH), "ack signed with our key");
+    }
+
+    InetSocketAddress relayAt(int port) {
+        return new InetSocketAddress(welcome.media().host(), port);
+    }
+
+    Fragmenter videoFragmenter() {
+        return new Fragmenter(MediaKind.VIDEO, welcome.mediaId(), Codec.JPEG, key);
+    }
+
+    /** Sends one video frame from the video socket; returns the datagrams' count. */
+    int sendVideo(Fragmenter f, byte[] frame) {
+        int[] count = {0};
+        f.send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME, d -> {
+            try {
+                video.send(d, relayAt(welcome.media().videoPort()));
+                count[0]++;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return count[0];
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        if (video != null) {
+            video.close();
+        }
+        if (audio != null) {
+            audio.close();
+        }
+    }
+}
