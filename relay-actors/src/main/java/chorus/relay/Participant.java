@@ -66,8 +66,8 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private final Reassembler audioReassembler = Reassembler.forAudio();
     private final ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MIN_DATAGRAM);
     private final InetSocketAddress[] learned = new InetSocketAddress[MediaPort.values().length];
-    /** Highest verified sequence per kind, or -1: an address moves only on a newer datagram. */
-    private final long[] newestSequence = {-1, -1, -1, -1, -1, -1};
+    /** Highest verified sequence per port and kind, or -1: an address moves only on a newer datagram. */
+    private final long[][] newestSequence = {{-1, -1, -1, -1, -1, -1}, {-1, -1, -1, -1, -1, -1}};
     private ActorRef<Room.Command> room;
     private ActorRef<Mixer.Command> mixer;
     private long ackSequence;
@@ -137,7 +137,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
         }
         MediaKind kind = MediaHeader.kind(datagram, 0);
         gateway.stats().received(kind, in.datagram().length);
-        boolean newest = advance(kind, new MediaHeader().wrap(datagram, 0).sequence());
+        boolean newest = advance(in.port(), kind, new MediaHeader().wrap(datagram, 0).sequence());
         learn(in.port(), in.from(), newest);
         switch (kind) {
             case HELLO -> {
@@ -153,12 +153,16 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
         return this;
     }
 
-    /** Records {@code sequence} for {@code kind}; true when it is newer than any before (mod 2^32). */
-    private boolean advance(MediaKind kind, long sequence) {
-        long newest = newestSequence[kind.wire()];
+    /**
+     * Records {@code sequence} for {@code kind} on {@code port} (each client socket numbers its own
+     * datagrams); true when it is newer than any before it (mod 2^32).
+     */
+    private boolean advance(MediaPort port, MediaKind kind, long sequence) {
+        long[] perKind = newestSequence[port.ordinal()];
+        long newest = perKind[kind.wire()];
         long ahead = (sequence - newest) & 0xFFFF_FFFFL;
         if (newest < 0 || (ahead != 0 && ahead < 0x8000_0000L)) {
-            newestSequence[kind.wire()] = sequence;
+            perKind[kind.wire()] = sequence;
             return true;
         }
         return false;
