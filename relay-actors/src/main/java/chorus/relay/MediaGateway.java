@@ -1,8 +1,12 @@
 package chorus.relay;
 
+import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
+import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.Reassembler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -30,13 +34,15 @@ public final class MediaGateway implements AutoCloseable {
 
     private final Map<MediaPort, DatagramChannel> channels = new EnumMap<>(MediaPort.class);
     private final Map<MediaPort, Thread> receivers = new EnumMap<>(MediaPort.class);
-    private final ConcurrentHashMap<Integer, ActorRef<Participant.Command>> routes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, MediaRoute> routes = new ConcurrentHashMap<>();
+    private final boolean snapshots;
     private final AtomicInteger nextMediaId = new AtomicInteger(MediaHeader.RELAY_MEDIA_ID + 1);
     private final RelayStats stats;
     private volatile boolean open = true;
 
     public MediaGateway(RelayConfig config, RelayStats stats) throws IOException {
         this.stats = stats;
+        this.snapshots = config.mediaPath() == RelayConfig.MediaPath.SNAPSHOT;
         try {
             channels.put(MediaPort.VIDEO, bind(config.host(), config.videoPort(), config));
             channels.put(MediaPort.AUDIO, bind(config.host(), config.audioPort(), config));
@@ -78,12 +84,29 @@ public final class MediaGateway implements AutoCloseable {
         return nextMediaId.getAndIncrement();
     }
 
-    public void register(int mediaId, ActorRef<Participant.Command> participant) {
-        routes.put(mediaId, participant);
+    MediaRoute register(int mediaId, byte[] key, ActorRef<Participant.Command> participant) {
+        MediaRoute route = new MediaRoute(mediaId, key, participant);
+        routes.put(mediaId, route);
+        return route;
     }
 
-    public void unregister(int mediaId, ActorRef<Participant.Command> participant) {
-        routes.remove(mediaId, participant);
+    void unregister(MediaRoute route) {
+        routes.remove(route.mediaId, route);
+    }
+
+    /** Gives every member of a room the room's new fan-out (called by the Room on each change). */
+    void publishRoom(Iterable<Integer> memberIds, MediaRoute.RoomFanout fanout) {
+        for (int id : memberIds) {
+            MediaRoute route = routes.get(id);
+            if (route != null) {
+                route.room = fanout;
+            }
+        }
+    }
+
+    /** Whether datagrams are handled on the UDP threads from published snapshots (else by actors). */
+    boolean snapshots() {
+        return snapshots;
     }
 
     public RelayStats stats() {
@@ -111,6 +134,7 @@ public final class MediaGateway implements AutoCloseable {
     private void receiveLoop(MediaPort port) {
         DatagramChannel channel = channels.get(port);
         ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+        ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MIN_DATAGRAM);
         while (open) {
             SocketAddress from;
             buffer.clear();
@@ -134,14 +158,78 @@ public final class MediaGateway implements AutoCloseable {
                 stats.dropped(DropReason.WRONG_PORT);
                 continue;
             }
-            ActorRef<Participant.Command> owner = routes.get(MediaHeader.mediaId(buffer, 0));
-            if (owner == null) {
+            MediaRoute route = routes.get(MediaHeader.mediaId(buffer, 0));
+            if (route == null) {
                 stats.dropped(DropReason.UNKNOWN_MEDIA_ID);
                 continue;
             }
-            byte[] datagram = new byte[length];
-            buffer.get(0, datagram);
-            owner.tell(new Participant.MediaIn(port, datagram, (InetSocketAddress) from));
+            if (snapshots) {
+                route(port, route, buffer, length, (InetSocketAddress) from, ack);
+            } else {
+                byte[] datagram = new byte[length];
+                buffer.get(0, datagram);
+                route.participant.tell(new Participant.MediaIn(port, datagram, (InetSocketAddress) from));
+            }
+        }
+    }
+
+    /**
+     * The snapshot media path: verify, note the address, and forward, all on this UDP thread,
+     * reading what the actors published. The actors hear only of changes (a new address) and
+     * of complete audio frames.
+     */
+    private void route(MediaPort port, MediaRoute route, ByteBuffer datagram, int length,
+                       InetSocketAddress from, ByteBuffer ack) {
+        int p = port.ordinal();
+        if (!route.authenticators[p].verify(datagram, 0, MediaHeader.signedLength(datagram, 0))) {
+            stats.dropped(DropReason.BAD_TAG);
+            return;
+        }
+        MediaKind kind = MediaHeader.kind(datagram, 0);
+        stats.received(kind, length);
+        boolean newest = route.newestSequences.advance(port, kind,
+                datagram.getInt(MediaHeader.SEQUENCE_OFFSET) & 0xFFFF_FFFFL);
+        InetSocketAddress learned = route.address(port);
+        if (!from.equals(learned)) {
+            if (learned == null || newest) {
+                if (!from.equals(route.reported[p])) {
+                    route.reported[p] = from;
+                    route.participant.tell(new Participant.AddressSeen(port, from));
+                }
+            } else {
+                stats.addressMoveRefused();
+            }
+        }
+        switch (kind) {
+            case HELLO -> {
+                Fragmenter.encodeSignal(ack, MediaKind.HELLO, route.mediaId, route.ackSequence++, route.authenticators[p]);
+                send(port, ack, from, MediaKind.HELLO);
+            }
+            case KEEPALIVE -> {
+                // refreshing the address was all it was for
+            }
+            case VIDEO, SCREEN -> {
+                MediaRoute.RoomFanout fanout = route.room;
+                datagram.limit(length).position(0);
+                for (int i = 0; i < fanout.mediaIds().length; i++) {
+                    InetSocketAddress to = fanout.video()[i];
+                    if (fanout.mediaIds()[i] != route.mediaId && to != null) {
+                        send(MediaPort.VIDEO, datagram, to, kind);
+                    }
+                }
+            }
+            case AUDIO -> {
+                Reassembler.Frame frame = route.audio.offer(datagram, 0, System.nanoTime());
+                ActorRef<Mixer.Command> mixer = route.mixer;
+                if (frame == null || mixer == null) {
+                    return;
+                }
+                if (frame.codec() != Codec.PCM16 || frame.data().length != AudioFormat.FRAME_BYTES) {
+                    stats.dropped(DropReason.BAD_LENGTH);
+                    return;
+                }
+                mixer.tell(new Mixer.AudioFrame(route.mediaId, frame.frameId(), AudioFormat.toSamples(frame.data())));
+            }
         }
     }
 

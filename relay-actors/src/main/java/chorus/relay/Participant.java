@@ -36,6 +36,13 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     public record MediaIn(MediaPort port, byte[] datagram, InetSocketAddress from) implements Command {
     }
 
+    /**
+     * The snapshot media path saw a verified datagram from a new address that may be learned
+     * (the first for its port, or the newest so far).
+     */
+    public record AddressSeen(MediaPort port, InetSocketAddress from) implements Command {
+    }
+
     /** The room accepted the join. */
     public record Joined(ActorRef<Room.Command> room, ActorRef<Mixer.Command> mixer,
                          List<ParticipantInfo> roster) implements Command {
@@ -63,11 +70,11 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private final MediaAuthenticator authenticator;
     private final ActorRef<Event> connection;
     private final MediaGateway gateway;
+    private final MediaRoute route;
     private final Reassembler audioReassembler = Reassembler.forAudio();
     private final ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MIN_DATAGRAM);
     private final InetSocketAddress[] learned = new InetSocketAddress[MediaPort.values().length];
-    /** Highest verified sequence per port and kind, or -1: an address moves only on a newer datagram. */
-    private final long[][] newestSequence = {{-1, -1, -1, -1, -1, -1}, {-1, -1, -1, -1, -1, -1}};
+    private final NewestSequences newestSequences = new NewestSequences();
     private ActorRef<Room.Command> room;
     private ActorRef<Mixer.Command> mixer;
     private long ackSequence;
@@ -76,25 +83,32 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                                            ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
                                            MediaGateway gateway) {
         return Behaviors.setup(ctx -> {
-            gateway.register(info.mediaId(), ctx.getSelf());
+            MediaRoute route = gateway.register(info.mediaId(), key, ctx.getSelf());
             rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf()));
-            return new Participant(ctx, info, roomName, key, connection, gateway);
+            return new Participant(ctx, info, key, connection, gateway, route);
         });
     }
 
-    private Participant(ActorContext<Command> ctx, ParticipantInfo info, String roomName, byte[] key,
-                        ActorRef<Event> connection, MediaGateway gateway) {
+    private Participant(ActorContext<Command> ctx, ParticipantInfo info, byte[] key,
+                        ActorRef<Event> connection, MediaGateway gateway, MediaRoute route) {
         super(ctx);
         this.info = info;
         this.authenticator = new MediaAuthenticator(key);
         this.connection = connection;
         this.gateway = gateway;
+        this.route = route;
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(MediaIn.class, this::onMediaIn)
+                .onMessage(AddressSeen.class, seen -> {
+                    if (room != null) {
+                        learn(seen.port(), seen.from(), true);
+                    }
+                    return this;
+                })
                 .onMessage(Joined.class, this::onJoined)
                 .onMessage(Notify.class, this::onNotify)
                 .onMessage(Leave.class, this::onLeave)
@@ -105,6 +119,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private Behavior<Command> onJoined(Joined joined) {
         room = joined.room();
         mixer = joined.mixer();
+        route.mixer = mixer;
         connection.tell(new Welcomed(joined.roster()));
         return this;
     }
@@ -122,7 +137,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     }
 
     private Behavior<Command> onPostStop() {
-        gateway.unregister(info.mediaId(), getContext().getSelf());
+        gateway.unregister(route);
         return this;
     }
 
@@ -137,7 +152,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
         }
         MediaKind kind = MediaHeader.kind(datagram, 0);
         gateway.stats().received(kind, in.datagram().length);
-        boolean newest = advance(in.port(), kind, new MediaHeader().wrap(datagram, 0).sequence());
+        boolean newest = newestSequences.advance(in.port(), kind, new MediaHeader().wrap(datagram, 0).sequence());
         learn(in.port(), in.from(), newest);
         switch (kind) {
             case HELLO -> {
@@ -151,21 +166,6 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
             case AUDIO -> onAudio(datagram);
         }
         return this;
-    }
-
-    /**
-     * Records {@code sequence} for {@code kind} on {@code port} (each client socket numbers its own
-     * datagrams); true when it is newer than any before it (mod 2^32).
-     */
-    private boolean advance(MediaPort port, MediaKind kind, long sequence) {
-        long[] perKind = newestSequence[port.ordinal()];
-        long newest = perKind[kind.wire()];
-        long ahead = (sequence - newest) & 0xFFFF_FFFFL;
-        if (newest < 0 || (ahead != 0 && ahead < 0x8000_0000L)) {
-            perKind[kind.wire()] = sequence;
-            return true;
-        }
-        return false;
     }
 
     /**
@@ -183,6 +183,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
             return;
         }
         learned[port.ordinal()] = from;
+        route.publishAddress(port, from);
         getContext().getLog().debug("{} {} address {} (was {})", info.name(), port, from, current);
         room.tell(new Room.AddressLearned(info.mediaId(), port, from));
     }

@@ -17,7 +17,14 @@ public record RelayConfig(
         int jitterTargetFrames,
         int jitterMaxFrames,
         int receiveBufferBytes,
-        int sendBufferBytes) {
+        int sendBufferBytes,
+        MediaPath mediaPath) {
+
+    /** How datagrams travel: a message per datagram through the actors, or read from snapshots they publish. */
+    public enum MediaPath {
+        ACTORS,
+        SNAPSHOT
+    }
 
     public static RelayConfig from(Config root) {
         Config c = root.getConfig("chorus.relay");
@@ -34,6 +41,7 @@ public record RelayConfig(
                 c.getInt("mixer.jitter-target-frames"),
                 c.getInt("mixer.jitter-max-frames"),
                 c.getInt("media.receive-buffer-bytes"),
-                c.getInt("media.send-buffer-bytes"));
+                c.getInt("media.send-buffer-bytes"),
+                MediaPath.valueOf(c.getString("media.path").toUpperCase(java.util.Locale.ROOT)));
     }
 }

@@ -131,6 +131,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
         if (a.port() == MediaPort.VIDEO) {
             m.video = a.address();
+            rebuildFanout();
         } else {
             mixer.tell(new Mixer.ListenerAddress(a.mediaId(), a.address()));
         }
@@ -158,5 +159,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
     private void rebuildFanout() {
         fanout = members.values().toArray(new Member[0]);
+        if (gateway.snapshots()) {
+            int[] ids = new int[fanout.length];
+            InetSocketAddress[] video = new InetSocketAddress[fanout.length];
+            for (int i = 0; i < fanout.length; i++) {
+                ids[i] = fanout[i].info.mediaId();
+                video[i] = fanout[i].video;
+            }
+            gateway.publishRoom(members.keySet(), new MediaRoute.RoomFanout(ids, video));
+        }
     }
 }

@@ -1,0 +1,54 @@
+package chorus.relay;
+
+import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.Reassembler;
+import java.net.InetSocketAddress;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What the UDP threads need to handle one participant's datagrams without a message per
+ * datagram: its key, and snapshots its actors publish — the learned addresses (written by the
+ * Participant), the room's fan-out (written by the Room) and the mixer (written on join). The
+ * actors own that state; this is a read-only view for the gateway. The per-port fields are
+ * touched only by that port's receive thread.
+ */
+final class MediaRoute {
+    /** Who is in the room and where their video goes; immutable, replaced whole on every change. */
+    record RoomFanout(int[] mediaIds, InetSocketAddress[] video) {
+        static final RoomFanout EMPTY = new RoomFanout(new int[0], new InetSocketAddress[0]);
+    }
+
+    final int mediaId;
+    final ActorRef<Participant.Command> participant;
+    final MediaAuthenticator[] authenticators = new MediaAuthenticator[MediaPort.values().length];
+    final NewestSequences newestSequences = new NewestSequences();
+    /** The address last reported to the participant per port, so a move is reported once. */
+    final InetSocketAddress[] reported = new InetSocketAddress[MediaPort.values().length];
+    final Reassembler audio = Reassembler.forAudio();
+    long ackSequence;
+
+    private volatile InetSocketAddress videoAddress;
+    private volatile InetSocketAddress audioAddress;
+    volatile RoomFanout room = RoomFanout.EMPTY;
+    volatile ActorRef<Mixer.Command> mixer;
+
+    MediaRoute(int mediaId, byte[] key, ActorRef<Participant.Command> participant) {
+        this.mediaId = mediaId;
+        this.participant = participant;
+        for (int i = 0; i < authenticators.length; i++) {
+            authenticators[i] = new MediaAuthenticator(key);
+        }
+    }
+
+    InetSocketAddress address(MediaPort port) {
+        return port == MediaPort.VIDEO ? videoAddress : audioAddress;
+    }
+
+    void publishAddress(MediaPort port, InetSocketAddress address) {
+        if (port == MediaPort.VIDEO) {
+            videoAddress = address;
+        } else {
+            audioAddress = address;
+        }
+    }
+}
