@@ -82,6 +82,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private final RelayConfig config;
     private final MediaGateway gateway;
     private final ActorRef<Rooms.Command> rooms;
+    private final FileAccess fileAccess;
+    private String fileToken;
     private final ActorRef<Outgoing> outbox;
     private final InetSocketAddress local;
     private final TimerScheduler<Command> timers;
@@ -96,15 +98,16 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private long pingNonce;
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
-                                           ActorRef<Outgoing> outbox, InetSocketAddress local) {
+                                           FileAccess fileAccess, ActorRef<Outgoing> outbox, InetSocketAddress local) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Connection(ctx, timers, config, gateway, rooms, outbox, local)));
+                new Connection(ctx, timers, config, gateway, rooms, fileAccess, outbox, local)));
     }
 
     private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, RelayConfig config,
-                       MediaGateway gateway, ActorRef<Rooms.Command> rooms, ActorRef<Outgoing> outbox,
-                       InetSocketAddress local) {
+                       MediaGateway gateway, ActorRef<Rooms.Command> rooms, FileAccess fileAccess,
+                       ActorRef<Outgoing> outbox, InetSocketAddress local) {
         super(ctx);
+        this.fileAccess = fileAccess;
         this.timers = timers;
         this.config = config;
         this.gateway = gateway;
@@ -176,10 +179,34 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             lastPongNanos = System.nanoTime();
         } else if (message instanceof ControlMessage.Leave) {
             shutdown("leave");
+        } else if (participant == null && (message instanceof ControlMessage.ChatSend
+                || message instanceof ControlMessage.ScreenShareStart || message instanceof ControlMessage.ScreenShareStop)) {
+            send(ControlMessage.Error.of(ErrorCode.NOT_JOINED, "send a hello first"));
+        } else if (message instanceof ControlMessage.ChatSend chat) {
+            onChat(chat);
+        } else if (message instanceof ControlMessage.ScreenShareStart) {
+            participant.tell(new Participant.ShareScreen(true));
+        } else if (message instanceof ControlMessage.ScreenShareStop) {
+            participant.tell(new Participant.ShareScreen(false));
         } else {
             send(ControlMessage.Error.of(ErrorCode.UNKNOWN_TYPE,
                     "'" + ControlCodec.typeName(message) + "' is not a message a client sends"));
         }
+    }
+
+    private void onChat(ControlMessage.ChatSend chat) {
+        String text = chat.text();
+        if (text == null || text.isBlank()) {
+            send(ControlMessage.Error.of(ErrorCode.MALFORMED_FRAME, "a chat message needs some text"));
+            return;
+        }
+        int characters = text.codePointCount(0, text.length());
+        if (characters > config.chatMaxCharacters()) {
+            send(ControlMessage.Error.of(ErrorCode.MESSAGE_TOO_LONG, "the message is " + characters
+                    + " characters; at most " + config.chatMaxCharacters() + " are allowed; it was not sent"));
+            return;
+        }
+        participant.tell(new Participant.SendChat(text));
     }
 
     private void onHello(ControlMessage.Hello hello) {
@@ -206,8 +233,10 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         mediaKey = MediaAuthenticator.newKey();
         self = new ParticipantInfo(UUID.randomUUID().toString(), hello.name(), gateway.nextMediaId());
         ActorRef<Participant.Event> events = getContext().messageAdapter(Participant.Event.class, FromParticipant::new);
+        fileToken = FileAccess.newToken();
         participant = getContext().spawn(
-                Participant.create(self, room, mediaKey, events, rooms, gateway), "participant-" + self.mediaId());
+                Participant.create(self, room, mediaKey, fileToken, events, rooms, gateway, fileAccess),
+                "participant-" + self.mediaId());
         getContext().watchWith(participant, ParticipantStopped.INSTANCE);
     }
 
@@ -219,7 +248,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                         self.mediaId(), Base64.getEncoder().encodeToString(mediaKey),
                         new ControlMessage.MediaEndpoints(host, gateway.port(MediaPort.VIDEO),
                                 gateway.port(MediaPort.AUDIO)),
-                        room, w.roster(), config.pingInterval().toMillis(), config.keepaliveTimeout().toMillis()));
+                        room, w.roster(), config.pingInterval().toMillis(), config.keepaliveTimeout().toMillis(),
+                        new ControlMessage.FileService(fileAccess.port(), fileToken)));
                 welcomed = true;
                 lastPongNanos = System.nanoTime();
                 timers.startTimerAtFixedRate(PingTick.INSTANCE, config.pingInterval());

@@ -41,17 +41,20 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     private final RelayConfig config;
     private final MediaGateway gateway;
     private final ActorRef<Rooms.Command> rooms;
+    private final FileAccess fileAccess;
     private final CompletableFuture<InetSocketAddress> bound;
     private long connections;
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
-                                           CompletableFuture<InetSocketAddress> bound) {
-        return Behaviors.setup(ctx -> new ControlServer(ctx, config, gateway, rooms, bound));
+                                           FileAccess fileAccess, CompletableFuture<InetSocketAddress> bound) {
+        return Behaviors.setup(ctx -> new ControlServer(ctx, config, gateway, rooms, fileAccess, bound));
     }
 
     private ControlServer(ActorContext<Command> ctx, RelayConfig config, MediaGateway gateway,
-                          ActorRef<Rooms.Command> rooms, CompletableFuture<InetSocketAddress> bound) {
+                          ActorRef<Rooms.Command> rooms, FileAccess fileAccess,
+                          CompletableFuture<InetSocketAddress> bound) {
         super(ctx);
+        this.fileAccess = fileAccess;
         this.config = config;
         this.gateway = gateway;
         this.rooms = rooms;
@@ -89,7 +92,7 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                                 OverflowStrategy.fail())
                         .preMaterialize(getContext().getSystem());
         ActorRef<Connection.Command> connection = getContext().spawn(
-                Connection.create(config, gateway, rooms, outbox.first(), tcp.localAddress()),
+                Connection.create(config, gateway, rooms, fileAccess, outbox.first(), tcp.localAddress()),
                 "connection-" + (++connections));
 
         Sink<ByteString, NotUsed> in = ControlFraming.decoder().to(ActorSink.actorRefWithBackpressure(

@@ -210,6 +210,10 @@ public final class MediaGateway implements AutoCloseable {
             }
             case VIDEO, SCREEN -> {
                 MediaRoute.RoomFanout fanout = route.room;
+                if (kind == MediaKind.SCREEN && fanout.presenter() != route.mediaId) {
+                    stats.dropped(DropReason.NOT_PRESENTER);
+                    return;
+                }
                 datagram.limit(length).position(0);
                 for (int i = 0; i < fanout.mediaIds().length; i++) {
                     InetSocketAddress to = fanout.video()[i];

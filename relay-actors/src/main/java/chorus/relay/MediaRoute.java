@@ -13,9 +13,12 @@ import org.apache.pekko.actor.typed.ActorRef;
  * touched only by that port's receive thread.
  */
 final class MediaRoute {
-    /** Who is in the room and where their video goes; immutable, replaced whole on every change. */
-    record RoomFanout(int[] mediaIds, InetSocketAddress[] video) {
-        static final RoomFanout EMPTY = new RoomFanout(new int[0], new InetSocketAddress[0]);
+    /**
+     * Who is in the room, where their video goes, and who may send screen (the presenter's media
+     * id, or the relay's id 0 for nobody); immutable, replaced whole on every change.
+     */
+    record RoomFanout(int[] mediaIds, InetSocketAddress[] video, int presenter) {
+        static final RoomFanout EMPTY = new RoomFanout(new int[0], new InetSocketAddress[0], 0);
     }
 
     final int mediaId;

@@ -52,6 +52,14 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     public record Notify(ControlMessage message) implements Command {
     }
 
+    /** A chat message from this participant's client (length already checked). */
+    public record SendChat(String text) implements Command {
+    }
+
+    /** This participant's client asks to start or stop presenting. */
+    public record ShareScreen(boolean start) implements Command {
+    }
+
     /** Leave the room and stop; {@code reason} is told to the others. */
     public record Leave(String reason) implements Command {
     }
@@ -71,6 +79,9 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private final ActorRef<Event> connection;
     private final MediaGateway gateway;
     private final MediaRoute route;
+    private final FileAccess fileAccess;
+    private final String fileToken;
+    private final String roomName;
     private final Reassembler audioReassembler = Reassembler.forAudio();
     private final ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MIN_DATAGRAM);
     private final InetSocketAddress[] learned = new InetSocketAddress[MediaPort.values().length];
@@ -79,24 +90,27 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private ActorRef<Mixer.Command> mixer;
     private long ackSequence;
 
-    public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key,
+    public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
                                            ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
-                                           MediaGateway gateway) {
+                                           MediaGateway gateway, FileAccess fileAccess) {
         return Behaviors.setup(ctx -> {
             MediaRoute route = gateway.register(info.mediaId(), key, ctx.getSelf());
             rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf()));
-            return new Participant(ctx, info, key, connection, gateway, route);
+            return new Participant(ctx, info, roomName, key, fileToken, connection, gateway, route, fileAccess);
         });
     }
 
-    private Participant(ActorContext<Command> ctx, ParticipantInfo info, byte[] key,
-                        ActorRef<Event> connection, MediaGateway gateway, MediaRoute route) {
+    private Participant(ActorContext<Command> ctx, ParticipantInfo info, String roomName, byte[] key, String fileToken,
+                        ActorRef<Event> connection, MediaGateway gateway, MediaRoute route, FileAccess fileAccess) {
         super(ctx);
         this.info = info;
         this.authenticator = new MediaAuthenticator(key);
         this.connection = connection;
         this.gateway = gateway;
         this.route = route;
+        this.roomName = roomName;
+        this.fileToken = fileToken;
+        this.fileAccess = fileAccess;
     }
 
     @Override
@@ -111,6 +125,18 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                 })
                 .onMessage(Joined.class, this::onJoined)
                 .onMessage(Notify.class, this::onNotify)
+                .onMessage(SendChat.class, chat -> {
+                    if (room != null) {
+                        room.tell(new Room.Chat(info.mediaId(), chat.text()));
+                    }
+                    return this;
+                })
+                .onMessage(ShareScreen.class, share -> {
+                    if (room != null) {
+                        room.tell(new Room.ScreenShare(info.mediaId(), share.start()));
+                    }
+                    return this;
+                })
                 .onMessage(Leave.class, this::onLeave)
                 .onSignal(PostStop.class, s -> onPostStop())
                 .build();
@@ -120,6 +146,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
         room = joined.room();
         mixer = joined.mixer();
         route.mixer = mixer;
+        fileAccess.grant(fileToken, new FileAccess.Grant(roomName, info, room));
         connection.tell(new Welcomed(joined.roster()));
         return this;
     }
@@ -138,6 +165,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
 
     private Behavior<Command> onPostStop() {
         gateway.unregister(route);
+        fileAccess.revoke(fileToken);
         return this;
     }
 

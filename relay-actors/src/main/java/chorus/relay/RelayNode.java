@@ -23,8 +23,13 @@ public final class RelayNode implements AutoCloseable {
     private final RelayConfig config;
     private final InetSocketAddress controlAddress;
 
+    private final FileStore files;
+    private final FileAccess fileAccess;
+
     private RelayNode(ActorSystem<Void> system, MediaGateway gateway, RelayConfig config,
-                      InetSocketAddress controlAddress) {
+                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess) {
+        this.files = files;
+        this.fileAccess = fileAccess;
         this.system = system;
         this.gateway = gateway;
         this.config = config;
@@ -37,14 +42,19 @@ public final class RelayNode implements AutoCloseable {
         RelayConfig relay = RelayConfig.from(resolved);
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-        ActorSystem<Void> system = ActorSystem.create(guardian(relay, gateway, bound), "chorus", resolved);
+        FileStore files = new FileStore(relay.filesDirectory());
+        FileAccess fileAccess = new FileAccess();
+        ActorSystem<Void> system = ActorSystem.create(guardian(relay, gateway, files, fileAccess, bound), "chorus", resolved);
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
-            return new RelayNode(system, gateway, relay, control);
+            return new RelayNode(system, gateway, relay, control, files, fileAccess);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             system.terminate();
             gateway.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof IOException io) {
+                throw io;
+            }
             throw new IOException("cannot listen on TCP " + relay.host() + ":" + relay.controlPort()
                     + " (" + cause.getMessage() + ")", cause);
         }
@@ -53,16 +63,35 @@ public final class RelayNode implements AutoCloseable {
     /** Starts a node on 127.0.0.1 with ephemeral ports, for tests and local tools. */
     public static RelayNode startOnLoopback(Config overrides) throws IOException {
         return start(overrides.withFallback(ConfigFactory.parseString(
-                "chorus.relay { host = \"127.0.0.1\", control-port = 0, video-port = 0, audio-port = 0 }")));
+                "chorus.relay { host = \"127.0.0.1\", control-port = 0, video-port = 0, audio-port = 0, files.port = 0 }")));
     }
 
-    private static Behavior<Void> guardian(RelayConfig relay, MediaGateway gateway,
-                                           CompletableFuture<InetSocketAddress> bound) {
-        return Behaviors.setup(ctx -> {
-            var rooms = ctx.spawn(Rooms.create(gateway, relay), "rooms");
-            ctx.spawn(ControlServer.create(relay, gateway, rooms, bound), "control");
-            return Behaviors.empty();
-        });
+    /**
+     * Starts the rooms, then the file service, then (once the file service has its port, which
+     * every welcome carries) the control server.
+     */
+    @SuppressWarnings("unchecked")
+    private static Behavior<Void> guardian(RelayConfig relay, MediaGateway gateway, FileStore files,
+                                           FileAccess fileAccess, CompletableFuture<InetSocketAddress> bound) {
+        return Behaviors.<Object>setup(ctx -> {
+            var rooms = ctx.spawn(Rooms.create(gateway, relay, files), "rooms");
+            var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes());
+            ctx.pipeToSelf(service.bind(relay.host(), relay.filesPort()), (binding, error) -> {
+                if (error != null) {
+                    bound.completeExceptionally(new java.io.IOException("cannot listen on HTTP "
+                            + relay.host() + ":" + relay.filesPort() + " for files (" + error.getMessage() + ")", error));
+                    return "failed";
+                }
+                fileAccess.port(binding.localAddress().getPort());
+                return "files-bound";
+            });
+            return Behaviors.receiveMessage(msg -> {
+                if ("files-bound".equals(msg)) {
+                    ctx.spawn(ControlServer.create(relay, gateway, rooms, fileAccess, bound), "control");
+                }
+                return Behaviors.same();
+            });
+        }).unsafeCast();
     }
 
     public InetSocketAddress controlAddress() {
@@ -79,6 +108,14 @@ public final class RelayNode implements AutoCloseable {
 
     public int audioPort() {
         return gateway.port(MediaPort.AUDIO);
+    }
+
+    public int filesPort() {
+        return fileAccess.port();
+    }
+
+    public FileStore files() {
+        return files;
     }
 
     public RelayStats stats() {

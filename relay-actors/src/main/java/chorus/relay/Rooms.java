@@ -38,15 +38,17 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
 
     private final MediaGateway gateway;
     private final RelayConfig config;
+    private final FileStore files;
     private final Map<String, Entry> rooms = new HashMap<>();
     private long roomsCreated;
 
-    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config) {
-        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config));
+    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files) {
+        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config, files));
     }
 
-    private Rooms(ActorContext<Command> ctx, MediaGateway gateway, RelayConfig config) {
+    private Rooms(ActorContext<Command> ctx, MediaGateway gateway, RelayConfig config, FileStore files) {
         super(ctx);
+        this.files = files;
         this.gateway = gateway;
         this.config = config;
     }
@@ -61,7 +63,7 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
 
     private Behavior<Command> onJoin(Join join) {
         Entry entry = rooms.computeIfAbsent(join.room(), name -> new Entry(getContext().spawn(
-                Room.create(name, getContext().getSelf(), gateway, config), "room-" + (++roomsCreated))));
+                Room.create(name, getContext().getSelf(), gateway, config, files), "room-" + (++roomsCreated))));
         entry.joinsForwarded++;
         entry.ref.tell(new Room.Join(join.info(), join.participant()));
         return this;

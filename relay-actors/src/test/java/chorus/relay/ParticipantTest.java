@@ -65,7 +65,7 @@ class ParticipantTest {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
         TestProbe<Participant.Event> connection = testKit.createTestProbe();
         ActorRef<Participant.Command> p = testKit.spawn(
-                Participant.create(info, "standup", key, connection.getRef(), rooms.getRef(), gateway));
+                Participant.create(info, "standup", key, "token-1", connection.getRef(), rooms.getRef(), gateway, new FileAccess()));
         Rooms.Join join = rooms.expectMessageClass(Rooms.Join.class);
         assertEquals("standup", join.room());
         assertEquals(info, join.info());

@@ -73,7 +73,7 @@ class RoomTest {
     @Test
     void rosterAndJoinLeaveNotifications() throws Exception {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
-        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config));
+        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config, new FileStore(java.nio.file.Path.of("target", "files-" + System.nanoTime()))));
         Member ada = join(room, "Ada", 1);
         assertEquals(List.of(ada.info()), ada.probe().expectMessageClass(Participant.Joined.class).roster());
         Member bob = join(room, "Bob", 2);
@@ -92,7 +92,7 @@ class RoomTest {
     @Test
     void videoIsForwardedToEveryOtherMember() throws Exception {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
-        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config));
+        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config, new FileStore(java.nio.file.Path.of("target", "files-" + System.nanoTime()))));
         Member ada = join(room, "Ada", 1);
         Member bob = join(room, "Bob", 2);
         Member cy = join(room, "Cy", 3);

@@ -1,5 +1,6 @@
 package chorus.protocol.control;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,15 +47,17 @@ public final class ControlCodec {
         return mapper;
     }
 
-    private static final Map<String, Class<? extends ControlMessage>> TYPES = Map.of(
-            "hello", ControlMessage.Hello.class,
-            "welcome", ControlMessage.Welcome.class,
-            "joined", ControlMessage.ParticipantJoined.class,
-            "left", ControlMessage.ParticipantLeft.class,
-            "ping", ControlMessage.Ping.class,
-            "pong", ControlMessage.Pong.class,
-            "leave", ControlMessage.Leave.class,
-            "error", ControlMessage.Error.class);
+    /** Wire type name → record, read from the one list on {@link ControlMessage}. */
+    private static final Map<String, Class<? extends ControlMessage>> TYPES = typesByName();
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Class<? extends ControlMessage>> typesByName() {
+        Map<String, Class<? extends ControlMessage>> types = new java.util.HashMap<>();
+        for (JsonSubTypes.Type t : ControlMessage.class.getAnnotation(JsonSubTypes.class).value()) {
+            types.put(t.name(), (Class<? extends ControlMessage>) t.value());
+        }
+        return Map.copyOf(types);
+    }
 
     private ControlCodec() {
     }

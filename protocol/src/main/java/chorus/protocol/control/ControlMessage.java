@@ -19,6 +19,12 @@ import java.util.List;
         @JsonSubTypes.Type(value = ControlMessage.Pong.class, name = "pong"),
         @JsonSubTypes.Type(value = ControlMessage.Leave.class, name = "leave"),
         @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
+        @JsonSubTypes.Type(value = ControlMessage.ChatSend.class, name = "chat-send"),
+        @JsonSubTypes.Type(value = ControlMessage.ChatMessage.class, name = "chat"),
+        @JsonSubTypes.Type(value = ControlMessage.ScreenShareStart.class, name = "screen-start"),
+        @JsonSubTypes.Type(value = ControlMessage.ScreenShareStop.class, name = "screen-stop"),
+        @JsonSubTypes.Type(value = ControlMessage.PresenterChanged.class, name = "presenter"),
+        @JsonSubTypes.Type(value = ControlMessage.FileOffered.class, name = "file"),
 })
 public sealed interface ControlMessage {
 
@@ -33,6 +39,19 @@ public sealed interface ControlMessage {
     record MediaEndpoints(String host, int videoPort, int audioPort) {
     }
 
+    /**
+     * The relay's file service: HTTP on {@code host:port} (the media host), authorised by
+     * {@code Authorization: Bearer token}, which is valid for this participant's room only while
+     * it is in the room.
+     */
+    record FileService(int port, String token) {
+    }
+
+    /** A file offered to a room: its id for download, and what the room is told about it. */
+    record FileInfo(String fileId, String name, long size, String sha256, String uploaderId,
+                    String uploaderName, long offeredAt) {
+    }
+
     /** Client to relay, first message: join {@code room} as {@code name}. */
     record Hello(int protocolVersion, String name, String room, String client) implements ControlMessage {
     }
@@ -43,7 +62,7 @@ public sealed interface ControlMessage {
      */
     record Welcome(int protocolVersion, String participantId, int mediaId, String mediaKey,
                    MediaEndpoints media, String room, List<ParticipantInfo> roster,
-                   long pingIntervalMillis, long keepaliveTimeoutMillis) implements ControlMessage {
+                   long pingIntervalMillis, long keepaliveTimeoutMillis, FileService files) implements ControlMessage {
     }
 
     /** Relay to client: someone joined the room. */
@@ -63,6 +82,35 @@ public sealed interface ControlMessage {
 
     /** Client to relay: leaving on purpose; the relay closes the connection. */
     record Leave() implements ControlMessage {
+    }
+
+    /** Client to relay: a chat message to everyone in the room (at most 4 000 characters by default). */
+    record ChatSend(String text) implements ControlMessage {
+    }
+
+    /**
+     * Relay to client: a chat message. {@code id} increases by one per message in a room, so
+     * every participant sees the same order; {@code serverTime} is the relay's clock in epoch
+     * milliseconds; {@code history} marks messages sent before this participant joined.
+     */
+    record ChatMessage(long id, String participantId, String from, String text, long serverTime,
+                       boolean history) implements ControlMessage {
+    }
+
+    /** Client to relay: start presenting a screen (one presenter per room). */
+    record ScreenShareStart() implements ControlMessage {
+    }
+
+    /** Client to relay: stop presenting. */
+    record ScreenShareStop() implements ControlMessage {
+    }
+
+    /** Relay to client: who presents now; {@code presenter} is null when nobody does. */
+    record PresenterChanged(ParticipantInfo presenter) implements ControlMessage {
+    }
+
+    /** Relay to client: a file was offered to the room ({@code history}: before this participant joined). */
+    record FileOffered(FileInfo file, boolean history) implements ControlMessage {
     }
 
     /** Relay to client: something was refused. {@code code} is stable (see {@link ErrorCode}). */

@@ -21,6 +21,23 @@ public enum ErrorCode {
     /** No pong within the keepalive timeout: the relay closes the connection. */
     KEEPALIVE_TIMEOUT,
     SHUTTING_DOWN,
+    /** A chat message over the room's limit (4 000 characters by default); nothing was sent. */
+    MESSAGE_TOO_LONG,
+    /** Someone else presents; the message names them. */
+    PRESENTER_BUSY,
+    // File service (HTTP) answers: the JSON body {"code", "message"} carries one of these.
+    /** Upload over the relay's size limit; nothing was kept. */
+    FILE_TOO_LARGE,
+    /** A file name that is empty, a path, or has control characters. */
+    BAD_FILE_NAME,
+    /** No such file in this room (or it belongs to another room). */
+    UNKNOWN_FILE,
+    /** Missing or wrong token, or a token for another room. */
+    FORBIDDEN,
+    /** The bytes received do not hash to the SHA-256 the uploader declared; nothing was kept. */
+    CHECKSUM_MISMATCH,
+    /** The upload ended before all its bytes arrived; nothing was kept or announced. */
+    UPLOAD_INCOMPLETE,
     /** The relay could not complete the request; try again. */
     INTERNAL;
 

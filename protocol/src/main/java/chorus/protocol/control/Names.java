@@ -39,4 +39,30 @@ public final class Names {
         }
         return null;
     }
+
+    /** Longest file name accepted, in UTF-8 bytes (what common file systems allow). */
+    public static final int MAX_FILE_NAME_BYTES = 255;
+
+    /**
+     * Null when {@code name} is acceptable as the name of a shared file; otherwise why not. A file
+     * name is a plain name: no directories ({@code /} or {@code \}), not {@code .} or {@code ..},
+     * no control characters, at most 255 UTF-8 bytes. The relay never uses it as a path anyway.
+     */
+    public static String fileNameProblem(String name) {
+        String problem = problem("file name", name);
+        if (problem != null && !problem.contains("at most")) {
+            return problem;
+        }
+        if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+            return "file name must not contain / or \\ (a name, not a path)";
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return "file name must not be . or ..";
+        }
+        int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_FILE_NAME_BYTES) {
+            return "file name is " + bytes + " bytes; at most " + MAX_FILE_NAME_BYTES + " are allowed";
+        }
+        return null;
+    }
 }

@@ -17,6 +17,8 @@ public enum DropReason {
     BAD_TAG,
     /** A kind that is not expected on this port (e.g. audio on the video port). */
     WRONG_PORT,
+    /** Screen from someone who is not the room's presenter. */
+    NOT_PRESENTER,
     /** Arrived while a bounded queue was full: media is dropped rather than blocking. */
     QUEUE_FULL;
 

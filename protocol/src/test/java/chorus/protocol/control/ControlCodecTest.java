@@ -24,12 +24,20 @@ class ControlCodecTest {
         return Stream.of(
                 new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Ada", "standup", "chorus-bot/0.1"),
                 new ControlMessage.Welcome(1, "p-1", 17, "a2V5", new MediaEndpoints("127.0.0.1", 5000, 5001),
-                        "standup", List.of(ada, bob), 2000, 10_000),
+                        "standup", List.of(ada, bob), 2000, 10_000, new ControlMessage.FileService(8080, "tok")),
                 new ControlMessage.ParticipantJoined(bob),
                 new ControlMessage.ParticipantLeft(bob, "timeout"),
                 new ControlMessage.Ping(42),
                 new ControlMessage.Pong(-7),
                 new ControlMessage.Leave(),
+                new ControlMessage.ChatSend("hello 👋 room"),
+                new ControlMessage.ChatMessage(7, "p-2", "Bøb 🎤", "hi\nthere", 1_764_000_000_000L, true),
+                new ControlMessage.ScreenShareStart(),
+                new ControlMessage.ScreenShareStop(),
+                new ControlMessage.PresenterChanged(bob),
+                new ControlMessage.PresenterChanged(null),
+                new ControlMessage.FileOffered(new ControlMessage.FileInfo("f-1", "notes.pdf", 12345,
+                        "ab".repeat(32), "p-1", "Ada", 1_764_000_000_000L), false),
                 ControlMessage.Error.of(ErrorCode.INVALID_NAME, "name must not be empty"));
     }
 
@@ -40,6 +48,17 @@ class ControlCodecTest {
         assertEquals(frame.length - 4, ByteBuffer.wrap(frame).getInt(), "length prefix counts the body");
         ControlMessage back = ControlCodec.readFrame(new DataInputStream(new ByteArrayInputStream(frame)));
         assertEquals(message, back);
+    }
+
+    @Test
+    void theRoundTripCoversEveryMessageType() {
+        java.util.Set<String> tested = new java.util.TreeSet<>();
+        everyMessage().forEach(m -> tested.add(ControlCodec.typeName(m)));
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        for (var t : ControlMessage.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value()) {
+            declared.add(t.name());
+        }
+        assertEquals(declared, tested);
     }
 
     @Test

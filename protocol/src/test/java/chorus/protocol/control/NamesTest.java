@@ -28,4 +28,16 @@ class NamesTest {
         assertNotNull(Names.problem("name", "half\uD83D"));
         assertTrue(Names.problem("name", "\uDC00x").contains("UTF-8"));
     }
+
+    @Test
+    void fileNamesArePlainNames() {
+        assertNull(Names.fileNameProblem("report 2026 (final).pdf"));
+        assertNull(Names.fileNameProblem("x".repeat(200) + ".bin"), "longer than a participant name is fine");
+        assertTrue(Names.fileNameProblem("../../etc/passwd").contains("not a path"));
+        assertTrue(Names.fileNameProblem("..").contains(".."));
+        assertTrue(Names.fileNameProblem("a\\b").contains("not a path"));
+        assertTrue(Names.fileNameProblem("evil\nname").contains("control"));
+        assertTrue(Names.fileNameProblem("").contains("empty"));
+        assertTrue(Names.fileNameProblem("é".repeat(200)).contains("bytes"));
+    }
 }
