@@ -34,11 +34,16 @@ public final class MixEngine {
         final Limiter limiter = new Limiter();
         InetSocketAddress address;
         short[] current;
+        /** Loudest frame since levels were last taken, in dBov; MIN_LEVEL when silent. */
+        int loudest = MIN_LEVEL;
 
         Member(JitterBuffer jitter) {
             this.jitter = jitter;
         }
     }
+
+    /** The quietest level reported (RFC 6464's range is -127..0 dBov). */
+    public static final int MIN_LEVEL = -127;
 
     private final int jitterTarget;
     private final int jitterMax;
@@ -100,6 +105,7 @@ public final class MixEngine {
             m.current = frame;
             if (frame != null) {
                 talkers++;
+                m.loudest = Math.max(m.loudest, level(frame));
                 for (int i = 0; i < sum.length; i++) {
                     sum[i] += frame[i];
                 }
@@ -139,6 +145,34 @@ public final class MixEngine {
                 sink.send(datagram, to.get(i));
             }
         });
+    }
+
+    /** RMS level of a frame in dBov, rounded, clamped to -127..0. */
+    static int level(short[] frame) {
+        double sumSquares = 0;
+        for (short s : frame) {
+            sumSquares += (double) s * s;
+        }
+        double rms = Math.sqrt(sumSquares / frame.length) / 32768.0;
+        if (rms <= 0) {
+            return MIN_LEVEL;
+        }
+        return (int) Math.max(MIN_LEVEL, Math.min(0, Math.round(20 * Math.log10(rms))));
+    }
+
+    /**
+     * Each talker's loudest level since the last call (only those heard at all), then starts
+     * a new period. Empty when nobody talked.
+     */
+    public List<chorus.protocol.control.ControlMessage.AudioLevel> takeLevels() {
+        List<chorus.protocol.control.ControlMessage.AudioLevel> levels = new ArrayList<>();
+        for (Map.Entry<Integer, Member> e : members.entrySet()) {
+            if (e.getValue().loudest > MIN_LEVEL) {
+                levels.add(new chorus.protocol.control.ControlMessage.AudioLevel(e.getKey(), e.getValue().loudest));
+                e.getValue().loudest = MIN_LEVEL;
+            }
+        }
+        return levels;
     }
 
     public int members() {

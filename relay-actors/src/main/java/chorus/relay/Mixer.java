@@ -3,6 +3,7 @@ package chorus.relay;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import java.net.InetSocketAddress;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -44,18 +45,29 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
     /** Mixed audio carries the relay's media id: it comes from the relay, not from a participant. */
     public static final int RELAY_MEDIA_ID = MediaHeader.RELAY_MEDIA_ID;
 
+    /** Levels go to the room every this many ticks (100 ms). */
+    private static final int LEVEL_TICKS = 5;
+
     private final MixEngine engine;
+    private final ActorRef<Room.Command> room;
+    private long ticks;
     private final RelayStats stats;
     private long reportedLate;
     private long reportedConcealed;
 
-    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, boolean ticking) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Mixer(ctx, timers, gateway, config, ticking)));
+    /**
+     * @param room    where talkers' levels go every 100 ms (for speaking indicators)
+     * @param ticking false in tests, which send {@link Tick} themselves
+     */
+    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, ActorRef<Room.Command> room,
+                                           boolean ticking) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Mixer(ctx, timers, gateway, config, room, ticking)));
     }
 
     private Mixer(ActorContext<Command> ctx, TimerScheduler<Command> timers, MediaGateway gateway,
-                  RelayConfig config, boolean ticking) {
+                  RelayConfig config, ActorRef<Room.Command> room, boolean ticking) {
         super(ctx);
+        this.room = room;
         this.stats = gateway.stats();
         this.engine = new MixEngine(config.jitterTargetFrames(), config.jitterMaxFrames(),
                 (datagram, to) -> gateway.send(MediaPort.AUDIO, datagram, to, MediaKind.AUDIO));
@@ -97,6 +109,12 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
         stats.audioConcealed(concealed - reportedConcealed);
         reportedLate = late;
         reportedConcealed = concealed;
+        if (++ticks % LEVEL_TICKS == 0) {
+            var levels = engine.takeLevels();
+            if (!levels.isEmpty()) {
+                room.tell(new Room.AudioLevels(levels));
+            }
+        }
         return this;
     }
 }

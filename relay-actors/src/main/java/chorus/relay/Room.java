@@ -70,6 +70,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
     public record LookupFile(String fileId, ActorRef<Optional<FileInfo>> replyTo) implements Command {
     }
 
+    /** Talkers' levels from the mixer, passed on to every member. */
+    public record AudioLevels(List<ControlMessage.AudioLevel> levels) implements Command {
+    }
+
     private record MemberStopped(int mediaId) implements Command {
     }
 
@@ -119,7 +123,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         this.gateway = gateway;
         this.config = config;
         this.files = files;
-        this.mixer = ctx.spawn(Mixer.create(gateway, config, true), "mixer");
+        this.mixer = ctx.spawn(Mixer.create(gateway, config, ctx.getSelf(), true), "mixer");
     }
 
     @Override
@@ -139,6 +143,13 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 })
                 .onMessage(LookupFile.class, l -> {
                     l.replyTo().tell(Optional.ofNullable(fileIndex.get(l.fileId())));
+                    return this;
+                })
+                .onMessage(AudioLevels.class, levels -> {
+                    ControlMessage.AudioLevels message = new ControlMessage.AudioLevels(levels.levels());
+                    for (Member m : fanout) {
+                        notify(m, message);
+                    }
                     return this;
                 })
                 .onMessageEquals(RetentionOver.INSTANCE, this::onRetentionOver)

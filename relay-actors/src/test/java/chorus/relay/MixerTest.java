@@ -34,6 +34,7 @@ class MixerTest {
     private static RelayConfig config;
     private MediaGateway gateway;
     private final List<DatagramChannel> sockets = new ArrayList<>();
+    private final org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Room.Command> levels = testKit.createTestProbe();
 
     @BeforeAll
     static void readConfig() {
@@ -61,7 +62,7 @@ class MixerTest {
     }
 
     private ActorRef<Mixer.Command> mixerWithListeners(int count) throws Exception {
-        ActorRef<Mixer.Command> mixer = testKit.spawn(Mixer.create(gateway, config, false));
+        ActorRef<Mixer.Command> mixer = testKit.spawn(Mixer.create(gateway, config, levels.getRef(), false));
         for (int id = 1; id <= count; id++) {
             DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
             sockets.add(ch);
@@ -172,6 +173,17 @@ class MixerTest {
         }
         assertTrue(peak > 25_000, "the limited mix is still loud: peak " + peak);
         assertTrue(Tones.amplitude(heard, 440) > 0.7, "and still the tone");
+    }
+
+    @Test
+    void talkersLevelsGoToTheRoomForSpeakingIndicators() throws Exception {
+        ActorRef<Mixer.Command> mixer = mixerWithListeners(3);
+        talk(mixer, new double[] {0, 440, 0, 0}, 0.25, 10);
+        Room.AudioLevels reported = levels.expectMessageClass(Room.AudioLevels.class);
+        assertEquals(1, reported.levels().size(), "only the talker: " + reported.levels());
+        assertEquals(1, reported.levels().get(0).mediaId());
+        // a 0.25 full-scale sine has an RMS of 0.177: -15 dBov
+        assertEquals(-15, reported.levels().get(0).level(), 1);
     }
 
     @Test

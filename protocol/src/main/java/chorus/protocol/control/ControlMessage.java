@@ -25,6 +25,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = ControlMessage.ScreenShareStop.class, name = "screen-stop"),
         @JsonSubTypes.Type(value = ControlMessage.PresenterChanged.class, name = "presenter"),
         @JsonSubTypes.Type(value = ControlMessage.FileOffered.class, name = "file"),
+        @JsonSubTypes.Type(value = ControlMessage.AudioLevels.class, name = "audio-levels"),
 })
 public sealed interface ControlMessage {
 
@@ -111,6 +112,17 @@ public sealed interface ControlMessage {
 
     /** Relay to client: a file was offered to the room ({@code history}: before this participant joined). */
     record FileOffered(FileInfo file, boolean history) implements ControlMessage {
+    }
+
+    /** How loud one talker is, in dBov (0 = full scale, -127 = silence), as in RFC 6464. */
+    record AudioLevel(int mediaId, int level) {
+    }
+
+    /**
+     * Relay to client, about every 100 ms while anyone talks: the loudest level of each talker over
+     * that time, so clients can show who is speaking (the mix itself cannot tell them).
+     */
+    record AudioLevels(List<AudioLevel> levels) implements ControlMessage {
     }
 
     /** Relay to client: something was refused. {@code code} is stable (see {@link ErrorCode}). */

@@ -32,6 +32,7 @@ class ControlCodecTest {
                 new ControlMessage.Leave(),
                 new ControlMessage.ChatSend("hello 👋 room"),
                 new ControlMessage.ChatMessage(7, "p-2", "Bøb 🎤", "hi\nthere", 1_764_000_000_000L, true),
+                new ControlMessage.AudioLevels(List.of(new ControlMessage.AudioLevel(17, -23), new ControlMessage.AudioLevel(99, 0))),
                 new ControlMessage.ScreenShareStart(),
                 new ControlMessage.ScreenShareStop(),
                 new ControlMessage.PresenterChanged(bob),
