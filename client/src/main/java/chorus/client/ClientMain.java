@@ -1,5 +1,8 @@
 package chorus.client;
 
+import chorus.client.load.LoadTestCommand;
+import chorus.client.ui.ClientCommand;
+import chorus.client.ui.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,7 +14,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "chorus 0.1.0",
         description = "Chorus conferencing client.",
-        subcommands = {BotCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BotCommand.class, LoadTestCommand.class, ClientCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ClientMain implements Runnable {
     @Spec
     CommandSpec spec;

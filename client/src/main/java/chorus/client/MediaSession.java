@@ -414,6 +414,16 @@ public final class MediaSession implements Closeable {
         return videoReceiver.decodeErrors();
     }
 
+    /** Video datagrams the senders' sequence numbers say should have reached us (see {@link SequenceLoss}). */
+    public long videoPacketsExpected() {
+        return videoReceiver.loss().expected();
+    }
+
+    /** Video datagrams that reached us (late and duplicate ones included). */
+    public long videoPacketsReceived() {
+        return videoReceiver.loss().received();
+    }
+
     public long videoFramesIncomplete() {
         return videoReceiver.framesIncomplete();
     }

@@ -32,6 +32,7 @@ final class VideoReceiver {
     private final ConcurrentHashMap<Integer, LongAdder> framesByMediaId = new ConcurrentHashMap<>();
     private final AtomicLong decodeErrors = new AtomicLong();
     private final AtomicLong framesIncomplete = new AtomicLong();
+    private final SequenceLoss loss = new SequenceLoss();
     private final boolean decode;
     private final DropCounts drops;
     private final FrameListener listener;
@@ -49,6 +50,7 @@ final class VideoReceiver {
     /** One validated video datagram from the relay. */
     void offer(ByteBuffer datagram, long nowNanos) {
         int mediaId = MediaHeader.mediaId(datagram, 0);
+        loss.offer(datagram, 0);
         Reassembler reassembler = reassemblers.get(mediaId);
         if (reassembler == null) {
             if (reassemblers.size() >= MAX_SENDERS) {
@@ -95,6 +97,11 @@ final class VideoReceiver {
 
     long decodeErrors() {
         return decodeErrors.get();
+    }
+
+    /** Sequence-number accounting of the datagrams forwarded to us, for packet loss. */
+    SequenceLoss loss() {
+        return loss;
     }
 
     /** Frames given up incomplete (lost fragments, timeouts). */

@@ -1,0 +1,54 @@
+package chorus.client;
+
+import java.time.Duration;
+
+/**
+ * How a {@link Call} joins and keeps itself joined.
+ *
+ * @param timeout          bound on each connection attempt (TCP connect, then the welcome)
+ * @param reconnectInitial wait before the first retry after a failure or a lost relay
+ * @param reconnectMax     the wait doubles after each failed attempt up to this
+ * @param fps              frames a second sent from the camera
+ * @param clientName       the software name sent in the hello
+ */
+public record CallOptions(RelayAddress relay, String name, String room, Duration timeout, Duration reconnectInitial,
+                          Duration reconnectMax, int fps, String clientName) {
+    public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(5);
+    public static final int DEFAULT_FPS = 15;
+
+    public CallOptions {
+        if (relay == null) {
+            throw new IllegalArgumentException("relay address is required");
+        }
+        for (Duration d : new Duration[] {timeout, reconnectInitial, reconnectMax}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeouts and reconnect waits must be positive");
+            }
+        }
+        if (reconnectMax.compareTo(reconnectInitial) < 0) {
+            throw new IllegalArgumentException("reconnectMax must be at least reconnectInitial");
+        }
+        if (fps < 1 || fps > 60) {
+            throw new IllegalArgumentException("fps " + fps + " is outside 1..60");
+        }
+    }
+
+    /** 5 s per attempt, retries from 0.5 s doubling to 5 s, 15 fps, client name {@code chorus-desktop/0.1}. */
+    public static CallOptions of(RelayAddress relay, String name, String room) {
+        return new CallOptions(relay, name, room, ClientOptions.DEFAULT_TIMEOUT, DEFAULT_RECONNECT_INITIAL,
+                DEFAULT_RECONNECT_MAX, DEFAULT_FPS, "chorus-desktop/0.1");
+    }
+
+    public CallOptions withReconnect(Duration initial, Duration max) {
+        return new CallOptions(relay, name, room, timeout, initial, max, fps, clientName);
+    }
+
+    public CallOptions withTimeout(Duration timeout) {
+        return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName);
+    }
+
+    ClientOptions clientOptions() {
+        return ClientOptions.of(relay, name, room).withTimeout(timeout).withClientName(clientName);
+    }
+}

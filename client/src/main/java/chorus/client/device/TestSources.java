@@ -1,0 +1,81 @@
+package chorus.client.device;
+
+import chorus.client.AudioCapture;
+import chorus.client.MediaDevice;
+import chorus.client.TestPattern;
+import chorus.client.ToneSource;
+import chorus.client.VideoCapture;
+import java.awt.image.BufferedImage;
+
+/** The synthetic camera and microphone: the moving test pattern and a sine tone (as the bots send). */
+public final class TestSources {
+    /** The id a choice of either synthetic source is remembered by. */
+    public static final String ID = "test";
+    /** A tone apart from the demo bots' 440 and 660 Hz, so each voice can be told apart. */
+    public static final double TONE_HZ = 523.25;
+
+    private TestSources() {
+    }
+
+    /** The test pattern with {@code name} written in it, one frame per grab. */
+    public static MediaDevice<VideoCapture> pattern(String name, int fps) {
+        return new MediaDevice<>() {
+            @Override
+            public String id() {
+                return ID;
+            }
+
+            @Override
+            public String label() {
+                return "Test pattern";
+            }
+
+            @Override
+            public VideoCapture open() {
+                TestPattern pattern = new TestPattern(name, fps);
+                return new VideoCapture() {
+                    private long index;
+
+                    @Override
+                    public BufferedImage grab() {
+                        return pattern.render(index++);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+    }
+
+    /** A sine tone at {@link #TONE_HZ}. */
+    public static MediaDevice<AudioCapture> tone() {
+        return new MediaDevice<>() {
+            @Override
+            public String id() {
+                return ID;
+            }
+
+            @Override
+            public String label() {
+                return "Test tone (" + Math.round(TONE_HZ) + " Hz)";
+            }
+
+            @Override
+            public AudioCapture open() {
+                ToneSource tone = new ToneSource(TONE_HZ);
+                return new AudioCapture() {
+                    @Override
+                    public void read(short[] frame) {
+                        tone.read(frame);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+    }
+}

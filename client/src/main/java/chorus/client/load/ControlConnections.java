@@ -1,0 +1,243 @@
+package chorus.client.load;
+
+import chorus.client.RelayAddress;
+import chorus.protocol.control.ControlCodec;
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ControlMessage.Hello;
+import chorus.protocol.control.ControlMessage.Ping;
+import chorus.protocol.control.ControlMessage.Pong;
+import chorus.protocol.control.ControlMessage.Welcome;
+import chorus.protocol.control.ControlProtocolException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load participants' TCP control connections, all served by one thread: it completes each
+ * join with the relay's welcome and answers every ping with a pong, so dozens of participants
+ * cost one mostly idle thread rather than one each.
+ */
+final class ControlConnections implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlConnections.class);
+    private static final long SELECT_MILLIS = 100;
+
+    /** One participant's control connection. */
+    static final class Link {
+        private final SocketChannel channel;
+        private final ByteBuffer in = ByteBuffer.allocate(ControlCodec.LENGTH_PREFIX_BYTES + ControlCodec.MAX_FRAME_BYTES);
+        private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
+        private volatile String lostReason;
+
+        private Link(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        /** Why the relay ended this connection before we left, or null while it is up. */
+        String lostReason() {
+            return lostReason;
+        }
+
+        InetSocketAddress remoteAddress() throws IOException {
+            return (InetSocketAddress) channel.getRemoteAddress();
+        }
+    }
+
+    private final Selector selector;
+    private final Queue<Link> toRegister = new ConcurrentLinkedQueue<>();
+    private final List<Link> links = new ArrayList<>(); // guarded by itself
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private ControlConnections() throws IOException {
+        selector = Selector.open();
+        thread = new Thread(this::serve, "load-control");
+        thread.setDaemon(true);
+    }
+
+    static ControlConnections start() throws IOException {
+        ControlConnections c = new ControlConnections();
+        c.thread.start();
+        return c;
+    }
+
+    /**
+     * Connects, sends {@code hello} and waits for the welcome.
+     *
+     * @throws IOException when the relay cannot be reached, refuses the join or does not answer within {@code timeout}
+     */
+    Link join(RelayAddress relay, Hello hello, Duration timeout) throws IOException, InterruptedException {
+        SocketChannel channel = SocketChannel.open();
+        Link link = new Link(channel);
+        try {
+            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            channel.socket().connect(new InetSocketAddress(relay.host(), relay.port()), (int) timeout.toMillis());
+            ByteBuffer frame = ByteBuffer.wrap(ControlCodec.encodeFrame(hello));
+            while (frame.hasRemaining()) {
+                channel.write(frame);
+            }
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot join " + relay + " (" + e.getMessage() + ")", e);
+        }
+        synchronized (links) {
+            links.add(link);
+        }
+        toRegister.add(link);
+        selector.wakeup();
+        try {
+            link.welcome.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return link;
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("relay at " + relay + " did not answer the hello within " + timeout.toMillis() + " ms");
+        }
+    }
+
+    static Welcome welcome(Link link) {
+        return link.welcome.getNow(null);
+    }
+
+    /** How many connections the relay ended before we left. */
+    int lost() {
+        synchronized (links) {
+            return (int) links.stream().filter(l -> l.lostReason != null).count();
+        }
+    }
+
+    private void serve() {
+        while (running) {
+            try {
+                selector.select(SELECT_MILLIS);
+                Link pending;
+                while ((pending = toRegister.poll()) != null) {
+                    pending.channel.register(selector, SelectionKey.OP_READ, pending);
+                }
+                for (SelectionKey key : selector.selectedKeys()) {
+                    read((Link) key.attachment(), key);
+                }
+                selector.selectedKeys().clear();
+            } catch (IOException e) {
+                log.warn("control connections: {}", e.toString());
+            }
+        }
+    }
+
+    private void read(Link link, SelectionKey key) {
+        try {
+            int n = link.channel.read(link.in);
+            if (n < 0) {
+                lose(link, key, "relay closed the control connection");
+                return;
+            }
+            link.in.flip();
+            while (link.in.remaining() >= ControlCodec.LENGTH_PREFIX_BYTES) {
+                int length = link.in.getInt(link.in.position());
+                if (length < 0 || length > ControlCodec.MAX_FRAME_BYTES) {
+                    lose(link, key, "relay sent an oversized control frame");
+                    return;
+                }
+                if (link.in.remaining() < ControlCodec.LENGTH_PREFIX_BYTES + length) {
+                    break;
+                }
+                link.in.position(link.in.position() + ControlCodec.LENGTH_PREFIX_BYTES);
+                byte[] body = new byte[length];
+                link.in.get(body);
+                handle(link, key, body);
+            }
+            link.in.compact();
+        } catch (IOException e) {
+            lose(link, key, "control connection failed (" + e.getMessage() + ")");
+        }
+    }
+
+    private void handle(Link link, SelectionKey key, byte[] body) throws IOException {
+        ControlMessage message;
+        try {
+            message = ControlCodec.decode(body);
+        } catch (ControlProtocolException e) {
+            log.debug("ignoring a control frame: {}", e.getMessage());
+            return;
+        }
+        if (message instanceof Welcome w) {
+            link.welcome.complete(w);
+        } else if (message instanceof Ping ping) {
+            ByteBuffer pong = ByteBuffer.wrap(ControlCodec.encodeFrame(new Pong(ping.nonce())));
+            link.channel.write(pong);
+            if (pong.hasRemaining()) {
+                // A few dozen bytes that do not fit: the relay has stopped reading us.
+                lose(link, key, "control connection stalled");
+            }
+        } else if (message instanceof ControlMessage.Error error) {
+            String reason = "relay refused: " + error.code() + " (" + error.message() + ")";
+            if (!link.welcome.completeExceptionally(new IOException(reason))) {
+                log.warn("relay sent an error: {}", reason);
+            }
+        }
+        // joined / left: the load test keeps no roster
+    }
+
+    private void lose(Link link, SelectionKey key, String reason) {
+        key.cancel();
+        closeQuietly(link.channel);
+        if (!link.welcome.completeExceptionally(new IOException(reason))) {
+            link.lostReason = reason;
+            log.warn("{}", reason);
+        }
+    }
+
+    /** Sends {@code leave} (best effort; the relay then tells the room) and closes the connection. */
+    static void leave(Link link) {
+        if (link.lostReason == null && link.channel.isOpen()) {
+            try {
+                link.channel.write(ByteBuffer.wrap(ControlCodec.encodeFrame(new ControlMessage.Leave())));
+            } catch (IOException e) {
+                log.debug("leave not sent: {}", e.getMessage());
+            }
+        }
+        closeQuietly(link.channel);
+    }
+
+    /** Stops the thread (no more pongs) and leaves on every connection. */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (links) {
+            links.forEach(ControlConnections::leave);
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to tell the relay
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package chorus.client.load;
+
+import chorus.client.RelayAddress;
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ControlMessage.Welcome;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaKind;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * One headless load participant: a control connection (served by {@link ControlConnections}), a
+ * video socket and, with audio, an audio socket, each bound to 127.0.0.1:0. Much lighter than a
+ * {@code ChorusClient}: no decoding, no jitter buffer, only counters. Its fields are owned by
+ * the thread named beside them and read by the load test once that thread has stopped.
+ */
+final class LoadParticipant {
+    /** Big enough that the generator's own sockets are not where datagrams are lost. */
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
+    final int index;
+    final int room;
+    final String roomName;
+    final String name;
+    final int mediaId;
+    final ControlConnections.Link control;
+    final DatagramChannel video;
+    final DatagramChannel audio;
+    final InetSocketAddress videoEndpoint;
+    final InetSocketAddress audioEndpoint;
+    /** Signs what this participant sends: the main thread's HELLOs, then the sender thread's media. */
+    final MediaAuthenticator sendAuthenticator;
+    /** Checks HELLO acks, on the receiver thread. */
+    final MediaAuthenticator ackAuthenticator;
+
+    // main thread: address learning
+    private long signalSequence;
+    volatile boolean videoAcked;
+    volatile boolean audioAcked;
+
+    // sender thread
+    long videoSequence;
+    long videoFrameId;
+    long audioSequence;
+    long audioFrameId;
+    long videoSentMeasured;
+    long videoBytesSentMeasured;
+    long audioSentMeasured;
+    long sendBufferFull;
+    long sendErrors;
+
+    // receiver thread
+    long videoDelivered;
+    long videoBytesDelivered;
+    long audioDatagramsInWindow;
+    long audioFramesInWindow;
+
+    private LoadParticipant(int index, int room, String roomName, String name, Welcome welcome,
+                            ControlConnections.Link control, InetAddress mediaHost, byte[] key,
+                            DatagramChannel video, DatagramChannel audio) {
+        this.index = index;
+        this.room = room;
+        this.roomName = roomName;
+        this.name = name;
+        this.mediaId = welcome.mediaId();
+        this.control = control;
+        this.video = video;
+        this.audio = audio;
+        this.videoEndpoint = new InetSocketAddress(mediaHost, welcome.media().videoPort());
+        this.audioEndpoint = new InetSocketAddress(mediaHost, welcome.media().audioPort());
+        this.sendAuthenticator = new MediaAuthenticator(key);
+        this.ackAuthenticator = new MediaAuthenticator(key);
+    }
+
+    /**
+     * Joins {@code roomName} as {@code name} and opens its media sockets (non-blocking, ready to be
+     * registered with the receiver's selector).
+     */
+    static LoadParticipant join(ControlConnections connections, RelayAddress relay, int index, int room,
+                                String roomName, String name, boolean withAudio, Duration timeout)
+            throws IOException, InterruptedException {
+        ControlConnections.Link link = connections.join(relay,
+                new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName, "chorus-loadtest/0.1"), timeout);
+        Welcome welcome = ControlConnections.welcome(link);
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(welcome.mediaKey() == null ? "" : welcome.mediaKey());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("relay sent a media key that is not base64");
+        }
+        if (key.length != MediaAuthenticator.KEY_LENGTH || welcome.media() == null) {
+            throw new IOException("relay sent a welcome without a usable media key or media endpoints");
+        }
+        InetAddress host = mediaHost(welcome.media().host(), link.remoteAddress().getAddress());
+        DatagramChannel video = open();
+        DatagramChannel audio = null;
+        try {
+            audio = withAudio ? open() : null;
+        } catch (IOException e) {
+            video.close();
+            throw e;
+        }
+        return new LoadParticipant(index, room, roomName, name, welcome, link, host, key, video, audio);
+    }
+
+    /** The relay may advertise nothing or the wildcard; then the address its control port answered on. */
+    private static InetAddress mediaHost(String advertised, InetAddress controlPeer) throws IOException {
+        if (advertised == null || advertised.isBlank()) {
+            return controlPeer;
+        }
+        try {
+            InetAddress a = InetAddress.getByName(advertised);
+            return a.isAnyLocalAddress() ? controlPeer : a;
+        } catch (UnknownHostException e) {
+            throw new IOException("relay's media host '" + advertised + "' cannot be resolved", e);
+        }
+    }
+
+    private static DatagramChannel open() throws IOException {
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ch.configureBlocking(false);
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    boolean learned() {
+        return videoAcked && (audio == null || audioAcked);
+    }
+
+    /** Sends a HELLO from each socket whose address the relay has not acknowledged yet. */
+    void sendHellos(ByteBuffer scratch) throws IOException {
+        if (!videoAcked) {
+            Fragmenter.encodeSignal(scratch, MediaKind.HELLO, mediaId, signalSequence++, sendAuthenticator);
+            video.send(scratch, videoEndpoint);
+        }
+        if (audio != null && !audioAcked) {
+            Fragmenter.encodeSignal(scratch, MediaKind.HELLO, mediaId, signalSequence++, sendAuthenticator);
+            audio.send(scratch, audioEndpoint);
+        }
+    }
+
+    /** Leaves the room (if {@link ControlConnections#close} has not already) and closes every socket. */
+    void leave() {
+        ControlConnections.leave(control);
+        for (DatagramChannel ch : new DatagramChannel[] {video, audio}) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+}

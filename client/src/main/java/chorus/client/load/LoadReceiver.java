@@ -1,0 +1,161 @@
+package chorus.client.load;
+
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one receiving thread of a load run: a selector over every participant's media sockets.
+ * Counts measured-phase video per receiver and its one-way latency, audio by arrival time within
+ * the measured window, and marks sockets whose HELLO the relay acknowledged.
+ */
+final class LoadReceiver implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(LoadReceiver.class);
+    private static final long SELECT_MILLIS = 20;
+    /** Datagrams read from one socket before the next ready socket gets its turn. */
+    private static final int BATCH = 64;
+
+    /** One socket as the selector sees it. */
+    private record Endpoint(LoadParticipant participant, DatagramChannel channel, InetSocketAddress relay,
+                            boolean video) {
+    }
+
+    private final Selector selector;
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(2 * MediaHeader.MAX_DATAGRAM);
+    private volatile boolean running = true;
+    private volatile long windowStart = Long.MAX_VALUE;
+    private volatile long windowEnd = Long.MAX_VALUE;
+    private long lastMeasuredArrival;
+    private long ignored;
+
+    LoadReceiver(List<LoadParticipant> participants) throws IOException {
+        selector = Selector.open();
+        try {
+            for (LoadParticipant p : participants) {
+                p.video.register(selector, SelectionKey.OP_READ, new Endpoint(p, p.video, p.videoEndpoint, true));
+                if (p.audio != null) {
+                    p.audio.register(selector, SelectionKey.OP_READ, new Endpoint(p, p.audio, p.audioEndpoint, false));
+                }
+            }
+        } catch (IOException e) {
+            selector.close();
+            throw e;
+        }
+    }
+
+    /** Audio is counted by arrival time within [start, end) (the relay's mix carries no stamp of ours). */
+    void window(long startNanos, long endNanos) {
+        windowEnd = endNanos;
+        windowStart = startNanos;
+    }
+
+    void stop() {
+        running = false;
+        selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                selector.select(SELECT_MILLIS);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    drain((Endpoint) key.attachment());
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            log.warn("receiver stopped: {}", e.toString());
+        } finally {
+            try {
+                selector.close();
+            } catch (IOException ignoredOnClose) {
+                // closing anyway
+            }
+        }
+    }
+
+    private void drain(Endpoint e) {
+        for (int i = 0; i < BATCH; i++) {
+            buffer.clear();
+            SocketAddress from;
+            try {
+                from = e.channel.receive(buffer);
+            } catch (ClosedChannelException closed) {
+                return;
+            } catch (IOException failed) {
+                ignored++;
+                return;
+            }
+            if (from == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            int length = buffer.position();
+            if (!e.relay.equals(from) || MediaHeader.validate(buffer, 0, length) != null) {
+                ignored++;
+                continue;
+            }
+            MediaKind kind = MediaHeader.kind(buffer, 0);
+            LoadParticipant p = e.participant;
+            if (kind == MediaKind.HELLO) {
+                acknowledge(e, p);
+            } else if (e.video && kind == MediaKind.VIDEO
+                    && MediaHeader.payloadLength(buffer, 0) >= ProbeFrameWriter.STAMP_LENGTH) {
+                if (ProbeFrameWriter.phase(buffer, 0) == ProbeFrameWriter.PHASE_MEASURED) {
+                    p.videoDelivered++;
+                    p.videoBytesDelivered += length;
+                    latency.recordNanos(now - ProbeFrameWriter.sendNanos(buffer, 0));
+                    lastMeasuredArrival = now;
+                }
+            } else if (!e.video && kind == MediaKind.AUDIO) {
+                if (now - windowStart >= 0 && now - windowEnd < 0) {
+                    p.audioDatagramsInWindow++;
+                    if (MediaHeader.fragmentIndex(buffer, 0) == 0) {
+                        p.audioFramesInWindow++;
+                    }
+                }
+            } else {
+                ignored++;
+            }
+        }
+    }
+
+    private void acknowledge(Endpoint e, LoadParticipant p) {
+        if (MediaHeader.mediaId(buffer, 0) != p.mediaId
+                || !p.ackAuthenticator.verify(buffer, 0, MediaHeader.signedLength(buffer, 0))) {
+            ignored++;
+        } else if (e.video) {
+            p.videoAcked = true;
+        } else {
+            p.audioAcked = true;
+        }
+    }
+
+    // Read by the load test after the thread has ended.
+
+    LatencyHistogram latency() {
+        return latency;
+    }
+
+    /** {@link System#nanoTime()} of the last measured video datagram, 0 when none came. */
+    long lastMeasuredArrival() {
+        return lastMeasuredArrival;
+    }
+
+    /** Datagrams not from the relay's endpoint, malformed, or of a kind this socket does not expect. */
+    long ignored() {
+        return ignored;
+    }
+}

@@ -1,0 +1,295 @@
+package chorus.client.load;
+
+import chorus.protocol.media.Fragmenter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * What {@code chorus loadtest} found: the machine, the load, the relay's figures and, with a
+ * baseline, the raw forwarder's beside them and their ratios. Written as {@code report.json}
+ * and printed as a table.
+ */
+record LoadReport(Machine machine, Load load, SideReport relay, SideReport baseline,
+                  Double throughputRatio, Double p99LatencyRatio, List<String> notes) {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static final List<String> NOTES = List.of(
+            "Video rates count datagrams (28-byte header + payload + 16-byte tag; no IP/UDP headers) "
+                    + "sent in the measured window (in) and received by all participants (out), divided by the window.",
+            "Only measured-phase datagrams count; each receiver expects every measured datagram the others in its "
+                    + "room sent; loss = 1 - delivered/expected, datagrams still in flight after the drain count as lost.",
+            "Latency is one-way, send stamp (System.nanoTime before signing) to receipt, both in this process on "
+                    + "one clock; it includes the kernel's loopback path both ways and the generator's own "
+                    + "selector wake-up, so relay/baseline is the relay's share.",
+            "Server CPU is the child's process CPU time over the window divided by the window (1.0 = one core busy).",
+            "Audio: the relay mixes, so each receiver gets one mixed frame per 20 ms (~50 frames/s); the raw forwarder "
+                    + "fans every talker's frames out unmixed (~50 x (N-1) frames/s).");
+
+    /** The machine the run happened on. */
+    /** {@code loadAverage}: the OS's 1-minute load average when the run began (other work skews every figure). */
+    record Machine(int cores, String cpu, String jvm, String os, String date, Double loadAverage) {
+        static Machine describe() {
+            String cpu = null;
+            try {
+                cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                        .filter(l -> l.startsWith("model name"))
+                        .map(l -> l.substring(l.indexOf(':') + 1).strip().replaceAll("\\s+", " "))
+                        .findFirst().orElse(null);
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or not readable: leave it out
+            }
+            return new Machine(Runtime.getRuntime().availableProcessors(), cpu,
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                    System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                    OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), currentLoadAverage());
+        }
+
+        private static Double currentLoadAverage() {
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return load < 0 ? null : round(load, 2);
+        }
+
+        String oneLine() {
+            return cores + " cores" + (cpu == null ? "" : " (" + cpu + ")") + ", " + os + ", " + jvm
+                    + (loadAverage == null ? "" : ", load average " + loadAverage);
+        }
+    }
+
+    /**
+     * The offered load. {@code server}: the relay given with --server, else null;
+     * {@code serverJvmOptions}: what the servers started here ran with, else null.
+     */
+    record Load(int rooms, int participantsPerRoom, int videoFps, int frameBytes, int fragmentsPerFrame,
+                boolean audio, double warmupSeconds, double durationSeconds, double drainSeconds, String server,
+                List<String> serverJvmOptions) {
+        static Load of(LoadSpec spec, String server, List<String> serverJvmOptions) {
+            return new Load(spec.rooms(), spec.participants(), spec.videoFps(), spec.frameBytes(),
+                    Fragmenter.fragmentsFor(spec.frameBytes()), spec.audio(),
+                    spec.warmUp().toMillis() / 1000.0, spec.duration().toMillis() / 1000.0,
+                    LoadTest.DRAIN.toMillis() / 1000.0, server, serverJvmOptions);
+        }
+
+        String oneLine() {
+            return rooms + (rooms == 1 ? " room" : " rooms") + " x " + participantsPerRoom + " participants, video "
+                    + videoFps + " fps x " + String.format(Locale.ROOT, "%,d", frameBytes) + "-byte frames ("
+                    + fragmentsPerFrame + " datagrams)" + (audio ? ", audio 50 frames/s" : "")
+                    + "; " + fmt(durationSeconds) + " s measured after " + fmt(warmupSeconds) + " s warm-up";
+        }
+
+        private static String fmt(double seconds) {
+            return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
+        }
+    }
+
+    /** One server's figures under the load. */
+    record SideReport(String server, String endpoint, int participants, double windowSeconds, Video video,
+                      Delivery delivery, Latency latency, Audio audio, ServerUsage serverUsage, Generator generator,
+                      SocketDrops socketDrops) {
+        /**
+         * Held the load: loss within {@code lossLimit}, and not falling behind: receivers caught up
+         * by the end of the drain, p99 latency within the histogram's 100 ms (a queue growing for a
+         * whole step shows there before it overflows into loss), no participant dropped.
+         */
+        boolean held(double lossLimit) {
+            return video.loss() <= lossLimit && generator.caughtUp() && latency.p99Micros() != null
+                    && generator.controlConnectionsLost() == 0;
+        }
+    }
+
+    record Video(long sent, long expected, long delivered, double loss, double packetsInPerSecond,
+                 long bitsInPerSecond, double packetsOutPerSecond, long bitsOutPerSecond) {
+    }
+
+    /**
+     * Datagrams the kernel dropped because a socket's receive buffer was full, from the warm-up to
+     * the end of the drain: at the server's media sockets, and at the generator's. Null off Linux.
+     */
+    record SocketDrops(Long server, Long generator) {
+    }
+
+    record Receiver(String room, String name, long delivered, long expected, double ratio) {
+    }
+
+    record Delivery(double minRatio, double medianRatio, List<Receiver> receivers) {
+    }
+
+    /** Percentiles are null when there were no samples or they lie past {@code limitMicros}. */
+    record Latency(long samples, Long p50Micros, Long p99Micros, Long p999Micros, long maxMicros, long overLimit,
+                   int limitMicros) {
+        static Latency of(LatencyHistogram h) {
+            return new Latency(h.samples(), h.percentileMicros(0.50), h.percentileMicros(0.99),
+                    h.percentileMicros(0.999), h.maxMicros(), h.overflow(), LatencyHistogram.LIMIT_MICROS);
+        }
+    }
+
+    record Audio(long datagramsSent, double datagramsInPerSecond, double datagramsOutPerSecond,
+                 double framesPerReceiverPerSecond, double expectedFramesPerReceiverPerSecond, String why) {
+    }
+
+    /** The server's own use of the machine; null where it is not a child of this run (--server). */
+    record ServerUsage(Long pid, Double cpuCores, int coresAvailable, Long heapAfterGcBytes, String heapProblem) {
+    }
+
+    /** The load generator's own state: if it was the bottleneck, it shows here. */
+    record Generator(Double cpuCores, Double senderThreadCpu, Double receiverThreadCpu,
+                     Long sendLatenessP99Micros, long sendLatenessMaxMicros, long sendBufferFull, long sendErrors,
+                     long ignoredDatagrams, boolean caughtUp, int controlConnectionsLost) {
+    }
+
+    static LoadReport of(Machine machine, LoadSpec spec, String server, List<String> serverJvmOptions,
+                         SideReport relay, SideReport baseline) {
+        Double throughput = null;
+        Double latency = null;
+        if (baseline != null) {
+            throughput = ratio(relay.video().packetsOutPerSecond(), baseline.video().packetsOutPerSecond());
+            Long r = relay.latency().p99Micros();
+            Long b = baseline.latency().p99Micros();
+            latency = r == null || b == null ? null : ratio(r, b);
+        }
+        return new LoadReport(machine, Load.of(spec, server, serverJvmOptions), relay, baseline, throughput, latency,
+                NOTES);
+    }
+
+    static Double ratio(double a, double b) {
+        return b > 0 && a >= 0 ? round(a / b, 4) : null;
+    }
+
+    static double round(double v, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(v * scale) / scale;
+    }
+
+    void write(Path file) throws IOException {
+        JSON.writeValue(file.toFile(), this);
+    }
+
+    /** The readable table: relay and baseline side by side, with relay/baseline where it means something. */
+    String table() {
+        StringBuilder out = new StringBuilder();
+        out.append("Chorus load test: ").append(load.oneLine()).append('\n');
+        out.append("machine: ").append(machine.oneLine()).append(", ").append(machine.date()).append('\n');
+        if (load.server() != null) {
+            out.append("relay: ").append(load.server()).append(" (not started by this run: no CPU or heap figures)\n");
+        } else {
+            out.append("servers' JVM options: ").append(String.join(" ", load.serverJvmOptions())).append('\n');
+        }
+        Table t = new Table(baseline != null);
+        t.row("video datagrams/s in", s -> num(s.video().packetsInPerSecond()), null);
+        t.row("video datagrams/s out", s -> num(s.video().packetsOutPerSecond()), throughputRatio);
+        t.row("video Mbit/s in", s -> mbit(s.video().bitsInPerSecond()), null);
+        t.row("video Mbit/s out", s -> mbit(s.video().bitsOutPerSecond()), null);
+        t.row("delivered/expected", s -> s.video().delivered() + "/" + s.video().expected(), null);
+        t.row("loss", s -> pct(s.video().loss()), null);
+        t.row("receiver delivery min", s -> pct(s.delivery().minRatio()), null);
+        t.row("receiver delivery median", s -> pct(s.delivery().medianRatio()), null);
+        t.row("latency p50 (ms)", s -> ms(s.latency().p50Micros()), null);
+        t.row("latency p99 (ms)", s -> ms(s.latency().p99Micros()), p99LatencyRatio);
+        t.row("latency p99.9 (ms)", s -> ms(s.latency().p999Micros()), null);
+        t.row("latency max (ms)", s -> ms(s.latency().maxMicros()), null);
+        if (load.audio()) {
+            t.row("audio datagrams/s in", s -> num(s.audio().datagramsInPerSecond()), null);
+            t.row("audio datagrams/s out", s -> num(s.audio().datagramsOutPerSecond()), null);
+            t.row("audio frames/s per receiver", s -> String.format(Locale.ROOT, "%.1f (~%.0f)",
+                    s.audio().framesPerReceiverPerSecond(), s.audio().expectedFramesPerReceiverPerSecond()), null);
+        }
+        t.row("server CPU (cores)", s -> s.serverUsage().cpuCores() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.2f of %d", s.serverUsage().cpuCores(), s.serverUsage().coresAvailable()), null);
+        t.row("server heap after GC (MiB)", s -> s.serverUsage().heapAfterGcBytes() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.1f", s.serverUsage().heapAfterGcBytes() / 1048576.0), null);
+        t.row("socket drops server / generator", s -> s.socketDrops() == null ? "n/a"
+                : s.socketDrops().server() + " / " + s.socketDrops().generator(), null);
+        t.row("generator CPU (cores)", s -> s.generator().cpuCores() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.2f", s.generator().cpuCores()), null);
+        t.row("  sender / receiver thread", s -> String.format(Locale.ROOT, "%s / %s",
+                share(s.generator().senderThreadCpu()), share(s.generator().receiverThreadCpu())), null);
+        t.row("  send lateness p99 (ms)", s -> ms(s.generator().sendLatenessP99Micros()), null);
+        out.append(t);
+        for (SideReport s : baseline == null ? List.of(relay) : List.of(relay, baseline)) {
+            if (s.serverUsage().heapProblem() != null && load.server() == null) {
+                out.append(s.server()).append(" heap: ").append(s.serverUsage().heapProblem()).append('\n');
+            }
+            if (!s.generator().caughtUp()) {
+                out.append(s.server()).append(": measured datagrams were still arriving at the end of the drain\n");
+            }
+            if (s.generator().sendBufferFull() + s.generator().sendErrors() > 0) {
+                out.append(s.server()).append(": the generator could not send ")
+                        .append(s.generator().sendBufferFull() + s.generator().sendErrors()).append(" datagrams\n");
+            }
+        }
+        if (load.audio()) {
+            out.append("audio: the relay mixes (one frame per 20 ms per receiver, ~50/s); "
+                    + "the raw forwarder fans out unmixed (~50 x (N-1)/s)\n");
+        }
+        return out.toString();
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String mbit(long bits) {
+        return String.format(Locale.ROOT, "%.1f", bits / 1e6);
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.2f%%", v * 100);
+    }
+
+    private static String ms(Long micros) {
+        return micros == null ? "n/a" : String.format(Locale.ROOT, "%.3f", micros / 1000.0);
+    }
+
+    private static String share(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** Columns: what, relay, baseline, relay/baseline. */
+    private final class Table {
+        private final boolean withBaseline;
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(boolean withBaseline) {
+            this.withBaseline = withBaseline;
+            rows.add(withBaseline ? new String[] {"", "relay", "baseline", "relay/baseline"} : new String[] {"", "relay"});
+        }
+
+        void row(String what, Function<SideReport, String> value, Double ratio) {
+            if (withBaseline) {
+                rows.add(new String[] {what, value.apply(relay), value.apply(baseline),
+                        ratio == null ? "" : String.format(Locale.ROOT, "%.3f", ratio)});
+            } else {
+                rows.add(new String[] {what, value.apply(relay)});
+            }
+        }
+
+        @Override
+        public String toString() {
+            int[] width = new int[rows.get(0).length];
+            for (String[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    width[i] = Math.max(width[i], r[i].length());
+                }
+            }
+            StringBuilder b = new StringBuilder();
+            for (String[] r : rows) {
+                b.append(String.format("%-" + width[0] + "s", r[0]));
+                for (int i = 1; i < r.length; i++) {
+                    b.append("  ").append(String.format("%" + Math.max(width[i], 12) + "s", r[i]));
+                }
+                b.append('\n');
+            }
+            return b.toString();
+        }
+    }
+}

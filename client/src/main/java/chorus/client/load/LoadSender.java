@@ -1,0 +1,165 @@
+package chorus.client.load;
+
+import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one sending thread of a load run. Every participant sends a video frame once per 1/fps,
+ * participant i at offset i/P of the interval (P participants in all), and with audio a 20 ms
+ * frame once per 20 ms, staggered the same way. Each send has an absolute deadline computed from
+ * its slot number (never from the previous send, so nothing drifts); the thread parks until it,
+ * and when it is late it sends at once and records how late. It never spins.
+ */
+final class LoadSender implements Runnable {
+    private static final long AUDIO_FRAME_NANOS = 20_000_000L;
+    private static final int VIDEO_CLOCK_HZ = 90_000;
+
+    private final List<LoadParticipant> participants;
+    private final int fps;
+    private final boolean audio;
+    private final long start;
+    private final long measureStart;
+    private final long end;
+    private final ProbeFrameWriter videoWriter;
+    private final ProbeFrameWriter audioWriter;
+    private final LatencyHistogram lateness = new LatencyHistogram();
+    private volatile boolean stopRequested;
+    private volatile long finishedAt;
+    private volatile long cpuAtMeasureStart = -1;
+    private volatile long cpuAtEnd = -1;
+
+    /**
+     * @param start        {@link System#nanoTime()} of the first slot (warm-up begins)
+     * @param measureStart slots from here on are sent as measured (phase 1)
+     * @param end          no slot at or after this is sent
+     */
+    LoadSender(List<LoadParticipant> participants, int fps, int frameBytes, boolean audio,
+               long start, long measureStart, long end) {
+        this.participants = List.copyOf(participants);
+        this.fps = fps;
+        this.audio = audio;
+        this.start = start;
+        this.measureStart = measureStart;
+        this.end = end;
+        this.videoWriter = new ProbeFrameWriter(MediaKind.VIDEO, Codec.JPEG, MediaHeader.FLAG_KEYFRAME, frameBytes);
+        this.audioWriter = new ProbeFrameWriter(MediaKind.AUDIO, Codec.PCM16, 0, AudioFormat.FRAME_BYTES);
+    }
+
+    @Override
+    public void run() {
+        long count = participants.size();
+        long videoSlots = 0;
+        long audioSlots = 0;
+        try {
+            while (!stopRequested) {
+                // Slot times in integer nanoseconds from the slot number: exact, so no drift and
+                // no slot lands on the wrong side of the window's edges.
+                long videoAt = start + videoSlots * 1_000_000_000L / (fps * count);
+                long audioAt = audio ? start + audioSlots * AUDIO_FRAME_NANOS / count : Long.MAX_VALUE;
+                boolean videoNext = videoAt - audioAt <= 0;
+                long at = videoNext ? videoAt : audioAt;
+                if (at - end >= 0) {
+                    return;
+                }
+                parkUntil(at);
+                int phase = ProbeFrameWriter.PHASE_WARM_UP;
+                if (at - measureStart >= 0) {
+                    phase = ProbeFrameWriter.PHASE_MEASURED;
+                    if (cpuAtMeasureStart < 0) {
+                        cpuAtMeasureStart = threadCpuNanos();
+                    }
+                    lateness.recordNanos(System.nanoTime() - at);
+                }
+                if (videoNext) {
+                    sendVideo(participants.get((int) (videoSlots++ % count)), phase);
+                } else {
+                    sendAudio(participants.get((int) (audioSlots++ % count)), phase);
+                }
+            }
+        } finally {
+            cpuAtEnd = threadCpuNanos();
+            finishedAt = System.nanoTime();
+        }
+    }
+
+    private static long threadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
+    }
+
+    private void parkUntil(long deadline) {
+        long wait;
+        while ((wait = deadline - System.nanoTime()) > 0 && !stopRequested) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    private void sendVideo(LoadParticipant p, int phase) {
+        long frameId = p.videoFrameId++ & 0xFFFF_FFFFL;
+        long timestamp = frameId * VIDEO_CLOCK_HZ / fps;
+        for (int i = 0; i < videoWriter.fragmentCount(); i++) {
+            ByteBuffer datagram = videoWriter.fragment(p.mediaId, p.videoSequence++, timestamp, frameId, i, phase,
+                    p.sendAuthenticator);
+            int length = datagram.remaining();
+            if (send(p, p.video, datagram, p.videoEndpoint) && phase == ProbeFrameWriter.PHASE_MEASURED) {
+                p.videoSentMeasured++;
+                p.videoBytesSentMeasured += length;
+            }
+        }
+    }
+
+    private void sendAudio(LoadParticipant p, int phase) {
+        long frameId = p.audioFrameId++ & 0xFFFF_FFFFL;
+        long timestamp = frameId * AudioFormat.FRAME_SAMPLES;
+        for (int i = 0; i < audioWriter.fragmentCount(); i++) {
+            ByteBuffer datagram = audioWriter.fragment(p.mediaId, p.audioSequence++, timestamp, frameId, i, phase,
+                    p.sendAuthenticator);
+            if (send(p, p.audio, datagram, p.audioEndpoint) && phase == ProbeFrameWriter.PHASE_MEASURED) {
+                p.audioSentMeasured++;
+            }
+        }
+    }
+
+    /** False when the datagram did not leave: the socket's send buffer was full (non-blocking) or it failed. */
+    private static boolean send(LoadParticipant p, DatagramChannel channel, ByteBuffer datagram, InetSocketAddress to) {
+        try {
+            if (channel.send(datagram, to) == 0) {
+                p.sendBufferFull++;
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            p.sendErrors++;
+            return false;
+        }
+    }
+
+    void stop() {
+        stopRequested = true;
+    }
+
+    /** How late each measured send started against its deadline; read after the thread ended. */
+    LatencyHistogram lateness() {
+        return lateness;
+    }
+
+    /** CPU time this thread spent from the first measured slot to its end, or -1 when unknown. */
+    long measuredCpuNanos() {
+        return cpuAtMeasureStart < 0 || cpuAtEnd < 0 ? -1 : cpuAtEnd - cpuAtMeasureStart;
+    }
+
+    /** {@link System#nanoTime()} when the thread ended, 0 while it runs. */
+    long finishedAt() {
+        return finishedAt;
+    }
+}

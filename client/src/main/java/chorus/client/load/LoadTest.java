@@ -1,0 +1,303 @@
+package chorus.client.load;
+
+import chorus.client.RelayAddress;
+import chorus.client.load.LoadReport.Audio;
+import chorus.client.load.LoadReport.Delivery;
+import chorus.client.load.LoadReport.Generator;
+import chorus.client.load.LoadReport.Latency;
+import chorus.client.load.LoadReport.Receiver;
+import chorus.client.load.LoadReport.ServerUsage;
+import chorus.client.load.LoadReport.SideReport;
+import chorus.client.load.LoadReport.SocketDrops;
+import chorus.client.load.LoadReport.Video;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One measurement: joins the participants, gets every socket learned, warms up, measures for
+ * the duration, stops sending, drains, then leaves and turns the counters into a
+ * {@link SideReport}. Callable in-process (tests do); every wait in it is bounded.
+ */
+final class LoadTest {
+    private static final Logger log = LoggerFactory.getLogger(LoadTest.class);
+    /** After the last send, how long receivers keep counting what is still in flight. */
+    static final Duration DRAIN = Duration.ofMillis(500);
+    /** A measured datagram arriving this close to the end of the drain means receivers were behind. */
+    private static final Duration CAUGHT_UP_MARGIN = Duration.ofMillis(100);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration LEARN_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration HELLO_INTERVAL = Duration.ofMillis(100);
+    /** How long past the end of the window the sender may take to catch up before it is stopped. */
+    private static final Duration SENDER_GRACE = Duration.ofSeconds(5);
+    private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
+
+    /** The server under load: a child this run started, or one given with --server. */
+    record Target(String label, RelayAddress control, ServerProcess process, boolean mixesAudio) {
+        static Target of(ServerProcess process) {
+            return new Target(process.kind().label, process.control(), process,
+                    process.kind() == ServerProcess.Kind.RELAY);
+        }
+
+        static Target external(RelayAddress control) {
+            return new Target("relay", control, null, true);
+        }
+    }
+
+    private LoadTest() {
+    }
+
+    /**
+     * Runs {@code spec} against {@code target}; {@code runId} keeps room names apart when one server
+     * sees several runs.
+     *
+     * @throws IOException when participants cannot join or their sockets are not learned in time
+     */
+    static SideReport run(LoadSpec spec, Target target, String runId) throws IOException, InterruptedException {
+        List<LoadParticipant> participants = new ArrayList<>();
+        ControlConnections control = ControlConnections.start();
+        try {
+            join(spec, target, runId, control, participants);
+            return measure(spec, target, control, participants);
+        } finally {
+            control.close(); // stops answering pings, then leaves on every connection
+            for (LoadParticipant p : participants) {
+                p.leave();
+            }
+        }
+    }
+
+    private static void join(LoadSpec spec, Target target, String runId, ControlConnections control,
+                             List<LoadParticipant> participants) throws IOException, InterruptedException {
+        log.info("{}: joining {} participants in {} room(s)", target.label(), spec.totalParticipants(), spec.rooms());
+        for (int r = 0; r < spec.rooms(); r++) {
+            String room = "load-" + runId + "-r" + r;
+            for (int i = 0; i < spec.participants(); i++) {
+                participants.add(LoadParticipant.join(control, target.control(), participants.size(), r, room,
+                        "p" + i, spec.audio(), JOIN_TIMEOUT));
+            }
+        }
+    }
+
+    private static SideReport measure(LoadSpec spec, Target target, ControlConnections control,
+                                      List<LoadParticipant> participants) throws IOException, InterruptedException {
+        LoadReceiver receiver = new LoadReceiver(participants);
+        Thread receiving = new Thread(receiver, "load-receive");
+        receiving.setDaemon(true);
+        receiving.start();
+        Thread sending = null;
+        LoadSender sender = null;
+        try {
+            learnAddresses(participants);
+            UdpSocketDrops dropsBefore = UdpSocketDrops.read();
+
+            long start = System.nanoTime() + Duration.ofMillis(20).toNanos();
+            long measureStart = start + spec.warmUp().toNanos();
+            long measureEnd = measureStart + spec.duration().toNanos();
+            receiver.window(measureStart, measureEnd);
+            sender = new LoadSender(participants, spec.videoFps(), spec.frameBytes(), spec.audio(),
+                    start, measureStart, measureEnd);
+            sending = new Thread(sender, "load-send");
+            sending.setDaemon(true);
+            sending.start();
+            log.info("{}: warming up {} ms, then measuring {} ms", target.label(), spec.warmUp().toMillis(),
+                    spec.duration().toMillis());
+
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            parkUntil(measureStart);
+            Sample before = Sample.take(target, threads, receiving);
+            parkUntil(measureEnd);
+            Sample after = Sample.take(target, threads, receiving);
+
+            sending.join(SENDER_GRACE.toMillis());
+            if (sending.isAlive()) {
+                log.warn("{}: the sender is still {} s behind; stopping it", target.label(), SENDER_GRACE.toSeconds());
+                sender.stop();
+                sending.join(THREAD_STOP_WAIT.toMillis());
+            }
+            long drainEnd = Math.max(measureEnd, sender.finishedAt()) + DRAIN.toNanos();
+            parkUntil(drainEnd);
+            receiver.stop();
+            receiving.join(THREAD_STOP_WAIT.toMillis());
+            UdpSocketDrops dropsAfter = UdpSocketDrops.read();
+            SocketDrops drops = socketDrops(dropsBefore, dropsAfter, participants);
+
+            ServerProcess.HeapReading heap = target.process() == null ? null : target.process().heapAfterGc();
+            return report(spec, target, participants, receiver, sender, before, after, heap, drops,
+                    caughtUp(receiver.lastMeasuredArrival(), drainEnd),
+                    control.lost());
+        } finally {
+            if (sender != null) {
+                sender.stop();
+            }
+            receiver.stop();
+            if (sending != null) {
+                sending.join(THREAD_STOP_WAIT.toMillis());
+            }
+            receiving.join(THREAD_STOP_WAIT.toMillis());
+        }
+    }
+
+    /** Receive-buffer drops at the server's media sockets and at the generator's, over the run. */
+    private static SocketDrops socketDrops(UdpSocketDrops before, UdpSocketDrops after, List<LoadParticipant> participants) {
+        java.util.Set<Integer> server = new java.util.HashSet<>();
+        java.util.Set<Integer> generator = new java.util.HashSet<>();
+        for (LoadParticipant p : participants) {
+            server.add(p.videoEndpoint.getPort());
+            generator.add(p.video.socket().getLocalPort());
+            if (p.audio != null) {
+                server.add(p.audioEndpoint.getPort());
+                generator.add(p.audio.socket().getLocalPort());
+            }
+        }
+        return new SocketDrops(UdpSocketDrops.since(before, after, server), UdpSocketDrops.since(before, after, generator));
+    }
+
+    /** True unless measured datagrams were still arriving in the last moments of the drain. */
+    private static boolean caughtUp(long lastMeasuredArrival, long drainEnd) {
+        return lastMeasuredArrival == 0 || lastMeasuredArrival - (drainEnd - CAUGHT_UP_MARGIN.toNanos()) < 0;
+    }
+
+    /** HELLO from every socket every 100 ms until the relay acks each, as a client does (PROTOCOL.md §4.3). */
+    private static void learnAddresses(List<LoadParticipant> participants) throws IOException {
+        ByteBuffer scratch = ByteBuffer.allocate(64);
+        long deadline = System.nanoTime() + LEARN_TIMEOUT.toNanos();
+        while (true) {
+            int waiting = 0;
+            for (LoadParticipant p : participants) {
+                if (!p.learned()) {
+                    waiting++;
+                    p.sendHellos(scratch);
+                }
+            }
+            if (waiting == 0) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("the relay did not acknowledge the HELLO of " + waiting + " of "
+                        + participants.size() + " participants within " + LEARN_TIMEOUT.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(HELLO_INTERVAL.toNanos());
+        }
+    }
+
+    private static void parkUntil(long deadline) throws InterruptedException {
+        long wait;
+        while ((wait = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    /**
+     * CPU clocks read at one instant: the server child, this process, the receiver thread. (The
+     * sender ends right before the window does, so it times itself.)
+     */
+    private record Sample(long wallNanos, Long serverCpu, Long selfCpu, long receiverCpu) {
+        static Sample take(Target target, ThreadMXBean threads, Thread receiver) {
+            return new Sample(System.nanoTime(),
+                    target.process() == null ? null : target.process().cpuNanos(),
+                    ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null),
+                    threadCpu(threads, receiver));
+        }
+
+        private static long threadCpu(ThreadMXBean threads, Thread t) {
+            return threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(t.getId()) : -1;
+        }
+
+        static Double share(Long before, Long after, long wall) {
+            return before == null || after == null || before < 0 || after < 0 || wall <= 0
+                    ? null : LoadReport.round((double) (after - before) / wall, 3);
+        }
+    }
+
+    private static SideReport report(LoadSpec spec, Target target, List<LoadParticipant> participants,
+                                     LoadReceiver receiver, LoadSender sender, Sample before, Sample after,
+                                     ServerProcess.HeapReading heap, SocketDrops drops, boolean caughtUp,
+                                     int controlLost) {
+        double window = spec.duration().toNanos() / 1e9;
+        long[] sentByRoom = new long[spec.rooms()];
+        long sent = 0;
+        long sentBytes = 0;
+        long delivered = 0;
+        long deliveredBytes = 0;
+        long audioSent = 0;
+        long audioReceived = 0;
+        long sendBufferFull = 0;
+        long sendErrors = 0;
+        for (LoadParticipant p : participants) {
+            sentByRoom[p.room] += p.videoSentMeasured;
+            sent += p.videoSentMeasured;
+            sentBytes += p.videoBytesSentMeasured;
+            delivered += p.videoDelivered;
+            deliveredBytes += p.videoBytesDelivered;
+            audioSent += p.audioSentMeasured;
+            audioReceived += p.audioDatagramsInWindow;
+            sendBufferFull += p.sendBufferFull;
+            sendErrors += p.sendErrors;
+        }
+        List<Receiver> receivers = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> audioFrameRates = new ArrayList<>();
+        long expected = 0;
+        for (LoadParticipant p : participants) {
+            long expect = sentByRoom[p.room] - p.videoSentMeasured;
+            expected += expect;
+            double ratio = expect == 0 ? 0 : LoadReport.round((double) p.videoDelivered / expect, 6);
+            receivers.add(new Receiver(p.roomName, p.name, p.videoDelivered, expect, ratio));
+            ratios.add(ratio);
+            audioFrameRates.add(p.audioFramesInWindow / window);
+        }
+        ratios.sort(null);
+        audioFrameRates.sort(null);
+        double loss = expected == 0 ? 1 : LoadReport.round(1 - (double) delivered / expected, 6);
+        Video video = new Video(sent, expected, delivered, loss,
+                LoadReport.round(sent / window, 1), Math.round(sentBytes * 8 / window),
+                LoadReport.round(delivered / window, 1), Math.round(deliveredBytes * 8 / window));
+        Audio audio = null;
+        if (spec.audio()) {
+            double expectedFrames = target.mixesAudio() ? 50 : 50.0 * (spec.participants() - 1);
+            audio = new Audio(audioSent, LoadReport.round(audioSent / window, 1),
+                    LoadReport.round(audioReceived / window, 1),
+                    LoadReport.round(median(audioFrameRates), 1), expectedFrames,
+                    target.mixesAudio() ? "mixed by the relay: one frame per receiver per 20 ms"
+                            : "fanned out unmixed: every other talker's frames, 50/s each");
+        }
+        long wall = after.wallNanos() - before.wallNanos();
+        ServerUsage usage = new ServerUsage(
+                target.process() == null ? null : target.process().pid(),
+                Sample.share(before.serverCpu(), after.serverCpu(), wall),
+                Runtime.getRuntime().availableProcessors(),
+                heap == null ? null : heap.bytes(),
+                heap == null ? "not a child of this run" : heap.problem());
+        LatencyHistogram lateness = sender.lateness();
+        Generator generator = new Generator(
+                Sample.share(before.selfCpu(), after.selfCpu(), wall),
+                sender.measuredCpuNanos() < 0 ? null
+                        : LoadReport.round((double) sender.measuredCpuNanos() / spec.duration().toNanos(), 3),
+                Sample.share(before.receiverCpu(), after.receiverCpu(), wall),
+                lateness.percentileMicros(0.99), lateness.maxMicros(), sendBufferFull, sendErrors,
+                receiver.ignored(), caughtUp, controlLost);
+        SideReport side = new SideReport(target.label(), target.control().toString(), participants.size(), window,
+                video, new Delivery(ratios.get(0), median(ratios), receivers), Latency.of(receiver.latency()),
+                audio, usage, generator, drops);
+        Long p99 = side.latency().p99Micros();
+        log.info("{}: {} participants, {} datagrams/s out, loss {}%, p99 {}", target.label(), participants.size(),
+                video.packetsOutPerSecond(), LoadReport.round(loss * 100, 3), p99 == null ? "> 100 ms" : p99 + " µs");
+        return side;
+    }
+
+    private static double median(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

@@ -1,0 +1,251 @@
+package chorus.client.load;
+
+import chorus.client.RelayAddress;
+import chorus.client.load.LoadReport.Machine;
+import chorus.client.load.LoadReport.SideReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code chorus loadtest}: the load generator of the benchmark harness. Exit codes: 0 measured, 1 failed, 2 bad usage. */
+@Command(name = "loadtest",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+                "Start R rooms x N headless participants against a relay (started here on loopback in a JVM of "
+                        + "its own, or --server) sending video (and with --audio, audio), and measure what comes "
+                        + "back: datagrams and bits per second in and out, delivered/expected per receiver, loss, "
+                        + "one-way latency p50/p99/p99.9, the relay's CPU and heap after GC.",
+                "--baseline measures the raw (actor-free) forwarder under the same load in the same run; "
+                        + "--sweep raises N until loss passes 1%%, for the relay and the baseline.",
+                "Writes report.json (or sweep.json and sweep.png) into --out and prints a table."})
+public final class LoadTestCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(LoadTestCommand.class);
+    private static final double DEFAULT_DURATION_SECONDS = 10;
+    private static final double DEFAULT_SWEEP_STEP_SECONDS = 5;
+    private static final double MAX_SECONDS = 86_400;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rooms", defaultValue = "1", paramLabel = "R", description = "Rooms. Default: ${DEFAULT-VALUE}.")
+    int rooms;
+
+    @Option(names = "--participants", paramLabel = "N",
+            description = "Participants per room, at least 2. Default: 4 (with --sweep N is raised by the sweep).")
+    Integer participants;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Measured window, after the warm-up. Default: 10 (with --sweep: 5 per step).")
+    Double durationSeconds;
+
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "SECONDS",
+            description = "Traffic before the window that is not counted. Default: ${DEFAULT-VALUE}.")
+    double warmupSeconds;
+
+    @Option(names = "--video-fps", defaultValue = "30", paramLabel = "FPS",
+            description = "Video frames per second per participant. Default: ${DEFAULT-VALUE}.")
+    int videoFps;
+
+    @Option(names = "--frame-bytes", paramLabel = "BYTES",
+            description = "Bytes per video frame. Default: the size of one 640x480 test-pattern JPEG.")
+    Integer frameBytes;
+
+    @Option(names = "--audio", description = "Also send a 20 ms PCM16 frame every 20 ms from each participant.")
+    boolean audio;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Directory for report.json / sweep.json, sweep.png and the servers' logs. "
+                    + "Default: ./loadtest-<date>-<time>.")
+    Path out;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT", converter = RelayAddressConverter.class,
+            description = "Load a running relay instead of starting one (no CPU or heap figures then).")
+    RelayAddress server;
+
+    @Option(names = "--baseline", description = "Also measure the raw forwarder under the same load; report relay / raw.")
+    boolean baseline;
+
+    @Option(names = "--sweep", description = "Raise N through 2, 3, 4, 6, 8, 12, ... until loss passes 1%%, "
+            + "for the relay and the baseline; writes sweep.json and sweep.png.")
+    boolean sweep;
+
+    @Option(names = "--sweep-max", defaultValue = "128", paramLabel = "N",
+            description = "Largest N a sweep tries. Default: ${DEFAULT-VALUE}.")
+    int sweepMax;
+
+    @Option(names = "--relay-classpath", paramLabel = "CLASSPATH", defaultValue = "${env:CHORUS_RELAY_CLASSPATH}",
+            description = "Classpath holding relay-actors and its libraries, for the servers started here. "
+                    + "Default: $CHORUS_RELAY_CLASSPATH, else this JVM's classpath.")
+    String relayClasspath;
+
+    @Option(names = "--relay-heap", defaultValue = "1g", paramLabel = "SIZE",
+            description = "-Xmx of the servers started here. Default: ${DEFAULT-VALUE}.")
+    String relayHeap;
+
+    @Option(names = "--relay-jvm-opt", paramLabel = "OPTION",
+            description = "Extra JVM option for the servers started here (repeatable).")
+    List<String> relayJvmOptions = new ArrayList<>();
+
+    @Option(names = "--ready-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "How long a started server may take to print its ready line. Default: ${DEFAULT-VALUE}.")
+    double readyTimeoutSeconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LoadSpec load = validate();
+        Path dir = out != null ? out : Path.of("loadtest-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            err.println("chorus loadtest: cannot create " + dir + " (" + e.getMessage() + ")");
+            err.flush();
+            return 1;
+        }
+        try {
+            if (sweep) {
+                return runSweep(load, dir, stdout);
+            }
+            return runOnce(load, dir, stdout);
+        } catch (ServerProcess.ServerStartException e) {
+            err.println("chorus loadtest: " + e.getMessage());
+        } catch (IOException e) {
+            err.println("chorus loadtest: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("chorus loadtest: interrupted");
+        }
+        err.flush();
+        return 1;
+    }
+
+    private int runOnce(LoadSpec load, Path dir, PrintWriter stdout)
+            throws IOException, InterruptedException, ServerProcess.ServerStartException {
+        Machine machine = Machine.describe();
+        SideReport relay;
+        if (server != null) {
+            relay = LoadTest.run(load, LoadTest.Target.external(server), runId());
+        } else {
+            relay = runChild(ServerProcess.Kind.RELAY, load, dir);
+        }
+        SideReport raw = baseline ? runChild(ServerProcess.Kind.BASELINE, load, dir) : null;
+        LoadReport report = LoadReport.of(machine, load, server == null ? null : server.toString(),
+                server == null ? serverOptions().described() : null, relay, raw);
+        Path file = dir.resolve("report.json");
+        report.write(file);
+        stdout.print(report.table());
+        stdout.println("report: " + file);
+        stdout.flush();
+        return 0;
+    }
+
+    private SideReport runChild(ServerProcess.Kind kind, LoadSpec load, Path dir)
+            throws IOException, InterruptedException, ServerProcess.ServerStartException {
+        try (ServerProcess child = ServerProcess.start(kind, serverOptions(), dir.resolve(kind.label + ".log"))) {
+            return LoadTest.run(load, LoadTest.Target.of(child), runId());
+        }
+    }
+
+    private int runSweep(LoadSpec base, Path dir, PrintWriter stdout)
+            throws IOException, InterruptedException, ServerProcess.ServerStartException {
+        Machine machine = Machine.describe();
+        List<Integer> steps = Sweep.participantSteps(sweepMax);
+        Sweep.Side relay = Sweep.run(ServerProcess.Kind.RELAY, serverOptions(), base, steps, dir.resolve("relay.log"));
+        Sweep.Side raw = Sweep.run(ServerProcess.Kind.BASELINE, serverOptions(), base, steps, dir.resolve("baseline.log"));
+        Sweep.Report report = Sweep.report(machine, base, steps, serverOptions().described(), relay, raw);
+        Path json = dir.resolve("sweep.json");
+        Path png = dir.resolve("sweep.png");
+        report.write(json);
+        SweepPlot.write(report, png);
+        stdout.print(report.table());
+        stdout.println("report: " + json);
+        stdout.println("plot:   " + png);
+        stdout.flush();
+        return 0;
+    }
+
+    private ServerProcess.Options serverOptions() {
+        String cp = relayClasspath == null || relayClasspath.isBlank() ? System.getProperty("java.class.path") : relayClasspath;
+        return new ServerProcess.Options(cp, relayHeap, relayJvmOptions,
+                Duration.ofMillis(Math.round(readyTimeoutSeconds * 1000)));
+    }
+
+    private static String runId() {
+        return Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    }
+
+    /** Every check on the command line, so a bad value is a usage error (exit 2) before anything starts. */
+    private LoadSpec validate() {
+        CommandLine cl = spec.commandLine();
+        if (sweep && participants != null) {
+            throw new ParameterException(cl, "--participants cannot be combined with --sweep (the sweep raises N itself; "
+                    + "see --sweep-max)");
+        }
+        if (server != null && (baseline || sweep)) {
+            throw new ParameterException(cl, "--server cannot be combined with --baseline or --sweep: the baseline "
+                    + "runs on this machine, so both sides must be started here to compare them");
+        }
+        if (sweepMax < 2) {
+            throw new ParameterException(cl, "--sweep-max must be at least 2, was " + sweepMax);
+        }
+        if (!relayHeap.matches("[1-9][0-9]*[kKmMgG]?")) {
+            throw new ParameterException(cl, "--relay-heap must be a size such as 512m or 2g, was '" + relayHeap + "'");
+        }
+        if (!(readyTimeoutSeconds > 0) || readyTimeoutSeconds > 3_600) {
+            throw new ParameterException(cl, "--ready-timeout must be a positive number of seconds");
+        }
+        double duration = durationSeconds != null ? durationSeconds
+                : sweep ? DEFAULT_SWEEP_STEP_SECONDS : DEFAULT_DURATION_SECONDS;
+        if (!(duration > 0) || duration > MAX_SECONDS) {
+            throw new ParameterException(cl, "--duration must be a positive number of seconds");
+        }
+        if (!(warmupSeconds >= 0) || warmupSeconds > MAX_SECONDS) {
+            throw new ParameterException(cl, "--warmup must be zero or a positive number of seconds");
+        }
+        int bytes = frameBytes != null ? frameBytes : LoadSpec.testPatternFrameBytes();
+        LoadSpec load;
+        try {
+            load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, bytes, audio,
+                    seconds(warmupSeconds), seconds(duration));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, e.getMessage());
+        }
+        if (frameBytes == null) {
+            log.info("frame bytes: {} (one 640x480 test-pattern JPEG)", bytes);
+        }
+        return load;
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofNanos(Math.round(s * 1e9));
+    }
+
+    /** Parses {@code --server}; its message says what was expected. */
+    static final class RelayAddressConverter implements CommandLine.ITypeConverter<RelayAddress> {
+        @Override
+        public RelayAddress convert(String value) {
+            try {
+                return RelayAddress.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package chorus.client.load;
+
+import chorus.client.load.LoadReport.Machine;
+import chorus.client.load.LoadReport.SideReport;
+import chorus.protocol.media.Fragmenter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code chorus loadtest --sweep}: raises the participants per room through 2, 3, 4, 6, 8, 12, …
+ * against the relay and then against the raw forwarder, each side stopping at the first step it
+ * does not hold (loss over 1%, or falling behind: p99 past 100 ms, receivers still behind after
+ * the drain, or a participant dropped),
+ * and reports the largest N each held.
+ */
+final class Sweep {
+    private static final Logger log = LoggerFactory.getLogger(Sweep.class);
+    static final double LOSS_LIMIT = 0.01;
+
+    /** Width of one side's columns in the sweep table. */
+    private static final int CELL = 37;
+
+    /** One N on one side; {@code figures} is null when the step could not run (then {@code problem} says why). */
+    record Step(int participants, boolean held, String problem, SideReport figures) {
+    }
+
+    record Side(String server, Integer largestNHeld, String endedBecause, List<Step> steps) {
+    }
+
+    record Load(int rooms, int videoFps, int frameBytes, int fragmentsPerFrame, boolean audio,
+                double warmupSeconds, double stepDurationSeconds, double drainSeconds, double lossLimit,
+                List<Integer> participantSteps, List<String> serverJvmOptions) {
+    }
+
+    record Report(Machine machine, Load load, Side relay, Side baseline, Double largestNRatio, List<String> notes) {
+        void write(Path file) throws IOException {
+            LoadReport.JSON.writeValue(file.toFile(), this);
+        }
+
+        /** One row per N: loss, datagrams/s out and p99 for each side. */
+        String table() {
+            StringBuilder b = new StringBuilder();
+            b.append("Chorus load sweep: ").append(load.rooms()).append(load.rooms() == 1 ? " room" : " rooms")
+                    .append(", video ").append(load.videoFps()).append(" fps x ")
+                    .append(String.format(Locale.ROOT, "%,d", load.frameBytes())).append("-byte frames")
+                    .append(load.audio() ? ", audio" : "").append(", ")
+                    .append(LoadReport.round(load.stepDurationSeconds(), 1)).append(" s per step\n");
+            b.append("machine: ").append(machine.oneLine()).append(", ").append(machine.date()).append('\n');
+            b.append("servers' JVM options: ").append(String.join(" ", load.serverJvmOptions())).append('\n');
+            b.append(String.format(Locale.ROOT, "%5s  %-" + CELL + "s  %s%n", "N",
+                    String.format(Locale.ROOT, "%11s %14s %10s", "relay loss", "relay out/s", "relay p99"),
+                    String.format(Locale.ROOT, "%11s %14s %10s", "base loss", "base out/s", "base p99")));
+            TreeSet<Integer> ns = new TreeSet<>();
+            relay.steps().forEach(s -> ns.add(s.participants()));
+            baseline.steps().forEach(s -> ns.add(s.participants()));
+            for (int n : ns) {
+                b.append(String.format(Locale.ROOT, "%5d  %s  %s%n", n, cells(relay, n), cells(baseline, n)));
+            }
+            b.append("largest N held (loss <= ").append(LoadReport.round(load.lossLimit() * 100, 2)).append("%): relay ")
+                    .append(held(relay)).append(", baseline ").append(held(baseline))
+                    .append(largestNRatio == null ? "" : ", relay/baseline " + largestNRatio).append('\n');
+            return b.toString();
+        }
+
+        private static String held(Side side) {
+            return side.largestNHeld() == null ? "none" : side.largestNHeld().toString();
+        }
+
+        private static String cells(Side side, int n) {
+            Step step = side.steps().stream().filter(s -> s.participants() == n).findFirst().orElse(null);
+            if (step == null) {
+                return " ".repeat(CELL);
+            }
+            if (step.figures() == null) {
+                return String.format(Locale.ROOT, "%" + CELL + "s", "could not run");
+            }
+            SideReport f = step.figures();
+            Long p99 = f.latency().p99Micros();
+            return String.format(Locale.ROOT, "%9.2f%%%s %14s %10s", f.video().loss() * 100, step.held() ? " " : "!",
+                    String.format(Locale.ROOT, "%,.0f", f.video().packetsOutPerSecond()),
+                    p99 == null ? ">100 ms" : String.format(Locale.ROOT, "%.2f ms", p99 / 1000.0));
+        }
+    }
+
+    private Sweep() {
+    }
+
+    /** 2, 3, 4, 6, 8, 12, 16, 24, … (each doubles the one two before) up to {@code max}. */
+    static List<Integer> participantSteps(int max) {
+        List<Integer> steps = new ArrayList<>();
+        for (int a = 2, b = 3; a <= max; ) {
+            steps.add(a);
+            int next = b;
+            b = 2 * a;
+            a = next;
+        }
+        return steps;
+    }
+
+    /** Sweeps one side with one child server reused across steps (each step in rooms of its own). */
+    static Side run(ServerProcess.Kind kind, ServerProcess.Options options, LoadSpec base, List<Integer> steps,
+                    Path logFile) throws ServerProcess.ServerStartException, InterruptedException {
+        List<Step> done = new ArrayList<>();
+        Integer largest = null;
+        String ended = "reached the last step";
+        try (ServerProcess server = ServerProcess.start(kind, options, logFile)) {
+            for (int n : steps) {
+                LoadSpec spec = base.withParticipants(n);
+                log.info("sweep {}: N = {}", kind.label, n);
+                SideReport figures;
+                try {
+                    figures = LoadTest.run(spec, LoadTest.Target.of(server), "n" + n);
+                } catch (IOException e) {
+                    done.add(new Step(n, false, e.getMessage(), null));
+                    ended = "N = " + n + " could not run: " + e.getMessage();
+                    break;
+                }
+                boolean held = figures.held(LOSS_LIMIT) && server.alive();
+                done.add(new Step(n, held, held ? null : why(figures, server), figures));
+                if (!held) {
+                    ended = "N = " + n + ": " + why(figures, server);
+                    break;
+                }
+                largest = n;
+                Thread.sleep(500); // let the server finish with the leavers before the next step
+            }
+        }
+        return new Side(kind.label, largest, ended, done);
+    }
+
+    private static String why(SideReport f, ServerProcess server) {
+        if (!server.alive()) {
+            return "the server process died";
+        }
+        List<String> reasons = new ArrayList<>();
+        if (f.video().loss() > LOSS_LIMIT) {
+            reasons.add("loss " + LoadReport.round(f.video().loss() * 100, 2) + "% > " + LOSS_LIMIT * 100 + "%");
+        }
+        if (!f.generator().caughtUp()) {
+            reasons.add("receivers still behind after the drain");
+        }
+        if (f.latency().p99Micros() == null) {
+            reasons.add("p99 latency past " + LatencyHistogram.LIMIT_MICROS / 1000 + " ms");
+        }
+        if (f.generator().controlConnectionsLost() > 0) {
+            reasons.add(f.generator().controlConnectionsLost() + " participants dropped by the server");
+        }
+        return String.join("; ", reasons);
+    }
+
+    static Report report(Machine machine, LoadSpec base, List<Integer> steps, List<String> serverJvmOptions,
+                         Side relay, Side baseline) {
+        Load load = new Load(base.rooms(), base.videoFps(), base.frameBytes(), Fragmenter.fragmentsFor(base.frameBytes()),
+                base.audio(), base.warmUp().toMillis() / 1000.0, base.duration().toMillis() / 1000.0,
+                LoadTest.DRAIN.toMillis() / 1000.0, LOSS_LIMIT, steps, serverJvmOptions);
+        Double ratio = relay.largestNHeld() == null || baseline.largestNHeld() == null
+                ? null : LoadReport.ratio(relay.largestNHeld(), baseline.largestNHeld());
+        return new Report(machine, load, relay, baseline, ratio, LoadReport.NOTES);
+    }
+}

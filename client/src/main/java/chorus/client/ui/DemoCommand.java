@@ -1,0 +1,250 @@
+package chorus.client.ui;
+
+import chorus.client.Bot;
+import chorus.client.BotOptions;
+import chorus.client.BotStats;
+import chorus.client.RelayAddress;
+import chorus.client.device.Cameras;
+import chorus.client.device.Microphones;
+import chorus.client.device.Speakers;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.swing.SwingUtilities;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code chorus demo} with a display: a relay on localhost (a child process), Alice and Bob sending
+ * the test pattern and their tones in room {@code demo}, and the desktop app joined to them. Without
+ * a display it exits with {@link #NO_DISPLAY} at once, and the launcher runs the headless demo.
+ */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+                "Start a relay on localhost, two bots (Alice 440 Hz, Bob 660 Hz) in room \"demo\", and the desktop "
+                        + "app joined to them. Close the window or press Leave to end.",
+                "Exit code " + DemoCommand.NO_DISPLAY + " when there is no display (the launcher then runs the "
+                        + "headless demo)."})
+public final class DemoCommand implements Callable<Integer> {
+    /** Exit code meaning "no display here": nothing was started. */
+    public static final int NO_DISPLAY = 3;
+    static final String ROOM = "demo";
+    private static final Pattern READY = Pattern.compile("^Chorus relay ready control=(\\S+):(\\d+) .*");
+    private static final Duration RELAY_START = Duration.ofSeconds(60);
+    private static final Duration SCREENSHOT_WAIT = Duration.ofSeconds(60);
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Your name in the call. Default: your user name.")
+    String name;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
+            description = "Relay control port. Default: any free port.")
+    int port;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Leave after this many seconds. Default: stay until the window is closed.")
+    Double durationSeconds;
+
+    @Option(names = "--test-source",
+            description = "Send the test pattern and tone even if a camera and microphone are present "
+                    + "(they are used anyway when there is none).")
+    boolean testSource;
+
+    @Option(names = "--screenshot", paramLabel = "FILE.png",
+            description = "Once both bots' video shows, save a picture of the window to FILE.png and end.")
+    Path screenshot;
+
+    @Option(names = "--size", paramLabel = "WIDTHxHEIGHT", defaultValue = "1280x800",
+            description = "Window size. Default: ${DEFAULT-VALUE}.")
+    String size;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Displays.available()) {
+            System.err.println("No display: running the relay and bots headless");
+            return NO_DISPLAY;
+        }
+        String classpath = System.getenv("CHORUS_RELAY_CLASSPATH");
+        if (classpath == null || classpath.isBlank()) {
+            System.err.println("chorus demo: CHORUS_RELAY_CLASSPATH is not set; run it as ./chorus demo");
+            return 1;
+        }
+        java.awt.Dimension windowSize = parseSize(size);
+        String me = name != null ? name : JoinDialog.defaultName();
+        Path work = Files.createTempDirectory("chorus-demo");
+        Process relay = startRelay(classpath, work.resolve("server.log"));
+        Thread stopRelay = new Thread(() -> stop(relay), "chorus-demo-stop");
+        Runtime.getRuntime().addShutdownHook(stopRelay);
+        List<Bot> bots = new ArrayList<>();
+        try {
+            RelayAddress address = awaitReady(relay, work.resolve("server.log"));
+            System.out.println("Chorus relay ready on " + address + " (log: " + work.resolve("server.log") + ")");
+            bots.add(Bot.start(BotOptions.of(address, "Alice", ROOM).withTone(440)));
+            bots.add(Bot.start(BotOptions.of(address, "Bob", ROOM).withTone(660)));
+            boolean testCamera = testSource || Cameras.list().isEmpty();
+            boolean testMicrophone = testSource || Microphones.list().isEmpty();
+            System.out.println("Alice (440 Hz) and Bob (660 Hz) are in room \"" + ROOM + "\"; " + me + " joins"
+                    + (testCamera || testMicrophone ? " with the test " + (testCamera && testMicrophone ? "pattern and tone"
+                    : testCamera ? "pattern" : "tone") : "") + ". Close the window or press Leave to end.");
+            LaunchOptions options = new LaunchOptions(address, me, ROOM, testCamera, testMicrophone, windowSize);
+            // The user's theme and devices, but what the demo changes (its relay, a test source) is not remembered.
+            AppPreferences user = AppPreferences.user();
+            AppPreferences prefs = new AppPreferences(java.util.prefs.Preferences.userRoot().node("chorus/demo"));
+            prefs.theme(user.theme());
+            for (String kind : List.of(AppPreferences.CAMERA, AppPreferences.MICROPHONE, AppPreferences.SPEAKER)) {
+                prefs.device(kind, user.device(kind));
+            }
+            if (screenshot != null) {
+                prefs.device(AppPreferences.SPEAKER, Speakers.NONE_ID); // a picture has no sound
+            }
+            DesktopApp app = DesktopApp.launch(options, prefs);
+            if (screenshot != null) {
+                return takeScreenshot(app, screenshot);
+            }
+            if (durationSeconds != null) {
+                CompletableFuture.delayedExecutor(Math.round(durationSeconds * 1000), TimeUnit.MILLISECONDS)
+                        .execute(app::leave);
+            }
+            try {
+                app.closed().get();
+            } catch (ExecutionException e) {
+                System.err.println("chorus demo: " + e.getCause().getMessage());
+                return 1;
+            }
+            return 0;
+        } finally {
+            for (Bot bot : bots) {
+                BotStats stats = bot.stop();
+                System.out.println(stats.summary());
+            }
+            stop(relay);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopRelay);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
+            }
+        }
+    }
+
+    /** Waits until both bots' tiles show moving video, then saves the window as a PNG and leaves. */
+    private static int takeScreenshot(DesktopApp app, Path file) throws Exception {
+        long deadline = System.nanoTime() + SCREENSHOT_WAIT.toNanos();
+        while (!bothBotsShowing(app)) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("chorus demo: the bots' video did not show within " + SCREENSHOT_WAIT.toSeconds() + " s");
+                app.leave();
+                return 1;
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(3000); // let the round-trip time settle after start-up
+        MainWindow[] window = new MainWindow[1];
+        SwingUtilities.invokeAndWait(() -> window[0] = app.window());
+        WindowCapture.writePng(window[0].getRootPane(), file);
+        System.out.println("Saved " + file);
+        app.leave();
+        app.closed().get(10, TimeUnit.SECONDS);
+        return 0;
+    }
+
+    private static boolean bothBotsShowing(DesktopApp app) throws Exception {
+        boolean[] showing = new boolean[1];
+        SwingUtilities.invokeAndWait(() -> {
+            MainWindow w = app.window();
+            if (w == null) {
+                return;
+            }
+            int remote = 0;
+            boolean selfShowing = false;
+            for (ParticipantTile tile : w.grid().visibleTiles()) {
+                if (tile.self()) {
+                    selfShowing = tile.showingVideo();
+                } else if (tile.showingVideo()) {
+                    remote++;
+                }
+            }
+            showing[0] = remote == 2 && selfShowing;
+        });
+        return showing[0];
+    }
+
+    private Process startRelay(String classpath, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "chorus.relay.RelayMain",
+                "--host", "127.0.0.1", "--control-port", String.valueOf(port), "--video-port", "0", "--audio-port", "0"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+        // Any free port for the file service, and its files in the demo's own directory.
+        builder.environment().put("CHORUS_FILES_PORT", "0");
+        builder.environment().put("CHORUS_FILES_DIR", log.resolveSibling("files").toString());
+        return builder.start();
+    }
+
+    /** Reads the relay's stdout until its ready line, which names the real control port. */
+    private static RelayAddress awaitReady(Process relay, Path log) throws IOException, InterruptedException {
+        CompletableFuture<RelayAddress> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = READY.matcher(line);
+                    if (m.matches()) {
+                        ready.complete(new RelayAddress(m.group(1), Integer.parseInt(m.group(2))));
+                    }
+                }
+            } catch (IOException e) {
+                // the relay ended; reported below
+            }
+            ready.completeExceptionally(new IOException("the relay stopped before it was ready; see " + log));
+        }, "chorus-demo-relay-out");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return ready.get(RELAY_START.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the relay did not become ready within " + RELAY_START.toSeconds() + " s; see " + log);
+        }
+    }
+
+    private static void stop(Process relay) {
+        if (!relay.isAlive()) {
+            return;
+        }
+        relay.destroy(); // SIGTERM: the relay closes cleanly
+        try {
+            if (!relay.waitFor(10, TimeUnit.SECONDS)) {
+                relay.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            relay.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.awt.Dimension parseSize(String text) {
+        String[] parts = text.toLowerCase().split("x");
+        try {
+            if (parts.length == 2) {
+                return new java.awt.Dimension(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("--size must be WIDTHxHEIGHT, e.g. 1280x800, not '" + text + "'");
+    }
+}

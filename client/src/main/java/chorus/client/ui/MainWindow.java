@@ -1,0 +1,258 @@
+package chorus.client.ui;
+
+import chorus.client.Call;
+import chorus.client.CallSnapshot;
+import chorus.client.CallState;
+import chorus.client.DeviceKind;
+import chorus.client.device.TestSources;
+import java.awt.BorderLayout;
+import java.awt.Dimension;
+import java.awt.event.WindowAdapter;
+import java.awt.event.WindowEvent;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import javax.swing.JCheckBoxMenuItem;
+import javax.swing.JFrame;
+import javax.swing.JMenu;
+import javax.swing.JMenuBar;
+import javax.swing.JMenuItem;
+import javax.swing.JOptionPane;
+import javax.swing.JPanel;
+import javax.swing.SwingUtilities;
+import javax.swing.Timer;
+import javax.swing.WindowConstants;
+
+/**
+ * The call window: notices on top, the video grid, the participant list at the side, the toolbar and
+ * the status bar below. A Swing timer reads the call's snapshot 30 times a second and each panel
+ * shows its part; the user's intents go to the call, which never blocks. Slow work (finding and
+ * opening devices) is handed to a worker thread.
+ */
+final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.Actions {
+    static final int REFRESH_MILLIS = 33;
+
+    private final Call call;
+    private final AppPreferences prefs;
+    private final Executor worker;
+    private final Runnable onClosed;
+    private final String name;
+    private final int fps;
+    private final VideoGrid grid = new VideoGrid();
+    private final ParticipantList people = new ParticipantList();
+    private final StatusBar status = new StatusBar();
+    private final NoticeBar notices = new NoticeBar(this);
+    private final CallToolbar toolbar = new CallToolbar(this);
+    private final JCheckBoxMenuItem darkTheme = new JCheckBoxMenuItem("Dark theme");
+    private final Timer refresh = new Timer(REFRESH_MILLIS, e -> refresh());
+    // device ids in use (null: the default device); EDT only
+    private String cameraId;
+    private String microphoneId;
+    private String speakerId;
+    private boolean leaving;
+    private boolean closed;
+    private CallSnapshot last;
+
+    MainWindow(Call call, LaunchOptions options, AppPreferences prefs, Executor worker, Runnable onClosed) {
+        super("Chorus \u2014 " + call.options().room());
+        this.call = call;
+        this.prefs = prefs;
+        this.worker = worker;
+        this.onClosed = onClosed;
+        this.name = call.options().name();
+        this.fps = call.options().fps();
+        setName("mainWindow");
+        setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
+        addWindowListener(new WindowAdapter() {
+            @Override
+            public void windowClosing(WindowEvent e) {
+                leave();
+            }
+        });
+        setJMenuBar(menus());
+
+        JPanel centre = new JPanel(new BorderLayout());
+        centre.add(notices, BorderLayout.NORTH);
+        centre.add(grid, BorderLayout.CENTER);
+        centre.add(people, BorderLayout.EAST);
+        JPanel bottom = new JPanel(new BorderLayout());
+        bottom.add(toolbar, BorderLayout.CENTER);
+        bottom.add(status, BorderLayout.SOUTH);
+        getContentPane().add(centre, BorderLayout.CENTER);
+        getContentPane().add(bottom, BorderLayout.SOUTH);
+        setMinimumSize(new Dimension(720, 480));
+        Dimension wanted = options.windowSize() != null ? options.windowSize() : LaunchOptions.DEFAULT_SIZE;
+        java.awt.Rectangle screen = java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment().getMaximumWindowBounds();
+        setSize(Math.min(wanted.width, screen.width), Math.min(wanted.height, screen.height));
+        setLocationRelativeTo(null);
+
+        cameraId = options.testCamera() ? TestSources.ID : prefs.device(AppPreferences.CAMERA);
+        microphoneId = options.testMicrophone() ? TestSources.ID : prefs.device(AppPreferences.MICROPHONE);
+        speakerId = prefs.device(AppPreferences.SPEAKER);
+        // Join with camera and microphone on, as most calls begin; a missing device says so in a notice.
+        // The camera first: it is what the user looks for, and the sound system can be slow to answer.
+        useCamera(cameraId, true);
+        useMicrophone(microphoneId);
+        useSpeaker(speakerId);
+        refresh();
+        refresh.start();
+    }
+
+    private JMenuBar menus() {
+        JMenuBar bar = new JMenuBar();
+        JMenu callMenu = new JMenu("Call");
+        JMenuItem settings = new JMenuItem("Settings\u2026");
+        settings.setName("menu.settings");
+        settings.addActionListener(e -> openSettings());
+        JMenuItem leaveItem = new JMenuItem("Leave");
+        leaveItem.setName("menu.leave");
+        leaveItem.addActionListener(e -> leave());
+        callMenu.add(settings);
+        callMenu.addSeparator();
+        callMenu.add(leaveItem);
+        JMenu view = new JMenu("View");
+        darkTheme.setName("menu.dark");
+        darkTheme.setSelected(prefs.theme() == Theme.DARK);
+        darkTheme.addActionListener(e -> switchTheme(darkTheme.isSelected() ? Theme.DARK : Theme.LIGHT));
+        view.add(darkTheme);
+        bar.add(callMenu);
+        bar.add(view);
+        return bar;
+    }
+
+    /** Shows the call's current state in every panel; on the EDT, from the refresh timer. */
+    void refresh() {
+        CallSnapshot s = call.snapshot();
+        last = s;
+        grid.update(s);
+        people.update(s);
+        toolbar.update(s);
+        status.update(s);
+        notices.update(s);
+        if (s.state() == CallState.LEFT && !leaving && !closed) {
+            // The relay refused the join for good (a bad name or room): say so, then close.
+            refresh.stop();
+            JOptionPane.showMessageDialog(this, Objects.requireNonNullElse(s.problem(), "The call ended."),
+                    "Chorus", JOptionPane.ERROR_MESSAGE);
+            closeWindow();
+        }
+    }
+
+    /** A device problem reported by the call; shown (again) as a notice. On the EDT. */
+    void deviceProblem(DeviceKind kind, String message) {
+        if (!closed) {
+            notices.show(kind, message);
+        }
+    }
+
+    // ---- intents ----
+
+    @Override
+    public void setMuted(boolean muted) {
+        call.setMuted(muted);
+    }
+
+    @Override
+    public void setCameraOn(boolean on) {
+        call.setCameraOn(on);
+    }
+
+    @Override
+    public void useTestSource(DeviceKind kind) {
+        if (kind == DeviceKind.CAMERA) {
+            useCamera(TestSources.ID, true);
+        } else if (kind == DeviceKind.MICROPHONE) {
+            useMicrophone(TestSources.ID);
+            call.setMuted(false);
+        }
+    }
+
+    @Override
+    public void openSettings() {
+        SettingsDialog dialog = new SettingsDialog(this,
+                new SettingsDialog.Choice(cameraId, microphoneId, speakerId, prefs.theme()), this::applySettings);
+        dialog.setVisible(true);
+    }
+
+    private void applySettings(SettingsDialog.Choice choice) {
+        if (!Objects.equals(choice.camera(), cameraId)) {
+            prefs.device(AppPreferences.CAMERA, choice.camera());
+            // On if it was on, or if it is off only because the old camera failed: the user wanted it on.
+            useCamera(choice.camera(), last != null && (last.camera().active() || last.camera().problem() != null));
+        }
+        if (!Objects.equals(choice.microphone(), microphoneId)) {
+            prefs.device(AppPreferences.MICROPHONE, choice.microphone());
+            useMicrophone(choice.microphone());
+        }
+        if (!Objects.equals(choice.speaker(), speakerId)) {
+            prefs.device(AppPreferences.SPEAKER, choice.speaker());
+            useSpeaker(choice.speaker());
+        }
+        if (choice.theme() != prefs.theme()) {
+            switchTheme(choice.theme());
+        }
+    }
+
+    private void useCamera(String id, boolean on) {
+        cameraId = id;
+        worker.execute(() -> {
+            call.useCamera(DeviceSelection.camera(id, name, fps));
+            if (on) {
+                call.setCameraOn(true);
+            }
+        });
+    }
+
+    private void useMicrophone(String id) {
+        microphoneId = id;
+        worker.execute(() -> call.useMicrophone(DeviceSelection.microphone(id)));
+    }
+
+    private void useSpeaker(String id) {
+        speakerId = id;
+        worker.execute(() -> call.useSpeaker(DeviceSelection.speaker(id)));
+    }
+
+    private void switchTheme(Theme theme) {
+        prefs.theme(theme);
+        darkTheme.setSelected(theme == Theme.DARK);
+        theme.switchTo();
+    }
+
+    /** Leaves the call, then closes the window. */
+    @Override
+    public void leave() {
+        if (leaving || closed) {
+            return;
+        }
+        leaving = true;
+        call.leave().whenComplete((ok, failure) -> SwingUtilities.invokeLater(this::closeWindow));
+    }
+
+    private void closeWindow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        refresh.stop();
+        dispose();
+        onClosed.run();
+    }
+
+    // ---- for tests: the panels as a user sees them ----
+
+    VideoGrid grid() {
+        return grid;
+    }
+
+    ParticipantList people() {
+        return people;
+    }
+
+    NoticeBar notices() {
+        return notices;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+}

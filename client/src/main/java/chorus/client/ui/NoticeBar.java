@@ -1,0 +1,119 @@
+package chorus.client.ui;
+
+import chorus.client.CallSnapshot;
+import chorus.client.DeviceKind;
+import chorus.client.DeviceState;
+import com.formdev.flatlaf.FlatClientProperties;
+import java.awt.BorderLayout;
+import java.awt.Color;
+import java.awt.FlowLayout;
+import java.util.EnumMap;
+import java.util.Map;
+import javax.swing.BorderFactory;
+import javax.swing.BoxLayout;
+import javax.swing.JButton;
+import javax.swing.JLabel;
+import javax.swing.JPanel;
+
+/**
+ * Device problems, one line each above the video: what is wrong, and a button that uses the
+ * synthetic source instead or opens the settings. A notice goes away when the problem is solved
+ * or is dismissed, and comes back each time the device fails again.
+ */
+final class NoticeBar extends JPanel {
+    private static final Color BACKGROUND = new Color(0xff, 0xf4, 0xce);
+    private static final Color FOREGROUND = new Color(0x5c, 0x3c, 0x00);
+
+    /** What a notice's buttons do. */
+    interface Actions {
+        /** Use the test pattern (camera) or test tone (microphone) instead of the device. */
+        void useTestSource(DeviceKind kind);
+
+        void openSettings();
+    }
+
+    private final Actions actions;
+    private final Map<DeviceKind, Notice> notices = new EnumMap<>(DeviceKind.class);
+
+    NoticeBar(Actions actions) {
+        this.actions = actions;
+        setName("notices");
+        setLayout(new BoxLayout(this, BoxLayout.Y_AXIS));
+        setOpaque(false);
+    }
+
+    /** Shows (or shows again) the problem of a device. */
+    void show(DeviceKind kind, String message) {
+        Notice notice = notices.get(kind);
+        if (notice == null) {
+            notice = new Notice(kind);
+            notices.put(kind, notice);
+            add(notice);
+        }
+        notice.message.setText(message);
+        notice.message.setToolTipText(message);
+        notice.setVisible(true);
+        revalidate();
+        repaint();
+    }
+
+    /** Removes the notices of devices that work now. */
+    void update(CallSnapshot snapshot) {
+        clearIfFine(DeviceKind.CAMERA, snapshot.camera());
+        clearIfFine(DeviceKind.MICROPHONE, snapshot.microphone());
+        clearIfFine(DeviceKind.SPEAKER, snapshot.speaker());
+    }
+
+    private void clearIfFine(DeviceKind kind, DeviceState state) {
+        Notice notice = notices.get(kind);
+        if (notice != null && notice.isVisible() && state.problem() == null) {
+            notice.setVisible(false);
+            revalidate();
+        }
+    }
+
+    /** The message shown for a device, or null when none is. */
+    String message(DeviceKind kind) {
+        Notice notice = notices.get(kind);
+        return notice == null || !notice.isVisible() ? null : notice.message.getText();
+    }
+
+    private final class Notice extends JPanel {
+        final JLabel message = new JLabel();
+
+        Notice(DeviceKind kind) {
+            super(new BorderLayout(8, 0));
+            String id = kind.noun();
+            setName("notice." + id);
+            message.setName("notice." + id + ".message");
+            setBackground(BACKGROUND);
+            setBorder(BorderFactory.createCompoundBorder(
+                    BorderFactory.createMatteBorder(0, 0, 1, 0, new Color(0xe8, 0xd5, 0x9b)),
+                    BorderFactory.createEmptyBorder(4, 12, 4, 6)));
+            message.setForeground(FOREGROUND);
+            add(message, BorderLayout.CENTER);
+            JPanel buttons = new JPanel(new FlowLayout(FlowLayout.RIGHT, 6, 0));
+            buttons.setOpaque(false);
+            if (kind != DeviceKind.SPEAKER) {
+                JButton test = new JButton(kind == DeviceKind.CAMERA ? "Use test pattern" : "Use test tone");
+                test.setName("notice." + id + ".test");
+                test.addActionListener(e -> actions.useTestSource(kind));
+                buttons.add(test);
+            }
+            JButton settings = new JButton("Settings\u2026");
+            settings.setName("notice." + id + ".settings");
+            settings.addActionListener(e -> actions.openSettings());
+            buttons.add(settings);
+            JButton close = new JButton("\u2715");
+            close.setName("notice." + id + ".close");
+            close.setToolTipText("Dismiss");
+            close.putClientProperty(FlatClientProperties.BUTTON_TYPE, FlatClientProperties.BUTTON_TYPE_TOOLBAR_BUTTON);
+            close.addActionListener(e -> {
+                setVisible(false);
+                NoticeBar.this.revalidate();
+            });
+            buttons.add(close);
+            add(buttons, BorderLayout.EAST);
+        }
+    }
+}

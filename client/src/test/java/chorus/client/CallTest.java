@@ -1,0 +1,305 @@
+package chorus.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chorus.protocol.media.MediaKind;
+import chorus.relay.RelayNode;
+import com.typesafe.config.ConfigFactory;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The call the desktop app drives, without any UI: a real relay on loopback, real bots, and
+ * synthetic devices (or ones that fail the way missing hardware does).
+ */
+class CallTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private static RelayNode relay(int controlPort) throws IOException {
+        return RelayNode.startOnLoopback(ConfigFactory.parseString(
+                "chorus.relay { control-port = " + controlPort + ", keepalive { ping-interval = 250ms, timeout = 2s } }"));
+    }
+
+    private static CallOptions options(RelayNode relay, String name, String room) {
+        return CallOptions.of(new RelayAddress("127.0.0.1", relay.controlPort()), name, room)
+                .withReconnect(Duration.ofMillis(200), Duration.ofSeconds(1));
+    }
+
+    private static String room(String what) {
+        return what + "-" + System.nanoTime();
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "within " + WAIT + ": " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    /** A synthetic microphone: a tone, as {@code --test-source} uses. */
+    static MediaDevice<AudioCapture> tone(double hz) {
+        return device("tone", () -> {
+            ToneSource tone = new ToneSource(hz);
+            return new AudioCapture() {
+                @Override
+                public void read(short[] frame) {
+                    tone.read(frame);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        });
+    }
+
+    /** A synthetic camera: the test pattern. */
+    static MediaDevice<VideoCapture> pattern(String name) {
+        return device("pattern", () -> {
+            TestPattern pattern = new TestPattern(name, 15);
+            long[] index = {0};
+            return new VideoCapture() {
+                @Override
+                public BufferedImage grab() {
+                    return pattern.render(index[0]++);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        });
+    }
+
+    /** A device that fails to open the way missing hardware does. */
+    static <T extends AutoCloseable> MediaDevice<T> missing(String message) {
+        return device("missing", () -> {
+            throw new DeviceUnavailableException(message);
+        });
+    }
+
+    interface Opener<T> {
+        T open() throws DeviceUnavailableException;
+    }
+
+    static <T extends AutoCloseable> MediaDevice<T> device(String id, Opener<T> opener) {
+        return new MediaDevice<>() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public String label() {
+                return id;
+            }
+
+            @Override
+            public T open() throws DeviceUnavailableException {
+                return opener.open();
+            }
+        };
+    }
+
+    @Test
+    void rejoinsWithTheSameNameAndRoomWhenTheRelayComesBack() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String room = room("reconnect");
+        RelayNode first = relay(port);
+        RelayNode second = null;
+        Call call = Call.start(options(first, "Ada", room), null);
+        try {
+            await("joined", () -> call.state() == CallState.JOINED);
+            assertEquals(0, call.snapshot().reconnects());
+
+            first.close();
+            await("reconnecting once the relay is gone", () -> call.state() == CallState.RECONNECTING);
+            CallSnapshot down = call.snapshot();
+            assertNotNull(down.problem(), "says why");
+            assertTrue(down.problem().startsWith("Lost the relay"), down.problem());
+            Thread.sleep(1500); // several failed attempts while nothing listens
+            assertEquals(CallState.RECONNECTING, call.state(), "keeps trying");
+
+            second = relay(port);
+            await("rejoined the new relay", () -> call.state() == CallState.JOINED);
+            assertEquals(1, call.snapshot().reconnects());
+            assertNull(call.snapshot().problem());
+            try (Bot bob = Bot.start(BotOptions.of("127.0.0.1", port, "Bob", room).withSilence())) {
+                assertEquals(List.of("Ada", "Bob"), bob.client().snapshot().rosterNames(), "same name, same room");
+                await("the call sees Bob", () -> call.snapshot().otherNames().equals(List.of("Bob")));
+            }
+        } finally {
+            call.close();
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void mutingStopsAudioDatagramsAndUnmutingResumesThem() throws Exception {
+        try (RelayNode relay = relay(0)) {
+            String room = room("mute");
+            Call call = Call.start(options(relay, "Ada", room), null);
+            try (Bot bob = Bot.start(BotOptions.of("127.0.0.1", relay.controlPort(), "Bob", room).withSilence())) {
+                call.useMicrophone(tone(523));
+                await("joined", () -> call.state() == CallState.JOINED);
+                await("Bob sees Ada", () -> bob.snapshot().roster().contains("Ada"));
+                long start = relay.stats().packetsIn(MediaKind.AUDIO);
+                await("audio arrives at the relay", () -> relay.stats().packetsIn(MediaKind.AUDIO) > start + 20);
+                assertTrue(call.snapshot().microphone().active());
+                await("the microphone counts as speaking", () -> call.snapshot().self().speaking());
+
+                call.setMuted(true);
+                await("muted", () -> !call.snapshot().microphone().active());
+                Thread.sleep(200); // datagrams already on their way
+                long muted = relay.stats().packetsIn(MediaKind.AUDIO);
+                Thread.sleep(1000);
+                assertEquals(muted, relay.stats().packetsIn(MediaKind.AUDIO), "no audio datagrams while muted");
+                assertFalse(call.snapshot().self().speaking(), "a muted microphone is not speaking");
+
+                call.setMuted(false);
+                await("audio again after unmuting", () -> relay.stats().packetsIn(MediaKind.AUDIO) > muted + 20);
+            } finally {
+                call.close();
+            }
+        }
+    }
+
+    @Test
+    void videoFlowsBothWaysAndStopsWhenTheCameraIsOff() throws Exception {
+        try (RelayNode relay = relay(0)) {
+            String room = room("video");
+            Call call = Call.start(options(relay, "Ada", room), null);
+            try (Bot bob = Bot.start(BotOptions.of("127.0.0.1", relay.controlPort(), "Bob", room).withSilence())) {
+                call.useCamera(pattern("Ada"));
+                call.setCameraOn(true);
+                await("Bob's picture is shown", () -> call.snapshot().participants().size() == 2
+                        && call.snapshot().others().get(0).videoActive());
+                ParticipantView bobView = call.snapshot().others().get(0);
+                assertEquals("Bob", bobView.name());
+                assertEquals(ParticipantView.LEVEL_UNKNOWN, bobView.audioLevel(), "others' levels are not known");
+                await("Ada's self view", () -> call.snapshot().self().videoActive());
+                await("Bob receives Ada's video",
+                        () -> bob.snapshot().framesReceivedFrom().getOrDefault("Ada", 0L) > 10);
+                await("packet loss measured", () -> call.snapshot().packetLoss() >= 0);
+                assertTrue(call.snapshot().packetLoss() < 0.05, "loopback loses almost nothing: " + call.snapshot().packetLoss());
+
+                call.setCameraOn(false);
+                await("camera off", () -> !call.snapshot().camera().active());
+                assertFalse(call.snapshot().self().videoActive(), "self view shows the placeholder");
+                assertNull(call.snapshot().self().image());
+                Thread.sleep(300);
+                long received = bob.snapshot().framesReceivedFrom().get("Ada");
+                Thread.sleep(1000);
+                assertEquals(received, bob.snapshot().framesReceivedFrom().get("Ada"), "no video once the camera is off");
+
+                bob.client().stopVideo();
+                await("Bob's tile falls back to the placeholder", () -> !call.snapshot().others().get(0).videoActive());
+            } finally {
+                call.close();
+            }
+        }
+    }
+
+    @Test
+    void missingDevicesAreReportedAndTheCallCarriesOn() throws Exception {
+        BlockingQueue<String> problems = new LinkedBlockingQueue<>();
+        try (RelayNode relay = relay(0)) {
+            Call call = Call.start(options(relay, "Ada", room("devices")), new CallListener() {
+                @Override
+                public void onDeviceProblem(DeviceKind kind, String message) {
+                    problems.add(kind + ": " + message);
+                }
+            });
+            try {
+                call.useMicrophone(missing("No microphone found."));
+                call.useCamera(missing("No camera found."));
+                call.useSpeaker(missing("No speaker found."));
+                call.setCameraOn(true);
+                java.util.Set<String> reported = new java.util.TreeSet<>();
+                for (int i = 0; i < 3; i++) {
+                    reported.add(problems.poll(5, TimeUnit.SECONDS)); // each device on its own thread: any order
+                }
+                assertEquals(java.util.Set.of("MICROPHONE: No microphone found.", "CAMERA: No camera found.",
+                        "SPEAKER: No speaker found."), reported);
+                await("joined all the same", () -> call.state() == CallState.JOINED);
+                CallSnapshot s = call.snapshot();
+                assertFalse(s.microphone().active(), "cannot be unmuted without a microphone");
+                assertEquals("No microphone found.", s.microphone().problem());
+                assertFalse(s.camera().active());
+                assertEquals("No camera found.", s.camera().problem());
+                assertFalse(s.speaker().active());
+
+                call.setCameraOn(true); // the button stays usable: each press tries again
+                assertEquals("CAMERA: No camera found.", problems.poll(5, TimeUnit.SECONDS));
+                call.useCamera(pattern("Ada")); // e.g. the test pattern chosen in settings
+                call.setCameraOn(true);
+                await("the test pattern works", () -> call.snapshot().self().videoActive());
+                assertNull(call.snapshot().camera().problem());
+                assertEquals(CallState.JOINED, call.state());
+            } finally {
+                call.close();
+            }
+        }
+    }
+
+    @Test
+    void aRefusedNameEndsTheCallWithTheRelaysReason() throws Exception {
+        AtomicInteger changes = new AtomicInteger();
+        try (RelayNode relay = relay(0)) {
+            Call call = Call.start(options(relay, "\u0007bell", room("refused")), new CallListener() {
+                @Override
+                public void onChange() {
+                    changes.incrementAndGet();
+                }
+            });
+            call.ended().get(10, TimeUnit.SECONDS);
+            assertEquals(CallState.LEFT, call.state());
+            assertTrue(call.snapshot().problem().contains("control characters"), call.snapshot().problem());
+            assertTrue(changes.get() > 0);
+        }
+    }
+
+    @Test
+    void keepsTryingWhileTheRelayIsUnreachable() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Call call = Call.start(CallOptions.of(new RelayAddress("127.0.0.1", port), "Ada", room("unreachable"))
+                .withReconnect(Duration.ofMillis(100), Duration.ofMillis(400)), null);
+        try {
+            await("says why it is not joined", () -> call.snapshot().problem() != null);
+            assertEquals(CallState.CONNECTING, call.state());
+            assertTrue(call.snapshot().problem().contains("127.0.0.1:" + port), call.snapshot().problem());
+            try (RelayNode relay = relay(port)) {
+                assertEquals(port, relay.controlPort());
+                await("joins once the relay is up", () -> call.state() == CallState.JOINED);
+                assertEquals(0, call.snapshot().reconnects(), "a first join is not a reconnect");
+                call.leave().get(10, TimeUnit.SECONDS);
+                assertEquals(CallState.LEFT, call.state());
+            }
+        } finally {
+            call.close();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package chorus.client.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chorus.client.ClientMain;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code chorus loadtest} end to end: a short run against a real relay and the raw forwarder,
+ * each in a JVM of its own started from this test's classpath. Asserts what the report says, never
+ * how fast anything was.
+ */
+class LoadTestCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run loadtest(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new LoadTestCommand())
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    @Timeout(90)
+    void aShortRunReportsRelayAndBaselineBothDeliveringWithOrderedPercentiles() throws Exception {
+        int code = ClientMain.execute("loadtest", "--rooms", "1", "--participants", "3",
+                "--duration", "2", "--warmup", "1", "--video-fps", "15", "--frame-bytes", "20000",
+                "--baseline", "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
+                "--out", dir.toString());
+        assertEquals(0, code);
+
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertTrue(report.path("machine").path("cores").asInt() > 0);
+        assertEquals(3, report.path("load").path("participantsPerRoom").asInt());
+        for (String side : new String[] {"relay", "baseline"}) {
+            JsonNode s = report.path(side);
+            assertTrue(s.isObject(), side + " is an object");
+            JsonNode video = s.path("video");
+            assertTrue(video.path("delivered").asLong() > 0, side + " delivered packets");
+            assertTrue(video.path("expected").asLong() > 0, side + " expected packets");
+            assertTrue(video.path("delivered").asLong() <= video.path("expected").asLong(), side + " no more than sent");
+            assertEquals(3, s.path("delivery").path("receivers").size(), side + " one entry per receiver");
+            JsonNode latency = s.path("latency");
+            for (String p : new String[] {"p50Micros", "p99Micros", "p999Micros"}) {
+                assertTrue(latency.path(p).isNumber(), side + " " + p + " is a number: " + latency);
+            }
+            long p50 = latency.path("p50Micros").asLong();
+            long p99 = latency.path("p99Micros").asLong();
+            long p999 = latency.path("p999Micros").asLong();
+            assertTrue(p50 <= p99 && p99 <= p999, side + " percentiles ordered: " + latency);
+            JsonNode usage = s.path("serverUsage");
+            assertTrue(usage.path("cpuCores").isNumber(), side + " server CPU measured: " + usage);
+            assertTrue(usage.path("heapAfterGcBytes").isNumber() || usage.path("heapProblem").isTextual(),
+                    side + " heap reported, or why not: " + usage);
+        }
+        for (String ratio : new String[] {"throughputRatio", "p99LatencyRatio"}) {
+            assertTrue(report.path(ratio).isNumber() && report.path(ratio).asDouble() > 0, ratio + ": " + report.path(ratio));
+        }
+        assertTrue(Files.size(dir.resolve("relay.log")) >= 0 && Files.exists(dir.resolve("baseline.log")));
+    }
+
+    @Test
+    void zeroParticipantsIsAUsageError() {
+        Run run = loadtest("--participants", "0", "--out", dir.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--participants must be at least 2"), run.err());
+    }
+
+    @Test
+    void negativeDurationsAreUsageErrors() {
+        assertEquals(2, loadtest("--duration", "-1", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--warmup", "-0.5", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--duration", "0", "--frame-bytes", "1000").exitCode());
+    }
+
+    @Test
+    void frameTooSmallForTheStampIsAUsageError() {
+        Run run = loadtest("--frame-bytes", "4");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--frame-bytes"), run.err());
+    }
+
+    @Test
+    void aRemoteRelayCannotBeComparedWithALocalBaseline() {
+        assertEquals(2, loadtest("--server", "127.0.0.1:5005", "--baseline", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--sweep", "--participants", "4", "--frame-bytes", "1000").exitCode());
+    }
+
+    @Test
+    @Timeout(60)
+    void aRelayThatDoesNotStartIsOneLineAndExitOne() {
+        Run run = loadtest("--participants", "2", "--duration", "1", "--frame-bytes", "1000",
+                "--relay-classpath", dir.resolve("nothing-here").toString(), "--out", dir.toString());
+        assertEquals(1, run.exitCode());
+        String[] lines = run.err().strip().split("\n");
+        assertEquals(1, lines.length, run.err());
+        assertTrue(lines[0].startsWith("chorus loadtest: relay did not start"), run.err());
+        assertTrue(lines[0].contains("chorus.relay.RelayMain"), run.err());
+        assertFalse(Files.exists(dir.resolve("report.json")));
+    }
+}
