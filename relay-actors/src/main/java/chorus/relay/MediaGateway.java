@@ -23,11 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the relay's UDP sockets. One thread per socket receives datagrams, checks their header
- * (length, magic, version, kind, port) without copying, and hands each to the Participant actor
- * that owns its media id; that actor verifies the tag. Sending is open to any actor's thread
- * (a DatagramChannel's send is thread-safe). Nothing here blocks on an actor: a datagram is
- * either handed over or dropped and counted.
+ * Owns the relay's UDP sockets and is the media hot path. One thread per socket receives each
+ * datagram into a reused direct buffer, checks its header (length, magic, version, kind, port),
+ * finds the {@link MediaRoute} of its media id, verifies the tag with that participant's key,
+ * and forwards it straight from the buffer to the room's fan-out, or reassembles audio for the
+ * mixer. The actors own the state and publish it into the routes; a datagram never becomes an
+ * actor message (measured: docs/BENCHMARKS.md, "The media path"). Sending is open to any
+ * thread (a DatagramChannel's send is thread-safe). Nothing here blocks: a datagram is either
+ * forwarded or dropped and counted.
  */
 public final class MediaGateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaGateway.class);
@@ -35,14 +38,12 @@ public final class MediaGateway implements AutoCloseable {
     private final Map<MediaPort, DatagramChannel> channels = new EnumMap<>(MediaPort.class);
     private final Map<MediaPort, Thread> receivers = new EnumMap<>(MediaPort.class);
     private final ConcurrentHashMap<Integer, MediaRoute> routes = new ConcurrentHashMap<>();
-    private final boolean snapshots;
     private final AtomicInteger nextMediaId = new AtomicInteger(MediaHeader.RELAY_MEDIA_ID + 1);
     private final RelayStats stats;
     private volatile boolean open = true;
 
     public MediaGateway(RelayConfig config, RelayStats stats) throws IOException {
         this.stats = stats;
-        this.snapshots = config.mediaPath() == RelayConfig.MediaPath.SNAPSHOT;
         try {
             channels.put(MediaPort.VIDEO, bind(config.host(), config.videoPort(), config));
             channels.put(MediaPort.AUDIO, bind(config.host(), config.audioPort(), config));
@@ -90,6 +91,11 @@ public final class MediaGateway implements AutoCloseable {
         return route;
     }
 
+    /** The route of a media id, or null (for tests of what the actors publish). */
+    MediaRoute route(int mediaId) {
+        return routes.get(mediaId);
+    }
+
     void unregister(MediaRoute route) {
         routes.remove(route.mediaId, route);
     }
@@ -104,10 +110,6 @@ public final class MediaGateway implements AutoCloseable {
         }
     }
 
-    /** Whether datagrams are handled on the UDP threads from published snapshots (else by actors). */
-    boolean snapshots() {
-        return snapshots;
-    }
 
     public RelayStats stats() {
         return stats;
@@ -163,20 +165,13 @@ public final class MediaGateway implements AutoCloseable {
                 stats.dropped(DropReason.UNKNOWN_MEDIA_ID);
                 continue;
             }
-            if (snapshots) {
-                route(port, route, buffer, length, (InetSocketAddress) from, ack);
-            } else {
-                byte[] datagram = new byte[length];
-                buffer.get(0, datagram);
-                route.participant.tell(new Participant.MediaIn(port, datagram, (InetSocketAddress) from));
-            }
+            route(port, route, buffer, length, (InetSocketAddress) from, ack);
         }
     }
 
     /**
-     * The snapshot media path: verify, note the address, and forward, all on this UDP thread,
-     * reading what the actors published. The actors hear only of changes (a new address) and
-     * of complete audio frames.
+     * Verifies, notes the address, and forwards, all on this UDP thread, reading what the actors
+     * published. The actors hear only of changes (a new address) and of complete audio frames.
      */
     private void route(MediaPort port, MediaRoute route, ByteBuffer datagram, int length,
                        InetSocketAddress from, ByteBuffer ack) {

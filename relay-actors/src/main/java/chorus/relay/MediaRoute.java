@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What the UDP threads need to handle one participant's datagrams without a message per
+ * What the UDP threads need to handle one participant's datagrams without an actor message per
  * datagram: its key, and snapshots its actors publish — the learned addresses (written by the
  * Participant), the room's fan-out (written by the Room) and the mixer (written on join). The
  * actors own that state; this is a read-only view for the gateway. The per-port fields are

@@ -1,17 +1,8 @@
 package chorus.relay;
 
-import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
-import chorus.protocol.media.Codec;
-import chorus.protocol.media.DropReason;
-import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
-import chorus.protocol.media.MediaHeader;
-import chorus.protocol.media.MediaKind;
-import chorus.protocol.media.Reassembler;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -23,23 +14,18 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * One person in a room: identity, media key, and the UDP addresses learned for its video and
- * audio sockets. An address is learned only from a datagram whose tag verifies with this
- * participant's key; a verified datagram from a new address (NAT rebinding) moves it. Verified
- * video goes to the room for fan-out, verified audio is reassembled and goes to the mixer.
+ * audio sockets, which it owns and publishes to the {@link MediaGateway} (through its
+ * {@link MediaRoute}) and to its room. The gateway verifies each datagram's tag with this
+ * participant's key and reports a verified datagram from a new address only when it may be
+ * learned: the first for its port, or newer than every datagram before it (NAT rebinding), never
+ * a replay. Control messages for the client go through here to its connection.
  */
 public final class Participant extends AbstractBehavior<Participant.Command> {
 
     public sealed interface Command {
     }
 
-    /** A datagram for this participant's media id, as received on {@code port}; not yet verified. */
-    public record MediaIn(MediaPort port, byte[] datagram, InetSocketAddress from) implements Command {
-    }
-
-    /**
-     * The snapshot media path saw a verified datagram from a new address that may be learned
-     * (the first for its port, or the newest so far).
-     */
+    /** The gateway saw a verified datagram from a new address that may be learned. */
     public record AddressSeen(MediaPort port, InetSocketAddress from) implements Command {
     }
 
@@ -75,20 +61,14 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     }
 
     private final ParticipantInfo info;
-    private final MediaAuthenticator authenticator;
+    private final String roomName;
     private final ActorRef<Event> connection;
     private final MediaGateway gateway;
     private final MediaRoute route;
     private final FileAccess fileAccess;
     private final String fileToken;
-    private final String roomName;
-    private final Reassembler audioReassembler = Reassembler.forAudio();
-    private final ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MIN_DATAGRAM);
     private final InetSocketAddress[] learned = new InetSocketAddress[MediaPort.values().length];
-    private final NewestSequences newestSequences = new NewestSequences();
     private ActorRef<Room.Command> room;
-    private ActorRef<Mixer.Command> mixer;
-    private long ackSequence;
 
     public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
                                            ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
@@ -96,35 +76,31 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
         return Behaviors.setup(ctx -> {
             MediaRoute route = gateway.register(info.mediaId(), key, ctx.getSelf());
             rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf()));
-            return new Participant(ctx, info, roomName, key, fileToken, connection, gateway, route, fileAccess);
+            return new Participant(ctx, info, roomName, fileToken, connection, gateway, route, fileAccess);
         });
     }
 
-    private Participant(ActorContext<Command> ctx, ParticipantInfo info, String roomName, byte[] key, String fileToken,
+    private Participant(ActorContext<Command> ctx, ParticipantInfo info, String roomName, String fileToken,
                         ActorRef<Event> connection, MediaGateway gateway, MediaRoute route, FileAccess fileAccess) {
         super(ctx);
         this.info = info;
-        this.authenticator = new MediaAuthenticator(key);
+        this.roomName = roomName;
+        this.fileToken = fileToken;
         this.connection = connection;
         this.gateway = gateway;
         this.route = route;
-        this.roomName = roomName;
-        this.fileToken = fileToken;
         this.fileAccess = fileAccess;
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(MediaIn.class, this::onMediaIn)
-                .onMessage(AddressSeen.class, seen -> {
-                    if (room != null) {
-                        learn(seen.port(), seen.from(), true);
-                    }
+                .onMessage(AddressSeen.class, this::onAddressSeen)
+                .onMessage(Joined.class, this::onJoined)
+                .onMessage(Notify.class, n -> {
+                    connection.tell(new Notified(n.message()));
                     return this;
                 })
-                .onMessage(Joined.class, this::onJoined)
-                .onMessage(Notify.class, this::onNotify)
                 .onMessage(SendChat.class, chat -> {
                     if (room != null) {
                         room.tell(new Room.Chat(info.mediaId(), chat.text()));
@@ -144,15 +120,21 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
 
     private Behavior<Command> onJoined(Joined joined) {
         room = joined.room();
-        mixer = joined.mixer();
-        route.mixer = mixer;
+        route.mixer = joined.mixer();
         fileAccess.grant(fileToken, new FileAccess.Grant(roomName, info, room));
         connection.tell(new Welcomed(joined.roster()));
         return this;
     }
 
-    private Behavior<Command> onNotify(Notify n) {
-        connection.tell(new Notified(n.message()));
+    private Behavior<Command> onAddressSeen(AddressSeen seen) {
+        if (room == null || seen.from().equals(learned[seen.port().ordinal()])) {
+            return this;
+        }
+        InetSocketAddress previous = learned[seen.port().ordinal()];
+        learned[seen.port().ordinal()] = seen.from();
+        route.publishAddress(seen.port(), seen.from());
+        getContext().getLog().debug("{} {} address {} (was {})", info.name(), seen.port(), seen.from(), previous);
+        room.tell(new Room.AddressLearned(info.mediaId(), seen.port(), seen.from()));
         return this;
     }
 
@@ -167,64 +149,5 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
         gateway.unregister(route);
         fileAccess.revoke(fileToken);
         return this;
-    }
-
-    private Behavior<Command> onMediaIn(MediaIn in) {
-        ByteBuffer datagram = ByteBuffer.wrap(in.datagram());
-        if (!authenticator.verify(datagram, 0, MediaHeader.signedLength(datagram, 0))) {
-            gateway.stats().dropped(DropReason.BAD_TAG);
-            return this;
-        }
-        if (room == null) {
-            return this; // not in the room yet: the client cannot have the key, so this is stale
-        }
-        MediaKind kind = MediaHeader.kind(datagram, 0);
-        gateway.stats().received(kind, in.datagram().length);
-        boolean newest = newestSequences.advance(in.port(), kind, new MediaHeader().wrap(datagram, 0).sequence());
-        learn(in.port(), in.from(), newest);
-        switch (kind) {
-            case HELLO -> {
-                Fragmenter.encodeSignal(ack, MediaKind.HELLO, info.mediaId(), ackSequence++, authenticator);
-                gateway.send(in.port(), ack, in.from(), MediaKind.HELLO);
-            }
-            case KEEPALIVE -> {
-                // refreshing the learned address was all it was for
-            }
-            case VIDEO, SCREEN -> room.tell(new Room.ForwardVideo(info.mediaId(), in.datagram()));
-            case AUDIO -> onAudio(datagram);
-        }
-        return this;
-    }
-
-    /**
-     * A first address is learned from any verified datagram; a move needs the newest datagram
-     * so far, so a replayed copy of an old one (captured and resent by someone else) cannot
-     * steal the address, and a late one from before a NAT rebinding cannot move it back.
-     */
-    private void learn(MediaPort port, InetSocketAddress from, boolean newest) {
-        InetSocketAddress current = learned[port.ordinal()];
-        if (from.equals(current)) {
-            return;
-        }
-        if (current != null && !newest) {
-            gateway.stats().addressMoveRefused();
-            return;
-        }
-        learned[port.ordinal()] = from;
-        route.publishAddress(port, from);
-        getContext().getLog().debug("{} {} address {} (was {})", info.name(), port, from, current);
-        room.tell(new Room.AddressLearned(info.mediaId(), port, from));
-    }
-
-    private void onAudio(ByteBuffer datagram) {
-        Reassembler.Frame frame = audioReassembler.offer(datagram, 0, System.nanoTime());
-        if (frame == null) {
-            return;
-        }
-        if (frame.codec() != Codec.PCM16 || frame.data().length != AudioFormat.FRAME_BYTES) {
-            gateway.stats().dropped(DropReason.BAD_LENGTH);
-            return;
-        }
-        mixer.tell(new Mixer.AudioFrame(info.mediaId(), frame.frameId(), AudioFormat.toSamples(frame.data())));
     }
 }

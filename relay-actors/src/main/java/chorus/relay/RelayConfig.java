@@ -18,19 +18,12 @@ public record RelayConfig(
         int jitterMaxFrames,
         int receiveBufferBytes,
         int sendBufferBytes,
-        MediaPath mediaPath,
         Duration roomRetention,
         int chatHistory,
         int chatMaxCharacters,
         int filesPort,
         java.nio.file.Path filesDirectory,
         long filesMaxBytes) {
-
-    /** How datagrams travel: a message per datagram through the actors, or read from snapshots they publish. */
-    public enum MediaPath {
-        ACTORS,
-        SNAPSHOT
-    }
 
     public static RelayConfig from(Config root) {
         Config c = root.getConfig("chorus.relay");
@@ -48,7 +41,6 @@ public record RelayConfig(
                 c.getInt("mixer.jitter-max-frames"),
                 c.getInt("media.receive-buffer-bytes"),
                 c.getInt("media.send-buffer-bytes"),
-                MediaPath.valueOf(c.getString("media.path").toUpperCase(java.util.Locale.ROOT)),
                 c.getDuration("room.retention-after-empty"),
                 c.getInt("chat.history"),
                 c.getInt("chat.max-characters"),

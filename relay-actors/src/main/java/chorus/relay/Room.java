@@ -4,11 +4,8 @@ import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ErrorCode;
-import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaHeader;
-import chorus.protocol.media.MediaKind;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +22,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * A room (the session): its roster and joined/left notifications, its chat history (one order for
- * everyone), its presenter and its file index, and the fan-out of every video datagram — and of
- * the presenter's screen — to every other participant whose video address is known. Audio goes to
+ * everyone), its presenter and its file index, and the fan-out of video (and of the presenter's
+ * screen) to every other participant whose video address is known, which it publishes for the
+ * {@link MediaGateway} to forward by. Audio goes to
  * the room's {@link Mixer}, a child. Rooms never see each other's members. An empty room is kept
  * for the configured retention (so people can come back to its history and files), then its files
  * are deleted and it asks to be stopped.
@@ -44,10 +42,6 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
     /** A participant's media address for a port was learned or moved. */
     public record AddressLearned(int mediaId, MediaPort port, InetSocketAddress address) implements Command {
-    }
-
-    /** A verified video or screen datagram from {@code senderMediaId}, forwarded unchanged. */
-    public record ForwardVideo(int senderMediaId, byte[] datagram) implements Command {
     }
 
     /** A chat message from a member (its length already checked by its connection). */
@@ -133,7 +127,6 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 .onMessage(Leave.class, l -> remove(l.mediaId(), l.reason()))
                 .onMessage(MemberStopped.class, s -> remove(s.mediaId(), "disconnected"))
                 .onMessage(AddressLearned.class, this::onAddressLearned)
-                .onMessage(ForwardVideo.class, this::onForwardVideo)
                 .onMessage(Chat.class, this::onChat)
                 .onMessage(ScreenShare.class, this::onScreenShare)
                 .onMessage(FileAdded.class, this::onFileAdded)
@@ -238,21 +231,6 @@ public final class Room extends AbstractBehavior<Room.Command> {
         return this;
     }
 
-    private Behavior<Command> onForwardVideo(ForwardVideo v) {
-        ByteBuffer datagram = ByteBuffer.wrap(v.datagram());
-        MediaKind kind = MediaHeader.kind(datagram, 0);
-        if (kind == MediaKind.SCREEN && (presenter == null || presenter.info.mediaId() != v.senderMediaId())) {
-            gateway.stats().dropped(DropReason.NOT_PRESENTER);
-            return this;
-        }
-        for (Member m : fanout) {
-            if (m.info.mediaId() != v.senderMediaId() && m.video != null) {
-                gateway.send(MediaPort.VIDEO, datagram, m.video, kind);
-            }
-        }
-        return this;
-    }
-
     private Behavior<Command> onChat(Chat chat) {
         Member from = members.get(chat.mediaId());
         if (from == null) {
@@ -322,17 +300,16 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
     }
 
+    /** Rebuilds the member array and publishes the room's fan-out to the gateway. */
     private void rebuildFanout() {
         fanout = members.values().toArray(new Member[0]);
-        if (gateway.snapshots()) {
-            int[] ids = new int[fanout.length];
-            InetSocketAddress[] video = new InetSocketAddress[fanout.length];
-            for (int i = 0; i < fanout.length; i++) {
-                ids[i] = fanout[i].info.mediaId();
-                video[i] = fanout[i].video;
-            }
-            int presenterId = presenter == null ? MediaHeader.RELAY_MEDIA_ID : presenter.info.mediaId();
-            gateway.publishRoom(members.keySet(), new MediaRoute.RoomFanout(ids, video, presenterId));
+        int[] ids = new int[fanout.length];
+        InetSocketAddress[] video = new InetSocketAddress[fanout.length];
+        for (int i = 0; i < fanout.length; i++) {
+            ids[i] = fanout[i].info.mediaId();
+            video[i] = fanout[i].video;
         }
+        int presenterId = presenter == null ? MediaHeader.RELAY_MEDIA_ID : presenter.info.mediaId();
+        gateway.publishRoom(members.keySet(), new MediaRoute.RoomFanout(ids, video, presenterId));
     }
 }

@@ -152,6 +152,59 @@ class MediaPathTest {
     }
 
     @Test
+    void aReplayedDatagramFromAnotherAddressDoesNotStealTheAddress() throws Exception {
+        String room = room();
+        try (RawClient ada = RawClient.join(relay, room, "Ada");
+             RawClient bob = RawClient.join(relay, room, "Bob");
+             DatagramChannel replayer = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            join(ada, bob);
+            List<ByteBuffer> captured = new ArrayList<>();
+            byte[] frame = pattern(300, 5);
+            ada.videoFragmenter().send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME, d -> {
+                captured.add(ByteBuffer.allocate(d.remaining()).put(d.duplicate()).flip());
+                try {
+                    ada.video.send(d, ada.relayAt(ada.welcome.media().videoPort()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertNotNull(Udp.receive(bob.video, WAIT));
+            long refusedBefore = relay.stats().addressMovesRefused();
+            replayer.send(captured.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
+            waitFor(() -> relay.stats().addressMovesRefused() > refusedBefore);
+            bob.sendVideo(bob.videoFragmenter(), pattern(300, 6));
+            assertNotNull(Udp.receive(ada.video, WAIT), "Bob's video still goes to Ada's own socket");
+            assertNull(Udp.receive(replayer, QUIET), "and never to the replayer");
+        }
+    }
+
+    @Test
+    void audioFromOneParticipantReachesTheOthersAsTheMix() throws Exception {
+        String room = room();
+        try (RawClient ada = RawClient.join(relay, room, "Ada");
+             RawClient bob = RawClient.join(relay, room, "Bob")) {
+            join(ada, bob);
+            Fragmenter audio = new Fragmenter(MediaKind.AUDIO, ada.welcome.mediaId(), Codec.PCM16, ada.key);
+            for (int i = 0; i < 10; i++) {
+                byte[] pcm = chorus.protocol.audio.AudioFormat.toBytes(chorus.protocol.audio.Tones.sine(440, 0.25,
+                        i * 960L, chorus.protocol.audio.AudioFormat.FRAME_SAMPLES));
+                audio.send(pcm, 0, pcm.length, i * 960L, 0, d -> {
+                    try {
+                        ada.audio.send(d, ada.relayAt(ada.welcome.media().audioPort()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            ByteBuffer mix = Udp.receive(bob.audio, WAIT);
+            assertNotNull(mix, "Bob hears Ada");
+            assertEquals(MediaHeader.RELAY_MEDIA_ID, MediaHeader.mediaId(mix, 0), "as the relay's mix");
+            assertEquals(MediaKind.AUDIO, MediaHeader.kind(mix, 0));
+            assertNull(Udp.receive(ada.audio, QUIET), "a lone talker hears nothing");
+        }
+    }
+
+    @Test
     void malformedDatagramsAreDroppedAndCountedByReason() throws Exception {
         try (RawClient ada = RawClient.join(relay, room(), "Ada");
              RawClient bob = RawClient.join(relay, ada.welcome.room(), "Bob");

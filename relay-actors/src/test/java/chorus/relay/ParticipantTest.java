@@ -1,24 +1,15 @@
 package chorus.relay;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
-import chorus.protocol.audio.AudioFormat;
-import chorus.protocol.audio.Tones;
+import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
-import chorus.protocol.media.Codec;
-import chorus.protocol.media.DropReason;
-import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaAuthenticator;
-import chorus.protocol.media.MediaHeader;
-import chorus.protocol.media.MediaKind;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -28,13 +19,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Participant actor with probes for its room, mixer and connection. */
+/** The Participant actor with probes for its room, mixer and connection, and a real gateway. */
 class ParticipantTest {
     private static final ActorTestKit testKit = ActorTestKit.create();
     private static final Duration QUIET = Duration.ofMillis(200);
     private MediaGateway gateway;
-    private DatagramChannel socket;
-    private final byte[] key = MediaAuthenticator.newKey();
+    private final FileAccess fileAccess = new FileAccess();
     private final ParticipantInfo info = new ParticipantInfo("p-1", "Ada", 41);
 
     @BeforeEach
@@ -43,13 +33,11 @@ class ParticipantTest {
                 "chorus.relay { host = \"127.0.0.1\", video-port = 0, audio-port = 0 }")
                 .withFallback(ConfigFactory.load()).resolve());
         gateway = new MediaGateway(config, new RelayStats());
-        socket = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void tearDown() {
         gateway.close();
-        socket.close();
     }
 
     @AfterAll
@@ -64,8 +52,8 @@ class ParticipantTest {
     private Joined joined() {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
         TestProbe<Participant.Event> connection = testKit.createTestProbe();
-        ActorRef<Participant.Command> p = testKit.spawn(
-                Participant.create(info, "standup", key, "token-1", connection.getRef(), rooms.getRef(), gateway, new FileAccess()));
+        ActorRef<Participant.Command> p = testKit.spawn(Participant.create(info, "standup",
+                MediaAuthenticator.newKey(), "token-1", connection.getRef(), rooms.getRef(), gateway, fileAccess));
         Rooms.Join join = rooms.expectMessageClass(Rooms.Join.class);
         assertEquals("standup", join.room());
         assertEquals(info, join.info());
@@ -76,106 +64,53 @@ class ParticipantTest {
         return new Joined(p, room, mixer, connection);
     }
 
-    private static byte[] signal(MediaKind kind, int mediaId, byte[] key) {
-        ByteBuffer b = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-        int len = Fragmenter.encodeSignal(b, kind, mediaId, 1, new MediaAuthenticator(key));
-        return java.util.Arrays.copyOf(b.array(), len);
-    }
-
-    private List<byte[]> fragments(MediaKind kind, int codec, byte[] frame, byte[] key) {
-        List<byte[]> out = new ArrayList<>();
-        new Fragmenter(kind, info.mediaId(), codec, key).send(frame, 0, frame.length, 0, 0, d -> {
-            byte[] copy = new byte[d.remaining()];
-            d.get(copy);
-            out.add(copy);
-        });
-        return out;
-    }
-
     @Test
-    void learnsItsAddressFromAVerifiedHelloAndAcknowledgesIt() throws Exception {
+    void onJoiningItWelcomesItsClientAndPublishesItsMixerAndFileGrant() {
         Joined j = joined();
-        InetSocketAddress from = (InetSocketAddress) socket.getLocalAddress();
-        j.participant().tell(new Participant.MediaIn(MediaPort.VIDEO, signal(MediaKind.HELLO, 41, key), from));
-        assertEquals(new Room.AddressLearned(41, MediaPort.VIDEO, from), j.room().expectMessageClass(Room.AddressLearned.class));
-        ByteBuffer ack = Udp.receive(socket, Duration.ofSeconds(3));
-        assertNotNull(ack);
-        assertEquals(MediaKind.HELLO, MediaHeader.kind(ack, 0));
-        assertEquals(true, new MediaAuthenticator(key).verify(ack, 0, MediaHeader.HEADER_LENGTH));
-        // the same address again is not news
-        j.participant().tell(new Participant.MediaIn(MediaPort.VIDEO, signal(MediaKind.KEEPALIVE, 41, key), from));
-        j.room().expectNoMessage(QUIET);
+        MediaRoute route = gateway.route(41);
+        assertSame(j.mixer().getRef(), route.mixer, "the gateway sends its audio frames to the room's mixer");
+        FileAccess.Grant grant = fileAccess.check("Bearer token-1");
+        assertEquals("standup", grant.room());
+        assertEquals(info, grant.participant());
     }
 
     @Test
-    void forgedPacketDoesNotMoveAddressAndIsCounted() {
-        Joined j = joined();
-        InetSocketAddress real = new InetSocketAddress("127.0.0.1", 40000);
-        j.participant().tell(new Participant.MediaIn(MediaPort.VIDEO, signal(MediaKind.KEEPALIVE, 41, key), real));
-        j.room().expectMessageClass(Room.AddressLearned.class);
-        long before = gateway.stats().drops(DropReason.BAD_TAG);
-        InetSocketAddress attacker = new InetSocketAddress("127.0.0.1", 40001);
-        for (byte[] d : fragments(MediaKind.VIDEO, Codec.JPEG, new byte[500], MediaAuthenticator.newKey())) {
-            j.participant().tell(new Participant.MediaIn(MediaPort.VIDEO, d, attacker));
-        }
-        j.room().expectNoMessage(QUIET);
-        assertEquals(before + 1, gateway.stats().drops(DropReason.BAD_TAG));
-    }
-
-    @Test
-    void verifiedVideoGoesToTheRoomAndANewAddressMovesIt() {
+    void learnsAnAddressPublishesItAndTellsTheRoom() {
         Joined j = joined();
         InetSocketAddress first = new InetSocketAddress("127.0.0.1", 40000);
+        j.participant().tell(new Participant.AddressSeen(MediaPort.VIDEO, first));
+        assertEquals(new Room.AddressLearned(41, MediaPort.VIDEO, first), j.room().expectMessageClass(Room.AddressLearned.class));
+        assertEquals(first, gateway.route(41).address(MediaPort.VIDEO));
+        assertNull(gateway.route(41).address(MediaPort.AUDIO), "ports are learned separately");
+
+        j.participant().tell(new Participant.AddressSeen(MediaPort.VIDEO, first));
+        j.room().expectNoMessage(QUIET); // the same address again is not news
+
         InetSocketAddress rebound = new InetSocketAddress("127.0.0.1", 40002);
-        List<byte[]> two = fragments(MediaKind.VIDEO, Codec.JPEG, new byte[2000], key);
-        j.participant().tell(new Participant.MediaIn(MediaPort.VIDEO, two.get(0), first));
-        assertEquals(first, j.room().expectMessageClass(Room.AddressLearned.class).address());
-        Room.ForwardVideo v = j.room().expectMessageClass(Room.ForwardVideo.class);
-        assertEquals(41, v.senderMediaId());
-        assertArrayEquals(two.get(0), v.datagram());
-        j.participant().tell(new Participant.MediaIn(MediaPort.VIDEO, two.get(1), rebound));
+        j.participant().tell(new Participant.AddressSeen(MediaPort.VIDEO, rebound));
         assertEquals(rebound, j.room().expectMessageClass(Room.AddressLearned.class).address());
+        assertEquals(rebound, gateway.route(41).address(MediaPort.VIDEO));
     }
 
     @Test
-    void aReplayedDatagramFromAnotherAddressDoesNotMoveIt() {
+    void chatAndScreenSharingGoToItsRoomAndNotificationsToItsClient() {
         Joined j = joined();
-        List<byte[]> video = fragments(MediaKind.VIDEO, Codec.JPEG, new byte[3000], key);
-        InetSocketAddress real = new InetSocketAddress("127.0.0.1", 40000);
-        for (byte[] d : video) {
-            j.participant().tell(new Participant.MediaIn(MediaPort.VIDEO, d, real));
-        }
-        j.room().expectMessageClass(Room.AddressLearned.class);
-        for (int i = 0; i < video.size(); i++) {
-            j.room().expectMessageClass(Room.ForwardVideo.class);
-        }
-        long refusedBefore = gateway.stats().addressMovesRefused();
-        InetSocketAddress replayer = new InetSocketAddress("127.0.0.1", 40009);
-        j.participant().tell(new Participant.MediaIn(MediaPort.VIDEO, video.get(0), replayer));
-        j.room().expectMessageClass(Room.ForwardVideo.class); // authentic, so harmless to forward
-        j.room().expectNoMessage(QUIET); // but no AddressLearned: the address stayed
-        assertEquals(refusedBefore + 1, gateway.stats().addressMovesRefused());
+        j.participant().tell(new Participant.SendChat("hello"));
+        assertEquals(new Room.Chat(41, "hello"), j.room().expectMessageClass(Room.Chat.class));
+        j.participant().tell(new Participant.ShareScreen(true));
+        assertEquals(new Room.ScreenShare(41, true), j.room().expectMessageClass(Room.ScreenShare.class));
+        ControlMessage joinedBob = new ControlMessage.ParticipantJoined(new ParticipantInfo("p-2", "Bob", 42));
+        j.participant().tell(new Participant.Notify(joinedBob));
+        assertEquals(joinedBob, j.connection().expectMessageClass(Participant.Notified.class).message());
     }
 
     @Test
-    void audioIsReassembledIntoFramesForTheMixer() {
-        Joined j = joined();
-        short[] tone = Tones.sine(440, 0.5, 0, AudioFormat.FRAME_SAMPLES);
-        List<byte[]> parts = fragments(MediaKind.AUDIO, Codec.PCM16, AudioFormat.toBytes(tone), key);
-        assertEquals(2, parts.size());
-        InetSocketAddress from = new InetSocketAddress("127.0.0.1", 40003);
-        j.participant().tell(new Participant.MediaIn(MediaPort.AUDIO, parts.get(1), from));
-        j.participant().tell(new Participant.MediaIn(MediaPort.AUDIO, parts.get(0), from));
-        Mixer.AudioFrame frame = j.mixer().expectMessageClass(Mixer.AudioFrame.class);
-        assertEquals(41, frame.mediaId());
-        assertArrayEquals(tone, frame.samples());
-    }
-
-    @Test
-    void leavingTellsTheRoomWhyAndStops() {
+    void leavingTellsTheRoomWhyStopsAndWithdrawsItsRouteAndToken() {
         Joined j = joined();
         j.participant().tell(new Participant.Leave("timeout"));
         assertEquals(new Room.Leave(41, "timeout"), j.room().expectMessageClass(Room.Leave.class));
         j.room().expectTerminated(j.participant());
+        assertNull(gateway.route(41), "no more datagrams are accepted for it");
+        assertNull(fileAccess.check("Bearer token-1"), "its file token is no longer valid");
     }
 }

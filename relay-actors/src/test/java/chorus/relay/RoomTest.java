@@ -1,6 +1,8 @@
 package chorus.relay;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -90,24 +92,40 @@ class RoomTest {
     }
 
     @Test
-    void videoIsForwardedToEveryOtherMember() throws Exception {
+    void itPublishesWhoGetsVideoAndWhoMaySendScreen() throws Exception {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
-        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config, new FileStore(java.nio.file.Path.of("target", "files-" + System.nanoTime()))));
+        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config,
+                new FileStore(java.nio.file.Path.of("target", "files-" + System.nanoTime()))));
+        for (int id = 1; id <= 3; id++) {
+            gateway.register(id, MediaAuthenticator.newKey(), testKit.<Participant.Command>createTestProbe().getRef());
+        }
         Member ada = join(room, "Ada", 1);
         Member bob = join(room, "Bob", 2);
         Member cy = join(room, "Cy", 3);
-        byte[][] datagram = new byte[1][];
-        new Fragmenter(MediaKind.VIDEO, 1, Codec.JPEG, MediaAuthenticator.newKey())
-                .send(new byte[700], 0, 700, 0, 0, d -> {
-                    datagram[0] = new byte[d.remaining()];
-                    d.get(datagram[0]);
-                });
-        room.tell(new Room.ForwardVideo(1, datagram[0]));
-        for (Member m : List.of(bob, cy)) {
-            ByteBuffer got = Udp.receive(m.video(), Duration.ofSeconds(3));
-            assertNotNull(got, m.info().name());
-            assertEquals(datagram[0].length, got.limit());
+        ada.probe().expectMessageClass(Participant.Joined.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (gateway.route(3).room.video().length < 3 || gateway.route(3).room.video()[2] == null) {
+            assertTrue(System.nanoTime() < deadline, "fan-out published");
+            Thread.sleep(5);
         }
-        assertNull(Udp.receive(ada.video(), Duration.ofMillis(200)), "not back to the sender");
+        for (int id = 1; id <= 3; id++) {
+            MediaRoute.RoomFanout fanout = gateway.route(id).room;
+            assertArrayEquals(new int[] {1, 2, 3}, fanout.mediaIds(), "every member sees the same fan-out");
+            assertEquals(List.of(ada.video().getLocalAddress(), bob.video().getLocalAddress(), cy.video().getLocalAddress()),
+                    List.of(fanout.video()));
+            assertEquals(0, fanout.presenter(), "nobody presents yet");
+        }
+        room.tell(new Room.ScreenShare(2, true));
+        bob.probe().fishForMessage(Duration.ofSeconds(3), m -> m instanceof Participant.Notify n
+                && n.message() instanceof ControlMessage.PresenterChanged
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+        assertEquals(2, gateway.route(1).room.presenter(), "only Bob's screen is forwarded now");
+        room.tell(new Room.Leave(3, "leave"));
+        ada.probe().fishForMessage(Duration.ofSeconds(3), m -> m instanceof Participant.Notify n
+                && n.message() instanceof ControlMessage.ParticipantLeft
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+        assertArrayEquals(new int[] {1, 2}, gateway.route(1).room.mediaIds(), "a leaver gets no more video");
     }
 }
