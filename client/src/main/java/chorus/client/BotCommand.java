@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +24,13 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
                 "Join a room as a headless participant: send a moving test pattern and a sine tone, "
-                        + "count the video received from everyone else, optionally record the mix heard.",
-                "Runs for --duration, or until SIGINT/SIGTERM; then leaves, prints a one-line summary "
-                        + "and exits 0 (1 when the relay cannot be reached, refuses the join or drops the bot)."})
+                        + "count the video received from everyone else, optionally record the mix heard; "
+                        + "optionally chat, present a synthetic screen, offer files and download every file "
+                        + "offered in the room.",
+                "Runs for --duration, or until SIGINT/SIGTERM; then leaves (letting file transfers in "
+                        + "progress finish, for up to a minute), prints a one-line summary and exits 0 (1 when "
+                        + "the relay cannot be reached, refuses the join or drops the bot, or refuses or breaks "
+                        + "off something it asked for: a chat message, the screen share, a file transfer)."})
 final class BotCommand implements Callable<Integer> {
     /** How long a signal waits for the bot to leave and write its stats before the JVM goes anyway. */
     private static final long SHUTDOWN_WAIT_SECONDS = 5;
@@ -75,11 +80,46 @@ final class BotCommand implements Callable<Integer> {
     @Option(names = "--stats", paramLabel = "FILE.json", description = "Write the bot's final stats as JSON.")
     Path statsFile;
 
+    @Option(names = "--say", paramLabel = "TEXT",
+            description = "Send TEXT to the room's chat once joined (repeatable; sent in order). "
+                    + "The stats list every message seen under \"chat\".")
+    List<String> say = List.of();
+
+    @Option(names = "--share-screen",
+            description = "Present a synthetic 1280x720 screen at " + BotOptions.SCREEN_FPS + " fps. When someone "
+                    + "else presents, the relay's refusal (\"NAME is presenting\") is printed and recorded.")
+    boolean shareScreen;
+
+    @Option(names = "--upload", paramLabel = "FILE",
+            description = "Offer FILE to the room once joined (repeatable; one at a time, in order).")
+    List<Path> uploads = List.of();
+
+    @Option(names = "--download-all", paramLabel = "DIR",
+            description = "Download every file offered in the room, those offered before the bot joined "
+                    + "included, into DIR (created if missing), each checked against its SHA-256.")
+    Path downloadAll;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BotOptions options = options();
+        for (Path file : uploads) {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                err.println("chorus bot: cannot upload " + file + " (no such readable file)");
+                err.flush();
+                return 1;
+            }
+        }
+        if (downloadAll != null) {
+            try {
+                Files.createDirectories(downloadAll);
+            } catch (IOException e) {
+                err.println("chorus bot: cannot download into " + downloadAll + " (" + e.getMessage() + ")");
+                err.flush();
+                return 1;
+            }
+        }
         if (statsFile != null) {
             Path dir = statsFile.toAbsolutePath().getParent();
             if (dir == null || !Files.isDirectory(dir)) {
@@ -149,6 +189,23 @@ final class BotCommand implements Callable<Integer> {
             err.println("chorus bot: connection lost (" + stats.endReason() + ")");
             code = 1;
         }
+        // What was asked for and refused or broken off: one line each.
+        for (BotStats.RelayError e : stats.relayErrors()) {
+            err.println("chorus bot: the relay refused: " + e.message() + " (" + e.code() + ")");
+            code = 1;
+        }
+        for (BotStats.FileResult f : stats.uploads()) {
+            if (!f.ok()) {
+                err.println("chorus bot: upload of " + f.name() + " failed: " + f.error() + " (" + f.errorCode() + ")");
+                code = 1;
+            }
+        }
+        for (BotStats.FileResult f : stats.downloads()) {
+            if (!f.ok()) {
+                err.println("chorus bot: download of " + f.name() + " failed: " + f.error() + " (" + f.errorCode() + ")");
+                code = 1;
+            }
+        }
         err.flush();
         return code;
     }
@@ -172,7 +229,8 @@ final class BotCommand implements Callable<Integer> {
             duration = Duration.ofNanos(Math.round(durationSeconds * 1e9));
         }
         try {
-            return new BotOptions(server, name, room, sendVideo, fps, toneHz, duration, recordAudio);
+            return new BotOptions(server, name, room, sendVideo, fps, toneHz, duration, recordAudio, say, shareScreen,
+                    uploads, downloadAll);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

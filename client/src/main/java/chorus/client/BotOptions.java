@@ -3,6 +3,8 @@ package chorus.client;
 import chorus.protocol.audio.AudioFormat;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a {@link Bot} does. Start from {@link #of} and change what differs:
@@ -13,11 +15,19 @@ import java.time.Duration;
  * @param toneHz      frequency of the tone sent, or 0 to send no audio
  * @param duration    how long to stay, or null to stay until stopped
  * @param recordAudio where to write the mix heard (48 kHz mono 16-bit WAV), or null
+ * @param say         chat messages to send once joined, in order
+ * @param shareScreen present a synthetic 1280x720 screen ({@link TestScreen}) at {@link #SCREEN_FPS}
+ * @param uploads     files to offer to the room once joined, in order
+ * @param downloadAll where to download every file offered in the room (those offered before the
+ *                    bot joined included), or null to download nothing
  */
 public record BotOptions(RelayAddress relay, String name, String room, boolean video, int fps, double toneHz,
-                         Duration duration, Path recordAudio) {
+                         Duration duration, Path recordAudio, List<String> say, boolean shareScreen,
+                         List<Path> uploads, Path downloadAll) {
     public static final int DEFAULT_FPS = 15;
     public static final double DEFAULT_TONE_HZ = 440;
+    /** The synthetic screen's frame rate: slides change slowly. */
+    public static final int SCREEN_FPS = 5;
 
     public BotOptions {
         if (relay == null) {
@@ -32,11 +42,14 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw new IllegalArgumentException("duration must be positive");
         }
+        say = say == null ? List.of() : List.copyOf(say);
+        uploads = uploads == null ? List.of() : List.copyOf(uploads);
     }
 
-    /** Test pattern at 15 fps, a 440 Hz tone, no time limit, no recording. */
+    /** Test pattern at 15 fps, a 440 Hz tone, no time limit, no recording, no chat, no screen, no files. */
     public static BotOptions of(RelayAddress relay, String name, String room) {
-        return new BotOptions(relay, name, room, true, DEFAULT_FPS, DEFAULT_TONE_HZ, null, null);
+        return new BotOptions(relay, name, room, true, DEFAULT_FPS, DEFAULT_TONE_HZ, null, null, List.of(), false,
+                List.of(), null);
     }
 
     public static BotOptions of(String host, int port, String name, String room) {
@@ -48,15 +61,18 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
     }
 
     public BotOptions withVideo(boolean video) {
-        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio);
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
+                downloadAll);
     }
 
     public BotOptions withFps(int fps) {
-        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio);
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
+                downloadAll);
     }
 
     public BotOptions withTone(double hz) {
-        return new BotOptions(relay, name, room, video, fps, hz, duration, recordAudio);
+        return new BotOptions(relay, name, room, video, fps, hz, duration, recordAudio, say, shareScreen, uploads,
+                downloadAll);
     }
 
     /** Sends no audio (still hears and records the mix). */
@@ -65,10 +81,38 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
     }
 
     public BotOptions withDuration(Duration duration) {
-        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio);
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
+                downloadAll);
     }
 
     public BotOptions withRecordAudio(Path file) {
-        return new BotOptions(relay, name, room, video, fps, toneHz, duration, file);
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, file, say, shareScreen, uploads,
+                downloadAll);
+    }
+
+    /** Adds chat messages to send once joined. */
+    public BotOptions withSay(String... texts) {
+        List<String> all = new ArrayList<>(say);
+        all.addAll(List.of(texts));
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, all, shareScreen, uploads,
+                downloadAll);
+    }
+
+    public BotOptions withShareScreen(boolean share) {
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, share, uploads,
+                downloadAll);
+    }
+
+    /** Adds files to offer to the room once joined. */
+    public BotOptions withUpload(Path... files) {
+        List<Path> all = new ArrayList<>(uploads);
+        all.addAll(List.of(files));
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, all,
+                downloadAll);
+    }
+
+    public BotOptions withDownloadAll(Path directory) {
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
+                directory);
     }
 }

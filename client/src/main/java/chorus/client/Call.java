@@ -1,20 +1,32 @@
 package chorus.client;
 
+import chorus.protocol.control.ControlMessage.AudioLevel;
+import chorus.protocol.control.ControlMessage.ChatMessage;
+import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ErrorCode;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,12 +34,16 @@ import org.slf4j.LoggerFactory;
  * A person's call: stays in one room through lost relays, and holds what the person asked for
  * (muted or not, camera on or off, which devices) so that every new connection gets it too.
  * Headless: the desktop app observes {@link #snapshot()} and sends intents through the methods
- * here, none of which blocks.
+ * here, none of which blocks. Beside the media it keeps the room's chat (with an unread count),
+ * its presenter and screen, the files offered and this participant's uploads and downloads, all
+ * carried across reconnections.
  *
  * <pre>{@code
  * Call call = Call.start(CallOptions.of(relay, "Ada", "standup"), listener); // joins in the background
  * call.useMicrophone(mic);  call.useCamera(camera);  call.setCameraOn(true);
  * call.setMuted(true);                                  // no more audio datagrams
+ * call.sendChat("hello");  call.startScreenShare(ScreenCapture.defaultScreen());
+ * call.upload(path);  call.download(fileId, downloads);
  * call.leave().get(5, SECONDS);
  * }</pre>
  *
@@ -44,13 +60,21 @@ public final class Call implements Closeable {
             ErrorCode.INVALID_ROOM.wire(), ErrorCode.UNSUPPORTED_VERSION.wire());
     private static final long LOSS_SAMPLE_MILLIS = 1_000;
     private static final long CLOSE_WAIT_MILLIS = 5_000;
+    /** The screen is sent at this rate: enough for slides and scrolling, light on the network. */
+    public static final int SCREEN_FPS = 10;
+    /** Chat messages kept: more than the relay's default history of 500. */
+    static final int CHAT_KEPT = 1_000;
+    /** Transfers running at once; more wait their turn. */
+    private static final int TRANSFER_THREADS = 2;
 
     private final CallOptions options;
     private final CallListener listener;
     private final ScheduledExecutorService connector;
     private final LocalMedia local;
     private final RemoteVideo remote = new RemoteVideo();
+    private final TalkerLevels levels = new TalkerLevels();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final ExecutorService transfers;
 
     // connector thread only
     private ChorusClient session;
@@ -68,11 +92,35 @@ public final class Call implements Closeable {
     private volatile int reconnects;
     private volatile double packetLoss = -1;
 
+    // collaboration: written on the client's threads or the transfer threads, read by snapshot()
+    /** By (id, time, sender), so a history given again on rejoin is not shown twice; oldest first. Guarded by itself. */
+    private final LinkedHashMap<String, ChatLine> chat = new LinkedHashMap<>();
+    /** This participant's ids in every connection of the call, to know its own messages and files. */
+    private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger unreadChat = new AtomicInteger();
+    private volatile String chatProblem;
+    private volatile ParticipantInfo presenter;
+    private volatile ScreenView screen;
+    /** The media id of a share that ended: its late datagrams are not shown again. */
+    private volatile int endedScreenMediaId = NO_MEDIA_ID;
+    private static final int NO_MEDIA_ID = Integer.MIN_VALUE;
+    private volatile String screenProblem;
+    /** The share the person asked for (it survives a reconnection); connector thread only, except the flag. */
+    private VideoSource screenSource;
+    private volatile boolean screenWanted;
+    /** By file id, in the order offered. Guarded by itself. */
+    private final LinkedHashMap<String, FileInfo> offered = new LinkedHashMap<>();
+    private final ConcurrentHashMap<String, FileView> downloads = new ConcurrentHashMap<>();
+    /** By upload number, in the order asked. Guarded by itself. */
+    private final LinkedHashMap<Long, UploadView> uploads = new LinkedHashMap<>();
+    private final AtomicLong nextUpload = new AtomicLong(1);
+
     private Call(CallOptions options, CallListener listener) {
         this.options = options;
         this.listener = listener == null ? new CallListener() { } : listener;
         ClientThreads threads = new ClientThreads(options.room(), options.name());
         this.connector = Executors.newSingleThreadScheduledExecutor(threads.named("call"));
+        this.transfers = Executors.newFixedThreadPool(TRANSFER_THREADS, threads.named("files"));
         this.local = new LocalMedia(options.fps(), new LocalMedia.Events() {
             @Override
             public void onChange() {
@@ -124,6 +172,7 @@ public final class Call implements Closeable {
         boolean rejoined = state == CallState.RECONNECTING;
         session = client;
         current = client;
+        ownIds.add(client.welcome().participantId());
         selfInfo = client.self();
         roster = client.roster();
         client.addAudioSink(local.output());
@@ -133,6 +182,9 @@ public final class Call implements Closeable {
         resetLoss();
         if (rejoined) {
             reconnects++;
+        }
+        if (screenWanted && screenSource != null) {
+            requestScreenShare(client); // presenting when the relay went away: ask again
         }
         state = CallState.JOINED;
         log.info("{} room {} as {}", rejoined ? "rejoined" : "joined", options.room(), options.name());
@@ -155,6 +207,10 @@ public final class Call implements Closeable {
         session = null;
         current = null;
         packetLoss = -1;
+        presenter = null;
+        screen = null;
+        endedScreenMediaId = NO_MEDIA_ID;
+        levels.clear();
         state = CallState.RECONNECTING;
         problem = "Lost the relay (" + reason + ")";
         log.warn("{}; reconnecting", problem);
@@ -183,6 +239,10 @@ public final class Call implements Closeable {
         }
         state = CallState.LEFT;
         local.close();
+        transfers.shutdownNow(); // the file service's token ended with the connection
+        presenter = null;
+        screen = null;
+        screenWanted = false;
         changed();
         connector.shutdown();
         ended.complete(null);
@@ -220,6 +280,203 @@ public final class Call implements Closeable {
     /** Where to play the room's audio; null plays nothing. */
     public void useSpeaker(MediaDevice<AudioPlayback> device) {
         local.useSpeaker(device);
+    }
+
+    /**
+     * Sends a chat message to the room. It shows in {@link CallSnapshot#chat()} when the relay
+     * sends it back, in the room's order; when it cannot be sent or the relay refuses it (too long)
+     * {@link CallSnapshot#chatProblem()} says why.
+     */
+    public void sendChat(String text) {
+        run(() -> {
+            ChorusClient client = session;
+            if (client == null) {
+                chatProblem = "Not connected: the message was not sent.";
+                changed();
+                return;
+            }
+            try {
+                client.sendChat(text);
+                chatProblem = null;
+            } catch (IOException e) {
+                chatProblem = "The message was not sent (" + e.getMessage() + ").";
+            }
+            changed();
+        });
+    }
+
+    /** The person has seen the chat: the unread count starts again from zero. */
+    public void markChatRead() {
+        if (unreadChat.getAndSet(0) != 0) {
+            changed();
+        }
+    }
+
+    /**
+     * Presents the screen from {@code source} at {@link #SCREEN_FPS}. When someone else presents,
+     * the relay's refusal is in {@link CallSnapshot#screenProblem()} ("Ada is presenting"). A share
+     * survives a reconnection (it is asked for again).
+     */
+    public void startScreenShare(VideoSource source) {
+        run(() -> {
+            screenSource = source;
+            screenWanted = true;
+            screenProblem = null;
+            ChorusClient client = session;
+            if (client != null) {
+                requestScreenShare(client);
+            }
+            changed();
+        });
+    }
+
+    public void stopScreenShare() {
+        run(() -> {
+            screenWanted = false;
+            screenSource = null;
+            screenProblem = null;
+            ChorusClient client = session;
+            if (client != null) {
+                client.stopScreenShare();
+            }
+            changed();
+        });
+    }
+
+    /** On the connector thread. */
+    private void requestScreenShare(ChorusClient client) {
+        client.startScreenShare(screenSource, SCREEN_FPS).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                screenProblem = null;
+                changed();
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof CancellationException) {
+                return; // withdrawn by stopScreenShare
+            }
+            run(() -> {
+                if (client != session) {
+                    return; // that connection is gone; a new one asks again
+                }
+                screenWanted = false;
+                screenSource = null;
+                screenProblem = cause instanceof RelayErrorException refusal ? refusal.relayMessage()
+                        : "The screen could not be shared (" + cause.getMessage() + ").";
+                changed();
+            });
+        });
+    }
+
+    /**
+     * Offers {@code file} to the room in the background; {@link CallSnapshot#uploads()} shows its
+     * progress and how it ended.
+     */
+    public void upload(Path file) {
+        long id = nextUpload.getAndIncrement();
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            size = 0;
+        }
+        long total = size;
+        putUpload(new UploadView(id, name, total, TransferState.RUNNING, 0, null, null));
+        submitTransfer(() -> {
+            ChorusClient client = current;
+            if (client == null) {
+                putUpload(new UploadView(id, name, total, TransferState.FAILED, 0, null,
+                        "Not connected: the file was not offered."));
+                return;
+            }
+            long[] last = {0};
+            try {
+                FileInfo info = client.files().upload(file, name, (done, all) -> {
+                    last[0] = done;
+                    putUpload(new UploadView(id, name, all, TransferState.RUNNING, done, null, null));
+                });
+                putUpload(new UploadView(id, name, info.size(), TransferState.DONE, info.size(), info.fileId(), null));
+            } catch (FileTransferException e) {
+                putUpload(new UploadView(id, name, total, TransferState.FAILED, last[0], null, sentence(e.getMessage())));
+            }
+        }, () -> putUpload(new UploadView(id, name, total, TransferState.FAILED, 0, null, "The call has ended.")));
+    }
+
+    /**
+     * Downloads an offered file into {@code directory} in the background, checked against its
+     * SHA-256; {@link CallSnapshot#files()} shows its progress and where it was saved.
+     */
+    public void download(String fileId, Path directory) {
+        FileInfo file;
+        synchronized (offered) {
+            file = offered.get(fileId);
+        }
+        if (file == null) {
+            return;
+        }
+        FileView was = downloads.get(fileId);
+        if (was != null && was.download() == TransferState.RUNNING) {
+            return;
+        }
+        putDownload(file, TransferState.RUNNING, 0, null, null);
+        submitTransfer(() -> {
+            ChorusClient client = current;
+            if (client == null) {
+                putDownload(file, TransferState.FAILED, 0, null, "Not connected: try again once reconnected.");
+                return;
+            }
+            long[] last = {0};
+            try {
+                Path saved = client.files().download(file, directory, (done, all) -> {
+                    last[0] = done;
+                    putDownload(file, TransferState.RUNNING, done, null, null);
+                });
+                putDownload(file, TransferState.DONE, file.size(), saved, null);
+            } catch (FileTransferException e) {
+                putDownload(file, TransferState.FAILED, last[0], null, sentence(e.getMessage()));
+            }
+        }, () -> putDownload(file, TransferState.FAILED, 0, null, "The call has ended."));
+    }
+
+    private void submitTransfer(Runnable transfer, Runnable rejected) {
+        try {
+            transfers.execute(() -> {
+                try {
+                    transfer.run();
+                } catch (RuntimeException e) {
+                    log.warn("file transfer failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            rejected.run();
+        }
+    }
+
+    private void putUpload(UploadView upload) {
+        synchronized (uploads) {
+            uploads.put(upload.id(), upload);
+        }
+        if (upload.state() != TransferState.RUNNING || upload.bytesDone() == 0) {
+            changed();
+        }
+    }
+
+    private void putDownload(FileInfo file, TransferState state, long done, Path savedTo, String why) {
+        downloads.put(file.fileId(), new FileView(file.fileId(), file.name(), file.size(), file.uploaderName(),
+                ownIds.contains(file.uploaderId()), state, done, savedTo, why));
+        if (state != TransferState.RUNNING || done == 0) {
+            changed();
+        }
+    }
+
+    /** Runs an intent on the connector thread; nothing once the call has ended. */
+    private void run(Runnable intent) {
+        try {
+            connector.execute(intent);
+        } catch (RejectedExecutionException e) {
+            // the call has ended
+        }
     }
 
     /** Leaves the room (bounded waits) and releases every device; completes when done. Idempotent. */
@@ -286,14 +543,44 @@ public final class Call implements Closeable {
             RemoteVideo.Latest latest = remote.latest(p.mediaId());
             views.add(new ParticipantView(p.participantId(), p.name(), false, p.mediaId(),
                     latest == null ? null : latest.image(), latest == null ? 0 : latest.frames(),
-                    latest != null && latest.active(now), ParticipantView.LEVEL_UNKNOWN, false));
+                    latest != null && latest.active(now), levels.level(p.mediaId(), now), levels.speaking(p.mediaId(), now)));
         }
         ClientSnapshot c = client == null ? null : client.snapshot();
+        List<ChatLine> lines;
+        synchronized (chat) {
+            lines = new ArrayList<>(chat.size());
+            for (ChatLine l : chat.values()) {
+                // Whose it is is decided now: a message may have arrived before its connection's id was known.
+                boolean self = ownIds.contains(l.participantId());
+                lines.add(self == l.self() ? l
+                        : new ChatLine(l.id(), l.participantId(), l.from(), l.text(), l.serverTime(), self, l.history()));
+            }
+        }
+        List<FileView> files = new ArrayList<>();
+        synchronized (offered) {
+            for (FileInfo f : offered.values()) {
+                FileView d = downloads.get(f.fileId());
+                files.add(d != null ? d : new FileView(f.fileId(), f.name(), f.size(), f.uploaderName(),
+                        ownIds.contains(f.uploaderId()), TransferState.NOT_STARTED, 0, null, null));
+            }
+        }
+        List<UploadView> sending;
+        synchronized (uploads) {
+            sending = List.copyOf(uploads.values());
+        }
+        ParticipantInfo presenting = presenter;
+        ScreenView shown = screen;
+        ScreenView screenView = presenting == null ? shown // a screen whose presenter message is still on its way
+                : shown != null && shown.presenterId().equals(presenting.participantId()) ? shown
+                : new ScreenView(presenting.participantId(), presenting.name(), presenting.mediaId(),
+                ownIds.contains(presenting.participantId()), null, 0);
         return new CallSnapshot(state, options.relay(), options.name(), options.room(), problem, List.copyOf(views),
                 local.microphone(), local.camera(), local.speaker(),
                 c == null ? -1 : c.rttMillis(), client == null ? -1 : packetLoss,
                 c == null ? 0 : c.audioLevel(), reconnects,
-                c == null ? 0 : c.audioFramesSent(), c == null ? 0 : c.videoFramesSent());
+                c == null ? 0 : c.audioFramesSent(), c == null ? 0 : c.videoFramesSent(),
+                List.copyOf(lines), unreadChat.get(), chatProblem, screenView, screenWanted, screenProblem,
+                List.copyOf(files), sending);
     }
 
     private void changed() {
@@ -341,11 +628,93 @@ public final class Call implements Closeable {
         @Override
         public void onParticipantLeft(ParticipantInfo participant, String reason) {
             remote.forget(participant.mediaId());
+            levels.forget(participant.mediaId());
         }
 
         @Override
         public void onVideoFrame(VideoFrame frame) {
             remote.onFrame(frame);
+        }
+
+        @Override
+        public void onChat(ChatMessage m) {
+            ChatLine line = new ChatLine(m.id(), m.participantId(), m.from(), m.text(), m.serverTime(),
+                    ownIds.contains(m.participantId()), m.history());
+            boolean added;
+            synchronized (chat) {
+                added = chat.putIfAbsent(m.id() + "/" + m.serverTime() + "/" + m.participantId(), line) == null;
+                while (chat.size() > CHAT_KEPT) {
+                    chat.remove(chat.keySet().iterator().next());
+                }
+            }
+            if (added && !m.history() && !line.self()) {
+                unreadChat.incrementAndGet();
+            }
+            if (added) {
+                changed();
+            }
+        }
+
+        @Override
+        public void onPresenterChanged(ParticipantInfo now) {
+            ParticipantInfo was = presenter;
+            ScreenView shown = screen;
+            if (was != null && (now == null || now.mediaId() != was.mediaId())) {
+                endedScreenMediaId = was.mediaId();
+            } else if (shown != null && (now == null || !shown.presenterId().equals(now.participantId()))) {
+                endedScreenMediaId = shown.mediaId();
+            }
+            if (now != null && now.mediaId() == endedScreenMediaId) {
+                endedScreenMediaId = NO_MEDIA_ID; // presenting again
+            }
+            presenter = now;
+            if (now == null || shown == null || !shown.presenterId().equals(now.participantId())) {
+                screen = null;
+            }
+            changed();
+        }
+
+        @Override
+        public void onScreenFrame(VideoFrame frame) {
+            if (frame.image() == null || frame.mediaId() == endedScreenMediaId) {
+                return; // undecodable, or a late datagram of a share that ended
+            }
+            ParticipantInfo p = presenter;
+            if (p == null) {
+                // UDP can overtake the presenter message; the relay has already checked the sender.
+                p = roster.stream().filter(r -> r.mediaId() == frame.mediaId()).findFirst().orElse(null);
+            }
+            if (p == null || p.mediaId() != frame.mediaId()) {
+                return;
+            }
+            ScreenView was = screen;
+            boolean first = was == null;
+            screen = new ScreenView(p.participantId(), p.name(), p.mediaId(), false, frame.image(),
+                    first ? 1 : was.frames() + 1);
+            if (first) {
+                changed();
+            }
+        }
+
+        @Override
+        public void onFileOffered(FileInfo file, boolean history) {
+            synchronized (offered) {
+                offered.putIfAbsent(file.fileId(), file);
+            }
+            changed();
+        }
+
+        @Override
+        public void onAudioLevels(List<AudioLevel> talkers) {
+            levels.update(talkers, System.nanoTime());
+        }
+
+        @Override
+        public void onRelayError(String code, String message) {
+            if (ErrorCode.MESSAGE_TOO_LONG.wire().equals(code)) {
+                chatProblem = "Your message was not sent: " + message;
+                changed();
+            }
         }
 
         @Override

@@ -1,11 +1,14 @@
 package chorus.client;
 
 import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ControlMessage.ChatMessage;
+import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.Hello;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ControlMessage.ParticipantJoined;
 import chorus.protocol.control.ControlMessage.ParticipantLeft;
 import chorus.protocol.control.ControlMessage.Welcome;
+import chorus.protocol.control.ErrorCode;
 import chorus.protocol.media.MediaAuthenticator;
 import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
@@ -14,11 +17,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,8 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One participant in one room: the control connection and the media session tied together, with
- * the roster kept current and per-sender counters named. Headless; a UI observes it through a
- * {@link ClientListener} and {@link #snapshot()}, and sends intents back through its methods.
+ * the roster kept current and per-sender counters named; the room's chat, presenter and offered
+ * files as the relay reports them; and the room's file service ({@link #files()}). Headless; a UI
+ * observes it through a {@link ClientListener} and {@link #snapshot()}, and sends intents back
+ * through its methods.
  */
 public final class ChorusClient implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ChorusClient.class);
@@ -37,6 +45,8 @@ public final class ChorusClient implements Closeable {
     static final Duration LEAVE_WAIT = Duration.ofSeconds(2);
     /** Our own RTT pings are no more frequent than this, whatever the relay's interval. */
     static final long MIN_PING_INTERVAL_MILLIS = 1_000;
+    /** Chat messages kept for {@link #chat()}: more than the relay's default history of 500. */
+    static final int CHAT_KEPT = 1_000;
 
     private final ClientOptions options;
     private final ClientListener listener;
@@ -45,6 +55,15 @@ public final class ChorusClient implements Closeable {
     private final MediaSession media;
     private final Welcome welcome;
     private final ScheduledExecutorService pinger;
+    private final FileTransfers files;
+    /** Oldest first. Guarded by itself. */
+    private final ArrayDeque<ChatMessage> chat = new ArrayDeque<>();
+    /** By file id, in the order offered. Guarded by itself. */
+    private final LinkedHashMap<String, FileInfo> offered = new LinkedHashMap<>();
+    private volatile ParticipantInfo presenter;
+    /** A screen share asked for and not yet answered; guarded by {@code this}. */
+    private ScreenRequest screenRequest;
+    private volatile boolean presenting;
     /** By participant id, in join order. Guarded by itself. */
     private final LinkedHashMap<String, ParticipantInfo> roster = new LinkedHashMap<>();
     /** Every name ever seen on a media id, so frames from someone who left are still attributed. */
@@ -66,6 +85,13 @@ public final class ChorusClient implements Closeable {
         namesByMediaId.putIfAbsent(welcome.mediaId(), options.name());
         this.media = new MediaSession(mediaConfig, new MediaEvents(), threads);
         this.pinger = Executors.newSingleThreadScheduledExecutor(threads.named("ping"));
+        this.files = welcome.files() == null ? new FileTransfers(null, welcome.room(), null)
+                : FileTransfers.of(mediaConfig.videoEndpoint().getAddress(), welcome.files().port(), welcome.room(),
+                welcome.files().token());
+    }
+
+    /** A screen share waiting for the relay's answer. */
+    private record ScreenRequest(VideoSource source, int fps, CompletableFuture<Void> answer) {
     }
 
     /** Joins {@code room} as {@code name} on the relay at {@code host:port} with default options. */
@@ -193,6 +219,82 @@ public final class ChorusClient implements Closeable {
         media.freeze();
     }
 
+    /**
+     * Sends a chat message to everyone in the room. It comes back through
+     * {@link ClientListener#onChat} like everyone else's, in the room's one order; a message the
+     * relay refuses (over its limit, 4 000 characters by default) comes back as
+     * {@link ClientListener#onRelayError} with {@code message-too-long} and reaches nobody.
+     *
+     * @throws IOException when the control connection is gone
+     */
+    public void sendChat(String text) throws IOException {
+        if (text == null) {
+            throw new IllegalArgumentException("text is required");
+        }
+        control.send(new ControlMessage.ChatSend(text));
+    }
+
+    /**
+     * Asks to present a screen: once the relay makes this participant the room's presenter, frames
+     * from {@code source} are sent {@code fps} times a second as a SCREEN track, and the returned
+     * future completes. When someone else presents it completes exceptionally with a
+     * {@link RelayErrorException} whose code is {@code presenter-busy} and whose message says who
+     * ("Ada is presenting"). While already presenting, the source is replaced at once.
+     */
+    public CompletableFuture<Void> startScreenShare(VideoSource source, int fps) {
+        if (fps < 1 || fps > 30) {
+            throw new IllegalArgumentException("screen fps " + fps + " is outside 1..30");
+        }
+        CompletableFuture<Void> answer;
+        synchronized (this) {
+            if (presenting) {
+                media.startScreen(source, fps);
+                return CompletableFuture.completedFuture(null);
+            }
+            if (screenRequest != null) {
+                answer = screenRequest.answer();
+                screenRequest = new ScreenRequest(source, fps, answer); // asked already: the newer source wins
+                return answer;
+            }
+            answer = new CompletableFuture<>();
+            screenRequest = new ScreenRequest(source, fps, answer);
+        }
+        try {
+            control.send(new ControlMessage.ScreenShareStart());
+        } catch (IOException e) {
+            synchronized (this) {
+                if (screenRequest != null && screenRequest.answer() == answer) {
+                    screenRequest = null;
+                }
+            }
+            answer.completeExceptionally(e);
+        }
+        return answer;
+    }
+
+    /** Stops presenting (or withdraws a request not yet answered); the relay tells the room. */
+    public void stopScreenShare() {
+        boolean tell;
+        ScreenRequest withdrawn;
+        synchronized (this) {
+            withdrawn = screenRequest;
+            screenRequest = null;
+            tell = presenting || withdrawn != null;
+            presenting = false;
+        }
+        media.stopScreen();
+        if (withdrawn != null) {
+            withdrawn.answer().completeExceptionally(new CancellationException("screen share withdrawn"));
+        }
+        if (tell && state == ConnectionState.JOINED) {
+            try {
+                control.send(new ControlMessage.ScreenShareStop());
+            } catch (IOException e) {
+                log.debug("screen-stop not sent: {}", e.getMessage()); // the reader thread reports the loss
+            }
+        }
+    }
+
     /** Leaves the room: stops media, sends leave and waits (bounded) for the relay to close. */
     public void leave() {
         ConnectionState was = state;
@@ -203,6 +305,7 @@ public final class ChorusClient implements Closeable {
         state = ConnectionState.LEFT;
         pinger.shutdownNow();
         media.close();
+        abandonScreenShare("left the room");
         control.leave(LEAVE_WAIT);
         log.info("{} left room {}", options.name(), welcome.room());
     }
@@ -216,6 +319,20 @@ public final class ChorusClient implements Closeable {
         pinger.shutdownNow();
         media.close();
         control.close();
+        abandonScreenShare("disconnected");
+    }
+
+    /** The connection is ending: a share asked for will never be answered. */
+    private void abandonScreenShare(String why) {
+        ScreenRequest pending;
+        synchronized (this) {
+            pending = screenRequest;
+            screenRequest = null;
+            presenting = false;
+        }
+        if (pending != null) {
+            pending.answer().completeExceptionally(new IOException("no screen share: " + why));
+        }
     }
 
     // ---- observation ----
@@ -255,6 +372,35 @@ public final class ChorusClient implements Closeable {
         return media;
     }
 
+    /** The room's file service: uploads and downloads (blocking; run them off any UI thread). */
+    public FileTransfers files() {
+        return files;
+    }
+
+    /** The room's chat as seen so far (the history given on join included), oldest first. */
+    public List<ChatMessage> chat() {
+        synchronized (chat) {
+            return List.copyOf(chat);
+        }
+    }
+
+    /** Files offered to the room (before this client joined, too), in the order offered. */
+    public List<FileInfo> offeredFiles() {
+        synchronized (offered) {
+            return List.copyOf(offered.values());
+        }
+    }
+
+    /** Who presents a screen, or null when nobody does. */
+    public ParticipantInfo presenter() {
+        return presenter;
+    }
+
+    /** Whether this participant is the room's presenter. */
+    public boolean presenting() {
+        return presenting;
+    }
+
     /** Smoothed control round-trip time in milliseconds, or -1 before the first measurement. */
     public double rttMillis() {
         return control.rttMillis();
@@ -269,7 +415,8 @@ public final class ChorusClient implements Closeable {
                 byName, media.videoFramesIncomplete(), media.videoDecodeErrors(),
                 media.audioFramesReceived(), media.audioFramesPlayed(), media.audioFramesConcealed(),
                 media.audioTicksSilent(), media.audioFramesLate(), media.audioLevel(),
-                media.drops(), media.sendErrors(), control.rttMillis(), lostReason);
+                media.drops(), media.sendErrors(), control.rttMillis(), lostReason,
+                media.screenFramesSent(), media.screenFramesReceived());
     }
 
     /** The name behind a media id; {@code #id} for one never announced. */
@@ -304,8 +451,36 @@ public final class ChorusClient implements Closeable {
                 log.info("{} left ({})", p.name(), left.reason());
                 listener.onParticipantLeft(removed != null ? removed : p, left.reason());
                 rosterChanged();
+            } else if (message instanceof ChatMessage m) {
+                synchronized (chat) {
+                    chat.addLast(m);
+                    while (chat.size() > CHAT_KEPT) {
+                        chat.removeFirst();
+                    }
+                }
+                listener.onChat(m);
+            } else if (message instanceof ControlMessage.PresenterChanged changed) {
+                onPresenterChanged(changed.presenter());
+            } else if (message instanceof ControlMessage.FileOffered f) {
+                synchronized (offered) {
+                    offered.put(f.file().fileId(), f.file());
+                }
+                listener.onFileOffered(f.file(), f.history());
+            } else if (message instanceof ControlMessage.AudioLevels levels) {
+                listener.onAudioLevels(levels.levels() == null ? List.of() : levels.levels());
             } else if (message instanceof ControlMessage.Error error) {
                 log.warn("relay reported {}: {}", error.code(), error.message());
+                if (ErrorCode.PRESENTER_BUSY.wire().equals(error.code())) {
+                    ScreenRequest refused;
+                    synchronized (ChorusClient.this) {
+                        refused = screenRequest;
+                        screenRequest = null;
+                    }
+                    if (refused != null) {
+                        refused.answer().completeExceptionally(new RelayErrorException(error.code(), error.message()));
+                    }
+                }
+                listener.onRelayError(error.code(), error.message());
             } else {
                 log.debug("ignoring {}", message);
             }
@@ -321,8 +496,39 @@ public final class ChorusClient implements Closeable {
             log.warn("connection to relay lost: {}", reason);
             pinger.shutdownNow();
             media.close();
+            abandonScreenShare("the connection to the relay was lost");
             listener.onConnectionLost(reason);
         }
+    }
+
+    /** The relay named a presenter (or nobody): start sending the screen if it is us, stop if it no longer is. */
+    private void onPresenterChanged(ParticipantInfo now) {
+        presenter = now;
+        boolean us = now != null && welcome.participantId().equals(now.participantId());
+        ScreenRequest granted = null;
+        boolean stopped = false;
+        synchronized (this) {
+            if (us && screenRequest != null) {
+                granted = screenRequest;
+                screenRequest = null;
+                presenting = true;
+            } else if (!us && presenting) {
+                presenting = false;
+                stopped = true;
+            }
+        }
+        if (granted != null) {
+            try {
+                media.startScreen(granted.source(), granted.fps());
+                granted.answer().complete(null);
+            } catch (RuntimeException e) {
+                granted.answer().completeExceptionally(e);
+            }
+        } else if (stopped) {
+            media.stopScreen();
+        }
+        log.info("presenter: {}", now == null ? "nobody" : now.name());
+        listener.onPresenterChanged(now);
     }
 
     /** Media events, on the media threads. */
@@ -330,6 +536,12 @@ public final class ChorusClient implements Closeable {
         @Override
         public void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
             listener.onVideoFrame(new VideoFrame(nameOf(mediaId), mediaId, frame.frameId(), frame.timestamp(),
+                    frame.data(), image));
+        }
+
+        @Override
+        public void onScreenFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+            listener.onScreenFrame(new VideoFrame(nameOf(mediaId), mediaId, frame.frameId(), frame.timestamp(),
                     frame.data(), image));
         }
 

@@ -1,5 +1,8 @@
 package chorus.client;
 
+import chorus.protocol.control.ControlMessage.AudioLevel;
+import chorus.protocol.control.ControlMessage.ChatMessage;
+import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import java.util.List;
 
@@ -34,6 +37,40 @@ public interface ClientListener {
 
     /** Something that degrades the call without ending it, in one sentence. */
     default void onMediaProblem(String problem) {
+    }
+
+    /**
+     * A chat message, this participant's own included (the relay sends every message to everyone,
+     * so all see one order); {@code message.history()} marks those sent before this one joined.
+     */
+    default void onChat(ChatMessage message) {
+    }
+
+    /** Who presents a screen now; null when nobody does. */
+    default void onPresenterChanged(ParticipantInfo presenter) {
+    }
+
+    /** A complete frame of the presenter's screen; on the video receive thread. */
+    default void onScreenFrame(VideoFrame frame) {
+    }
+
+    /** A file was offered to the room; {@code history} when it was offered before this one joined. */
+    default void onFileOffered(FileInfo file, boolean history) {
+    }
+
+    /**
+     * Talkers' levels, about every 100 ms while anyone talks: each talker's loudest level over that
+     * time in dBov (0 = full scale, -127 = silence). Talkers not listed were silent.
+     */
+    default void onAudioLevels(List<AudioLevel> levels) {
+    }
+
+    /**
+     * The relay refused something this client asked for, e.g. {@code message-too-long} for a chat
+     * message or {@code presenter-busy} for a screen share; {@code code} is stable (see
+     * {@link chorus.protocol.control.ErrorCode}), {@code message} is written for a person.
+     */
+    default void onRelayError(String code, String message) {
     }
 
     /** The control connection ended without this side leaving; the client is no longer in the room. */

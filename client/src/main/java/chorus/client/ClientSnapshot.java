@@ -13,6 +13,8 @@ import java.util.Map;
  * @param audioTicksSilent        playout ticks with nothing to play
  * @param drops                   received datagrams dropped, by reason label
  * @param rttMillis               smoothed control round-trip time, -1 before the first measurement
+ * @param screenFramesSent        frames of this participant's shared screen sent
+ * @param screenFramesReceived    complete frames of others' shared screens received
  */
 public record ClientSnapshot(String name, String room, String participantId, int mediaId, ConnectionState state,
                              List<ParticipantInfo> roster, boolean mediaReady,
@@ -21,7 +23,8 @@ public record ClientSnapshot(String name, String room, String participantId, int
                              long videoDecodeErrors,
                              long audioFramesReceived, long audioFramesPlayed, long audioFramesConcealed,
                              long audioTicksSilent, long audioFramesLate, double audioLevel,
-                             Map<String, Long> drops, long sendErrors, double rttMillis, String lostReason) {
+                             Map<String, Long> drops, long sendErrors, double rttMillis, String lostReason,
+                             long screenFramesSent, long screenFramesReceived) {
 
     /** Names in the roster, in join order. */
     public List<String> rosterNames() {

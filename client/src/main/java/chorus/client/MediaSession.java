@@ -32,13 +32,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A client's media engine: two UDP sockets (video, audio), each bound to port 0 and used to send
- * and receive, so the relay learns each socket's address from its signed hello. Sends video frames
- * and 20 ms audio frames; receives forwarded video and the relay's audio mix, accepting only
- * well-formed datagrams from the relay's own endpoint and counting the rest by reason.
+ * and receive, so the relay learns each socket's address from its signed hello. Sends video frames,
+ * screen frames (on the video socket, kind SCREEN) and 20 ms audio frames; receives forwarded video
+ * and screen frames and the relay's audio mix, accepting only well-formed datagrams from the
+ * relay's own endpoint and counting the rest by reason.
  *
  * <p>Threads: one receive thread per socket, a media clock (audio send, playout, hello and
- * keepalive) and a video clock (encoding and sending video). Listener callbacks come from these
- * threads and must return quickly.
+ * keepalive), a video clock (encoding and sending video) and a screen clock (capturing, encoding
+ * and sending the screen, which can take far longer than a camera frame). Listener callbacks come
+ * from these threads and must return quickly.
  */
 public final class MediaSession implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
@@ -55,6 +57,10 @@ public final class MediaSession implements Closeable {
     /** What the engine reports; called on its own threads. */
     public interface Listener {
         default void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+        }
+
+        /** A complete frame of someone's shared screen (kind SCREEN); on the video receive thread. */
+        default void onScreenFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
         }
 
         /** Both sockets' hellos were acknowledged by the relay. */
@@ -86,10 +92,14 @@ public final class MediaSession implements Closeable {
     private final ClientThreads threads;
     private final DropCounts drops = new DropCounts();
     private final VideoReceiver videoReceiver;
+    /** Screens are reassembled apart from camera video: the same sender numbers each stream's frames on its own. */
+    private final VideoReceiver screenReceiver;
     private final AudioPlayout playout;
     private final Fragmenter videoFragmenter;
+    private final Fragmenter screenFragmenter;
     private final Fragmenter audioFragmenter;
     private final AtomicLong videoFramesSent = new AtomicLong();
+    private final AtomicLong screenFramesSent = new AtomicLong();
     private final AtomicLong audioFramesSent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLong videoSourceErrors = new AtomicLong();
@@ -110,9 +120,11 @@ public final class MediaSession implements Closeable {
     private final AtomicBoolean readyReported = new AtomicBoolean();
     private ScheduledExecutorService mediaClock;
     private ScheduledExecutorService videoClock;
+    private ScheduledExecutorService screenClock;
     private Thread videoReceiveThread;
     private Thread audioReceiveThread;
     private ScheduledFuture<?> videoTask;
+    private ScheduledFuture<?> screenTask;
     private ScheduledFuture<?> audioTask;
     private volatile boolean frozen;
     private volatile boolean closed;
@@ -122,6 +134,7 @@ public final class MediaSession implements Closeable {
         this.listener = listener;
         this.threads = threads;
         this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame);
+        this.screenReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onScreenFrame);
         this.playout = new AudioPlayout(drops, rms -> {
             try {
                 listener.onAudioLevel(rms);
@@ -130,6 +143,7 @@ public final class MediaSession implements Closeable {
             }
         });
         this.videoFragmenter = new Fragmenter(MediaKind.VIDEO, config.mediaId(), Codec.JPEG, config.key());
+        this.screenFragmenter = new Fragmenter(MediaKind.SCREEN, config.mediaId(), Codec.JPEG, config.key());
         this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, config.mediaId(), Codec.PCM16, config.key());
         // made once: the fragmenters call these per datagram
         this.videoOut = datagram -> send(videoChannel, config.videoEndpoint(), datagram);
@@ -157,6 +171,7 @@ public final class MediaSession implements Closeable {
 
         mediaClock = Executors.newSingleThreadScheduledExecutor(threads.named("media-clock"));
         videoClock = Executors.newSingleThreadScheduledExecutor(threads.named("video-clock"));
+        screenClock = Executors.newSingleThreadScheduledExecutor(threads.named("screen-clock"));
         mediaClock.scheduleAtFixedRate(guarded("signalling", this::signalTick), 0, SIGNAL_TICK_MILLIS, TimeUnit.MILLISECONDS);
         mediaClock.scheduleAtFixedRate(guarded("playout", playout::tick),
                 AudioFormat.FRAME_MILLIS, AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
@@ -189,6 +204,18 @@ public final class MediaSession implements Closeable {
             videoFragmenter.send(jpeg, offset, length, timestamp, MediaHeader.FLAG_KEYFRAME, videoOut);
         }
         videoFramesSent.incrementAndGet();
+    }
+
+    /** Sends one JPEG frame of the shared screen as signed SCREEN fragments; meant for the screen clock. */
+    public void sendScreenFrame(byte[] jpeg, int offset, int length) {
+        if (frozen || closed) {
+            return;
+        }
+        long timestamp = (System.nanoTime() - startNanos) * 9 / 100_000; // 90 kHz media clock
+        synchronized (screenFragmenter) {
+            screenFragmenter.send(jpeg, offset, length, timestamp, MediaHeader.FLAG_KEYFRAME, videoOut);
+        }
+        screenFramesSent.incrementAndGet();
     }
 
     /** Sends one 20 ms frame of {@link AudioFormat#FRAME_SAMPLES} samples; thread-safe, meant for the media clock. */
@@ -229,14 +256,42 @@ public final class MediaSession implements Closeable {
      * earlier source. When encoding falls behind, frames are skipped rather than sent in a burst.
      */
     public synchronized void startVideo(VideoSource source, int fps) {
-        if (fps < 1 || fps > 120) {
-            throw new IllegalArgumentException("fps " + fps + " is outside 1..120");
-        }
+        checkFps(fps);
         requireStarted();
         stopVideo();
+        videoTask = sendPeriodically(videoClock, "video", source, fps, this::sendVideoFrame);
+    }
+
+    /**
+     * Sends the shared screen from {@code source} {@code fps} times a second on the screen clock,
+     * replacing any earlier screen source. The relay forwards it only while this participant is
+     * the room's presenter (see {@link ChorusClient#startScreenShare}).
+     */
+    public synchronized void startScreen(VideoSource source, int fps) {
+        checkFps(fps);
+        requireStarted();
+        stopScreen();
+        screenTask = sendPeriodically(screenClock, "screen", source, fps, this::sendScreenFrame);
+    }
+
+    public synchronized void stopScreen() {
+        if (screenTask != null) {
+            screenTask.cancel(false);
+            screenTask = null;
+        }
+    }
+
+    /** Where a periodic sender puts each encoded frame. */
+    private interface FrameSink {
+        void send(byte[] jpeg, int offset, int length);
+    }
+
+    /** When encoding falls behind, frames are skipped rather than sent in a burst. */
+    private ScheduledFuture<?> sendPeriodically(ScheduledExecutorService clock, String what, VideoSource source, int fps,
+                                                FrameSink sink) {
         long periodNanos = 1_000_000_000L / fps;
         long[] lastSent = {System.nanoTime() - periodNanos};
-        videoTask = videoClock.scheduleAtFixedRate(guarded("video send", () -> {
+        return clock.scheduleAtFixedRate(guarded(what + " send", () -> {
             long now = System.nanoTime();
             if (frozen || now - lastSent[0] < periodNanos / 2) {
                 return; // a catch-up run of the fixed-rate clock: skip instead of bursting
@@ -247,12 +302,21 @@ public final class MediaSession implements Closeable {
                 frame = source.nextFrame();
             } catch (IOException e) {
                 if (videoSourceErrors.getAndIncrement() == 0) {
-                    log.warn("video source failed: {}", e.getMessage());
+                    log.warn("{} source failed: {}", what, e.getMessage());
                 }
                 return;
             }
-            sendVideoFrame(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+            if (frame == null) {
+                return; // nothing to send this time (a capture that is not ready)
+            }
+            sink.send(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
         }), 0, periodNanos / 1000, TimeUnit.MICROSECONDS);
+    }
+
+    private static void checkFps(int fps) {
+        if (fps < 1 || fps > 120) {
+            throw new IllegalArgumentException("fps " + fps + " is outside 1..120");
+        }
     }
 
     private void requireStarted() {
@@ -350,12 +414,14 @@ public final class MediaSession implements Closeable {
             signal.onAck(datagram, verifier);
         } else if (kind == MediaKind.KEEPALIVE) {
             return; // nothing to learn from a relay's keepalive
-        } else if (kind != expected) {
+        } else if (kind != expected && !(kind == MediaKind.SCREEN && expected == MediaKind.VIDEO)) {
             drops.add(DropReason.WRONG_PORT);
         } else if (frozen) {
             return; // a hung client does not process media either
         } else if (kind == MediaKind.VIDEO) {
             videoReceiver.offer(datagram, System.nanoTime());
+        } else if (kind == MediaKind.SCREEN) {
+            screenReceiver.offer(datagram, System.nanoTime());
         } else {
             playout.offer(datagram, System.nanoTime());
         }
@@ -399,6 +465,19 @@ public final class MediaSession implements Closeable {
 
     public long audioFramesSent() {
         return audioFramesSent.get();
+    }
+
+    public long screenFramesSent() {
+        return screenFramesSent.get();
+    }
+
+    /** Complete screen frames received, by sender media id. */
+    public Map<Integer, Long> screenFramesByMediaId() {
+        return screenReceiver.framesByMediaId();
+    }
+
+    public long screenFramesReceived() {
+        return screenReceiver.framesByMediaId().values().stream().mapToLong(Long::longValue).sum();
     }
 
     public long sendErrors() {
@@ -470,6 +549,9 @@ public final class MediaSession implements Closeable {
         if (videoClock != null) {
             videoClock.shutdownNow();
         }
+        if (screenClock != null) {
+            screenClock.shutdownNow();
+        }
         closeQuietly(videoChannel);
         closeQuietly(audioChannel);
         join(videoReceiveThread);
@@ -480,6 +562,9 @@ public final class MediaSession implements Closeable {
             }
             if (videoClock != null) {
                 videoClock.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            if (screenClock != null) {
+                screenClock.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -196,7 +196,8 @@ class CallTest {
                         && call.snapshot().others().get(0).videoActive());
                 ParticipantView bobView = call.snapshot().others().get(0);
                 assertEquals("Bob", bobView.name());
-                assertEquals(ParticipantView.LEVEL_UNKNOWN, bobView.audioLevel(), "others' levels are not known");
+                assertEquals(0, bobView.audioLevel(), "a silent participant's level, from the relay's reports");
+                assertFalse(bobView.speaking());
                 await("Ada's self view", () -> call.snapshot().self().videoActive());
                 await("Bob receives Ada's video",
                         () -> bob.snapshot().framesReceivedFrom().getOrDefault("Ada", 0L) > 10);
@@ -300,6 +301,109 @@ class CallTest {
             }
         } finally {
             call.close();
+        }
+    }
+    @Test
+    void othersShowAsSpeakingFromTheRelaysLevelsAndOnlyWhileTheySendSound() throws Exception {
+        try (RelayNode relay = relay(0)) {
+            String room = room("speaking");
+            try (Bot alice = Bot.start(BotOptions.of("127.0.0.1", relay.controlPort(), "Alice", room).withVideo(false));
+                 Bot bob = Bot.start(BotOptions.of("127.0.0.1", relay.controlPort(), "Bob", room).withVideo(false)
+                         .withSilence())) {
+                Call call = Call.start(options(relay, "Ada", room), null);
+                try {
+                    await("Alice speaks", () -> view(call, "Alice") != null && view(call, "Alice").speaking());
+                    ParticipantView a = view(call, "Alice");
+                    assertTrue(a.audioLevel() > 0.1, "a tone at a quarter of full scale: " + a.audioLevel());
+                    // Watched for a second while Alice keeps talking: Bob, who sends nothing, never lights up.
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                    while (System.nanoTime() < until) {
+                        ParticipantView b = view(call, "Bob");
+                        assertFalse(b.speaking(), "Bob is silent");
+                        assertEquals(0, b.audioLevel());
+                        Thread.sleep(20);
+                    }
+                    assertTrue(view(call, "Alice").speaking(), "Alice still speaks");
+                    alice.client().stopAudio();
+                    await("Alice stops speaking when her sound stops", () -> !view(call, "Alice").speaking());
+                } finally {
+                    call.close();
+                }
+            }
+        }
+    }
+
+    private static ParticipantView view(Call call, String name) {
+        return call.snapshot().others().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+
+    @Test
+    void chatScreenAndFilesShowInTheSnapshotAndSurviveAReconnection() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        java.nio.file.Path downloads = java.nio.file.Files.createTempDirectory("chorus-call-test");
+        RelayNode relay = relay(port);
+        String room = room("collab");
+        Call call = Call.start(options(relay, "Ada", room), null);
+        try {
+            await("joined", () -> call.state() == CallState.JOINED);
+            java.nio.file.Path notes = java.nio.file.Files.writeString(downloads.resolve("notes.txt"), "agenda\n");
+            try (Bot bob = Bot.start(BotOptions.of("127.0.0.1", port, "Bob", room).withVideo(false).withSilence()
+                    .withSay("hello Ada").withShareScreen(true).withUpload(notes))) {
+                await("Bob's message", () -> call.snapshot().chat().size() == 1);
+                ChatLine hello = call.snapshot().chat().get(0);
+                assertEquals("Bob", hello.from());
+                assertFalse(hello.self());
+                assertEquals(1, call.snapshot().unreadChat());
+                call.markChatRead();
+                assertEquals(0, call.snapshot().unreadChat());
+                call.sendChat("hi Bob");
+                await("Ada's own message comes back", () -> call.snapshot().chat().size() == 2);
+                assertTrue(call.snapshot().chat().get(1).self());
+                assertEquals(0, call.snapshot().unreadChat(), "your own messages are never unread");
+
+                await("Bob's screen", () -> call.snapshot().screen() != null && call.snapshot().screen().image() != null);
+                assertEquals("Bob", call.snapshot().screen().presenterName());
+                call.startScreenShare(new TestScreen("Ada"));
+                await("Ada is refused", () -> call.snapshot().screenProblem() != null);
+                assertEquals("Bob is presenting", call.snapshot().screenProblem());
+                assertFalse(call.snapshot().screenShareWanted());
+
+                await("Bob's file is offered", () -> call.snapshot().files().size() == 1);
+                FileView offered = call.snapshot().files().get(0);
+                assertEquals(TransferState.NOT_STARTED, offered.download());
+                java.nio.file.Path inbox = java.nio.file.Files.createDirectories(downloads.resolve("inbox"));
+                call.download(offered.fileId(), inbox);
+                await("downloaded", () -> call.snapshot().file(offered.fileId()).download() == TransferState.DONE);
+                assertEquals(1.0, call.snapshot().file(offered.fileId()).progress());
+                assertEquals("agenda\n", java.nio.file.Files.readString(call.snapshot().file(offered.fileId()).savedTo()));
+
+                java.nio.file.Path slides = java.nio.file.Files.write(downloads.resolve("slides.bin"), new byte[200_000]);
+                call.upload(slides);
+                await("Ada's upload is offered", () -> call.snapshot().files().size() == 2);
+                UploadView sent = call.snapshot().uploads().get(0);
+                assertEquals(TransferState.DONE, sent.state());
+                assertEquals(1.0, sent.progress());
+                FileView mine = call.snapshot().file(sent.fileId());
+                assertTrue(mine.mine(), "offered by you");
+                assertEquals(200_000, mine.size());
+                await("Bob hears of it", () -> bob.client().offeredFiles().size() == 2);
+            }
+            await("nobody presents once Bob left", () -> call.snapshot().screen() == null);
+            relay.close();
+            await("reconnecting", () -> call.state() == CallState.RECONNECTING);
+            relay = relay(port);
+            await("rejoined", () -> call.state() == CallState.JOINED);
+            assertEquals(List.of("hello Ada", "hi Bob"), call.snapshot().chat().stream().map(ChatLine::text).toList(),
+                    "the chat seen so far is kept");
+            call.sendChat("back again");
+            await("and goes on", () -> call.snapshot().chat().size() == 3);
+            assertTrue(call.snapshot().chat().get(2).self());
+        } finally {
+            call.close();
+            relay.close();
         }
     }
 }

@@ -242,6 +242,18 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Heap in use right now, garbage not yet collected included (no GC is forced): what the heap holds. */
+    HeapReading heapInUse() {
+        if (memory == null) {
+            return new HeapReading(null, attachProblem);
+        }
+        try {
+            return new HeapReading(memory.getHeapMemoryUsage().getUsed(), null);
+        } catch (RuntimeException e) {
+            return new HeapReading(null, "JMX heap reading failed: " + e);
+        }
+    }
+
     @Override
     public void close() {
         if (jmx != null) {

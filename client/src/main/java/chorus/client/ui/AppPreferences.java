@@ -1,11 +1,14 @@
 package chorus.client.ui;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 
 /**
  * What the desktop app remembers between runs (java.util.prefs): the last name, server and room
- * joined, the theme, and the chosen devices by id. Reads and writes are quick and local.
+ * joined, the theme, the chosen devices by id, and where downloads go. Reads and writes are quick
+ * and local.
  */
 public final class AppPreferences {
     static final String NAME = "name";
@@ -15,6 +18,7 @@ public final class AppPreferences {
     static final String CAMERA = "camera";
     static final String MICROPHONE = "microphone";
     static final String SPEAKER = "speaker";
+    static final String DOWNLOADS = "downloads";
 
     private final Preferences node;
 
@@ -71,6 +75,22 @@ public final class AppPreferences {
         } else {
             node.put(kind, id);
         }
+        flush();
+    }
+
+    /** Where downloaded files go: the one chosen, else ~/Downloads when it exists, else the home directory. */
+    public Path downloadDirectory() {
+        String chosen = node.get(DOWNLOADS, null);
+        if (chosen != null) {
+            return Path.of(chosen);
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        Path downloads = home.resolve("Downloads");
+        return Files.isDirectory(downloads) ? downloads : home;
+    }
+
+    public void downloadDirectory(Path directory) {
+        node.put(DOWNLOADS, directory.toAbsolutePath().toString());
         flush();
     }
 

@@ -20,6 +20,9 @@ final class CallToolbar extends JPanel {
 
         void setCameraOn(boolean on);
 
+        /** Start (true) or stop (false) presenting the screen. */
+        void shareScreen(boolean share);
+
         void openSettings();
 
         void leave();
@@ -32,6 +35,7 @@ final class CallToolbar extends JPanel {
     private final JButton leave = new JButton("Leave");
     private boolean micOn;
     private boolean cameraOn;
+    private boolean sharing;
 
     CallToolbar(Intents intents) {
         super(new FlowLayout(FlowLayout.CENTER, 10, 8));
@@ -49,8 +53,7 @@ final class CallToolbar extends JPanel {
         leave.putClientProperty(FlatClientProperties.STYLE,
                 "arc: 999; margin: 6,16,6,16; font: +1 bold; background: #c42b1c; foreground: #ffffff; "
                         + "hoverBackground: #a72216; pressedBackground: #8e1c12; borderColor: #c42b1c");
-        share.setEnabled(false);
-        share.setToolTipText("Screen sharing arrives with the collaboration features");
+        share.addActionListener(e -> intents.shareScreen(!sharing));
         microphone.addActionListener(e -> intents.setMuted(micOn));
         camera.addActionListener(e -> intents.setCameraOn(!cameraOn));
         settings.addActionListener(e -> intents.openSettings());
@@ -59,13 +62,21 @@ final class CallToolbar extends JPanel {
             intents.leave();
         });
         show(false, false);
+        setText(share, "Share screen", "Present your screen to everyone in the room");
     }
 
     void update(CallSnapshot snapshot) {
         show(snapshot.microphone().active(), snapshot.camera().active());
+        sharing = snapshot.screenShareWanted() || snapshot.presenting();
+        setText(share, sharing ? "Stop sharing" : "Share screen",
+                sharing ? "Stop presenting your screen" : "Present your screen to everyone in the room");
+        share.putClientProperty(FlatClientProperties.STYLE, sharing
+                ? "arc: 999; margin: 6,16,6,16; font: +1 bold; background: #0f6cbd; foreground: #ffffff"
+                : "arc: 999; margin: 6,16,6,16; font: +1");
         if (snapshot.state() == CallState.LEFT) {
             microphone.setEnabled(false);
             camera.setEnabled(false);
+            share.setEnabled(false);
             leave.setEnabled(false);
         }
     }

@@ -4,31 +4,45 @@ import chorus.client.Call;
 import chorus.client.CallSnapshot;
 import chorus.client.CallState;
 import chorus.client.DeviceKind;
+import chorus.client.DeviceUnavailableException;
+import chorus.client.device.ScreenCapture;
 import chorus.client.device.TestSources;
 import java.awt.BorderLayout;
+import java.awt.Color;
 import java.awt.Dimension;
+import java.awt.FlowLayout;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import javax.swing.BorderFactory;
 import javax.swing.JCheckBoxMenuItem;
+import javax.swing.JFileChooser;
 import javax.swing.JFrame;
+import javax.swing.JLabel;
 import javax.swing.JMenu;
 import javax.swing.JMenuBar;
 import javax.swing.JMenuItem;
 import javax.swing.JOptionPane;
 import javax.swing.JPanel;
+import javax.swing.JTabbedPane;
 import javax.swing.SwingUtilities;
 import javax.swing.Timer;
 import javax.swing.WindowConstants;
 
 /**
- * The call window: notices on top, the video grid, the participant list at the side, the toolbar and
- * the status bar below. A Swing timer reads the call's snapshot 30 times a second and each panel
- * shows its part; the user's intents go to the call, which never blocks. Slow work (finding and
- * opening devices) is handed to a worker thread.
+ * The call window: notices on top, the video grid (or a presented screen beside a column of
+ * tiles), a side bar with the people, the chat (an unread badge on its tab while another tab is
+ * shown) and the files, the toolbar and the status bar below. A Swing timer reads the call's
+ * snapshot 30 times a second and each panel shows its part; the user's intents go to the call,
+ * which never blocks. Slow work (finding and opening devices, starting a screen capture) is handed
+ * to a worker thread.
  */
-final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.Actions {
+final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.Actions, ChatPanel.Intents,
+        FilesPanel.Intents {
     static final int REFRESH_MILLIS = 33;
 
     private final Call call;
@@ -39,6 +53,10 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
     private final int fps;
     private final VideoGrid grid = new VideoGrid();
     private final ParticipantList people = new ParticipantList();
+    private final ChatPanel chat = new ChatPanel(this);
+    private final FilesPanel files = new FilesPanel(this);
+    private final JTabbedPane sidebar = new JTabbedPane();
+    private final JLabel unread = new JLabel();
     private final StatusBar status = new StatusBar();
     private final NoticeBar notices = new NoticeBar(this);
     private final CallToolbar toolbar = new CallToolbar(this);
@@ -73,7 +91,7 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
         JPanel centre = new JPanel(new BorderLayout());
         centre.add(notices, BorderLayout.NORTH);
         centre.add(grid, BorderLayout.CENTER);
-        centre.add(people, BorderLayout.EAST);
+        centre.add(sidebar(), BorderLayout.EAST);
         JPanel bottom = new JPanel(new BorderLayout());
         bottom.add(toolbar, BorderLayout.CENTER);
         bottom.add(status, BorderLayout.SOUTH);
@@ -95,6 +113,39 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
         useSpeaker(speakerId);
         refresh();
         refresh.start();
+    }
+
+    static final int PEOPLE_TAB = 0;
+    static final int CHAT_TAB = 1;
+    static final int FILES_TAB = 2;
+
+    /** People, Chat (with its unread badge) and Files, as tabs. */
+    private JTabbedPane sidebar() {
+        sidebar.setName("sidebar");
+        sidebar.setPreferredSize(new Dimension(300, 100));
+        sidebar.addTab("People", people);
+        sidebar.addTab("Chat", chat);
+        sidebar.addTab("Files", files);
+        JPanel chatTab = new JPanel(new FlowLayout(FlowLayout.CENTER, 4, 0));
+        chatTab.setOpaque(false);
+        chatTab.add(new JLabel("Chat"));
+        unread.setName("chat.unread");
+        unread.setOpaque(true);
+        unread.setBackground(new Color(0xc4, 0x2b, 0x1c));
+        unread.setForeground(Color.WHITE);
+        unread.setBorder(BorderFactory.createEmptyBorder(0, 5, 0, 5));
+        unread.setFont(unread.getFont().deriveFont(java.awt.Font.BOLD, unread.getFont().getSize2D() - 1));
+        unread.setVisible(false);
+        chatTab.add(unread);
+        sidebar.setTabComponentAt(CHAT_TAB, chatTab);
+        sidebar.addChangeListener(e -> {
+            if (sidebar.getSelectedIndex() == CHAT_TAB) {
+                call.markChatRead();
+                unread.setVisible(false);
+                SwingUtilities.invokeLater(() -> chat.input().requestFocusInWindow());
+            }
+        });
+        return sidebar;
     }
 
     private JMenuBar menus() {
@@ -125,6 +176,19 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
         last = s;
         grid.update(s);
         people.update(s);
+        chat.update(s);
+        files.update(s);
+        boolean chatShown = sidebar.getSelectedIndex() == CHAT_TAB;
+        if (chatShown && s.unreadChat() > 0) {
+            call.markChatRead();
+        }
+        int count = chatShown ? 0 : s.unreadChat();
+        unread.setVisible(count > 0);
+        String badge = count > 99 ? "99+" : Integer.toString(count);
+        if (count > 0 && !badge.equals(unread.getText())) {
+            unread.setText(badge);
+            unread.setToolTipText(count + " unread message" + (count == 1 ? "" : "s"));
+        }
         toolbar.update(s);
         status.update(s);
         notices.update(s);
@@ -154,6 +218,51 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
     @Override
     public void setCameraOn(boolean on) {
         call.setCameraOn(on);
+    }
+
+    @Override
+    public void shareScreen(boolean share) {
+        if (!share) {
+            call.stopScreenShare();
+            return;
+        }
+        // Finding the screen and making the capturer can take a moment: not on the EDT.
+        worker.execute(() -> {
+            try {
+                call.startScreenShare(ScreenCapture.defaultScreen());
+            } catch (DeviceUnavailableException e) {
+                SwingUtilities.invokeLater(() -> notices.showScreenProblem(e.getMessage()));
+            }
+        });
+    }
+
+    @Override
+    public void sendChat(String text) {
+        call.sendChat(text);
+    }
+
+    @Override
+    public void upload() {
+        JFileChooser chooser = new JFileChooser();
+        chooser.setName("files.chooser");
+        chooser.setDialogTitle("Share a file with the room");
+        if (chooser.showOpenDialog(this) == JFileChooser.APPROVE_OPTION && chooser.getSelectedFile() != null) {
+            call.upload(chooser.getSelectedFile().toPath());
+            sidebar.setSelectedIndex(FILES_TAB);
+        }
+    }
+
+    @Override
+    public void download(String fileId) {
+        Path dir = prefs.downloadDirectory();
+        worker.execute(() -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                // the download says the directory is missing
+            }
+            call.download(fileId, dir);
+        });
     }
 
     @Override
@@ -246,6 +355,18 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
 
     ParticipantList people() {
         return people;
+    }
+
+    ChatPanel chat() {
+        return chat;
+    }
+
+    FilesPanel files() {
+        return files;
+    }
+
+    JTabbedPane sidebarTabs() {
+        return sidebar;
     }
 
     NoticeBar notices() {

@@ -16,9 +16,11 @@ import javax.swing.JLabel;
 import javax.swing.JPanel;
 
 /**
- * Device problems, one line each above the video: what is wrong, and a button that uses the
- * synthetic source instead or opens the settings. A notice goes away when the problem is solved
- * or is dismissed, and comes back each time the device fails again.
+ * Problems, one line each above the video. A device's: what is wrong, and a button that uses the
+ * synthetic source instead or opens the settings; it goes away when the problem is solved or is
+ * dismissed, and comes back each time the device fails again. The screen share's ("Ada is
+ * presenting"): shown when the share is refused, gone when it is dismissed or the share is asked
+ * for again.
  */
 final class NoticeBar extends JPanel {
     private static final Color BACKGROUND = new Color(0xff, 0xf4, 0xce);
@@ -34,6 +36,9 @@ final class NoticeBar extends JPanel {
 
     private final Actions actions;
     private final Map<DeviceKind, Notice> notices = new EnumMap<>(DeviceKind.class);
+    /** The screen share's notice, made on first use. */
+    private Notice screen;
+    private String lastScreenProblem;
 
     NoticeBar(Actions actions) {
         this.actions = actions;
@@ -57,11 +62,37 @@ final class NoticeBar extends JPanel {
         repaint();
     }
 
-    /** Removes the notices of devices that work now. */
+    /** Removes the notices of devices that work now; shows a refused screen share once. */
     void update(CallSnapshot snapshot) {
         clearIfFine(DeviceKind.CAMERA, snapshot.camera());
         clearIfFine(DeviceKind.MICROPHONE, snapshot.microphone());
         clearIfFine(DeviceKind.SPEAKER, snapshot.speaker());
+        String problem = snapshot.screenProblem();
+        if (problem != null && !problem.equals(lastScreenProblem)) {
+            showScreenProblem(problem);
+        } else if (problem == null && lastScreenProblem != null && screen != null && snapshot.screenShareWanted()) {
+            screen.setVisible(false); // asked again: the old refusal no longer applies
+            revalidate();
+        }
+        lastScreenProblem = problem;
+    }
+
+    /** Shows why the screen cannot be shared: the relay's refusal, or a capture that failed. */
+    void showScreenProblem(String message) {
+        if (screen == null) {
+            screen = new Notice(null);
+            add(screen);
+        }
+        screen.message.setText(message);
+        screen.message.setToolTipText(message);
+        screen.setVisible(true);
+        revalidate();
+        repaint();
+    }
+
+    /** The screen share's notice as shown, or null. */
+    String screenMessage() {
+        return screen == null || !screen.isVisible() ? null : screen.message.getText();
     }
 
     private void clearIfFine(DeviceKind kind, DeviceState state) {
@@ -81,9 +112,10 @@ final class NoticeBar extends JPanel {
     private final class Notice extends JPanel {
         final JLabel message = new JLabel();
 
+        /** A device's notice, or with a null kind the screen share's. */
         Notice(DeviceKind kind) {
             super(new BorderLayout(8, 0));
-            String id = kind.noun();
+            String id = kind == null ? "screen" : kind.noun();
             setName("notice." + id);
             message.setName("notice." + id + ".message");
             setBackground(BACKGROUND);
@@ -94,16 +126,18 @@ final class NoticeBar extends JPanel {
             add(message, BorderLayout.CENTER);
             JPanel buttons = new JPanel(new FlowLayout(FlowLayout.RIGHT, 6, 0));
             buttons.setOpaque(false);
-            if (kind != DeviceKind.SPEAKER) {
+            if (kind != null && kind != DeviceKind.SPEAKER) {
                 JButton test = new JButton(kind == DeviceKind.CAMERA ? "Use test pattern" : "Use test tone");
                 test.setName("notice." + id + ".test");
                 test.addActionListener(e -> actions.useTestSource(kind));
                 buttons.add(test);
             }
-            JButton settings = new JButton("Settings\u2026");
-            settings.setName("notice." + id + ".settings");
-            settings.addActionListener(e -> actions.openSettings());
-            buttons.add(settings);
+            if (kind != null) {
+                JButton settings = new JButton("Settings\u2026");
+                settings.setName("notice." + id + ".settings");
+                settings.addActionListener(e -> actions.openSettings());
+                buttons.add(settings);
+            }
             JButton close = new JButton("\u2715");
             close.setName("notice." + id + ".close");
             close.setToolTipText("Dismiss");
