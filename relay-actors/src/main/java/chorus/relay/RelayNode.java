@@ -182,7 +182,8 @@ public final class RelayNode implements AutoCloseable {
     /** The line scripts wait for; ports are the real ones when 0 was asked. */
     public String readyLine() {
         return "Chorus relay ready control=" + config.host() + ":" + controlPort()
-                + " video=" + videoPort() + " audio=" + audioPort();
+                + " video=" + videoPort() + " audio=" + audioPort()
+                + (config.clustered() ? " cluster=" + clusterAddress() : "");
     }
 
     @Override
