@@ -44,10 +44,11 @@ public final class FileAccess {
 
     /** The grant for an {@code Authorization} header value, or null. */
     public Grant check(String authorization) {
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
+        // The scheme name is case-insensitive (RFC 9110 §11.1).
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
-        return grants.get(authorization.substring("Bearer ".length()).trim());
+        return grants.get(authorization.substring(7).trim());
     }
 
     /** Whether a token is still in force (its participant still in the room). */

@@ -241,8 +241,12 @@ public final class MediaGateway implements AutoCloseable {
         }
         switch (kind) {
             case HELLO -> {
-                Fragmenter.encodeSignal(ack, MediaKind.HELLO, route.mediaId, route.ackSequence++, route.authenticators[p]);
-                send(port, ack, from, MediaKind.HELLO);
+                // Acknowledge only once the room routes to this address, so that whatever the
+                // client expects after the ack already comes here; until then it sends again.
+                if (from.equals(route.routed(port))) {
+                    Fragmenter.encodeSignal(ack, MediaKind.HELLO, route.mediaId, route.ackSequence++, route.authenticators[p]);
+                    send(port, ack, from, MediaKind.HELLO);
+                }
             }
             case KEEPALIVE -> {
                 // refreshing the address was all it was for

@@ -61,6 +61,8 @@ final class MediaRoute {
 
     private volatile InetSocketAddress videoAddress;
     private volatile InetSocketAddress audioAddress;
+    private volatile InetSocketAddress videoRouted;
+    private volatile InetSocketAddress audioRouted;
     volatile RoomFanout room = RoomFanout.EMPTY;
     volatile ActorRef<Mixer.Command> mixer;
 
@@ -74,6 +76,19 @@ final class MediaRoute {
 
     InetSocketAddress address(MediaPort port) {
         return port == MediaPort.VIDEO ? videoAddress : audioAddress;
+    }
+
+    /** The address the room routes this participant's media to, once it has taken it in. */
+    InetSocketAddress routed(MediaPort port) {
+        return port == MediaPort.VIDEO ? videoRouted : audioRouted;
+    }
+
+    void routedTo(MediaPort port, InetSocketAddress address) {
+        if (port == MediaPort.VIDEO) {
+            videoRouted = address;
+        } else {
+            audioRouted = address;
+        }
     }
 
     void publishAddress(MediaPort port, InetSocketAddress address) {

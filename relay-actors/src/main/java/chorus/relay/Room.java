@@ -329,6 +329,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
         } else {
             mixer.tell(new Mixer.ListenerAddress(a.mediaId(), a.address()));
         }
+        MediaRoute route = gateway.route(a.mediaId());
+        if (route != null) {
+            route.routedTo(a.port(), a.address()); // now the gateway may acknowledge the client's hello
+        }
         return this;
     }
 
