@@ -39,6 +39,9 @@ public final class MediaGateway implements AutoCloseable {
     private final Map<MediaPort, Thread> receivers = new EnumMap<>(MediaPort.class);
     private final ConcurrentHashMap<Integer, MediaRoute> routes = new ConcurrentHashMap<>();
     private final AtomicInteger nextMediaId = new AtomicInteger(MediaHeader.RELAY_MEDIA_ID + 1);
+    private final ConcurrentHashMap<Integer, MediaRoute.Remote> remotes = new ConcurrentHashMap<>();
+    /** Peer nodes' media sockets: node-to-node datagrams are trusted by these source addresses. */
+    private final ConcurrentHashMap<InetSocketAddress, RelayStats.PeerTraffic> peerSockets = new ConcurrentHashMap<>();
     private final RelayStats stats;
     private volatile boolean open = true;
 
@@ -80,6 +83,30 @@ public final class MediaGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * In a cluster, media ids must be unique across nodes: each node numbers from its own base
+     * (a random 15-bit prefix), called once before any participant joins.
+     */
+    void mediaIdBase(int base) {
+        nextMediaId.set(base);
+    }
+
+    /** A peer node's media sockets (from the cluster roster); its datagrams are accepted from now on. */
+    MediaRoute.Peer peer(String node, InetSocketAddress video, InetSocketAddress audio) {
+        RelayStats.PeerTraffic traffic = stats.peer(node);
+        peerSockets.put(video, traffic);
+        peerSockets.put(audio, traffic);
+        return new MediaRoute.Peer(video, audio, traffic);
+    }
+
+    MediaRoute.Remote registerRemote(int mediaId, ActorRef<Mixer.Command> mixer) {
+        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer));
+    }
+
+    void unregisterRemote(int mediaId) {
+        remotes.remove(mediaId);
+    }
+
     /** Media ids are unique on this node for its lifetime; the tag, not the id, is the secret. */
     public int nextMediaId() {
         return nextMediaId.getAndIncrement();
@@ -106,6 +133,16 @@ public final class MediaGateway implements AutoCloseable {
             MediaRoute route = routes.get(id);
             if (route != null) {
                 route.room = fanout;
+            }
+        }
+    }
+
+    /** Gives the room's remote members (connected to other nodes) this node's fan-out. */
+    void publishRemotes(Iterable<Integer> remoteIds, MediaRoute.RoomFanout fanout) {
+        for (int id : remoteIds) {
+            MediaRoute.Remote remote = remotes.get(id);
+            if (remote != null) {
+                remote.room = fanout;
             }
         }
     }
@@ -162,7 +199,14 @@ public final class MediaGateway implements AutoCloseable {
             }
             MediaRoute route = routes.get(MediaHeader.mediaId(buffer, 0));
             if (route == null) {
-                stats.dropped(DropReason.UNKNOWN_MEDIA_ID);
+                MediaRoute.Remote remote = remotes.get(MediaHeader.mediaId(buffer, 0));
+                RelayStats.PeerTraffic peer = remote == null ? null : peerSockets.get(from);
+                if (peer == null) {
+                    stats.dropped(DropReason.UNKNOWN_MEDIA_ID);
+                } else {
+                    peer.received(length);
+                    fromPeer(remote, buffer, length);
+                }
                 continue;
             }
             route(port, route, buffer, length, (InetSocketAddress) from, ack);
@@ -214,14 +258,20 @@ public final class MediaGateway implements AutoCloseable {
                     return;
                 }
                 datagram.limit(length).position(0);
-                for (int i = 0; i < fanout.mediaIds().length; i++) {
-                    InetSocketAddress to = fanout.video()[i];
-                    if (fanout.mediaIds()[i] != route.mediaId && to != null) {
-                        send(MediaPort.VIDEO, datagram, to, kind);
-                    }
+                fanOut(fanout, route.mediaId, datagram, kind);
+                // Once per other node with members in the room, never once per remote member.
+                for (MediaRoute.Peer peer : fanout.peers()) {
+                    sendToPeer(MediaPort.VIDEO, datagram, peer.video(), peer);
                 }
             }
             case AUDIO -> {
+                MediaRoute.Peer[] peers = route.room.peers();
+                if (peers.length > 0) {
+                    datagram.limit(length).position(0);
+                    for (MediaRoute.Peer peer : peers) {
+                        sendToPeer(MediaPort.AUDIO, datagram, peer.audio(), peer);
+                    }
+                }
                 Reassembler.Frame frame = route.audio.offer(datagram, 0, System.nanoTime());
                 ActorRef<Mixer.Command> mixer = route.mixer;
                 if (frame == null || mixer == null) {
@@ -232,6 +282,60 @@ public final class MediaGateway implements AutoCloseable {
                     return;
                 }
                 mixer.tell(new Mixer.AudioFrame(route.mediaId, frame.frameId(), AudioFormat.toSamples(frame.data())));
+            }
+        }
+    }
+
+    private void fanOut(MediaRoute.RoomFanout fanout, int sender, ByteBuffer datagram, MediaKind kind) {
+        for (int i = 0; i < fanout.mediaIds().length; i++) {
+            InetSocketAddress to = fanout.video()[i];
+            if (fanout.mediaIds()[i] != sender && to != null) {
+                send(MediaPort.VIDEO, datagram, to, kind);
+            }
+        }
+    }
+
+    private void sendToPeer(MediaPort port, ByteBuffer datagram, InetSocketAddress to, MediaRoute.Peer peer) {
+        int position = datagram.position();
+        int length = datagram.remaining();
+        try {
+            channels.get(port).send(datagram, to);
+            peer.traffic().sent(length);
+        } catch (IOException e) {
+            stats.sendFailed();
+            log.debug("send to peer {} failed: {}", to, e.toString());
+        } finally {
+            datagram.position(position);
+        }
+    }
+
+    /**
+     * A datagram a peer node forwarded, unchanged, from one of its members: video to this node's
+     * members of the room, audio into this node's mixer. Never forwarded on to other nodes.
+     */
+    private void fromPeer(MediaRoute.Remote remote, ByteBuffer datagram, int length) {
+        MediaKind kind = MediaHeader.kind(datagram, 0);
+        switch (kind) {
+            case VIDEO, SCREEN -> {
+                MediaRoute.RoomFanout fanout = remote.room;
+                if (kind == MediaKind.SCREEN && fanout.presenter() != remote.mediaId) {
+                    stats.dropped(DropReason.NOT_PRESENTER);
+                    return;
+                }
+                datagram.limit(length).position(0);
+                fanOut(fanout, remote.mediaId, datagram, kind);
+            }
+            case AUDIO -> {
+                Reassembler.Frame frame = remote.audio.offer(datagram, 0, System.nanoTime());
+                ActorRef<Mixer.Command> mixer = remote.mixer;
+                if (frame == null || mixer == null || frame.codec() != Codec.PCM16
+                        || frame.data().length != AudioFormat.FRAME_BYTES) {
+                    return;
+                }
+                mixer.tell(new Mixer.AudioFrame(remote.mediaId, frame.frameId(), AudioFormat.toSamples(frame.data())));
+            }
+            default -> {
+                // hello and keepalive stay between a client and its own node
             }
         }
     }

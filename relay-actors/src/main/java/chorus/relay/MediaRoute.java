@@ -17,8 +17,37 @@ final class MediaRoute {
      * Who is in the room, where their video goes, and who may send screen (the presenter's media
      * id, or the relay's id 0 for nobody); immutable, replaced whole on every change.
      */
-    record RoomFanout(int[] mediaIds, InetSocketAddress[] video, int presenter) {
-        static final RoomFanout EMPTY = new RoomFanout(new int[0], new InetSocketAddress[0], 0);
+    record RoomFanout(int[] mediaIds, InetSocketAddress[] video, int presenter, Peer[] peers) {
+        static final Peer[] NO_PEERS = new Peer[0];
+        static final RoomFanout EMPTY = new RoomFanout(new int[0], new InetSocketAddress[0], 0, NO_PEERS);
+
+        RoomFanout(int[] mediaIds, InetSocketAddress[] video, int presenter) {
+            this(mediaIds, video, presenter, NO_PEERS);
+        }
+    }
+
+    /**
+     * Another relay node with members in the room: its media sockets, where this node's talkers'
+     * audio and senders' video go once per node, and its traffic counters.
+     */
+    record Peer(InetSocketAddress video, InetSocketAddress audio, RelayStats.PeerTraffic traffic) {
+    }
+
+    /**
+     * A member of a room connected to another node, as seen here: media with its id comes from
+     * that node (trusted by the peer's source address, the datagram unchanged) and goes to this
+     * node's members in the room and, for audio, into this node's mixer.
+     */
+    static final class Remote {
+        final int mediaId;
+        final Reassembler audio = Reassembler.forAudio();
+        volatile RoomFanout room = RoomFanout.EMPTY;
+        volatile ActorRef<Mixer.Command> mixer;
+
+        Remote(int mediaId, ActorRef<Mixer.Command> mixer) {
+            this.mediaId = mediaId;
+            this.mixer = mixer;
+        }
     }
 
     final int mediaId;

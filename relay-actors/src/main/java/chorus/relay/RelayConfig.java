@@ -23,7 +23,19 @@ public record RelayConfig(
         int chatMaxCharacters,
         int filesPort,
         java.nio.file.Path filesDirectory,
-        long filesMaxBytes) {
+        long filesMaxBytes,
+        boolean clusterEnabled,
+        java.util.List<String> clusterSeeds,
+        String clusterHostname,
+        int clusterPort,
+        Duration resumeGrace,
+        String clusterSecret) {
+
+    /** True when this node is to form or join a Pekko Cluster. */
+    public boolean clustered() {
+        return clusterEnabled || !clusterSeeds.isEmpty();
+    }
+
 
     public static RelayConfig from(Config root) {
         Config c = root.getConfig("chorus.relay");
@@ -46,6 +58,12 @@ public record RelayConfig(
                 c.getInt("chat.max-characters"),
                 c.getInt("files.port"),
                 java.nio.file.Path.of(c.getString("files.directory")),
-                c.getBytes("files.max-bytes"));
+                c.getBytes("files.max-bytes"),
+                c.getBoolean("cluster.enabled"),
+                c.getStringList("cluster.seeds"),
+                c.getString("cluster.hostname"),
+                c.getInt("cluster.port"),
+                c.getDuration("cluster.resume-grace"),
+                c.getString("cluster.secret"));
     }
 }

@@ -33,6 +33,19 @@ public final class RelayMain implements Callable<Integer> {
     @Option(names = "--keepalive-timeout", description = "Remove a client that answers no ping for this long, e.g. 10s.")
     String keepaliveTimeout;
 
+    @Option(names = "--cluster-seed", paramLabel = "HOST:PORT",
+            description = "Join the Pekko Cluster through this seed node's cluster port (repeatable; turns the cluster on).")
+    java.util.List<String> clusterSeeds;
+
+    @Option(names = "--cluster", description = "Form a cluster even without seeds (this node is the first).")
+    boolean cluster;
+
+    @Option(names = "--cluster-port", description = "This node's cluster (Pekko Artery) port (default 25520; 0 = ephemeral).")
+    Integer clusterPort;
+
+    @Option(names = "--cluster-hostname", description = "Address other nodes reach this one on (default: --host, or 127.0.0.1).")
+    String clusterHostname;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new RelayMain()).execute(args));
     }
@@ -56,6 +69,18 @@ public final class RelayMain implements Callable<Integer> {
         }
         if (keepaliveTimeout != null) {
             o.put("chorus.relay.keepalive.timeout", keepaliveTimeout);
+        }
+        if (clusterSeeds != null && !clusterSeeds.isEmpty()) {
+            o.put("chorus.relay.cluster.seeds", clusterSeeds);
+        }
+        if (cluster) {
+            o.put("chorus.relay.cluster.enabled", true);
+        }
+        if (clusterPort != null) {
+            o.put("chorus.relay.cluster.port", clusterPort);
+        }
+        if (clusterHostname != null) {
+            o.put("chorus.relay.cluster.hostname", clusterHostname);
         }
         return ConfigFactory.parseMap(o);
     }

@@ -40,7 +40,13 @@ public final class RelayNode implements AutoCloseable {
     public static RelayNode start(Config config) throws IOException {
         Config resolved = config.withFallback(ConfigFactory.load()).resolve();
         RelayConfig relay = RelayConfig.from(resolved);
+        if (relay.clustered()) {
+            resolved = clusterConfig(relay).withFallback(resolved).resolve();
+        }
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
+        if (relay.clustered()) {
+            gateway.mediaIdBase((new java.security.SecureRandom().nextInt(1 << 15) + 1) << 16);
+        }
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         FileStore files = new FileStore(relay.filesDirectory());
         FileAccess fileAccess = new FileAccess();
@@ -60,6 +66,30 @@ public final class RelayNode implements AutoCloseable {
         }
     }
 
+    /** The hostname other nodes reach this one on. */
+    static String clusterHostname(RelayConfig relay) {
+        if (!relay.clusterHostname().isEmpty()) {
+            return relay.clusterHostname();
+        }
+        return relay.host().equals("0.0.0.0") ? "127.0.0.1" : relay.host();
+    }
+
+    /**
+     * Pekko Cluster settings from {@code chorus.relay.cluster}: Artery on the cluster port, the
+     * seeds, the Split Brain Resolver (keep-majority), and jackson-cbor for node-to-node messages.
+     */
+    static Config clusterConfig(RelayConfig relay) {
+        StringBuilder seeds = new StringBuilder();
+        for (String seed : relay.clusterSeeds()) {
+            seeds.append(seeds.length() == 0 ? "" : ", ").append("\"pekko://chorus@").append(seed).append('"');
+        }
+        return ConfigFactory.parseString("pekko.actor.provider = cluster\n"
+                        + "pekko.remote.artery.canonical.hostname = \"" + clusterHostname(relay) + "\"\n"
+                        + "pekko.remote.artery.canonical.port = " + relay.clusterPort() + "\n"
+                        + "pekko.cluster.seed-nodes = [" + seeds + "]\n")
+                .withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
+    }
+
     /** Starts a node on 127.0.0.1 with ephemeral ports, for tests and local tools. */
     public static RelayNode startOnLoopback(Config overrides) throws IOException {
         return start(overrides.withFallback(ConfigFactory.parseString(
@@ -74,7 +104,20 @@ public final class RelayNode implements AutoCloseable {
     private static Behavior<Void> guardian(RelayConfig relay, MediaGateway gateway, FileStore files,
                                            FileAccess fileAccess, CompletableFuture<InetSocketAddress> bound) {
         return Behaviors.<Object>setup(ctx -> {
-            var rooms = ctx.spawn(Rooms.create(gateway, relay, files), "rooms");
+            java.util.function.Function<String, Room.ClusterLink> links = null;
+            if (relay.clustered()) {
+                var cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
+                if (relay.clusterSeeds().isEmpty()) {
+                    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
+                }
+                RoomEntity.initSharding(ctx.getSystem(), relay);
+                var sharding = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(ctx.getSystem());
+                String node = cluster.selfMember().address().toString();
+                String host = clusterHostname(relay);
+                links = room -> new Room.ClusterLink(sharding.entityRefFor(RoomEntity.TYPE_KEY, room), node, host,
+                        gateway.port(MediaPort.VIDEO), gateway.port(MediaPort.AUDIO));
+            }
+            var rooms = ctx.spawn(Rooms.create(gateway, relay, files, links), "rooms");
             var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes());
             ctx.pipeToSelf(service.bind(relay.host(), relay.filesPort()), (binding, error) -> {
                 if (error != null) {
@@ -126,6 +169,12 @@ public final class RelayNode implements AutoCloseable {
         return config;
     }
 
+    /** This node's cluster address as {@code HOST:PORT} (what other nodes give as a seed). */
+    public String clusterAddress() {
+        var a = system.address();
+        return a.getHost().get() + ":" + a.getPort().get();
+    }
+
     public ActorSystem<Void> system() {
         return system;
     }
@@ -133,7 +182,8 @@ public final class RelayNode implements AutoCloseable {
     /** The line scripts wait for; ports are the real ones when 0 was asked. */
     public String readyLine() {
         return "Chorus relay ready control=" + config.host() + ":" + controlPort()
-                + " video=" + videoPort() + " audio=" + audioPort();
+                + " video=" + videoPort() + " audio=" + audioPort()
+                + (config.clustered() ? " cluster=" + clusterAddress() : "");
     }
 
     @Override

@@ -23,6 +23,76 @@ public final class RelayStats {
     private final LongAdder audioLate = new LongAdder();
     private final LongAdder audioConcealed = new LongAdder();
 
+    private final java.util.concurrent.ConcurrentHashMap<String, PeerTraffic> peers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Node-to-node media with one peer node: datagrams and bytes each way. */
+    public static final class PeerTraffic {
+        private final String node;
+        private final LongAdder packetsOut = new LongAdder();
+        private final LongAdder bytesOut = new LongAdder();
+        private final LongAdder packetsIn = new LongAdder();
+        private final LongAdder bytesIn = new LongAdder();
+
+        PeerTraffic(String node) {
+            this.node = node;
+        }
+
+        void sent(int bytes) {
+            packetsOut.increment();
+            bytesOut.add(bytes);
+        }
+
+        void received(int bytes) {
+            packetsIn.increment();
+            bytesIn.add(bytes);
+        }
+
+        public String node() {
+            return node;
+        }
+
+        public long packetsOut() {
+            return packetsOut.sum();
+        }
+
+        public long bytesOut() {
+            return bytesOut.sum();
+        }
+
+        public long packetsIn() {
+            return packetsIn.sum();
+        }
+
+        public long bytesIn() {
+            return bytesIn.sum();
+        }
+
+        @Override
+        public String toString() {
+            return node + " out " + packetsOut() + " datagrams / " + bytesOut() + " B, in " + packetsIn()
+                    + " datagrams / " + bytesIn() + " B";
+        }
+    }
+
+    /** The counters for a peer node (by its cluster address), made on first use. */
+    public PeerTraffic peer(String node) {
+        return peers.computeIfAbsent(node, PeerTraffic::new);
+    }
+
+    /** Node-to-node media counters by peer node. */
+    public java.util.Map<String, PeerTraffic> peers() {
+        return java.util.Map.copyOf(peers);
+    }
+
+    /** Bytes sent to all peer nodes. */
+    public long peerBytesOut() {
+        return peers.values().stream().mapToLong(PeerTraffic::bytesOut).sum();
+    }
+
+    public long peerPacketsOut() {
+        return peers.values().stream().mapToLong(PeerTraffic::packetsOut).sum();
+    }
+
     private static <K extends Enum<K>> Map<K, LongAdder> counters(Class<K> type) {
         Map<K, LongAdder> map = new EnumMap<>(type);
         for (K k : type.getEnumConstants()) {

@@ -28,10 +28,44 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * the room's {@link Mixer}, a child. Rooms never see each other's members. An empty room is kept
  * for the configured retention (so people can come back to its history and files), then its files
  * are deleted and it asks to be stopped.
+ *
+ * <p>In a cluster this actor is the room's part on this node: its local members' fan-out and
+ * mixer. The room itself (roster, presenter, chat, files) is the sharded {@link RoomEntity}; this
+ * part tells it what its members do and follows what it announces, keeps a copy of the whole
+ * roster, forwards media once to each other node with members and takes theirs (see
+ * {@link MediaGateway}), and mixes remote talkers for its own members.
  */
 public final class Room extends AbstractBehavior<Room.Command> {
 
-    public sealed interface Command {
+    public sealed interface Command extends CborSerializable {
+    }
+
+    /** This node's part of a clustered room: the sharded room and where this node takes media. */
+    public record ClusterLink(org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<RoomEntity.Command> entity,
+                              String node, String host, int videoPort, int audioPort) {
+    }
+
+    /** From the sharded room: a member of this node is in; what the room holds, for its welcome. */
+    public record Admitted(String participantId, List<RoomEntity.Member> roster, List<ControlMessage.ChatMessage> history,
+                           List<FileInfo> files, ParticipantInfo presenter) implements Command {
+    }
+
+    /** From the sharded room: someone joined (or resumed, or was already there) on some node. */
+    public record MemberJoined(RoomEntity.Member member) implements Command {
+    }
+
+    public record MemberLeft(ParticipantInfo info, String reason) implements Command {
+    }
+
+    /** From the sharded room: a message for every member here (chat, file, presenter). */
+    public record Deliver(ControlMessage message) implements Command {
+    }
+
+    public record DeliverTo(int mediaId, ControlMessage message) implements Command {
+    }
+
+    private enum SyncTick implements Command {
+        INSTANCE
     }
 
     public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant) implements Command {
@@ -101,16 +135,35 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private long nextChatId = 1;
     private Member presenter;
     private long joinsSeen;
+    private final ClusterLink cluster;
+    /** Clustered: the whole roster by participant id, with each member's node. */
+    private final Map<String, RoomEntity.Member> roster = new LinkedHashMap<>();
+    /** Clustered: media ids of members on other nodes, whose media this node takes from peers. */
+    private final java.util.Set<Integer> remoteIds = new java.util.HashSet<>();
+    private ParticipantInfo clusterPresenter;
+    /** Newcomers to tell the members here about, once the new fan-out is published. */
+    private final List<ParticipantInfo> announce = new ArrayList<>();
 
     public static Behavior<Command> create(String name, ActorRef<Rooms.Command> rooms, MediaGateway gateway,
                                            RelayConfig config, FileStore files) {
+        return create(name, rooms, gateway, config, files, null);
+    }
+
+    /** @param cluster null for a node on its own */
+    public static Behavior<Command> create(String name, ActorRef<Rooms.Command> rooms, MediaGateway gateway,
+                                           RelayConfig config, FileStore files, ClusterLink cluster) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Room(ctx, timers, name, rooms, gateway, config, files)));
+                new Room(ctx, timers, name, rooms, gateway, config, files, cluster)));
     }
 
     private Room(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name,
-                 ActorRef<Rooms.Command> rooms, MediaGateway gateway, RelayConfig config, FileStore files) {
+                 ActorRef<Rooms.Command> rooms, MediaGateway gateway, RelayConfig config, FileStore files,
+                 ClusterLink cluster) {
         super(ctx);
+        this.cluster = cluster;
+        if (cluster != null) {
+            timers.startTimerAtFixedRate(SyncTick.INSTANCE, java.time.Duration.ofSeconds(1));
+        }
         this.timers = timers;
         this.name = name;
         this.rooms = rooms;
@@ -146,6 +199,36 @@ public final class Room extends AbstractBehavior<Room.Command> {
                     return this;
                 })
                 .onMessageEquals(RetentionOver.INSTANCE, this::onRetentionOver)
+                .onMessage(Admitted.class, this::onAdmitted)
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+                    for (int id : remoteIds) {
+                        gateway.unregisterRemote(id);
+                    }
+                    return this;
+                })
+                .onMessage(MemberJoined.class, j -> {
+                    mergeMember(j.member());
+                    rebuildFanout();
+                    announceNewcomers(MediaHeader.RELAY_MEDIA_ID);
+                    return this;
+                })
+                .onMessage(MemberLeft.class, this::onMemberLeft)
+                .onMessage(Deliver.class, this::onDeliver)
+                .onMessage(DeliverTo.class, d -> {
+                    Member m = members.get(d.mediaId());
+                    if (m != null) {
+                        notify(m, d.message());
+                    }
+                    return this;
+                })
+                .onMessageEquals(SyncTick.INSTANCE, () -> {
+                    List<ParticipantInfo> here = new ArrayList<>();
+                    for (Member m : fanout) {
+                        here.add(m.info);
+                    }
+                    cluster.entity().tell(new RoomEntity.Sync(home(), here));
+                    return this;
+                })
                 .build();
     }
 
@@ -157,6 +240,11 @@ public final class Room extends AbstractBehavior<Room.Command> {
         getContext().watchWith(join.participant(), new MemberStopped(join.info().mediaId()));
         rebuildFanout();
         mixer.tell(new Mixer.AddMember(join.info().mediaId()));
+        if (cluster != null) {
+            // The welcome waits for the sharded room's answer (Admitted).
+            cluster.entity().tell(new RoomEntity.Join(new RoomEntity.Member(join.info(), home())));
+            return this;
+        }
         List<ParticipantInfo> roster = new ArrayList<>();
         for (Member m : members.values()) {
             roster.add(m.info);
@@ -185,6 +273,19 @@ public final class Room extends AbstractBehavior<Room.Command> {
             return this;
         }
         getContext().unwatch(gone.ref);
+        if (cluster != null) {
+            roster.remove(gone.info.participantId());
+            rebuildFanout();
+            mixer.tell(new Mixer.RemoveMember(mediaId));
+            cluster.entity().tell(new RoomEntity.Leave(gone.info.participantId(), reason));
+            tellOthers(mediaId, new ControlMessage.ParticipantLeft(gone.info, reason));
+            getContext().getLog().info("leave room={} name={} id={} reason={} ({} here)",
+                    name, gone.info.name(), gone.info.participantId(), reason, members.size());
+            if (members.isEmpty()) {
+                rooms.tell(new Rooms.RoomIdle(name, joinsSeen));
+            }
+            return this;
+        }
         rebuildFanout();
         mixer.tell(new Mixer.RemoveMember(mediaId));
         tellOthers(mediaId, new ControlMessage.ParticipantLeft(gone.info, reason));
@@ -240,6 +341,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (from == null) {
             return this;
         }
+        if (cluster != null) {
+            cluster.entity().tell(new RoomEntity.Chat(from.info, chat.text()));
+            return this;
+        }
         ControlMessage.ChatMessage message = new ControlMessage.ChatMessage(nextChatId++, from.info.participantId(),
                 from.info.name(), chat.text(), System.currentTimeMillis(), false);
         chatHistory.addLast(message);
@@ -256,6 +361,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private Behavior<Command> onScreenShare(ScreenShare s) {
         Member who = members.get(s.mediaId());
         if (who == null) {
+            return this;
+        }
+        if (cluster != null) {
+            cluster.entity().tell(new RoomEntity.ScreenShare(who.info, s.start(), getContext().getSelf()));
             return this;
         }
         if (s.start()) {
@@ -283,6 +392,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
     }
 
     private Behavior<Command> onFileAdded(FileAdded added) {
+        if (cluster != null) {
+            cluster.entity().tell(new RoomEntity.FileAdded(added.file()));
+            return this;
+        }
         fileIndex.put(added.file().fileId(), added.file());
         for (Member m : fanout) {
             notify(m, new ControlMessage.FileOffered(added.file(), false));
@@ -313,7 +426,135 @@ public final class Room extends AbstractBehavior<Room.Command> {
             ids[i] = fanout[i].info.mediaId();
             video[i] = fanout[i].video;
         }
-        int presenterId = presenter == null ? MediaHeader.RELAY_MEDIA_ID : presenter.info.mediaId();
-        gateway.publishRoom(members.keySet(), new MediaRoute.RoomFanout(ids, video, presenterId));
+        if (cluster == null) {
+            int presenterId = presenter == null ? MediaHeader.RELAY_MEDIA_ID : presenter.info.mediaId();
+            gateway.publishRoom(members.keySet(), new MediaRoute.RoomFanout(ids, video, presenterId));
+            return;
+        }
+        int presenterId = clusterPresenter == null ? MediaHeader.RELAY_MEDIA_ID : clusterPresenter.mediaId();
+        Map<String, MediaRoute.Peer> peers = new LinkedHashMap<>();
+        for (RoomEntity.Member m : roster.values()) {
+            RoomEntity.Home h = m.home();
+            if (!h.node().equals(cluster.node()) && !peers.containsKey(h.node())) {
+                peers.put(h.node(), gateway.peer(h.node(), new InetSocketAddress(h.host(), h.videoPort()),
+                        new InetSocketAddress(h.host(), h.audioPort())));
+            }
+        }
+        MediaRoute.RoomFanout published = new MediaRoute.RoomFanout(ids, video, presenterId,
+                peers.values().toArray(new MediaRoute.Peer[0]));
+        gateway.publishRoom(members.keySet(), published);
+        gateway.publishRemotes(remoteIds, published);
+    }
+
+    // ---- clustered ----
+
+    private RoomEntity.Home home() {
+        return new RoomEntity.Home(cluster.node(), cluster.host(), cluster.videoPort(), cluster.audioPort(),
+                getContext().getSelf());
+    }
+
+    private Member local(String participantId) {
+        for (Member m : fanout) {
+            if (m.info.participantId().equals(participantId)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private Behavior<Command> onAdmitted(Admitted admitted) {
+        Member member = local(admitted.participantId());
+        if (member == null) {
+            return this; // left before the room answered
+        }
+        for (RoomEntity.Member m : admitted.roster()) {
+            mergeMember(m);
+        }
+        for (FileInfo f : admitted.files()) {
+            fileIndex.put(f.fileId(), f);
+        }
+        clusterPresenter = admitted.presenter();
+        rebuildFanout();
+        announceNewcomers(member.info.mediaId());
+        List<ParticipantInfo> infos = new ArrayList<>();
+        for (RoomEntity.Member m : admitted.roster()) {
+            infos.add(m.info());
+        }
+        member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, List.copyOf(infos)));
+        for (ControlMessage.ChatMessage m : admitted.history()) {
+            notify(member, new ControlMessage.ChatMessage(m.id(), m.participantId(), m.from(), m.text(),
+                    m.serverTime(), true));
+        }
+        for (FileInfo f : admitted.files()) {
+            notify(member, new ControlMessage.FileOffered(f, true));
+        }
+        if (clusterPresenter != null) {
+            notify(member, new ControlMessage.PresenterChanged(clusterPresenter));
+        }
+        getContext().getLog().info("join room={} name={} id={} ({} here, {} in room)", name, member.info.name(),
+                member.info.participantId(), members.size(), roster.size());
+        return this;
+    }
+
+    /**
+     * Takes a member into the roster copy. Someone new is announced to the members here; someone
+     * known whose node changed (a resume through another node) is not: they never left.
+     */
+    private void mergeMember(RoomEntity.Member m) {
+        RoomEntity.Member old = roster.put(m.info().participantId(), m);
+        int id = m.info().mediaId();
+        boolean remote = !m.home().node().equals(cluster.node());
+        if (old == null) {
+            announce.add(m.info());
+        }
+        if (remote && remoteIds.add(id)) {
+            gateway.registerRemote(id, mixer);
+            mixer.tell(new Mixer.AddMember(id));
+        } else if (!remote && remoteIds.remove(id)) {
+            gateway.unregisterRemote(id); // now connected here; the local join added it to the mixer
+        }
+    }
+
+    /** @param welcomed the member being welcomed now (its roster says it all), or the relay's id */
+    private void announceNewcomers(int welcomed) {
+        for (ParticipantInfo info : announce) {
+            for (Member m : fanout) {
+                if (m.info.mediaId() != info.mediaId() && m.info.mediaId() != welcomed) {
+                    notify(m, new ControlMessage.ParticipantJoined(info));
+                }
+            }
+        }
+        announce.clear();
+    }
+
+    private Behavior<Command> onMemberLeft(MemberLeft left) {
+        String pid = left.info().participantId();
+        if (local(pid) != null) {
+            return this; // connected here: its leave is this node's to tell
+        }
+        RoomEntity.Member gone = roster.remove(pid);
+        int id = left.info().mediaId();
+        if (remoteIds.remove(id)) {
+            gateway.unregisterRemote(id);
+            mixer.tell(new Mixer.RemoveMember(id));
+        }
+        if (gone != null) {
+            tellOthers(id, new ControlMessage.ParticipantLeft(left.info(), left.reason()));
+        }
+        rebuildFanout();
+        return this;
+    }
+
+    private Behavior<Command> onDeliver(Deliver d) {
+        if (d.message() instanceof ControlMessage.FileOffered offered) {
+            fileIndex.put(offered.file().fileId(), offered.file());
+        } else if (d.message() instanceof ControlMessage.PresenterChanged changed) {
+            clusterPresenter = changed.presenter();
+            rebuildFanout();
+        }
+        for (Member m : fanout) {
+            notify(m, d.message());
+        }
+        return this;
     }
 }

@@ -42,12 +42,22 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
     private final Map<String, Entry> rooms = new HashMap<>();
     private long roomsCreated;
 
+    /** In a cluster, the link of a room's part on this node to the sharded room, by room name; else null. */
+    private final java.util.function.Function<String, Room.ClusterLink> cluster;
+
     public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files) {
-        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config, files));
+        return create(gateway, config, files, null);
     }
 
-    private Rooms(ActorContext<Command> ctx, MediaGateway gateway, RelayConfig config, FileStore files) {
+    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files,
+                                           java.util.function.Function<String, Room.ClusterLink> cluster) {
+        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config, files, cluster));
+    }
+
+    private Rooms(ActorContext<Command> ctx, MediaGateway gateway, RelayConfig config, FileStore files,
+                  java.util.function.Function<String, Room.ClusterLink> cluster) {
         super(ctx);
+        this.cluster = cluster;
         this.files = files;
         this.gateway = gateway;
         this.config = config;
@@ -63,7 +73,8 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
 
     private Behavior<Command> onJoin(Join join) {
         Entry entry = rooms.computeIfAbsent(join.room(), name -> new Entry(getContext().spawn(
-                Room.create(name, getContext().getSelf(), gateway, config, files), "room-" + (++roomsCreated))));
+                Room.create(name, getContext().getSelf(), gateway, config, files,
+                        cluster == null ? null : cluster.apply(name)), "room-" + (++roomsCreated))));
         entry.joinsForwarded++;
         entry.ref.tell(new Room.Join(join.info(), join.participant()));
         return this;

@@ -1,0 +1,409 @@
+package chorus.relay;
+
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ControlMessage.ChatMessage;
+import chorus.protocol.control.ControlMessage.FileInfo;
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.protocol.control.ErrorCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * A room as the whole cluster sees it, one Cluster Sharding entity per room name: the roster
+ * (each member with the node it is connected to), the presenter, the chat history and the file
+ * index. Chat, files and roster are written to Distributed Data with majority writes, so a new
+ * incarnation of the entity on another node (after its node was lost) reads them back. Each
+ * node's {@link Room} is this room's part on that node: it tells the entity of joins, leaves,
+ * chat, screen sharing and files, and the entity tells every node's part what changed.
+ * A chat message goes out only once a majority of nodes hold it.
+ */
+public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Room");
+
+    public sealed interface Command extends CborSerializable {
+    }
+
+    /** A node's part of a room: where that node takes media from its peers, and its Room actor. */
+    public record Home(String node, String host, int videoPort, int audioPort, ActorRef<Room.Command> room)
+            implements CborSerializable {
+    }
+
+    public record Member(ParticipantInfo info, Home home) implements CborSerializable {
+    }
+
+    /** A participant joined (or resumed) on {@code member.home()}; its node's part gets {@link Room.Admitted}. */
+    public record Join(Member member) implements Command {
+    }
+
+    public record Leave(String participantId, String reason) implements Command {
+    }
+
+    /** Every second from each node's part: who is connected there (and that the part is alive). */
+    public record Sync(Home home, List<ParticipantInfo> members) implements Command {
+    }
+
+    public record Chat(ParticipantInfo from, String text) implements Command {
+    }
+
+    public record ScreenShare(ParticipantInfo who, boolean start, ActorRef<Room.Command> replyTo) implements Command {
+    }
+
+    public record FileAdded(FileInfo file) implements Command {
+    }
+
+    /** Values replicated per room: one map entry per member, chat message and file. */
+    public sealed interface Entry extends CborSerializable {
+    }
+
+    public record MemberEntry(Member member) implements Entry {
+    }
+
+    public record ChatEntry(ChatMessage message) implements Entry {
+    }
+
+    public record FileEntry(FileInfo file) implements Entry {
+    }
+
+    private record Loaded(Map<String, Entry> entries) implements Command {
+    }
+
+    private record LoadFailed(boolean majority) implements Command {
+    }
+
+    private record ChatStored(long id, boolean ok) implements Command {
+    }
+
+    private record Written(boolean ok) implements Command {
+    }
+
+    private record HomeGone(ActorRef<Room.Command> room) implements Command {
+    }
+
+    private record GraceOver(String participantId, ActorRef<Room.Command> room) implements Command {
+    }
+
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
+
+    public static void initSharding(ActorSystem<?> system, RelayConfig config) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), config)));
+    }
+
+    public static Behavior<Command> create(String room, RelayConfig config) {
+        return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> Behaviors.withTimers(timers ->
+                DistributedData.withReplicatorMessageAdapter(
+                        (ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator) -> {
+                            org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key = LWWMapKey.create("room-" + room);
+                            load(replicator, key, true);
+                            return loading(ctx, stash, timers, replicator, key, room, config);
+                        }))));
+    }
+
+    private static void load(ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
+                             org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, boolean majority) {
+        replicator.askGet(replyTo -> new Replicator.Get<>(key, majority
+                        ? new Replicator.ReadMajority(WRITE_TIMEOUT) : Replicator.readLocal(), replyTo),
+                rsp -> {
+                    if (rsp instanceof Replicator.GetSuccess<LWWMap<String, Entry>> ok) {
+                        return new Loaded(new HashMap<>(ok.get(key).getEntries()));
+                    }
+                    if (rsp instanceof Replicator.NotFound) {
+                        return new Loaded(Map.of());
+                    }
+                    return new LoadFailed(majority);
+                });
+    }
+
+    private static Behavior<Command> loading(ActorContext<Command> ctx, StashBuffer<Command> stash,
+                                             TimerScheduler<Command> timers,
+                                             ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
+                                             org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, String room, RelayConfig config) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Loaded.class, loaded -> stash.unstashAll(
+                        new RoomEntity(ctx, timers, replicator, key, room, config, loaded.entries())))
+                .onMessage(LoadFailed.class, failed -> {
+                    // No majority reachable: start from what this node holds rather than not at all.
+                    load(replicator, key, false);
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private final String name;
+    private final RelayConfig config;
+    private final TimerScheduler<Command> timers;
+    private final ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator;
+    private final org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key;
+    private final SelfUniqueAddress self;
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Set<ActorRef<Room.Command>> homes = new HashSet<>();
+    private final TreeMap<Long, ChatMessage> history = new TreeMap<>();
+    private final Map<String, FileInfo> files = new LinkedHashMap<>();
+    /** Chat messages stored, waiting for the ones before them, by id. */
+    private final TreeMap<Long, ChatMessage> pendingChat = new TreeMap<>();
+    private final Set<Long> storedChat = new HashSet<>();
+    private long nextChatId = 1;
+    private ParticipantInfo presenter;
+
+    private RoomEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+                       ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
+                       org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, String name, RelayConfig config, Map<String, Entry> entries) {
+        super(ctx);
+        this.name = name;
+        this.config = config;
+        this.timers = timers;
+        this.replicator = replicator;
+        this.key = key;
+        this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+        List<Member> restored = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (e instanceof ChatEntry c) {
+                history.put(c.message().id(), c.message());
+                nextChatId = Math.max(nextChatId, c.message().id() + 1);
+            } else if (e instanceof FileEntry f) {
+                files.put(f.file().fileId(), f.file());
+            } else if (e instanceof MemberEntry m) {
+                restored.add(m.member());
+            }
+        }
+        restored.sort(Comparator.comparingInt(m -> m.info().mediaId()));
+        for (Member m : restored) {
+            members.put(m.info().participantId(), m);
+            addHome(m.home().room());
+        }
+        if (!entries.isEmpty()) {
+            ctx.getLog().info("room={} restored: {} members, {} chat messages, {} files", name, members.size(),
+                    history.size(), files.size());
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Join.class, this::onJoin)
+                .onMessage(Leave.class, l -> {
+                    Member gone = members.get(l.participantId());
+                    if (gone != null) {
+                        removeMember(gone, l.reason());
+                    }
+                    return this;
+                })
+                .onMessage(Sync.class, this::onSync)
+                .onMessage(Chat.class, this::onChat)
+                .onMessage(ChatStored.class, this::onChatStored)
+                .onMessage(ScreenShare.class, this::onScreenShare)
+                .onMessage(FileAdded.class, this::onFileAdded)
+                .onMessage(HomeGone.class, this::onHomeGone)
+                .onMessage(GraceOver.class, g -> {
+                    Member m = members.get(g.participantId());
+                    if (m != null && m.home().room().equals(g.room())) {
+                        removeMember(m, "node lost");
+                    }
+                    return this;
+                })
+                .onMessage(Written.class, w -> {
+                    if (!w.ok()) {
+                        getContext().getLog().warn("room={}: a write reached no majority (kept locally)", name);
+                    }
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onJoin(Join join) {
+        Member member = join.member();
+        addHome(member.home().room());
+        members.remove(member.info().participantId());
+        members.put(member.info().participantId(), member);
+        write(member.info().participantId(), new MemberEntry(member));
+        member.home().room().tell(new Room.Admitted(member.info().participantId(), List.copyOf(members.values()),
+                List.copyOf(history.values()), List.copyOf(files.values()), presenter));
+        broadcast(new Room.MemberJoined(member));
+        return this;
+    }
+
+    private Behavior<Command> onSync(Sync sync) {
+        addHome(sync.home().room());
+        Set<String> there = new HashSet<>();
+        for (ParticipantInfo info : sync.members()) {
+            there.add(info.participantId());
+            Member known = members.get(info.participantId());
+            if (known == null || !known.home().room().equals(sync.home().room())) {
+                Member m = new Member(info, sync.home());
+                members.put(info.participantId(), m);
+                write(info.participantId(), new MemberEntry(m));
+                broadcast(new Room.MemberJoined(m));
+            }
+        }
+        for (Member m : List.copyOf(members.values())) {
+            if (m.home().room().equals(sync.home().room()) && !there.contains(m.info().participantId())) {
+                removeMember(m, "disconnected");
+            }
+        }
+        return this;
+    }
+
+    private void removeMember(Member gone, String reason) {
+        members.remove(gone.info().participantId());
+        delete(gone.info().participantId());
+        broadcast(new Room.MemberLeft(gone.info(), reason));
+        if (presenter != null && presenter.participantId().equals(gone.info().participantId())) {
+            presenter = null;
+            broadcast(new Room.Deliver(new ControlMessage.PresenterChanged(null)));
+        }
+    }
+
+    private Behavior<Command> onChat(Chat chat) {
+        ChatMessage message = new ChatMessage(nextChatId++, chat.from().participantId(), chat.from().name(),
+                chat.text(), System.currentTimeMillis(), false);
+        history.put(message.id(), message);
+        pendingChat.put(message.id(), message);
+        long id = message.id();
+        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
+                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo, map -> trimmed(map.put(self, chatKey(id),
+                                new ChatEntry(message)))),
+                rsp -> new ChatStored(id, rsp instanceof Replicator.UpdateSuccess));
+        while (history.size() > config.chatHistory()) {
+            history.pollFirstEntry();
+        }
+        return this;
+    }
+
+    /** Drops the oldest chat entries beyond the history kept. */
+    private LWWMap<String, Entry> trimmed(LWWMap<String, Entry> map) {
+        List<String> chatKeys = new ArrayList<>();
+        for (String k : map.getEntries().keySet()) {
+            if (k.startsWith("c:")) {
+                chatKeys.add(k);
+            }
+        }
+        chatKeys.sort(null);
+        LWWMap<String, Entry> result = map;
+        for (int i = 0; i < chatKeys.size() - config.chatHistory(); i++) {
+            result = result.remove(self, chatKeys.get(i));
+        }
+        return result;
+    }
+
+    private static String chatKey(long id) {
+        return String.format("c:%016d", id);
+    }
+
+    /**
+     * Sends chat messages out in id order, each once it is stored on a majority (or the write
+     * timed out: then it is kept on fewer nodes and said so in the log, but not withheld).
+     */
+    private Behavior<Command> onChatStored(ChatStored stored) {
+        if (!stored.ok()) {
+            getContext().getLog().warn("room={}: chat message {} reached no majority in time", name, stored.id());
+        }
+        storedChat.add(stored.id());
+        while (!pendingChat.isEmpty() && storedChat.remove(pendingChat.firstKey())) {
+            broadcast(new Room.Deliver(pendingChat.pollFirstEntry().getValue()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onScreenShare(ScreenShare s) {
+        String who = s.who().participantId();
+        if (s.start()) {
+            if (presenter != null && !presenter.participantId().equals(who)) {
+                s.replyTo().tell(new Room.DeliverTo(s.who().mediaId(),
+                        ControlMessage.Error.of(ErrorCode.PRESENTER_BUSY, presenter.name() + " is presenting")));
+                return this;
+            }
+            if (presenter != null) {
+                return this;
+            }
+            presenter = s.who();
+        } else {
+            if (presenter == null || !presenter.participantId().equals(who)) {
+                return this;
+            }
+            presenter = null;
+        }
+        broadcast(new Room.Deliver(new ControlMessage.PresenterChanged(presenter)));
+        return this;
+    }
+
+    private Behavior<Command> onFileAdded(FileAdded added) {
+        files.put(added.file().fileId(), added.file());
+        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
+                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo,
+                        map -> map.put(self, "f:" + added.file().fileId(), new FileEntry(added.file()))),
+                rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
+        broadcast(new Room.Deliver(new ControlMessage.FileOffered(added.file(), false)));
+        return this;
+    }
+
+    /**
+     * A node's part stopped (empty) or its node is gone. Its members, if any, get the resume
+     * grace: if they come back through another node in time, nobody sees them leave.
+     */
+    private Behavior<Command> onHomeGone(HomeGone gone) {
+        homes.remove(gone.room());
+        for (Member m : members.values()) {
+            if (m.home().room().equals(gone.room())) {
+                timers.startSingleTimer("grace-" + m.info().participantId(),
+                        new GraceOver(m.info().participantId(), gone.room()), config.resumeGrace());
+            }
+        }
+        return this;
+    }
+
+    private void addHome(ActorRef<Room.Command> room) {
+        if (homes.add(room)) {
+            getContext().watchWith(room, new HomeGone(room));
+        }
+    }
+
+    private void broadcast(Room.Command message) {
+        for (ActorRef<Room.Command> home : homes) {
+            home.tell(message);
+        }
+    }
+
+    private void write(String participantId, Entry entry) {
+        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
+                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo,
+                        map -> map.put(self, "m:" + participantId, entry)),
+                rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
+    }
+
+    private void delete(String participantId) {
+        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
+                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo,
+                        map -> map.remove(self, "m:" + participantId)),
+                rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
+    }
+}

@@ -1,0 +1,218 @@
+package chorus.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaHeader;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three relay nodes in one JVM forming a Pekko Cluster on loopback, seen from raw protocol
+ * clients connected to different nodes: one room across nodes, and media crossing once per node.
+ */
+class ClusterTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final List<RelayNode> nodes = new ArrayList<>();
+
+    static Config clustered(String seed) {
+        return ConfigFactory.parseString("chorus.relay.cluster { enabled = true, port = 0"
+                + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }");
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        RelayNode first = RelayNode.startOnLoopback(clustered(null));
+        nodes.add(first);
+        nodes.add(RelayNode.startOnLoopback(clustered(first.clusterAddress())));
+        nodes.add(RelayNode.startOnLoopback(clustered(first.clusterAddress())));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (RelayNode n : nodes) {
+            while (countUp(n) < 3) {
+                assertTrue(System.nanoTime() < deadline, "three nodes up within " + WAIT);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static long countUp(RelayNode n) {
+        var members = Cluster.get(n.system()).state().getMembers();
+        long up = 0;
+        for (var m : members) {
+            if (m.status() == MemberStatus.up()) {
+                up++;
+            }
+        }
+        return up;
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        for (RelayNode n : nodes) {
+            n.close();
+        }
+    }
+
+    private static String room() {
+        return "cluster-" + System.nanoTime();
+    }
+
+    private static RawClient join(int node, String room, String name) throws Exception {
+        return RawClient.join(nodes.get(node), room, name);
+    }
+
+    @Test
+    void membersOnDifferentNodesAreOneRoomWithOneChat() throws Exception {
+        String room = room();
+        try (RawClient ada = join(0, room, "Ada");
+             RawClient bob = join(1, room, "Bob")) {
+            assertEquals(2, bob.welcome.roster().size(), "Bob's welcome lists Ada, on another node");
+            ada.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Bob"), WAIT);
+            try (RawClient cy = join(2, room, "Cy")) {
+                assertEquals(3, cy.welcome.roster().size());
+                ada.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Cy"), WAIT);
+                bob.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Cy"), WAIT);
+                bob.send(new ControlMessage.ChatSend("hello from node 2"));
+                cy.send(new ControlMessage.ChatSend("hello from node 3"));
+                List<List<String>> seen = new ArrayList<>();
+                for (RawClient c : List.of(ada, bob, cy)) {
+                    List<String> texts = new ArrayList<>();
+                    for (int i = 0; i < 2; i++) {
+                        texts.add(c.await(ControlMessage.ChatMessage.class, m -> true, WAIT).text());
+                    }
+                    seen.add(texts);
+                }
+                assertEquals(seen.get(0), seen.get(1), "one order for everyone");
+                assertEquals(seen.get(0), seen.get(2), "one order for everyone");
+            }
+            ada.await(ControlMessage.ParticipantLeft.class, l -> l.participant().name().equals("Cy"), WAIT);
+        }
+        try (RawClient dee = join(1, room, "Dee")) {
+            List<String> history = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                ControlMessage.ChatMessage m = dee.await(ControlMessage.ChatMessage.class, c -> true, WAIT);
+                assertTrue(m.history());
+                history.add(m.text());
+            }
+            assertTrue(history.contains("hello from node 2") && history.contains("hello from node 3"), history.toString());
+        }
+    }
+
+    private static byte[] frame(int seed) {
+        byte[] b = new byte[3000];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (i * 7 + seed);
+        }
+        return b;
+    }
+
+    /** Sends frames until each receiver has one (the roster and addresses have spread), then drains. */
+    private static void warmUp(RawClient sender, Fragmenter f, List<RawClient> receivers) throws Exception {
+        for (RawClient r : receivers) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            ByteBuffer got = null;
+            while (got == null) {
+                assertTrue(System.nanoTime() < deadline, "video reaches " + r.welcome.participantId());
+                sender.sendVideo(f, frame(0));
+                got = Udp.receive(r.video, Duration.ofMillis(100));
+            }
+        }
+        for (RawClient r : receivers) {
+            while (Udp.receive(r.video, Duration.ofMillis(200)) != null) {
+                // drain
+            }
+        }
+    }
+
+    /** Node-to-node datagrams node 0 sends while {@code frames} frames of {@code sender} go out. */
+    private static long peerDatagramsFor(RawClient sender, Fragmenter f, int frames, List<RawClient> receivers)
+            throws Exception {
+        warmUp(sender, f, receivers);
+        long before = nodes.get(0).stats().peerPacketsOut();
+        int datagrams = 0;
+        for (int i = 0; i < frames; i++) {
+            datagrams += sender.sendVideo(f, frame(i + 1));
+        }
+        for (RawClient r : receivers) {
+            int got = 0;
+            while (got < datagrams && Udp.receive(r.video, WAIT) != null) {
+                got++;
+            }
+            assertEquals(datagrams, got, "every datagram reaches " + r.welcome.participantId());
+        }
+        return (nodes.get(0).stats().peerPacketsOut() - before) / datagrams;
+    }
+
+    @Test
+    void videoCrossesToEachOtherNodeOnceWhateverTheNumberOfRemoteParticipants() throws Exception {
+        String room = room();
+        try (RawClient ada = join(0, room, "Ada");
+             RawClient bob = join(1, room, "Bob")) {
+            ada.openMedia();
+            bob.openMedia();
+            Fragmenter f = ada.videoFragmenter();
+            assertEquals(1, peerDatagramsFor(ada, f, 5, List.of(bob)), "one remote participant on one node");
+            try (RawClient bob2 = join(1, room, "Bob2");
+                 RawClient bob3 = join(1, room, "Bob3")) {
+                bob2.openMedia();
+                bob3.openMedia();
+                assertEquals(1, peerDatagramsFor(ada, f, 5, List.of(bob, bob2, bob3)),
+                        "three remote participants on one node: still once");
+                try (RawClient cy = join(2, room, "Cy")) {
+                    cy.openMedia();
+                    assertEquals(2, peerDatagramsFor(ada, f, 5, List.of(bob, bob2, bob3, cy)),
+                            "a second node with members: once to each node");
+                    var peers = nodes.get(0).stats().peers();
+                    assertNotNull(peers.get("pekko://chorus@" + nodes.get(1).clusterAddress()), peers.toString());
+                    assertTrue(peers.get("pekko://chorus@" + nodes.get(2).clusterAddress()).bytesOut() > 0);
+                    assertTrue(nodes.get(1).stats().peers().get("pekko://chorus@" + nodes.get(0).clusterAddress())
+                            .bytesIn() > 0, "the receiving node counts it too");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTalkerOnOneNodeIsHeardInTheMixOfAnotherNode() throws Exception {
+        String room = room();
+        try (RawClient ada = join(0, room, "Ada");
+             RawClient bob = join(1, room, "Bob")) {
+            ada.openMedia();
+            bob.openMedia();
+            ada.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Bob"), WAIT);
+            Fragmenter audio = new Fragmenter(chorus.protocol.media.MediaKind.AUDIO, ada.welcome.mediaId(),
+                    chorus.protocol.media.Codec.PCM16, ada.key);
+            long before = nodes.get(0).stats().peerPacketsOut();
+            ByteBuffer mix = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            for (int i = 0; mix == null; i++) {
+                assertTrue(System.nanoTime() < deadline, "Bob, on node 2, hears Ada, on node 1");
+                byte[] pcm = chorus.protocol.audio.AudioFormat.toBytes(chorus.protocol.audio.Tones.sine(440, 0.25,
+                        i * 960L, chorus.protocol.audio.AudioFormat.FRAME_SAMPLES));
+                audio.send(pcm, 0, pcm.length, i * 960L, 0, d -> {
+                    try {
+                        ada.audio.send(d, ada.relayAt(ada.welcome.media().audioPort()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                Thread.sleep(20);
+                mix = Udp.receive(bob.audio, Duration.ofMillis(1));
+            }
+            assertEquals(MediaHeader.RELAY_MEDIA_ID, MediaHeader.mediaId(mix, 0), "the mix made on Bob's own node");
+            assertTrue(nodes.get(0).stats().peerPacketsOut() > before, "Ada's audio crossed to Bob's node");
+        }
+    }
+}
