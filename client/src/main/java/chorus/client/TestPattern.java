@@ -6,15 +6,8 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Iterator;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * A synthetic camera: 640x480 colour bars with a bouncing box, a sweeping clock hand, the
@@ -41,14 +34,8 @@ public final class TestPattern implements VideoSource {
     private final String label;
     private final int fps;
     private final BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
-    private final ImageWriter writer;
-    private final ImageWriteParam param;
-    private final EncodeBuffer encoded = new EncodeBuffer();
+    private final JpegEncoder encoder = new JpegEncoder(JPEG_QUALITY);
     private long nextIndex;
-
-    static {
-        ImageIO.setUseCache(false); // encode in memory, never through temporary files
-    }
 
     /**
      * @param label shown in the picture, normally the participant's name
@@ -60,26 +47,19 @@ public final class TestPattern implements VideoSource {
         }
         this.label = label;
         this.fps = fps;
-        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
-        if (!writers.hasNext()) {
-            throw new IllegalStateException("this Java runtime has no JPEG encoder");
-        }
-        writer = writers.next();
-        param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(JPEG_QUALITY);
     }
 
     @Override
     public ByteBuffer nextFrame() throws IOException {
-        encode(nextIndex++);
-        return ByteBuffer.wrap(encoded.array(), 0, encoded.size());
+        return encoder.encode(render(nextIndex++));
     }
 
     /** Frame {@code index} as a JPEG in a new array. */
     public byte[] jpeg(long index) throws IOException {
-        encode(index);
-        return encoded.toByteArray();
+        ByteBuffer jpeg = encoder.encode(render(index));
+        byte[] copy = new byte[jpeg.remaining()];
+        jpeg.get(copy);
+        return copy;
     }
 
     /** Draws frame {@code index} into the pattern's image and returns it; valid until the next call. */
@@ -127,27 +107,5 @@ public final class TestPattern implements VideoSource {
             g.dispose();
         }
         return image;
-    }
-
-    private void encode(long index) throws IOException {
-        render(index);
-        encoded.reset();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(encoded)) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.setOutput(null);
-        }
-    }
-
-    /** A byte stream whose array is lent out, so each frame does not copy its JPEG once more. */
-    private static final class EncodeBuffer extends ByteArrayOutputStream {
-        EncodeBuffer() {
-            super(64 * 1024);
-        }
-
-        byte[] array() {
-            return buf;
-        }
     }
 }

@@ -21,7 +21,6 @@ import javax.swing.JScrollBar;
 import javax.swing.JScrollPane;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
-import javax.swing.Scrollable;
 import javax.swing.SwingConstants;
 import javax.swing.UIManager;
 
@@ -39,7 +38,7 @@ final class ChatPanel extends JPanel {
     }
 
     private final Intents intents;
-    private final MessageList messages = new MessageList();
+    private final WrappingColumn messages = new WrappingColumn();
     private final JScrollPane scroll = new JScrollPane(messages);
     private final JTextField input = new JTextField();
     private final JButton send = new JButton("Send");
@@ -177,35 +176,4 @@ final class ChatPanel extends JPanel {
         }
     }
 
-    /** A column as wide as the view, so long messages wrap instead of scrolling sideways. */
-    private static final class MessageList extends JPanel implements Scrollable {
-        MessageList() {
-            setOpaque(false);
-        }
-
-        @Override
-        public Dimension getPreferredScrollableViewportSize() {
-            return getPreferredSize();
-        }
-
-        @Override
-        public int getScrollableUnitIncrement(Rectangle visible, int orientation, int direction) {
-            return 16;
-        }
-
-        @Override
-        public int getScrollableBlockIncrement(Rectangle visible, int orientation, int direction) {
-            return Math.max(16, visible.height - 32);
-        }
-
-        @Override
-        public boolean getScrollableTracksViewportWidth() {
-            return true;
-        }
-
-        @Override
-        public boolean getScrollableTracksViewportHeight() {
-            return false;
-        }
-    }
 }

@@ -9,7 +9,6 @@ import java.awt.BorderLayout;
 import java.awt.Dimension;
 import java.awt.FlowLayout;
 import java.awt.Font;
-import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import javax.swing.JLabel;
 import javax.swing.JPanel;
 import javax.swing.JProgressBar;
 import javax.swing.JScrollPane;
-import javax.swing.Scrollable;
 import javax.swing.SwingConstants;
 import javax.swing.UIManager;
 
@@ -42,7 +40,7 @@ final class FilesPanel extends JPanel {
 
     private final Intents intents;
     private final JButton upload = new JButton("Upload\u2026");
-    private final Column rows = new Column();
+    private final WrappingColumn rows = new WrappingColumn();
     private final JLabel empty = new JLabel("No files shared yet", SwingConstants.CENTER);
     private final Map<String, Row> byKey = new LinkedHashMap<>();
     private List<String> shown = List.of();
@@ -224,35 +222,4 @@ final class FilesPanel extends JPanel {
         }
     }
 
-    /** A column as wide as the view. */
-    private static final class Column extends JPanel implements Scrollable {
-        Column() {
-            setOpaque(false);
-        }
-
-        @Override
-        public Dimension getPreferredScrollableViewportSize() {
-            return getPreferredSize();
-        }
-
-        @Override
-        public int getScrollableUnitIncrement(Rectangle visible, int orientation, int direction) {
-            return 16;
-        }
-
-        @Override
-        public int getScrollableBlockIncrement(Rectangle visible, int orientation, int direction) {
-            return Math.max(16, visible.height - 32);
-        }
-
-        @Override
-        public boolean getScrollableTracksViewportWidth() {
-            return true;
-        }
-
-        @Override
-        public boolean getScrollableTracksViewportHeight() {
-            return false;
-        }
-    }
 }
