@@ -295,9 +295,10 @@ public final class Call implements Closeable {
                 changed();
                 return;
             }
+            // Cleared before sending: the relay's refusal may arrive before sendChat returns.
+            chatProblem = null;
             try {
                 client.sendChat(text);
-                chatProblem = null;
             } catch (IOException e) {
                 chatProblem = "The message was not sent (" + e.getMessage() + ").";
             }
