@@ -25,6 +25,7 @@ public final class RelayNode implements AutoCloseable {
 
     private final FileStore files;
     private final FileAccess fileAccess;
+    private int metricsPort = -1;
 
     private RelayNode(ActorSystem<Void> system, MediaGateway gateway, RelayConfig config,
                       InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess) {
@@ -53,7 +54,13 @@ public final class RelayNode implements AutoCloseable {
         ActorSystem<Void> system = ActorSystem.create(guardian(relay, gateway, files, fileAccess, bound), "chorus", resolved);
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
-            return new RelayNode(system, gateway, relay, control, files, fileAccess);
+            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess);
+            if (resolved.getBoolean("chorus.relay.metrics.enabled")) {
+                node.metricsPort = new Metrics(gateway.stats(), gateway::participants, system)
+                        .bind(relay.host(), resolved.getInt("chorus.relay.metrics.port"))
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
+            }
+            return node;
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             system.terminate();
             gateway.close();
@@ -93,7 +100,8 @@ public final class RelayNode implements AutoCloseable {
     /** Starts a node on 127.0.0.1 with ephemeral ports, for tests and local tools. */
     public static RelayNode startOnLoopback(Config overrides) throws IOException {
         return start(overrides.withFallback(ConfigFactory.parseString(
-                "chorus.relay { host = \"127.0.0.1\", control-port = 0, video-port = 0, audio-port = 0, files.port = 0 }")));
+                "chorus.relay { host = \"127.0.0.1\", control-port = 0, video-port = 0, audio-port = 0, files.port = 0 }\n"
+                        + "chorus.relay.metrics.port = 0")));
     }
 
     /**
@@ -155,6 +163,11 @@ public final class RelayNode implements AutoCloseable {
 
     public int filesPort() {
         return fileAccess.port();
+    }
+
+    /** The port of {@code /metrics} (Prometheus text), or -1 when metrics are off. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     public FileStore files() {
