@@ -118,6 +118,11 @@ public final class MediaGateway implements AutoCloseable {
         return route;
     }
 
+    /** Participants connected to this node (each has one media route while it is in a room). */
+    public int participants() {
+        return routes.size();
+    }
+
     /** The route of a media id, or null (for tests of what the actors publish). */
     MediaRoute route(int mediaId) {
         return routes.get(mediaId);

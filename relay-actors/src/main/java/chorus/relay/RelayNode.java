@@ -25,6 +25,7 @@ public final class RelayNode implements AutoCloseable {
 
     private final FileStore files;
     private final FileAccess fileAccess;
+    private int metricsPort = -1;
 
     private RelayNode(ActorSystem<Void> system, MediaGateway gateway, RelayConfig config,
                       InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess) {
@@ -39,9 +40,16 @@ public final class RelayNode implements AutoCloseable {
     /** Starts a node from the full configuration (the {@code chorus.relay} section and Pekko's). */
     public static RelayNode start(Config config) throws IOException {
         Config resolved = config.withFallback(ConfigFactory.load()).resolve();
+        boolean kubernetes = resolved.getBoolean("chorus.relay.kubernetes.enabled");
+        if (kubernetes) {
+            resolved = ConfigFactory.parseString("chorus.relay.cluster.enabled = true").withFallback(resolved);
+        }
         RelayConfig relay = RelayConfig.from(resolved);
         if (relay.clustered()) {
             resolved = clusterConfig(relay).withFallback(resolved).resolve();
+        }
+        if (kubernetes) {
+            resolved = kubernetesConfig(config, relay).withFallback(resolved).resolve();
         }
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
@@ -53,7 +61,16 @@ public final class RelayNode implements AutoCloseable {
         ActorSystem<Void> system = ActorSystem.create(guardian(relay, gateway, files, fileAccess, bound), "chorus", resolved);
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
-            return new RelayNode(system, gateway, relay, control, files, fileAccess);
+            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess);
+            if (kubernetes) {
+                startBootstrap(system);
+            }
+            if (resolved.getBoolean("chorus.relay.metrics.enabled")) {
+                node.metricsPort = new Metrics(gateway.stats(), gateway::participants, system)
+                        .bind(relay.host(), resolved.getInt("chorus.relay.metrics.port"))
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
+            }
+            return node;
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             system.terminate();
             gateway.close();
@@ -90,10 +107,41 @@ public final class RelayNode implements AutoCloseable {
                 .withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
     }
 
+    /**
+     * Pekko Management and Cluster Bootstrap settings for a relay pod ({@code chorus-kubernetes.conf}),
+     * under what the caller and system properties say: the management endpoint on the cluster
+     * hostname (the pod's IP), which is where the other pods' bootstrap finds it.
+     */
+    static Config kubernetesConfig(Config overrides, RelayConfig relay) {
+        return overrides.withFallback(ConfigFactory.systemProperties())
+                .withFallback(ConfigFactory.parseString("pekko.management.http.hostname = \""
+                        + clusterHostname(relay) + "\""))
+                .withFallback(ConfigFactory.parseResources("chorus-kubernetes.conf"));
+    }
+
+    /**
+     * The health endpoints ({@code /ready} turns 200 once this node is Up in the cluster, {@code /alive})
+     * and Cluster Bootstrap, which forms or joins the cluster with the pods Kubernetes lists.
+     */
+    private static void startBootstrap(ActorSystem<Void> system) throws ExecutionException, InterruptedException,
+            TimeoutException {
+        var classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system);
+        org.apache.pekko.management.javadsl.PekkoManagement.get(classic).start()
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap.get(classic).start();
+    }
+
+    /** The port of Pekko Management's HTTP endpoint, or -1 when it is not started. */
+    public int managementPort() {
+        var c = system.settings().config();
+        return c.getBoolean("chorus.relay.kubernetes.enabled") ? c.getInt("pekko.management.http.port") : -1;
+    }
+
     /** Starts a node on 127.0.0.1 with ephemeral ports, for tests and local tools. */
     public static RelayNode startOnLoopback(Config overrides) throws IOException {
         return start(overrides.withFallback(ConfigFactory.parseString(
-                "chorus.relay { host = \"127.0.0.1\", control-port = 0, video-port = 0, audio-port = 0, files.port = 0 }")));
+                "chorus.relay { host = \"127.0.0.1\", control-port = 0, video-port = 0, audio-port = 0, files.port = 0 }\n"
+                        + "chorus.relay.metrics.port = 0")));
     }
 
     /**
@@ -107,7 +155,9 @@ public final class RelayNode implements AutoCloseable {
             java.util.function.Function<String, Room.ClusterLink> links = null;
             if (relay.clustered()) {
                 var cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
-                if (relay.clusterSeeds().isEmpty()) {
+                // Seeds, or Cluster Bootstrap on Kubernetes, or else this node is the first.
+                if (relay.clusterSeeds().isEmpty() && !ctx.getSystem().settings().config()
+                        .getBoolean("chorus.relay.kubernetes.enabled")) {
                     cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
                 }
                 RoomEntity.initSharding(ctx.getSystem(), relay);
@@ -155,6 +205,11 @@ public final class RelayNode implements AutoCloseable {
 
     public int filesPort() {
         return fileAccess.port();
+    }
+
+    /** The port of {@code /metrics} (Prometheus text), or -1 when metrics are off. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     public FileStore files() {

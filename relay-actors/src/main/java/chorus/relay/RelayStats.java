@@ -22,6 +22,7 @@ public final class RelayStats {
     private final LongAdder mixerTickNanos = new LongAdder();
     private final LongAdder audioLate = new LongAdder();
     private final LongAdder audioConcealed = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger rooms = new java.util.concurrent.atomic.AtomicInteger();
 
     private final java.util.concurrent.ConcurrentHashMap<String, PeerTraffic> peers = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -126,6 +127,15 @@ public final class RelayStats {
 
     public long addressMovesRefused() {
         return addressMovesRefused.sum();
+    }
+
+    /** Rooms with a part on this node (set by {@link Rooms}). */
+    void rooms(int n) {
+        rooms.set(n);
+    }
+
+    public int rooms() {
+        return rooms.get();
     }
 
     public void mixerTick(long nanos) {

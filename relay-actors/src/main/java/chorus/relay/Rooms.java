@@ -75,6 +75,7 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
         Entry entry = rooms.computeIfAbsent(join.room(), name -> new Entry(getContext().spawn(
                 Room.create(name, getContext().getSelf(), gateway, config, files,
                         cluster == null ? null : cluster.apply(name)), "room-" + (++roomsCreated))));
+        gateway.stats().rooms(rooms.size());
         entry.joinsForwarded++;
         entry.ref.tell(new Room.Join(join.info(), join.participant()));
         return this;
@@ -86,6 +87,7 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
         if (entry != null && entry.joinsForwarded == idle.joinsSeen()) {
             rooms.remove(idle.room());
             getContext().stop(entry.ref);
+            gateway.stats().rooms(rooms.size());
         }
         return this;
     }

@@ -1,0 +1,154 @@
+package chorus.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three relay JVMs whose Kubernetes API discovery talks (over HTTPS, trusting its CA) to a fabric8
+ * Kubernetes API mock listing the relay pods, as the API server would: they form one cluster
+ * through Cluster Bootstrap, and each reports ready only once it has joined.
+ */
+class KubernetesBootstrapTest {
+    private static final String NAMESPACE = "chorus-test";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void threeRelaysListedByTheApiFormOneClusterAndTurnReadyOnlyAfterJoining() throws Exception {
+        MockWebServer web = new MockWebServer();
+        KubernetesMockServer api = new KubernetesMockServer(new Context(), web, new HashMap<>(),
+                new JsonCrudDispatcher(), true);
+        api.init(InetAddress.getByName("127.0.0.1"), 0);
+        List<RelayProcess> relays = new ArrayList<>();
+        try (NamespacedKubernetesClient kube = api.createClient()) {
+            Path token = Files.writeString(dir.resolve("token"), "test-token");
+            int[] management = {freePort(), freePort(), freePort()};
+            for (int i = 0; i < 3; i++) {
+                relays.add(RelayProcess.start(dir, "relay-" + i, Map.of(
+                                "pekko.discovery.kubernetes-api.api-ca-path", web.getSelfSignedCertificate().certificatePath(),
+                                "pekko.discovery.kubernetes-api.api-token-path", token.toString(),
+                                "pekko.discovery.kubernetes-api.pod-namespace", NAMESPACE,
+                                "pekko.management.cluster.bootstrap.contact-point-discovery.interval", "500ms"),
+                        Map.of("CHORUS_KUBERNETES", "true",
+                                "CHORUS_MANAGEMENT_PORT", Integer.toString(management[i]),
+                                "KUBERNETES_SERVICE_HOST", "localhost",
+                                "KUBERNETES_SERVICE_PORT", Integer.toString(web.getPort()))));
+            }
+            for (RelayProcess r : relays) {
+                r.awaitReady(WAIT);
+            }
+            // Up and serving, but the API lists no relay pods yet: nobody has joined, nobody is ready.
+            Thread.sleep(1500);
+            for (int port : management) {
+                assertEquals(200, get(port, "/alive").statusCode(), "alive");
+                assertNotEquals(200, get(port, "/ready").statusCode(), "not ready before joining");
+            }
+
+            for (int i = 0; i < 3; i++) {
+                kube.pods().inNamespace(NAMESPACE).resource(pod("chorus-relay-" + i, management[i])).create();
+            }
+            for (int i = 0; i < 3; i++) {
+                Pod created = kube.pods().inNamespace(NAMESPACE).withName("chorus-relay-" + i).get();
+                if (created.getStatus() == null || created.getStatus().getPodIP() == null) {
+                    kube.pods().inNamespace(NAMESPACE).resource(pod("chorus-relay-" + i, management[i])).updateStatus();
+                }
+            }
+
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            for (int i = 0; i < 3; i++) {
+                while (get(management[i], "/ready").statusCode() != 200) {
+                    assertTrue(System.nanoTime() < deadline, "relay " + i + " ready; log:\n" + relays.get(i).output());
+                    Thread.sleep(250);
+                }
+            }
+            Set<String> leaders = new HashSet<>();
+            for (int port : management) {
+                JsonNode members = new ObjectMapper().readTree(get(port, "/cluster/members").body());
+                assertEquals(3, members.path("members").size(), "three members: " + members);
+                for (JsonNode m : members.path("members")) {
+                    assertEquals("Up", m.path("status").asText(), m.toString());
+                }
+                leaders.add(members.path("leader").asText());
+            }
+            assertEquals(1, leaders.size(), "one cluster, one leader: " + leaders);
+            assertTrue(web.getRequestCount() > 0, "discovery asked the API");
+        } finally {
+            for (RelayProcess r : relays) {
+                r.close();
+            }
+            api.destroy();
+        }
+    }
+
+    /** The mock's CRUD API, with the Content-Type the API server sends (discovery insists on JSON). */
+    private static final class JsonCrudDispatcher extends KubernetesCrudDispatcher {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            MockResponse response = super.dispatch(request);
+            if (response.header("Content-Type") == null) {
+                response.setHeader("Content-Type", "application/json");
+            }
+            return response;
+        }
+    }
+
+    /** A running relay pod as the API server reports it: label, management port, IP. */
+    private static Pod pod(String name, int managementPort) {
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE)
+                .addToLabels("app.kubernetes.io/name", "chorus-relay").endMetadata()
+                .withNewSpec().addNewContainer().withName("relay").withImage("chorus/relay")
+                .addNewPort().withName("management").withContainerPort(managementPort).withProtocol("TCP").endPort()
+                .endContainer().endSpec()
+                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").withHostIP("127.0.0.1").endStatus()
+                .build();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("GET " + path + " on management port " + port + ": " + e, e);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+}
