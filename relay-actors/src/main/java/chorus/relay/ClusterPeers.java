@@ -20,7 +20,7 @@ public final class ClusterPeers {
     /** One other node, as its clients and its peers reach it. */
     public record Peer(String node, String host, int controlPort, int filesPort) {
         public String control() {
-            return host + ":" + controlPort;
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + controlPort;
         }
     }
 
