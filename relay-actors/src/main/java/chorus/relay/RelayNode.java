@@ -119,7 +119,7 @@ public final class RelayNode implements AutoCloseable {
                         gateway.port(MediaPort.VIDEO), gateway.port(MediaPort.AUDIO));
             }
             var rooms = ctx.spawn(Rooms.create(gateway, relay, files, links), "rooms");
-            var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes());
+            var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes(), peers);
             ctx.pipeToSelf(service.bind(relay.host(), relay.filesPort()), (binding, error) -> {
                 if (error != null) {
                     bound.completeExceptionally(new java.io.IOException("cannot listen on HTTP "
