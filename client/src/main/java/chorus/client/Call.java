@@ -82,6 +82,11 @@ public final class Call implements Closeable {
     private long backoffMillis;
     private boolean leaving;
     private final long[][] lossSamples = new long[3][]; // {expected, received}, oldest first
+    /** After a loss: the other relay nodes the lost connection knew of, tried before the original relay. */
+    private List<RelayAddress> otherNodes = List.of();
+    private int attempts;
+    /** After a loss: who to come back as (null when the relay gave no resume token). */
+    private chorus.protocol.control.ControlMessage.Resume resume;
 
     // read by snapshot() from any thread
     private volatile CallState state = CallState.CONNECTING;
@@ -151,8 +156,9 @@ public final class Call implements Closeable {
         }
         SessionEvents events = new SessionEvents();
         ChorusClient client;
+        RelayAddress relay = nextRelay();
         try {
-            client = ChorusClient.connect(options.clientOptions(), events);
+            client = ChorusClient.connect(options.clientOptions().withRelay(relay).withResume(resume), events);
         } catch (JoinRefusedException e) {
             if (FINAL_REFUSALS.contains(e.code())) {
                 end("The relay refused the join: " + e.relayMessage());
@@ -165,6 +171,8 @@ public final class Call implements Closeable {
             return;
         }
         events.client = client;
+        otherNodes = List.of();
+        attempts = 0;
         if (leaving) {
             client.leave();
             return;
@@ -187,8 +195,17 @@ public final class Call implements Closeable {
             requestScreenShare(client); // presenting when the relay went away: ask again
         }
         state = CallState.JOINED;
-        log.info("{} room {} as {}", rejoined ? "rejoined" : "joined", options.room(), options.name());
+        log.info("{} room {} as {} through {}", rejoined ? "rejoined" : "joined", options.room(), options.name(), relay);
         changed();
+    }
+
+    /**
+     * Where to connect: the relay asked for, or after a loss each of the other nodes the lost
+     * connection knew (a clustered relay), then the original, in turn.
+     */
+    private RelayAddress nextRelay() {
+        int i = attempts++ % (otherNodes.size() + 1);
+        return i < otherNodes.size() ? otherNodes.get(i) : options.relay();
     }
 
     /** The attempt failed: say why, and try again after the backoff. */
@@ -202,6 +219,16 @@ public final class Call implements Closeable {
     }
 
     private void lost(String reason) {
+        otherNodes = new ArrayList<>();
+        for (String node : session.otherNodes()) {
+            try {
+                otherNodes.add(RelayAddress.parse(node));
+            } catch (IllegalArgumentException e) {
+                log.debug("ignoring node endpoint {}: {}", node, e.getMessage());
+            }
+        }
+        attempts = 0;
+        resume = session.resume();
         local.detach();
         session.close();
         session = null;

@@ -70,6 +70,8 @@ public final class ChorusClient implements Closeable {
     private final ConcurrentHashMap<Integer, String> namesByMediaId = new ConcurrentHashMap<>();
     private volatile ConnectionState state = ConnectionState.JOINED;
     private volatile String lostReason;
+    /** The other relay nodes' control endpoints ({@code host:port}), from the welcome, then kept current. */
+    private volatile List<String> otherNodes;
 
     private ChorusClient(ClientOptions options, ClientListener listener, ControlConnection control,
                          MediaSession.Config mediaConfig, ClientThreads threads) {
@@ -83,6 +85,7 @@ public final class ChorusClient implements Closeable {
             namesByMediaId.put(p.mediaId(), p.name());
         }
         namesByMediaId.putIfAbsent(welcome.mediaId(), options.name());
+        this.otherNodes = welcome.nodes() == null ? List.of() : List.copyOf(welcome.nodes());
         this.media = new MediaSession(mediaConfig, new MediaEvents(), threads);
         this.pinger = Executors.newSingleThreadScheduledExecutor(threads.named("ping"));
         this.files = welcome.files() == null ? new FileTransfers(null, welcome.room(), null)
@@ -109,7 +112,8 @@ public final class ChorusClient implements Closeable {
      * @throws IOException               when the handshake breaks off or the media sockets cannot open
      */
     public static ChorusClient connect(ClientOptions options, ClientListener listener) throws IOException {
-        Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName());
+        Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
+                options.resume());
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout());
         try {
             Welcome welcome = control.welcome();
@@ -353,6 +357,20 @@ public final class ChorusClient implements Closeable {
         return welcome;
     }
 
+    /**
+     * The other relay nodes' control endpoints ({@code host:port}) as the relay last said; empty
+     * for a relay on its own. Where to go when this one is lost.
+     */
+    public List<String> otherNodes() {
+        return otherNodes;
+    }
+
+    /** How to come back as this participant through another node; null when the relay gave no token. */
+    public ControlMessage.Resume resume() {
+        return welcome.resumeToken() == null ? null
+                : new ControlMessage.Resume(welcome.participantId(), welcome.resumeToken());
+    }
+
     /** This participant as the roster shows it. */
     public ParticipantInfo self() {
         synchronized (roster) {
@@ -442,6 +460,17 @@ public final class ChorusClient implements Closeable {
                 log.info("{} joined", p.name());
                 listener.onParticipantJoined(p);
                 rosterChanged();
+            } else if (message instanceof ControlMessage.ParticipantUpdated updated) {
+                // Came back through another relay node: same person, perhaps a new media id.
+                ParticipantInfo p = updated.participant();
+                namesByMediaId.put(p.mediaId(), p.name());
+                synchronized (roster) {
+                    roster.put(p.participantId(), p);
+                }
+                log.info("{} is back (media id {})", p.name(), p.mediaId());
+                rosterChanged();
+            } else if (message instanceof ControlMessage.Nodes nodes) {
+                otherNodes = nodes.nodes() == null ? List.of() : List.copyOf(nodes.nodes());
             } else if (message instanceof ParticipantLeft left) {
                 ParticipantInfo p = left.participant();
                 ParticipantInfo removed;

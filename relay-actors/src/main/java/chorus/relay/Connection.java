@@ -10,6 +10,7 @@ import chorus.protocol.media.MediaAuthenticator;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -83,6 +84,9 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private final MediaGateway gateway;
     private final ActorRef<Rooms.Command> rooms;
     private final FileAccess fileAccess;
+    /** Null for a node on its own: no resume tokens, no other nodes. */
+    private final ClusterPeers peers;
+    private long peersVersionSent = -1;
     private String fileToken;
     private final ActorRef<Outgoing> outbox;
     private final InetSocketAddress local;
@@ -98,15 +102,17 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private long pingNonce;
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
-                                           FileAccess fileAccess, ActorRef<Outgoing> outbox, InetSocketAddress local) {
+                                           FileAccess fileAccess, ClusterPeers peers, ActorRef<Outgoing> outbox,
+                                           InetSocketAddress local) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Connection(ctx, timers, config, gateway, rooms, fileAccess, outbox, local)));
+                new Connection(ctx, timers, config, gateway, rooms, fileAccess, peers, outbox, local)));
     }
 
     private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, RelayConfig config,
                        MediaGateway gateway, ActorRef<Rooms.Command> rooms, FileAccess fileAccess,
-                       ActorRef<Outgoing> outbox, InetSocketAddress local) {
+                       ClusterPeers peers, ActorRef<Outgoing> outbox, InetSocketAddress local) {
         super(ctx);
+        this.peers = peers;
         this.fileAccess = fileAccess;
         this.timers = timers;
         this.config = config;
@@ -231,13 +237,32 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         }
         room = hello.room();
         mediaKey = MediaAuthenticator.newKey();
-        self = new ParticipantInfo(UUID.randomUUID().toString(), hello.name(), gateway.nextMediaId());
+        self = new ParticipantInfo(participantId(hello), hello.name(), gateway.nextMediaId());
         ActorRef<Participant.Event> events = getContext().messageAdapter(Participant.Event.class, FromParticipant::new);
         fileToken = FileAccess.newToken();
         participant = getContext().spawn(
                 Participant.create(self, room, mediaKey, fileToken, events, rooms, gateway, fileAccess),
                 "participant-" + self.mediaId());
         getContext().watchWith(participant, ParticipantStopped.INSTANCE);
+    }
+
+    /**
+     * A new id, or (clustered) the id of an earlier welcome when the hello resumes it with a valid
+     * token: then the room takes it back without anyone seeing it leave. A resume that does not
+     * verify joins afresh, as a relay on its own always does.
+     */
+    private String participantId(ControlMessage.Hello hello) {
+        ControlMessage.Resume resume = hello.resume();
+        if (resume != null && peers != null) {
+            if (peers.validResume(resume.participantId(), hello.room(), resume.token())) {
+                getContext().getLog().info("resume room={} name={} id={}", hello.room(), hello.name(),
+                        resume.participantId());
+                return resume.participantId();
+            }
+            getContext().getLog().info("room={} name={}: resume token does not verify; joining afresh",
+                    hello.room(), hello.name());
+        }
+        return UUID.randomUUID().toString();
     }
 
     private Behavior<Command> onParticipantEvent(FromParticipant from) {
@@ -249,7 +274,10 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                         new ControlMessage.MediaEndpoints(host, gateway.port(MediaPort.VIDEO),
                                 gateway.port(MediaPort.AUDIO)),
                         room, w.roster(), config.pingInterval().toMillis(), config.keepaliveTimeout().toMillis(),
-                        new ControlMessage.FileService(fileAccess.port(), fileToken)));
+                        new ControlMessage.FileService(fileAccess.port(), fileToken),
+                        peers == null ? null : peers.resumeToken(self.participantId(), room),
+                        peers == null ? List.of() : peers.controlEndpoints()));
+                peersVersionSent = peers == null ? -1 : peers.version();
                 welcomed = true;
                 lastPongNanos = System.nanoTime();
                 timers.startTimerAtFixedRate(PingTick.INSTANCE, config.pingInterval());
@@ -269,6 +297,10 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             return this;
         }
         send(new ControlMessage.Ping(++pingNonce));
+        if (peers != null && peers.version() != peersVersionSent) {
+            peersVersionSent = peers.version();
+            send(new ControlMessage.Nodes(peers.controlEndpoints()));
+        }
         return this;
     }
 

@@ -42,18 +42,21 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     private final MediaGateway gateway;
     private final ActorRef<Rooms.Command> rooms;
     private final FileAccess fileAccess;
+    /** Null for a node on its own. */
+    private final ClusterPeers peers;
     private final CompletableFuture<InetSocketAddress> bound;
     private long connections;
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
-                                           FileAccess fileAccess, CompletableFuture<InetSocketAddress> bound) {
-        return Behaviors.setup(ctx -> new ControlServer(ctx, config, gateway, rooms, fileAccess, bound));
+                                           FileAccess fileAccess, ClusterPeers peers, CompletableFuture<InetSocketAddress> bound) {
+        return Behaviors.setup(ctx -> new ControlServer(ctx, config, gateway, rooms, fileAccess, peers, bound));
     }
 
     private ControlServer(ActorContext<Command> ctx, RelayConfig config, MediaGateway gateway,
-                          ActorRef<Rooms.Command> rooms, FileAccess fileAccess,
+                          ActorRef<Rooms.Command> rooms, FileAccess fileAccess, ClusterPeers peers,
                           CompletableFuture<InetSocketAddress> bound) {
         super(ctx);
+        this.peers = peers;
         this.fileAccess = fileAccess;
         this.config = config;
         this.gateway = gateway;
@@ -92,7 +95,7 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                                 OverflowStrategy.fail())
                         .preMaterialize(getContext().getSystem());
         ActorRef<Connection.Command> connection = getContext().spawn(
-                Connection.create(config, gateway, rooms, fileAccess, outbox.first(), tcp.localAddress()),
+                Connection.create(config, gateway, rooms, fileAccess, peers, outbox.first(), tcp.localAddress()),
                 "connection-" + (++connections));
 
         Sink<ByteString, NotUsed> in = ControlFraming.decoder().to(ActorSink.actorRefWithBackpressure(

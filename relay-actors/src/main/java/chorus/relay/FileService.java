@@ -64,8 +64,15 @@ public final class FileService extends AllDirectives {
     private final FileStore store;
     private final FileAccess access;
     private final long maxBytes;
+    /** Null for a node on its own; else where copies go and where missing bytes come from. */
+    private final ClusterPeers peers;
 
     public FileService(ActorSystem<?> system, FileStore store, FileAccess access, long maxBytes) {
+        this(system, store, access, maxBytes, null);
+    }
+
+    public FileService(ActorSystem<?> system, FileStore store, FileAccess access, long maxBytes, ClusterPeers peers) {
+        this.peers = peers;
         this.system = system;
         this.store = store;
         this.access = access;
@@ -77,6 +84,133 @@ public final class FileService extends AllDirectives {
     }
 
     Route routes() {
+        return concat(nodeRoutes(), clientRoutes());
+    }
+
+    /**
+     * Between nodes, with the cluster credential ({@code Authorization: Node ...}): a copy of a
+     * file's bytes pushed after an upload, and a file's bytes for a node that lacks them.
+     * <pre>
+     *   PUT /nodes/rooms/{room}/files/{fileId}   X-Chorus-Sha256: HEX   body: the bytes → 201
+     *   GET /nodes/rooms/{room}/files/{fileId}                                        → 200 the bytes
+     * </pre>
+     */
+    private Route nodeRoutes() {
+        return pathPrefix("nodes", () -> pathPrefix("rooms", () -> pathPrefix(PathMatchers.segment(), room ->
+                pathPrefix("files", () -> path(PathMatchers.segment(), fileId ->
+                        optionalHeaderValueByName("Authorization", authorization -> {
+                            if (peers == null || !peers.validNodeCredential(authorization.orElse(null))
+                                    || !FileStore.validId(fileId)) {
+                                return error(StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN, "not a node of this cluster");
+                            }
+                            return concat(
+                                    get(() -> {
+                                        Path file = store.file(room, fileId);
+                                        if (!Files.isRegularFile(file)) {
+                                            return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "not held here");
+                                        }
+                                        return complete(HttpResponse.create().withEntity(HttpEntities.create(
+                                                ContentTypes.APPLICATION_OCTET_STREAM, file.toFile().length(),
+                                                FileIO.fromPath(file))));
+                                    }),
+                                    put(() -> headerValueByName(SHA256_HEADER, sha -> extractRequestEntity(entity ->
+                                            extractMaterializer(m -> completeWithFuture(
+                                                    receiveCopy(room, fileId, sha, entity, m)))))));
+                        }))))));
+    }
+
+    /** Stores a copy pushed by the node that took the upload, checked against its hash. */
+    private CompletionStage<HttpResponse> receiveCopy(String room, String fileId, String sha, RequestEntity entity,
+                                                      Materializer materializer) {
+        Path part;
+        try {
+            part = store.newUpload(room, fileId);
+        } catch (IOException e) {
+            entity.discardBytes(materializer);
+            return java.util.concurrent.CompletableFuture.completedFuture(
+                    errorResponse(StatusCodes.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, e.getMessage()));
+        }
+        MessageDigest digest = sha256();
+        return entity.withSizeLimit(maxBytes).getDataBytes()
+                .map(bytes -> {
+                    digest.update(bytes.asByteBuffer());
+                    return bytes;
+                })
+                .runWith(FileIO.toPath(part), materializer)
+                .handle((io, failure) -> {
+                    if (failure != null || !HexFormat.of().formatHex(digest.digest()).equalsIgnoreCase(sha)) {
+                        deleteQuietly(part);
+                        return errorResponse(StatusCodes.BAD_REQUEST, ErrorCode.UPLOAD_INCOMPLETE, "copy not kept");
+                    }
+                    try {
+                        Files.move(part, store.file(room, fileId), StandardCopyOption.ATOMIC_MOVE);
+                    } catch (IOException e) {
+                        deleteQuietly(part);
+                        return errorResponse(StatusCodes.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, e.getMessage());
+                    }
+                    log.info("room={} file {}: copy kept", room, fileId);
+                    return HttpResponse.create().withStatus(StatusCodes.CREATED);
+                });
+    }
+
+    /**
+     * Pushes a complete upload to one other node (the first by address), so its bytes are on two
+     * nodes before the room hears of it; completes either way (a failed copy is logged).
+     */
+    private CompletionStage<Void> copyToPeer(String room, FileInfo info) {
+        if (peers == null || peers.peers().isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        ClusterPeers.Peer peer = peers.peers().values().stream()
+                .min(java.util.Comparator.comparing(ClusterPeers.Peer::node)).orElseThrow();
+        Path file = store.file(room, info.fileId());
+        var request = org.apache.pekko.http.javadsl.model.HttpRequest.PUT(nodeUri(peer, room, info.fileId()))
+                .addHeader(RawHeader.create("Authorization", "Node " + peers.nodeCredential()))
+                .addHeader(RawHeader.create(SHA256_HEADER, info.sha256()))
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, info.size(), FileIO.fromPath(file)));
+        return Http.get(system).singleRequest(request).handle((rsp, failure) -> {
+            if (rsp != null) {
+                rsp.discardEntityBytes(system);
+            }
+            if (failure != null || !rsp.status().isSuccess()) {
+                log.warn("room={} file {}: no copy on {} ({})", room, info.fileId(), peer.node(),
+                        failure != null ? failure.toString() : rsp.status());
+            } else {
+                log.info("room={} file {}: copy on {}", room, info.fileId(), peer.node());
+            }
+            return null;
+        });
+    }
+
+    private static String nodeUri(ClusterPeers.Peer peer, String room, String fileId) {
+        return "http://" + (peer.host().contains(":") ? "[" + peer.host() + "]" : peer.host()) + ":" + peer.filesPort()
+                + "/nodes/rooms/" + java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20") + "/files/" + fileId;
+    }
+
+    /** The bytes of a file this node lacks, from the first other node that holds them, streamed through. */
+    private CompletionStage<Optional<HttpResponse>> fetchFromPeers(String room, String fileId,
+                                                                   List<ClusterPeers.Peer> candidates) {
+        if (candidates.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+        }
+        ClusterPeers.Peer peer = candidates.get(0);
+        var request = org.apache.pekko.http.javadsl.model.HttpRequest.GET(nodeUri(peer, room, fileId))
+                .addHeader(RawHeader.create("Authorization", "Node " + peers.nodeCredential()));
+        return Http.get(system).singleRequest(request)
+                .handle((rsp, failure) -> {
+                    if (rsp != null && rsp.status().isSuccess()) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(Optional.of(rsp));
+                    }
+                    if (rsp != null) {
+                        rsp.discardEntityBytes(system);
+                    }
+                    return fetchFromPeers(room, fileId, candidates.subList(1, candidates.size()));
+                })
+                .thenCompose(x -> x);
+    }
+
+    private Route clientRoutes() {
         return pathPrefix("rooms", () -> pathPrefix(PathMatchers.segment(), room -> pathPrefix("files", () ->
                 optionalHeaderValueByName("Authorization", authorization -> {
                     FileAccess.Grant grant = access.check(authorization.orElse(null));
@@ -107,6 +241,19 @@ public final class FileService extends AllDirectives {
                 replyTo -> new Room.LookupFile(fileId, replyTo), ASK_TIMEOUT, system.scheduler());
         return onSuccess(found, info -> {
             Path file = store.file(grant.room(), fileId);
+            if (info.isPresent() && !Files.isRegularFile(file) && peers != null) {
+                // Uploaded through another node: stream it from one that holds it.
+                return onSuccess(fetchFromPeers(grant.room(), fileId, List.copyOf(peers.peers().values())), rsp -> {
+                    if (rsp.isEmpty()) {
+                        return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE,
+                                "no node holding file '" + fileId + "' is reachable");
+                    }
+                    return complete(HttpResponse.create()
+                            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, info.get().size(),
+                                    rsp.get().entity().getDataBytes()))
+                            .addHeader(RawHeader.create(SHA256_HEADER, info.get().sha256())));
+                });
+            }
             if (info.isEmpty() || !Files.isRegularFile(file)) {
                 return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no file '" + fileId + "' in this room");
             }
@@ -155,6 +302,7 @@ public final class FileService extends AllDirectives {
         }
         MessageDigest digest = sha256();
         AtomicLong received = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<FileInfo> stored = new java.util.concurrent.atomic.AtomicReference<>();
         return entity.withSizeLimit(maxBytes).getDataBytes()
                 .map(bytes -> {
                     digest.update(bytes.asByteBuffer());
@@ -199,9 +347,16 @@ public final class FileService extends AllDirectives {
                     }
                     FileInfo info = new FileInfo(fileId, name, received.get(), actual,
                             grant.participant().participantId(), grant.participant().name(), System.currentTimeMillis());
-                    grant.roomRef().tell(new Room.FileAdded(info));
-                    return jsonResponse(StatusCodes.CREATED, info);
-                });
+                    stored.set(info);
+                    return null;
+                })
+                .thenCompose(refused -> refused != null
+                        ? java.util.concurrent.CompletableFuture.completedFuture(refused)
+                        // Clustered: on a second node before the room hears of it.
+                        : copyToPeer(grant.room(), stored.get()).thenApply(copied -> {
+                            grant.roomRef().tell(new Room.FileAdded(stored.get()));
+                            return jsonResponse(StatusCodes.CREATED, stored.get());
+                        }));
     }
 
     private static MessageDigest sha256() {

@@ -153,6 +153,7 @@ public final class RelayNode implements AutoCloseable {
                                            FileAccess fileAccess, CompletableFuture<InetSocketAddress> bound) {
         return Behaviors.<Object>setup(ctx -> {
             java.util.function.Function<String, Room.ClusterLink> links = null;
+            ClusterPeers peers = relay.clustered() ? new ClusterPeers(relay.clusterSecret()) : null;
             if (relay.clustered()) {
                 var cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
                 // Seeds, or Cluster Bootstrap on Kubernetes, or else this node is the first.
@@ -168,7 +169,7 @@ public final class RelayNode implements AutoCloseable {
                         gateway.port(MediaPort.VIDEO), gateway.port(MediaPort.AUDIO));
             }
             var rooms = ctx.spawn(Rooms.create(gateway, relay, files, links), "rooms");
-            var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes());
+            var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes(), peers);
             ctx.pipeToSelf(service.bind(relay.host(), relay.filesPort()), (binding, error) -> {
                 if (error != null) {
                     bound.completeExceptionally(new java.io.IOException("cannot listen on HTTP "
@@ -178,9 +179,24 @@ public final class RelayNode implements AutoCloseable {
                 fileAccess.port(binding.localAddress().getPort());
                 return "files-bound";
             });
+            CompletableFuture<InetSocketAddress> controlBound = new CompletableFuture<>();
+            controlBound.whenComplete((address, error) -> {
+                if (error != null) {
+                    bound.completeExceptionally(error);
+                } else {
+                    ctx.getSelf().tell(address); // tell is safe from any thread
+                }
+            });
             return Behaviors.receiveMessage(msg -> {
                 if ("files-bound".equals(msg)) {
-                    ctx.spawn(ControlServer.create(relay, gateway, rooms, fileAccess, bound), "control");
+                    ctx.spawn(ControlServer.create(relay, gateway, rooms, fileAccess, peers, controlBound), "control");
+                } else if (msg instanceof InetSocketAddress control) {
+                    if (peers != null) {
+                        String host = relay.advertisedHost().isEmpty() ? clusterHostname(relay) : relay.advertisedHost();
+                        ctx.spawn(NodeDirectory.create(peers, new NodeDirectory.Endpoints(host, control.getPort(),
+                                fileAccess.port())), "nodes");
+                    }
+                    bound.complete(control);
                 }
                 return Behaviors.same();
             });

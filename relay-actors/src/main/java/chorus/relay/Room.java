@@ -143,6 +143,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private ParticipantInfo clusterPresenter;
     /** Newcomers to tell the members here about, once the new fan-out is published. */
     private final List<ParticipantInfo> announce = new ArrayList<>();
+    /** Members who came back with a new media id, to tell the members here about likewise. */
+    private final List<ParticipantInfo> updated = new ArrayList<>();
 
     public static Behavior<Command> create(String name, ActorRef<Rooms.Command> rooms, MediaGateway gateway,
                                            RelayConfig config, FileStore files) {
@@ -277,7 +279,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
             roster.remove(gone.info.participantId());
             rebuildFanout();
             mixer.tell(new Mixer.RemoveMember(mediaId));
-            cluster.entity().tell(new RoomEntity.Leave(gone.info.participantId(), reason));
+            cluster.entity().tell(new RoomEntity.Leave(gone.info.participantId(), mediaId, reason));
             tellOthers(mediaId, new ControlMessage.ParticipantLeft(gone.info, reason));
             getContext().getLog().info("leave room={} name={} id={} reason={} ({} here)",
                     name, gone.info.name(), gone.info.participantId(), reason, members.size());
@@ -506,6 +508,13 @@ public final class Room extends AbstractBehavior<Room.Command> {
         boolean remote = !m.home().node().equals(cluster.node());
         if (old == null) {
             announce.add(m.info());
+        } else if (old.info().mediaId() != id) {
+            // Resumed through another node with a new media id: the members here must map it.
+            if (remoteIds.remove(old.info().mediaId())) {
+                gateway.unregisterRemote(old.info().mediaId());
+                mixer.tell(new Mixer.RemoveMember(old.info().mediaId()));
+            }
+            updated.add(m.info());
         }
         if (remote && remoteIds.add(id)) {
             gateway.registerRemote(id, mixer);
@@ -525,6 +534,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
             }
         }
         announce.clear();
+        for (ParticipantInfo info : updated) {
+            for (Member m : fanout) {
+                if (m.info.mediaId() != info.mediaId()) {
+                    notify(m, new ControlMessage.ParticipantUpdated(info));
+                }
+            }
+        }
+        updated.clear();
     }
 
     private Behavior<Command> onMemberLeft(MemberLeft left) {

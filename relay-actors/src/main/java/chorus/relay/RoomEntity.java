@@ -62,7 +62,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     public record Join(Member member) implements Command {
     }
 
-    public record Leave(String participantId, String reason) implements Command {
+    /** {@code mediaId} tells a leave of the member's current connection from a stale one's after a resume. */
+    public record Leave(String participantId, int mediaId, String reason) implements Command {
     }
 
     /** Every second from each node's part: who is connected there (and that the part is alive). */
@@ -213,7 +214,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                 .onMessage(Join.class, this::onJoin)
                 .onMessage(Leave.class, l -> {
                     Member gone = members.get(l.participantId());
-                    if (gone != null) {
+                    if (gone != null && gone.info().mediaId() == l.mediaId()) {
                         removeMember(gone, l.reason());
                     }
                     return this;
@@ -243,7 +244,13 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private Behavior<Command> onJoin(Join join) {
         Member member = join.member();
         addHome(member.home().room());
-        members.remove(member.info().participantId());
+        Member was = members.remove(member.info().participantId());
+        if (was != null) {
+            // A resume: the member keeps its place; the nodes' parts see a changed member, not a join.
+            timers.cancel("grace-" + member.info().participantId());
+            getContext().getLog().info("room={} {} resumed on {} (media id {} -> {})", name, member.info().name(),
+                    member.home().node(), was.info().mediaId(), member.info().mediaId());
+        }
         members.put(member.info().participantId(), member);
         write(member.info().participantId(), new MemberEntry(member));
         member.home().room().tell(new Room.Admitted(member.info().participantId(), List.copyOf(members.values()),
@@ -258,6 +265,9 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         for (ParticipantInfo info : sync.members()) {
             there.add(info.participantId());
             Member known = members.get(info.participantId());
+            if (known != null && known.info().mediaId() != info.mediaId() && homes.contains(known.home().room())) {
+                continue; // a node that has not yet noticed its member resumed elsewhere
+            }
             if (known == null || !known.home().room().equals(sync.home().room())) {
                 Member m = new Member(info, sync.home());
                 members.put(info.participantId(), m);
@@ -267,6 +277,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         }
         for (Member m : List.copyOf(members.values())) {
             if (m.home().room().equals(sync.home().room()) && !there.contains(m.info().participantId())) {
+                // (a member that resumed elsewhere has another home now, so it is not removed here)
                 removeMember(m, "disconnected");
             }
         }

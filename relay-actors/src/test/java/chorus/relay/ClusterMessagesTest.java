@@ -34,7 +34,8 @@ class ClusterMessagesTest {
         var kit = testKit.serializationTestKit();
         for (Object m : List.of(
                 new RoomEntity.Join(member),
-                new RoomEntity.Leave("p-1", "leave"),
+                new RoomEntity.Leave("p-1", 65537, "leave"),
+                new NodeDirectory.Endpoints("10.0.0.2", 5015, 5016),
                 new RoomEntity.Sync(home, List.of(ada)),
                 new RoomEntity.Chat(ada, "hi"),
                 new RoomEntity.ScreenShare(ada, true, room.getRef()),

@@ -26,6 +26,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = ControlMessage.PresenterChanged.class, name = "presenter"),
         @JsonSubTypes.Type(value = ControlMessage.FileOffered.class, name = "file"),
         @JsonSubTypes.Type(value = ControlMessage.AudioLevels.class, name = "audio-levels"),
+        @JsonSubTypes.Type(value = ControlMessage.ParticipantUpdated.class, name = "participant-updated"),
+        @JsonSubTypes.Type(value = ControlMessage.Nodes.class, name = "nodes"),
 })
 public sealed interface ControlMessage {
 
@@ -53,17 +55,43 @@ public sealed interface ControlMessage {
                     String uploaderName, long offeredAt) {
     }
 
-    /** Client to relay, first message: join {@code room} as {@code name}. */
-    record Hello(int protocolVersion, String name, String room, String client) implements ControlMessage {
+    /**
+     * Client to relay, first message: join {@code room} as {@code name}. {@code resume}, when
+     * present, asks to come back as the participant of an earlier welcome (after its node was lost).
+     */
+    record Hello(int protocolVersion, String name, String room, String client, Resume resume) implements ControlMessage {
+        /** A fresh join. */
+        public Hello(int protocolVersion, String name, String room, String client) {
+            this(protocolVersion, name, room, client, null);
+        }
+    }
+
+    /** Who to come back as: the participant id and resume token of an earlier welcome. */
+    record Resume(String participantId, String token) {
     }
 
     /**
      * Relay to client, answer to a valid hello. {@code mediaKey} is base64 of the 32-byte key for
      * the media authentication tag. {@code roster} holds everyone in the room, the newcomer included.
+     * A clustered relay adds {@code resumeToken} (for a {@link Resume} through any node) and
+     * {@code nodes}, the other nodes' control endpoints as {@code host:port}; a relay on its own
+     * sends null and an empty list.
      */
     record Welcome(int protocolVersion, String participantId, int mediaId, String mediaKey,
                    MediaEndpoints media, String room, List<ParticipantInfo> roster,
-                   long pingIntervalMillis, long keepaliveTimeoutMillis, FileService files) implements ControlMessage {
+                   long pingIntervalMillis, long keepaliveTimeoutMillis, FileService files,
+                   String resumeToken, List<String> nodes) implements ControlMessage {
+    }
+
+    /**
+     * Relay to client: someone already in the room came back through another node (or otherwise
+     * changed), e.g. with a new {@code mediaId}; they did not leave.
+     */
+    record ParticipantUpdated(ParticipantInfo participant) implements ControlMessage {
+    }
+
+    /** Relay to client (clustered): the other nodes' control endpoints changed; as in the welcome. */
+    record Nodes(List<String> nodes) implements ControlMessage {
     }
 
     /** Relay to client: someone joined the room. */
