@@ -96,10 +96,12 @@ class KubernetesBootstrapTest {
             }
             Set<String> leaders = new HashSet<>();
             for (int port : management) {
+                // Ready means this node joined; the others' view of it converges by gossip shortly after.
                 JsonNode members = new ObjectMapper().readTree(get(port, "/cluster/members").body());
-                assertEquals(3, members.path("members").size(), "three members: " + members);
-                for (JsonNode m : members.path("members")) {
-                    assertEquals("Up", m.path("status").asText(), m.toString());
+                while (!allUp(members, 3)) {
+                    assertTrue(System.nanoTime() < deadline, "three members Up: " + members);
+                    Thread.sleep(250);
+                    members = new ObjectMapper().readTree(get(port, "/cluster/members").body());
                 }
                 leaders.add(members.path("leader").asText());
             }
@@ -150,5 +152,17 @@ class KubernetesBootstrapTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
+    }
+
+    private static boolean allUp(JsonNode members, int expected) {
+        if (members.path("members").size() != expected) {
+            return false;
+        }
+        for (JsonNode m : members.path("members")) {
+            if (!"Up".equals(m.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 }
