@@ -96,6 +96,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private String room;
     private byte[] mediaKey;
     private boolean welcomed;
+    /** Room events that arrive before the welcome is sent; the client gets them right after it. */
+    private final java.util.List<ControlMessage> beforeWelcome = new java.util.ArrayList<>();
     private boolean closing;
     private boolean streamDone;
     private long lastPongNanos;
@@ -279,10 +281,18 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                         peers == null ? List.of() : peers.controlEndpoints()));
                 peersVersionSent = peers == null ? -1 : peers.version();
                 welcomed = true;
+                beforeWelcome.forEach(this::send);
+                beforeWelcome.clear();
                 lastPongNanos = System.nanoTime();
                 timers.startTimerAtFixedRate(PingTick.INSTANCE, config.pingInterval());
         } else if (from.event() instanceof Participant.Notified n) {
-            send(n.message());
+            // In a cluster a node's part of the room may pass on an event before the join is
+            // confirmed; the welcome must still come first.
+            if (welcomed) {
+                send(n.message());
+            } else {
+                beforeWelcome.add(n.message());
+            }
         }
         return this;
     }
