@@ -166,7 +166,7 @@ class ClusterFailoverTest {
     private CompletableFuture<String> startNode(int i, int[] clusterPorts) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dchorus.relay.files.port=0",
+                "-Dchorus.relay.files.port=0", "-Dchorus.relay.metrics.port=0",
                 "-Dchorus.relay.files.directory=" + Files.createDirectories(dir.resolve("node" + i)),
                 "-Dchorus.relay.cluster.secret=failover-test-secret",
                 "-cp", System.getProperty("java.class.path"), "chorus.relay.RelayMain",
@@ -192,7 +192,14 @@ class ClusterFailoverTest {
             } catch (IOException e) {
                 // the node went away
             }
-            ready.completeExceptionally(new IOException("node " + i + " exited; log " + dir.resolve("node" + i + ".log")));
+            String log;
+            try {
+                log = java.nio.file.Files.readString(dir.resolve("node" + i + ".log"));
+                log = log.substring(Math.max(0, log.length() - 4000));
+            } catch (IOException e) {
+                log = "(no log: " + e + ")";
+            }
+            ready.completeExceptionally(new IOException("node " + i + " exited before it was ready; its log ends:\n" + log));
         }, "node" + i + "-stdout");
         reader.setDaemon(true);
         reader.start();

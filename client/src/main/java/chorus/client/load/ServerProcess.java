@@ -45,7 +45,7 @@ final class ServerProcess implements AutoCloseable {
 
     /** What to start: every port it opens is ephemeral, so runs never collide with a relay already running. */
     enum Kind {
-        RELAY("relay", List.of("-Dchorus.relay.files.port=0"), "chorus.relay.RelayMain",
+        RELAY("relay", List.of("-Dchorus.relay.files.port=0", "-Dchorus.relay.metrics.port=0"), "chorus.relay.RelayMain",
                 List.of("--host", "127.0.0.1", "--control-port", "0", "--video-port", "0", "--audio-port", "0")),
         BASELINE("baseline", List.of(), "chorus.relay.RawForwarder", List.of("--host", "127.0.0.1"));
 

@@ -189,6 +189,7 @@ public final class DemoCommand implements Callable<Integer> {
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         // Any free port for the file service, and its files in the demo's own directory.
         builder.environment().put("CHORUS_FILES_PORT", "0");
+        builder.environment().put("CHORUS_METRICS_PORT", "0");
         builder.environment().put("CHORUS_FILES_DIR", log.resolveSibling("files").toString());
         return builder.start();
     }
