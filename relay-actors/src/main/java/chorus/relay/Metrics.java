@@ -43,22 +43,10 @@ public final class Metrics {
         gauge(out, "chorus_rooms", "Rooms with members on this node.");
         sample(out, "chorus_rooms", "", stats.rooms());
 
-        counter(out, "chorus_media_packets_in_total", "Media datagrams received, by kind.");
-        for (MediaKind k : MediaKind.values()) {
-            sample(out, "chorus_media_packets_in_total", kind(k), stats.packetsIn(k));
-        }
-        counter(out, "chorus_media_bytes_in_total", "Media bytes received, by kind.");
-        for (MediaKind k : MediaKind.values()) {
-            sample(out, "chorus_media_bytes_in_total", kind(k), stats.bytesIn(k));
-        }
-        counter(out, "chorus_media_packets_out_total", "Media datagrams sent, by kind.");
-        for (MediaKind k : MediaKind.values()) {
-            sample(out, "chorus_media_packets_out_total", kind(k), stats.packetsOut(k));
-        }
-        counter(out, "chorus_media_bytes_out_total", "Media bytes sent, by kind.");
-        for (MediaKind k : MediaKind.values()) {
-            sample(out, "chorus_media_bytes_out_total", kind(k), stats.bytesOut(k));
-        }
+        byKind(out, "chorus_media_packets_in_total", "Media datagrams received, by kind.", stats::packetsIn);
+        byKind(out, "chorus_media_bytes_in_total", "Media bytes received, by kind.", stats::bytesIn);
+        byKind(out, "chorus_media_packets_out_total", "Media datagrams sent, by kind.", stats::packetsOut);
+        byKind(out, "chorus_media_bytes_out_total", "Media bytes sent, by kind.", stats::bytesOut);
         counter(out, "chorus_media_drops_total", "Media datagrams dropped, by reason.");
         for (DropReason r : DropReason.values()) {
             sample(out, "chorus_media_drops_total", "{reason=\"" + r.label() + "\"}", stats.drops(r));
@@ -134,5 +122,13 @@ public final class Metrics {
             out.append(value);
         }
         out.append('\n');
+    }
+
+    private static void byKind(StringBuilder out, String name, String help,
+                               java.util.function.ToLongFunction<MediaKind> value) {
+        counter(out, name, help);
+        for (MediaKind k : MediaKind.values()) {
+            sample(out, name, kind(k), value.applyAsLong(k));
+        }
     }
 }

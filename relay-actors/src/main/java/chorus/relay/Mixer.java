@@ -1,6 +1,5 @@
 package chorus.relay;
 
-import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import java.net.InetSocketAddress;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -41,9 +40,6 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
     public enum Tick implements Command {
         INSTANCE
     }
-
-    /** Mixed audio carries the relay's media id: it comes from the relay, not from a participant. */
-    public static final int RELAY_MEDIA_ID = MediaHeader.RELAY_MEDIA_ID;
 
     /** Levels go to the room every this many ticks (100 ms). */
     private static final int LEVEL_TICKS = 5;

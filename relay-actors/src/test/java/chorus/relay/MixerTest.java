@@ -95,7 +95,7 @@ class MixerTest {
                 break;
             }
             assertNull(MediaHeader.validate(d, 0, d.limit()));
-            assertEquals(Mixer.RELAY_MEDIA_ID, MediaHeader.mediaId(d, 0));
+            assertEquals(MediaHeader.RELAY_MEDIA_ID, MediaHeader.mediaId(d, 0));
             Reassembler.Frame f = reassembler.offer(d, 0, System.nanoTime());
             if (f != null) {
                 frames.put(f.frameId(), f.data());

@@ -22,6 +22,7 @@ public final class Reassembler {
     private final long timeoutNanos;
     private final int maxFrameBytes;
     private final LinkedHashMap<Long, Partial> pending = new LinkedHashMap<>();
+    private final MediaHeader header = new MediaHeader();
     private final long[] finished = new long[FINISHED_MEMORY];
     private int finishedCount;
     private int finishedNext;
@@ -59,7 +60,7 @@ public final class Reassembler {
      */
     public Frame offer(ByteBuffer datagram, int offset, long nowNanos) {
         expire(nowNanos);
-        MediaHeader h = new MediaHeader().wrap(datagram, offset);
+        MediaHeader h = header.wrap(datagram, offset);
         long frameId = h.frameId();
         int count = h.fragmentCount();
         int index = h.fragmentIndex();
