@@ -269,6 +269,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
 
     private Behavior<Command> onParticipantEvent(FromParticipant from) {
         if (from.event() instanceof Participant.Welcomed w) {
+                // The version is read before the endpoints: a change between the two is sent again.
+                peersVersionSent = peers == null ? -1 : peers.version();
                 String host = config.advertisedHost().isEmpty()
                         ? local.getAddress().getHostAddress() : config.advertisedHost();
                 send(new ControlMessage.Welcome(ControlMessage.PROTOCOL_VERSION, self.participantId(),
@@ -279,7 +281,6 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                         new ControlMessage.FileService(fileAccess.port(), fileToken),
                         peers == null ? null : peers.resumeToken(self.participantId(), room),
                         peers == null ? List.of() : peers.controlEndpoints()));
-                peersVersionSent = peers == null ? -1 : peers.version();
                 welcomed = true;
                 beforeWelcome.forEach(this::send);
                 beforeWelcome.clear();

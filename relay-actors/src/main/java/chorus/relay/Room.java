@@ -64,8 +64,20 @@ public final class Room extends AbstractBehavior<Room.Command> {
     public record DeliverTo(int mediaId, ControlMessage message) implements Command {
     }
 
+    /** From the sharded room: the chat message of this part's request is stored and sent out. */
+    public record ChatAccepted(String requestId) implements Command {
+    }
+
+    /** From the sharded room: the file is in its index. */
+    public record FileAccepted(String fileId) implements Command {
+    }
+
     private enum SyncTick implements Command {
         INSTANCE
+    }
+
+    /** A resuming member's sharded room has not answered in time: admit it from this part's copy. */
+    private record AdmitFromCopy(int mediaId) implements Command {
     }
 
     public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant) implements Command {
@@ -145,6 +157,22 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private final List<ParticipantInfo> announce = new ArrayList<>();
     /** Members who came back with a new media id, to tell the members here about likewise. */
     private final List<ParticipantInfo> updated = new ArrayList<>();
+    /**
+     * How long a resuming member waits for the sharded room before this part admits it from its own
+     * copy of the roster. The sharded room is slow to answer only when it lived on the node that was
+     * lost: it moves once that node is downed, seconds later.
+     */
+    static final java.time.Duration RESUME_FROM_COPY_AFTER = java.time.Duration.ofMillis(500);
+    /** Media ids of members admitted from this part's copy, whose sharded room has not answered yet. */
+    private final java.util.Set<Integer> admittedFromCopy = new java.util.HashSet<>();
+    /** Media ids of members here whose join the sharded room has not answered: asked again every second. */
+    private final Map<Integer, RoomEntity.Join> unadmitted = new LinkedHashMap<>();
+    /** Chat messages and files told to the sharded room and not yet confirmed: told again every second. */
+    private final Map<String, RoomEntity.Chat> unconfirmedChat = new LinkedHashMap<>();
+    private final Map<String, RoomEntity.FileAdded> unconfirmedFiles = new LinkedHashMap<>();
+    /** Makes this part's chat requests unique in the room, across nodes and restarts. */
+    private final String requestPrefix = java.util.UUID.randomUUID() + "/";
+    private long nextRequest;
 
     public static Behavior<Command> create(String name, ActorRef<Rooms.Command> rooms, MediaGateway gateway,
                                            RelayConfig config, FileStore files) {
@@ -202,6 +230,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 })
                 .onMessageEquals(RetentionOver.INSTANCE, this::onRetentionOver)
                 .onMessage(Admitted.class, this::onAdmitted)
+                .onMessage(AdmitFromCopy.class, this::onAdmitFromCopy)
                 .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
                     for (int id : remoteIds) {
                         gateway.unregisterRemote(id);
@@ -223,15 +252,33 @@ public final class Room extends AbstractBehavior<Room.Command> {
                     }
                     return this;
                 })
-                .onMessageEquals(SyncTick.INSTANCE, () -> {
-                    List<ParticipantInfo> here = new ArrayList<>();
-                    for (Member m : fanout) {
-                        here.add(m.info);
-                    }
-                    cluster.entity().tell(new RoomEntity.Sync(home(), here));
+                .onMessage(ChatAccepted.class, a -> {
+                    unconfirmedChat.remove(a.requestId());
                     return this;
                 })
+                .onMessage(FileAccepted.class, a -> {
+                    unconfirmedFiles.remove(a.fileId());
+                    return this;
+                })
+                .onMessageEquals(SyncTick.INSTANCE, this::onSyncTick)
                 .build();
+    }
+
+    /**
+     * Every second: who is here, for the sharded room, and again whatever it has not confirmed (a
+     * room whose node was lost takes nothing until it starts on another node, and what was sent to
+     * the lost node is gone).
+     */
+    private Behavior<Command> onSyncTick() {
+        List<ParticipantInfo> here = new ArrayList<>();
+        for (Member m : fanout) {
+            here.add(m.info);
+        }
+        cluster.entity().tell(new RoomEntity.Sync(home(), here));
+        unadmitted.values().forEach(cluster.entity()::tell);
+        unconfirmedChat.values().forEach(cluster.entity()::tell);
+        unconfirmedFiles.values().forEach(cluster.entity()::tell);
+        return this;
     }
 
     private Behavior<Command> onJoin(Join join) {
@@ -243,8 +290,15 @@ public final class Room extends AbstractBehavior<Room.Command> {
         rebuildFanout();
         mixer.tell(new Mixer.AddMember(join.info().mediaId()));
         if (cluster != null) {
-            // The welcome waits for the sharded room's answer (Admitted).
-            cluster.entity().tell(new RoomEntity.Join(new RoomEntity.Member(join.info(), home())));
+            // The welcome waits for the sharded room's answer (Admitted), or for a resume not long.
+            RoomEntity.Join ask = new RoomEntity.Join(new RoomEntity.Member(join.info(), home()));
+            unadmitted.put(join.info().mediaId(), ask);
+            cluster.entity().tell(ask);
+            RoomEntity.Member known = roster.get(join.info().participantId());
+            if (known != null && known.info().mediaId() != join.info().mediaId()) {
+                timers.startSingleTimer(admitKey(join.info().mediaId()), new AdmitFromCopy(join.info().mediaId()),
+                        RESUME_FROM_COPY_AFTER);
+            }
             return this;
         }
         List<ParticipantInfo> roster = new ArrayList<>();
@@ -275,6 +329,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
             return this;
         }
         getContext().unwatch(gone.ref);
+        timers.cancel(admitKey(mediaId));
+        admittedFromCopy.remove(mediaId);
+        unadmitted.remove(mediaId);
         if (cluster != null) {
             roster.remove(gone.info.participantId());
             rebuildFanout();
@@ -344,7 +401,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
             return this;
         }
         if (cluster != null) {
-            cluster.entity().tell(new RoomEntity.Chat(from.info, chat.text()));
+            String request = requestPrefix + nextRequest++;
+            RoomEntity.Chat ask = new RoomEntity.Chat(from.info, chat.text(), request, getContext().getSelf());
+            unconfirmedChat.put(request, ask);
+            cluster.entity().tell(ask);
             return this;
         }
         ControlMessage.ChatMessage message = new ControlMessage.ChatMessage(nextChatId++, from.info.participantId(),
@@ -395,7 +455,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
     private Behavior<Command> onFileAdded(FileAdded added) {
         if (cluster != null) {
-            cluster.entity().tell(new RoomEntity.FileAdded(added.file()));
+            RoomEntity.FileAdded ask = new RoomEntity.FileAdded(added.file(), getContext().getSelf());
+            unconfirmedFiles.put(added.file().fileId(), ask);
+            cluster.entity().tell(ask);
             return this;
         }
         fileIndex.put(added.file().fileId(), added.file());
@@ -464,11 +526,20 @@ public final class Room extends AbstractBehavior<Room.Command> {
         return null;
     }
 
+    private static String admitKey(int mediaId) {
+        return "admit-" + mediaId;
+    }
+
     private Behavior<Command> onAdmitted(Admitted admitted) {
         Member member = local(admitted.participantId());
         if (member == null) {
             return this; // left before the room answered
         }
+        if (unadmitted.remove(member.info.mediaId()) == null) {
+            return this; // an answer to a join asked again; already admitted
+        }
+        timers.cancel(admitKey(member.info.mediaId()));
+        boolean welcomed = admittedFromCopy.remove(member.info.mediaId());
         for (RoomEntity.Member m : admitted.roster()) {
             mergeMember(m);
         }
@@ -478,11 +549,15 @@ public final class Room extends AbstractBehavior<Room.Command> {
         clusterPresenter = admitted.presenter();
         rebuildFanout();
         announceNewcomers(member.info.mediaId());
-        List<ParticipantInfo> infos = new ArrayList<>();
-        for (RoomEntity.Member m : admitted.roster()) {
-            infos.add(m.info());
+        if (!welcomed) {
+            List<ParticipantInfo> infos = new ArrayList<>();
+            for (RoomEntity.Member m : admitted.roster()) {
+                infos.add(m.info());
+            }
+            member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, List.copyOf(infos)));
         }
-        member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, List.copyOf(infos)));
+        // Admitted from the copy earlier: the history now fills what the lost node had not passed
+        // on (marked as history, so a client that has a message already knows it by its id).
         for (ControlMessage.ChatMessage m : admitted.history()) {
             notify(member, new ControlMessage.ChatMessage(m.id(), m.participantId(), m.from(), m.text(),
                     m.serverTime(), true));
@@ -495,6 +570,47 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
         getContext().getLog().info("join room={} name={} id={} ({} here, {} in room)", name, member.info.name(),
                 member.info.participantId(), members.size(), roster.size());
+        return this;
+    }
+
+    /**
+     * A member resumed here (its node was lost) and the sharded room has not answered: it most
+     * likely lived on the lost node and starts again elsewhere only once that node is downed. The
+     * member is welcomed now from this part's copy of the roster, files and presenter, and the other
+     * nodes' parts are told directly where it is, so media flows and nobody sees it leave. When the
+     * sharded room answers, the chat history follows ({@link #onAdmitted}).
+     */
+    private Behavior<Command> onAdmitFromCopy(AdmitFromCopy admit) {
+        Member member = members.get(admit.mediaId());
+        if (member == null) {
+            return this; // gone again
+        }
+        RoomEntity.Member here = new RoomEntity.Member(member.info, home());
+        mergeMember(here);
+        rebuildFanout();
+        announceNewcomers(member.info.mediaId());
+        java.util.Set<ActorRef<Command>> otherParts = new java.util.HashSet<>();
+        List<ParticipantInfo> infos = new ArrayList<>();
+        for (RoomEntity.Member m : roster.values()) {
+            infos.add(m.info());
+            if (!m.home().node().equals(cluster.node())) {
+                otherParts.add(m.home().room());
+            }
+        }
+        for (ActorRef<Command> part : otherParts) {
+            part.tell(new MemberJoined(here));
+        }
+        admittedFromCopy.add(member.info.mediaId());
+        member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, List.copyOf(infos)));
+        for (FileInfo f : fileIndex.values()) {
+            notify(member, new ControlMessage.FileOffered(f, true));
+        }
+        if (clusterPresenter != null) {
+            notify(member, new ControlMessage.PresenterChanged(clusterPresenter));
+        }
+        getContext().getLog().info("resume room={} name={} id={}: welcomed from this node's copy of the room"
+                + " ({} in room); the sharded room has not answered in {} ms", name, member.info.name(),
+                member.info.participantId(), roster.size(), RESUME_FROM_COPY_AFTER.toMillis());
         return this;
     }
 

@@ -70,13 +70,20 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     public record Sync(Home home, List<ParticipantInfo> members) implements Command {
     }
 
-    public record Chat(ParticipantInfo from, String text) implements Command {
+    /**
+     * A chat message, sent again by its node's part until {@link Room.ChatAccepted} comes back:
+     * messages to a room whose node was just lost go nowhere until the room starts elsewhere.
+     * {@code requestId} makes the repeats one message.
+     */
+    public record Chat(ParticipantInfo from, String text, String requestId, ActorRef<Room.Command> replyTo)
+            implements Command {
     }
 
     public record ScreenShare(ParticipantInfo who, boolean start, ActorRef<Room.Command> replyTo) implements Command {
     }
 
-    public record FileAdded(FileInfo file) implements Command {
+    /** A file is in the room; sent again until {@link Room.FileAccepted} comes back, like chat. */
+    public record FileAdded(FileInfo file, ActorRef<Room.Command> replyTo) implements Command {
     }
 
     /** Values replicated per room: one map entry per member, chat message and file. */
@@ -86,7 +93,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     public record MemberEntry(Member member) implements Entry {
     }
 
-    public record ChatEntry(ChatMessage message) implements Entry {
+    /** {@code requestId}: so a repeat of the message sent to a new incarnation of the room is known. */
+    public record ChatEntry(ChatMessage message, String requestId) implements Entry {
     }
 
     public record FileEntry(FileInfo file) implements Entry {
@@ -102,6 +110,9 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     }
 
     private record Written(boolean ok) implements Command {
+    }
+
+    private record FileStored(String fileId, ActorRef<Room.Command> replyTo, boolean ok) implements Command {
     }
 
     private record HomeGone(ActorRef<Room.Command> room) implements Command {
@@ -172,6 +183,11 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private final Map<String, FileInfo> files = new LinkedHashMap<>();
     /** Chat messages stored, waiting for the ones before them, by id. */
     private final TreeMap<Long, ChatMessage> pendingChat = new TreeMap<>();
+    /** The request of each chat message in the history, by message id, and the reverse. */
+    private final Map<Long, String> requestOfChat = new HashMap<>();
+    private final Map<String, Long> chatOfRequest = new HashMap<>();
+    /** Who to confirm each pending chat message to, by message id. */
+    private final Map<Long, ActorRef<Room.Command>> confirmChatTo = new HashMap<>();
     private final Set<Long> storedChat = new HashSet<>();
     private long nextChatId = 1;
     private ParticipantInfo presenter;
@@ -190,6 +206,10 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         for (Entry e : entries.values()) {
             if (e instanceof ChatEntry c) {
                 history.put(c.message().id(), c.message());
+                if (c.requestId() != null) {
+                    requestOfChat.put(c.message().id(), c.requestId());
+                    chatOfRequest.put(c.requestId(), c.message().id());
+                }
                 nextChatId = Math.max(nextChatId, c.message().id() + 1);
             } else if (e instanceof FileEntry f) {
                 files.put(f.file().fileId(), f.file());
@@ -202,6 +222,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             members.put(m.info().participantId(), m);
             addHome(m.home().room());
         }
+        ctx.getLog().info("room={} entity started on this node", name);
         if (!entries.isEmpty()) {
             ctx.getLog().info("room={} restored: {} members, {} chat messages, {} files", name, members.size(),
                     history.size(), files.size());
@@ -230,6 +251,14 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                     if (m != null && m.home().room().equals(g.room())) {
                         removeMember(m, "node lost");
                     }
+                    return this;
+                })
+                .onMessage(FileStored.class, stored -> {
+                    if (!stored.ok()) {
+                        getContext().getLog().warn("room={}: file {} reached no majority in time (kept locally)",
+                                name, stored.fileId());
+                    }
+                    stored.replyTo().tell(new Room.FileAccepted(stored.fileId()));
                     return this;
                 })
                 .onMessage(Written.class, w -> {
@@ -295,17 +324,30 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     }
 
     private Behavior<Command> onChat(Chat chat) {
+        Long known = chatOfRequest.get(chat.requestId());
+        if (known != null) {
+            if (!pendingChat.containsKey(known)) {
+                chat.replyTo().tell(new Room.ChatAccepted(chat.requestId())); // the confirmation was lost
+            }
+            return this; // a repeat: the first is being stored
+        }
         ChatMessage message = new ChatMessage(nextChatId++, chat.from().participantId(), chat.from().name(),
                 chat.text(), System.currentTimeMillis(), false);
         history.put(message.id(), message);
         pendingChat.put(message.id(), message);
         long id = message.id();
+        requestOfChat.put(id, chat.requestId());
+        chatOfRequest.put(chat.requestId(), id);
+        confirmChatTo.put(id, chat.replyTo());
         replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
                         new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo, map -> trimmed(map.put(self, chatKey(id),
-                                new ChatEntry(message)))),
+                                new ChatEntry(message, chat.requestId())))),
                 rsp -> new ChatStored(id, rsp instanceof Replicator.UpdateSuccess));
         while (history.size() > config.chatHistory()) {
-            history.pollFirstEntry();
+            String request = requestOfChat.remove(history.pollFirstEntry().getKey());
+            if (request != null) {
+                chatOfRequest.remove(request);
+            }
         }
         return this;
     }
@@ -340,7 +382,13 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         }
         storedChat.add(stored.id());
         while (!pendingChat.isEmpty() && storedChat.remove(pendingChat.firstKey())) {
-            broadcast(new Room.Deliver(pendingChat.pollFirstEntry().getValue()));
+            ChatMessage message = pendingChat.pollFirstEntry().getValue();
+            broadcast(new Room.Deliver(message));
+            ActorRef<Room.Command> confirm = confirmChatTo.remove(message.id());
+            String request = requestOfChat.get(message.id());
+            if (confirm != null && request != null) {
+                confirm.tell(new Room.ChatAccepted(request));
+            }
         }
         return this;
     }
@@ -368,11 +416,15 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     }
 
     private Behavior<Command> onFileAdded(FileAdded added) {
+        if (files.containsKey(added.file().fileId())) {
+            added.replyTo().tell(new Room.FileAccepted(added.file().fileId())); // a repeat
+            return this;
+        }
         files.put(added.file().fileId(), added.file());
         replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
                         new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo,
                         map -> map.put(self, "f:" + added.file().fileId(), new FileEntry(added.file()))),
-                rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
+                rsp -> new FileStored(added.file().fileId(), added.replyTo(), rsp instanceof Replicator.UpdateSuccess));
         broadcast(new Room.Deliver(new ControlMessage.FileOffered(added.file(), false)));
         return this;
     }
