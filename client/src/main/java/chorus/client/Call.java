@@ -218,7 +218,8 @@ public final class Call implements Closeable {
         changed();
     }
 
-    private void lost(String reason) {
+    /** @param delayMillis before the first attempt: none when the relay asked to move */
+    private void lost(String reason, long delayMillis) {
         otherNodes = new ArrayList<>();
         for (String node : session.otherNodes()) {
             try {
@@ -227,7 +228,8 @@ public final class Call implements Closeable {
                 log.debug("ignoring node endpoint {}: {}", node, e.getMessage());
             }
         }
-        attempts = 0;
+        // Starting at a random node spreads a drained node's participants over the others.
+        attempts = otherNodes.isEmpty() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(otherNodes.size());
         resume = session.resume();
         local.detach();
         session.close();
@@ -239,10 +241,10 @@ public final class Call implements Closeable {
         endedScreenMediaId = NO_MEDIA_ID;
         levels.clear();
         state = CallState.RECONNECTING;
-        problem = "Lost the relay (" + reason + ")";
+        problem = delayMillis == 0 ? sentence(reason) : "Lost the relay (" + reason + ")";
         log.warn("{}; reconnecting", problem);
         backoffMillis = options.reconnectInitial().toMillis();
-        retry = connector.schedule(this::attempt, backoffMillis, TimeUnit.MILLISECONDS);
+        retry = connector.schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
         changed();
     }
 
@@ -750,7 +752,21 @@ public final class Call implements Closeable {
             try {
                 connector.execute(() -> {
                     if (session != null && session == client) {
-                        lost(reason);
+                        lost(reason, options.reconnectInitial().toMillis());
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // the call has ended
+            }
+        }
+
+        @Override
+        public void onMove(List<String> nodes) {
+            try {
+                connector.execute(() -> {
+                    if (session != null && session == client && !nodes.isEmpty()) {
+                        // The node drains: go now, to the nodes it names, as the same participant.
+                        lost("the relay node is shutting down; moving to another node", 0);
                     }
                 });
             } catch (RejectedExecutionException e) {

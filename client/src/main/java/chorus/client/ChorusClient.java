@@ -471,6 +471,11 @@ public final class ChorusClient implements Closeable {
                 rosterChanged();
             } else if (message instanceof ControlMessage.Nodes nodes) {
                 otherNodes = nodes.nodes() == null ? List.of() : List.copyOf(nodes.nodes());
+            } else if (message instanceof ControlMessage.Move move) {
+                List<String> nodes = move.nodes() == null ? List.of() : List.copyOf(move.nodes());
+                log.info("the relay is shutting down and asks to move to {}", nodes);
+                otherNodes = nodes;
+                listener.onMove(nodes);
             } else if (message instanceof ParticipantLeft left) {
                 ParticipantInfo p = left.participant();
                 ParticipantInfo removed;

@@ -73,6 +73,13 @@ public interface ClientListener {
     default void onRelayError(String code, String message) {
     }
 
+    /**
+     * The relay node is shutting down and asks this client to resume on one of {@code nodes} (the
+     * other nodes' control endpoints) now; it closes this connection once the client has gone.
+     */
+    default void onMove(List<String> nodes) {
+    }
+
     /** The control connection ended without this side leaving; the client is no longer in the room. */
     default void onConnectionLost(String reason) {
     }

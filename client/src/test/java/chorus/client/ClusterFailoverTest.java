@@ -34,54 +34,30 @@ import org.junit.jupiter.api.io.TempDir;
  * leave, nobody's chat misses a message, and a file uploaded before the kill still downloads.
  */
 class ClusterFailoverTest {
-    private static final Pattern READY = Pattern.compile("ready control=(\\S+) ");
-    private static final Duration START_WAIT = Duration.ofSeconds(60);
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** The Cluster issue's bound on coming back after a node loss. */
     private static final Duration RESUME_BOUND = Duration.ofSeconds(5);
 
     @TempDir
     Path dir;
-    private final List<Process> nodes = new ArrayList<>();
+    private RelayProcesses relays;
     private final List<Call> calls = new ArrayList<>();
 
     @AfterEach
     void stop() throws InterruptedException {
         calls.forEach(Call::close);
-        for (Process p : nodes) {
-            p.destroy();
-        }
-        for (Process p : nodes) {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-        // Kept beside the test reports, for reading after a failure.
-        for (int i = 0; i < nodes.size(); i++) {
-            try {
-                Files.copy(dir.resolve("node" + i + ".log"), Path.of("target", "ClusterFailoverTest-node" + i + ".log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                System.out.println("node " + i + "'s log was not kept: " + e);
-            }
+        if (relays != null) {
+            relays.close();
         }
     }
 
     @Test
     void participantsOfAKilledNodeResumeWithinFiveSecondsAndNothingIsLost() throws Exception {
-        int[] clusterPorts = {freePort(), freePort(), freePort()};
-        List<RelayAddress> control = new ArrayList<>();
-        List<CompletableFuture<String>> ready = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            ready.add(startNode(i, clusterPorts));
-        }
-        for (CompletableFuture<String> r : ready) {
-            control.add(RelayAddress.parse(r.get(START_WAIT.toSeconds(), TimeUnit.SECONDS)));
-        }
+        relays = RelayProcesses.start(3, dir, "ClusterFailoverTest");
         String room = "failover-" + UUID.randomUUID().toString().substring(0, 8);
         // Two participants per node, joined one after another so the room's entity is settled.
         for (int i = 0; i < 6; i++) {
-            Call call = Call.start(CallOptions.of(control.get(i % 3), "P" + i, room)
+            Call call = Call.start(CallOptions.of(relays.control(i % 3), "P" + i, room)
                     .withReconnect(Duration.ofMillis(200), Duration.ofSeconds(1)), null);
             calls.add(call);
             await("P" + i + " joined", WAIT, () -> call.state() == CallState.JOINED);
@@ -100,7 +76,7 @@ class ClusterFailoverTest {
         }
         Path notes = Files.writeString(dir.resolve("notes.txt"), "agenda: failover\n".repeat(1000));
         // The worst case: the node that dies holds the room's entity, so the room itself must move.
-        int victim = entityNode(room);
+        int victim = relays.entityNode(room);
         Call uploader = calls.get(victim); // on the node that dies
         uploader.upload(notes);
         await("the upload is offered to everyone", WAIT, () -> calls.stream().allMatch(c -> c.snapshot().files().size() == 1));
@@ -108,13 +84,13 @@ class ClusterFailoverTest {
 
         Map<Call, ChorusClient> before = new HashMap<>();
         calls.forEach(c -> before.put(c, c.client()));
-        nodes.get(victim).destroyForcibly(); // SIGKILL
+        relays.process(victim).destroyForcibly(); // SIGKILL
         long killed = System.nanoTime();
         List<Call> moved = List.of(calls.get(victim), calls.get(victim + 3));
         await("node " + victim + "'s participants are back", RESUME_BOUND.plusSeconds(10),
                 () -> moved.stream().allMatch(c -> c.state() == CallState.JOINED && c.client() != null
                         && c.client() != before.get(c)
-                        && backInRoom(c, calls)));
+                        && backInRoom(c, calls, 5)));
         Duration back = Duration.ofNanos(System.nanoTime() - killed);
         System.out.println("node " + victim + " (the room's entity) was killed; its participants were back in the room after "
                 + back.toMillis() + " ms");
@@ -156,21 +132,8 @@ class ClusterFailoverTest {
         assertEquals(Files.readString(notes), Files.readString(file.savedTo()));
     }
 
-    /** The node whose log says it started the room's entity. */
-    private int entityNode(String room) throws IOException {
-        String started = "room=" + room + " entity started on this node";
-        List<Integer> holders = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            if (Files.readString(dir.resolve("node" + i + ".log")).contains(started)) {
-                holders.add(i);
-            }
-        }
-        assertEquals(1, holders.size(), "exactly one node started the room's entity: " + holders);
-        return holders.get(0);
-    }
-
     /** Every participant sees {@code c} under its current media id. */
-    private static boolean backInRoom(Call c, List<Call> all) {
+    static boolean backInRoom(Call c, List<Call> all, int others) {
         var self = c.snapshot();
         int mediaId = c.client().welcome().mediaId();
         String id = c.client().welcome().participantId();
@@ -184,56 +147,7 @@ class ClusterFailoverTest {
                 return false;
             }
         }
-        return self.others().size() == 5;
-    }
-
-    private CompletableFuture<String> startNode(int i, int[] clusterPorts) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dchorus.relay.files.port=0", "-Dchorus.relay.metrics.port=0",
-                "-Dchorus.relay.files.directory=" + Files.createDirectories(dir.resolve("node" + i)),
-                "-Dchorus.relay.cluster.secret=failover-test-secret",
-                "-cp", System.getProperty("java.class.path"), "chorus.relay.RelayMain",
-                "--host", "127.0.0.1", "--control-port", "0", "--video-port", "0", "--audio-port", "0",
-                "--cluster-port", Integer.toString(clusterPorts[i])));
-        if (i == 0) {
-            command.add("--cluster");
-        } else {
-            command.addAll(List.of("--cluster-seed", "127.0.0.1:" + clusterPorts[0]));
-        }
-        Process p = new ProcessBuilder(command).redirectError(dir.resolve("node" + i + ".log").toFile()).start();
-        nodes.add(p);
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = READY.matcher(line);
-                    if (m.find()) {
-                        ready.complete(m.group(1));
-                    }
-                }
-            } catch (IOException e) {
-                // the node went away
-            }
-            String log;
-            try {
-                log = java.nio.file.Files.readString(dir.resolve("node" + i + ".log"));
-                log = log.substring(Math.max(0, log.length() - 4000));
-            } catch (IOException e) {
-                log = "(no log: " + e + ")";
-            }
-            ready.completeExceptionally(new IOException("node " + i + " exited before it was ready; its log ends:\n" + log));
-        }, "node" + i + "-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return ready;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
-        }
+        return self.others().size() == others;
     }
 
     private static void await(String what, Duration bound, BooleanSupplier condition) throws InterruptedException {

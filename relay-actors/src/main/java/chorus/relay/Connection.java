@@ -237,6 +237,10 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             fail(ErrorCode.INVALID_ROOM, roomProblem, null);
             return;
         }
+        if (Drain.get(getContext().getSystem()).draining()) {
+            fail(ErrorCode.SHUTTING_DOWN, "this relay is shutting down; connect to another node", null);
+            return;
+        }
         room = hello.room();
         mediaKey = MediaAuthenticator.newKey();
         self = new ParticipantInfo(participantId(hello), hello.name(), gateway.nextMediaId());

@@ -29,7 +29,8 @@ public record RelayConfig(
         String clusterHostname,
         int clusterPort,
         Duration resumeGrace,
-        String clusterSecret) {
+        String clusterSecret,
+        Duration drainTimeout) {
 
     /** True when this node is to form or join a Pekko Cluster. */
     public boolean clustered() {
@@ -64,6 +65,7 @@ public record RelayConfig(
                 c.getString("cluster.hostname"),
                 c.getInt("cluster.port"),
                 c.getDuration("cluster.resume-grace"),
-                c.getString("cluster.secret"));
+                c.getString("cluster.secret"),
+                c.getDuration("drain.timeout"));
     }
 }

@@ -103,7 +103,10 @@ public final class RelayNode implements AutoCloseable {
         return ConfigFactory.parseString("pekko.actor.provider = cluster\n"
                         + "pekko.remote.artery.canonical.hostname = \"" + clusterHostname(relay) + "\"\n"
                         + "pekko.remote.artery.canonical.port = " + relay.clusterPort() + "\n"
-                        + "pekko.cluster.seed-nodes = [" + seeds + "]\n")
+                        + "pekko.cluster.seed-nodes = [" + seeds + "]\n"
+                        // The drain (the first phase) may take its whole timeout.
+                        + "pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
+                        + (relay.drainTimeout().toMillis() + 5_000) + "ms\n")
                 .withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
     }
 
@@ -169,6 +172,9 @@ public final class RelayNode implements AutoCloseable {
                         gateway.port(MediaPort.VIDEO), gateway.port(MediaPort.AUDIO));
             }
             var rooms = ctx.spawn(Rooms.create(gateway, relay, files, links), "rooms");
+            if (peers != null) {
+                Drain.install(ctx.getSystem(), peers, rooms, gateway::participants, relay.drainTimeout());
+            }
             var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes(), peers);
             ctx.pipeToSelf(service.bind(relay.host(), relay.filesPort()), (binding, error) -> {
                 if (error != null) {

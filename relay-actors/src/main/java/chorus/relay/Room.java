@@ -76,6 +76,13 @@ public final class Room extends AbstractBehavior<Room.Command> {
         INSTANCE
     }
 
+    /**
+     * This node drains: its members here are told to move to the other nodes, and as each one goes
+     * the room keeps its place ({@link RoomEntity#MOVED}) for it to come back through another node.
+     */
+    public record Drain(ControlMessage.Move move) implements Command {
+    }
+
     /** A resuming member's sharded room has not answered in time: admit it from this part's copy. */
     private record AdmitFromCopy(int mediaId) implements Command {
     }
@@ -173,6 +180,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
     /** Makes this part's chat requests unique in the room, across nodes and restarts. */
     private final String requestPrefix = java.util.UUID.randomUUID() + "/";
     private long nextRequest;
+    /** This node drains: members who go have moved, not left. */
+    private boolean draining;
 
     public static Behavior<Command> create(String name, ActorRef<Rooms.Command> rooms, MediaGateway gateway,
                                            RelayConfig config, FileStore files) {
@@ -231,6 +240,15 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 .onMessageEquals(RetentionOver.INSTANCE, this::onRetentionOver)
                 .onMessage(Admitted.class, this::onAdmitted)
                 .onMessage(AdmitFromCopy.class, this::onAdmitFromCopy)
+                .onMessage(Drain.class, d -> {
+                    if (cluster != null) {
+                        draining = true;
+                        for (Member m : fanout) {
+                            notify(m, d.move());
+                        }
+                    }
+                    return this;
+                })
                 .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
                     for (int id : remoteIds) {
                         gateway.unregisterRemote(id);
@@ -270,6 +288,13 @@ public final class Room extends AbstractBehavior<Room.Command> {
      * the lost node is gone).
      */
     private Behavior<Command> onSyncTick() {
+        if (draining) {
+            // Not the members still here: one that just moved would read as gone from the room.
+            unadmitted.values().forEach(cluster.entity()::tell);
+            unconfirmedChat.values().forEach(cluster.entity()::tell);
+            unconfirmedFiles.values().forEach(cluster.entity()::tell);
+            return this;
+        }
         List<ParticipantInfo> here = new ArrayList<>();
         for (Member m : fanout) {
             here.add(m.info);
@@ -333,9 +358,19 @@ public final class Room extends AbstractBehavior<Room.Command> {
         admittedFromCopy.remove(mediaId);
         unadmitted.remove(mediaId);
         if (cluster != null) {
-            roster.remove(gone.info.participantId());
             rebuildFanout();
             mixer.tell(new Mixer.RemoveMember(mediaId));
+            if (draining) {
+                // Moving to another node: the room keeps its place; nobody here or there sees it leave.
+                cluster.entity().tell(new RoomEntity.Leave(gone.info.participantId(), mediaId, RoomEntity.MOVED));
+                getContext().getLog().info("moved room={} name={} id={} ({} here)",
+                        name, gone.info.name(), gone.info.participantId(), members.size());
+                if (members.isEmpty()) {
+                    rooms.tell(new Rooms.RoomIdle(name, joinsSeen));
+                }
+                return this;
+            }
+            roster.remove(gone.info.participantId());
             cluster.entity().tell(new RoomEntity.Leave(gone.info.participantId(), mediaId, reason));
             tellOthers(mediaId, new ControlMessage.ParticipantLeft(gone.info, reason));
             getContext().getLog().info("leave room={} name={} id={} reason={} ({} here)",

@@ -122,6 +122,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     }
 
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
+    /** The reason of a {@link Leave} from a draining node: the member keeps its place for the resume grace. */
+    public static final String MOVED = "moved";
 
     public static void initSharding(ActorSystem<?> system, RelayConfig config) {
         ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), config)));
@@ -236,7 +238,12 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                 .onMessage(Leave.class, l -> {
                     Member gone = members.get(l.participantId());
                     if (gone != null && gone.info().mediaId() == l.mediaId()) {
-                        removeMember(gone, l.reason());
+                        if (MOVED.equals(l.reason())) {
+                            timers.startSingleTimer("grace-" + l.participantId(),
+                                    new GraceOver(l.participantId(), gone.home().room()), config.resumeGrace());
+                        } else {
+                            removeMember(gone, l.reason());
+                        }
                     }
                     return this;
                 })

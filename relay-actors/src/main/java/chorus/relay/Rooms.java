@@ -23,6 +23,10 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
             implements Command {
     }
 
+    /** The node is shutting down: every room tells its members here to {@code move}. */
+    public record Drain(chorus.protocol.control.ControlMessage.Move move) implements Command {
+    }
+
     /** A room has no members after having seen {@code joinsSeen} joins. */
     public record RoomIdle(String room, long joinsSeen) implements Command {
     }
@@ -68,6 +72,10 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
         return newReceiveBuilder()
                 .onMessage(Join.class, this::onJoin)
                 .onMessage(RoomIdle.class, this::onRoomIdle)
+                .onMessage(Drain.class, d -> {
+                    rooms.values().forEach(e -> e.ref.tell(new Room.Drain(d.move())));
+                    return this;
+                })
                 .build();
     }
 

@@ -28,6 +28,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = ControlMessage.AudioLevels.class, name = "audio-levels"),
         @JsonSubTypes.Type(value = ControlMessage.ParticipantUpdated.class, name = "participant-updated"),
         @JsonSubTypes.Type(value = ControlMessage.Nodes.class, name = "nodes"),
+        @JsonSubTypes.Type(value = ControlMessage.Move.class, name = "move"),
 })
 public sealed interface ControlMessage {
 
@@ -92,6 +93,14 @@ public sealed interface ControlMessage {
 
     /** Relay to client (clustered): the other nodes' control endpoints changed; as in the welcome. */
     record Nodes(List<String> nodes) implements ControlMessage {
+    }
+
+    /**
+     * Relay to client (clustered): this node is shutting down; resume on one of {@code nodes}
+     * (the other live nodes' control endpoints, as in {@link Nodes}) now. The relay closes the
+     * connection once the client has gone, or at the end of its drain.
+     */
+    record Move(List<String> nodes) implements ControlMessage {
     }
 
     /** Relay to client: someone joined the room. */

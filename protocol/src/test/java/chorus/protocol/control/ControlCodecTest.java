@@ -32,6 +32,7 @@ class ControlCodecTest {
                         new ControlMessage.Resume("p-1", "c2lnbmVk")),
                 new ControlMessage.ParticipantUpdated(new ParticipantInfo("p-1", "Ada", 65553)),
                 new ControlMessage.Nodes(List.of("10.0.0.2:5015")),
+                new ControlMessage.Move(List.of("10.0.0.2:5015", "10.0.0.3:5015")),
                 new ControlMessage.ParticipantJoined(bob),
                 new ControlMessage.ParticipantLeft(bob, "timeout"),
                 new ControlMessage.Ping(42),
