@@ -267,7 +267,9 @@ public final class RelayNode implements AutoCloseable {
     public void close() {
         system.terminate();
         try {
-            system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(15).toMillis(), TimeUnit.MILLISECONDS);
+            // A clustered node drains first (up to its drain timeout), then hands off its rooms and leaves.
+            system.getWhenTerminated().toCompletableFuture().get(config.drainTimeout().plusSeconds(20).toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // closing anyway
         }
