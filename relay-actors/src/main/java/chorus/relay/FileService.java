@@ -66,13 +66,23 @@ public final class FileService extends AllDirectives {
     private final long maxBytes;
     /** Null for a node on its own; else where copies go and where missing bytes come from. */
     private final ClusterPeers peers;
+    /** Counts file bytes to and from each peer node. */
+    private final RelayStats stats;
+    /** This node's cluster address, sent with node-to-node requests so the other side can count them; or null. */
+    private final String selfNode;
+    /** Names the node that makes a node-to-node request (its cluster address). */
+    static final String NODE_HEADER = "X-Chorus-Node";
 
     public FileService(ActorSystem<?> system, FileStore store, FileAccess access, long maxBytes) {
-        this(system, store, access, maxBytes, null);
+        this(system, store, access, maxBytes, null, new RelayStats());
     }
 
-    public FileService(ActorSystem<?> system, FileStore store, FileAccess access, long maxBytes, ClusterPeers peers) {
+    public FileService(ActorSystem<?> system, FileStore store, FileAccess access, long maxBytes, ClusterPeers peers,
+                       RelayStats stats) {
         this.peers = peers;
+        this.stats = stats;
+        this.selfNode = peers == null ? null
+                : org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString();
         this.system = system;
         this.store = store;
         this.access = access;
@@ -98,11 +108,13 @@ public final class FileService extends AllDirectives {
     private Route nodeRoutes() {
         return pathPrefix("nodes", () -> pathPrefix("rooms", () -> pathPrefix(PathMatchers.segment(), room ->
                 pathPrefix("files", () -> path(PathMatchers.segment(), fileId ->
-                        optionalHeaderValueByName("Authorization", authorization -> {
+                        optionalHeaderValueByName("Authorization", authorization ->
+                                optionalHeaderValueByName(NODE_HEADER, node -> {
                             if (peers == null || !peers.validNodeCredential(authorization.orElse(null))
                                     || !FileStore.validId(fileId)) {
                                 return error(StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN, "not a node of this cluster");
                             }
+                            RelayStats.PeerTraffic from = stats.peer(node.orElse("unknown"));
                             return concat(
                                     get(() -> {
                                         Path file = store.file(room, fileId);
@@ -111,17 +123,20 @@ public final class FileService extends AllDirectives {
                                         }
                                         return complete(HttpResponse.create().withEntity(HttpEntities.create(
                                                 ContentTypes.APPLICATION_OCTET_STREAM, file.toFile().length(),
-                                                FileIO.fromPath(file))));
+                                                FileIO.fromPath(file).map(bytes -> {
+                                                    from.fileBytesSent(bytes.size());
+                                                    return bytes;
+                                                }))));
                                     }),
                                     put(() -> headerValueByName(SHA256_HEADER, sha -> extractRequestEntity(entity ->
                                             extractMaterializer(m -> completeWithFuture(
-                                                    receiveCopy(room, fileId, sha, entity, m)))))));
-                        }))))));
+                                                    receiveCopy(room, fileId, sha, entity, m, from)))))));
+                        })))))));
     }
 
     /** Stores a copy pushed by the node that took the upload, checked against its hash. */
     private CompletionStage<HttpResponse> receiveCopy(String room, String fileId, String sha, RequestEntity entity,
-                                                      Materializer materializer) {
+                                                      Materializer materializer, RelayStats.PeerTraffic from) {
         Path part;
         try {
             part = store.newUpload(room, fileId);
@@ -134,6 +149,7 @@ public final class FileService extends AllDirectives {
         return entity.withSizeLimit(maxBytes).getDataBytes()
                 .map(bytes -> {
                     digest.update(bytes.asByteBuffer());
+                    from.fileBytesReceived(bytes.size());
                     return bytes;
                 })
                 .runWith(FileIO.toPath(part), materializer)
@@ -166,6 +182,7 @@ public final class FileService extends AllDirectives {
         Path file = store.file(room, info.fileId());
         var request = org.apache.pekko.http.javadsl.model.HttpRequest.PUT(nodeUri(peer, room, info.fileId()))
                 .addHeader(RawHeader.create("Authorization", "Node " + peers.nodeCredential()))
+                .addHeader(RawHeader.create(NODE_HEADER, selfNode))
                 .addHeader(RawHeader.create(SHA256_HEADER, info.sha256()))
                 .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, info.size(), FileIO.fromPath(file)));
         return Http.get(system).singleRequest(request).handle((rsp, failure) -> {
@@ -176,6 +193,7 @@ public final class FileService extends AllDirectives {
                 log.warn("room={} file {}: no copy on {} ({})", room, info.fileId(), peer.node(),
                         failure != null ? failure.toString() : rsp.status());
             } else {
+                stats.peer(peer.node()).fileBytesSent(info.size());
                 log.info("room={} file {}: copy on {}", room, info.fileId(), peer.node());
             }
             return null;
@@ -196,11 +214,19 @@ public final class FileService extends AllDirectives {
         }
         ClusterPeers.Peer peer = candidates.get(0);
         var request = org.apache.pekko.http.javadsl.model.HttpRequest.GET(nodeUri(peer, room, fileId))
-                .addHeader(RawHeader.create("Authorization", "Node " + peers.nodeCredential()));
+                .addHeader(RawHeader.create("Authorization", "Node " + peers.nodeCredential()))
+                .addHeader(RawHeader.create(NODE_HEADER, selfNode));
+        RelayStats.PeerTraffic from = stats.peer(peer.node());
         return Http.get(system).singleRequest(request)
                 .handle((rsp, failure) -> {
                     if (rsp != null && rsp.status().isSuccess()) {
-                        return java.util.concurrent.CompletableFuture.completedFuture(Optional.of(rsp));
+                        // Counted as it streams through to the client.
+                        var counted = rsp.entity().getDataBytes().map(bytes -> {
+                            from.fileBytesReceived(bytes.size());
+                            return bytes;
+                        });
+                        return java.util.concurrent.CompletableFuture.completedFuture(Optional.of(
+                                rsp.withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, counted))));
                     }
                     if (rsp != null) {
                         rsp.discardEntityBytes(system);

@@ -74,6 +74,10 @@ public final class Metrics {
         stats.peers().values().forEach(p -> sample(out, "chorus_peer_packets_in_total", peer(p), p.packetsIn()));
         counter(out, "chorus_peer_bytes_in_total", "Node-to-node media bytes received, by peer node.");
         stats.peers().values().forEach(p -> sample(out, "chorus_peer_bytes_in_total", peer(p), p.bytesIn()));
+        counter(out, "chorus_peer_file_bytes_out_total", "File bytes sent to another node (copies and fetches), by peer node.");
+        stats.peers().values().forEach(p -> sample(out, "chorus_peer_file_bytes_out_total", peer(p), p.fileBytesOut()));
+        counter(out, "chorus_peer_file_bytes_in_total", "File bytes received from another node, by peer node.");
+        stats.peers().values().forEach(p -> sample(out, "chorus_peer_file_bytes_in_total", peer(p), p.fileBytesIn()));
         return out.toString();
     }
 

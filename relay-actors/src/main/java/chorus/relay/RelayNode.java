@@ -175,7 +175,8 @@ public final class RelayNode implements AutoCloseable {
             if (peers != null) {
                 Drain.install(ctx.getSystem(), peers, rooms, gateway::participants, relay.drainTimeout());
             }
-            var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes(), peers);
+            var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes(), peers,
+                    gateway.stats());
             ctx.pipeToSelf(service.bind(relay.host(), relay.filesPort()), (binding, error) -> {
                 if (error != null) {
                     bound.completeExceptionally(new java.io.IOException("cannot listen on HTTP "

@@ -26,13 +26,15 @@ public final class RelayStats {
 
     private final java.util.concurrent.ConcurrentHashMap<String, PeerTraffic> peers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Node-to-node media with one peer node: datagrams and bytes each way. */
+    /** Node-to-node traffic with one peer node: media datagrams and bytes, and file bytes, each way. */
     public static final class PeerTraffic {
         private final String node;
         private final LongAdder packetsOut = new LongAdder();
         private final LongAdder bytesOut = new LongAdder();
         private final LongAdder packetsIn = new LongAdder();
         private final LongAdder bytesIn = new LongAdder();
+        private final LongAdder fileBytesOut = new LongAdder();
+        private final LongAdder fileBytesIn = new LongAdder();
 
         PeerTraffic(String node) {
             this.node = node;
@@ -46,6 +48,24 @@ public final class RelayStats {
         void received(int bytes) {
             packetsIn.increment();
             bytesIn.add(bytes);
+        }
+
+        /** File bytes sent to this node (a copy pushed, or bytes it fetched from here). */
+        void fileBytesSent(long bytes) {
+            fileBytesOut.add(bytes);
+        }
+
+        /** File bytes received from this node (a copy it pushed, or bytes fetched from it). */
+        void fileBytesReceived(long bytes) {
+            fileBytesIn.add(bytes);
+        }
+
+        public long fileBytesOut() {
+            return fileBytesOut.sum();
+        }
+
+        public long fileBytesIn() {
+            return fileBytesIn.sum();
         }
 
         public String node() {
@@ -71,7 +91,7 @@ public final class RelayStats {
         @Override
         public String toString() {
             return node + " out " + packetsOut() + " datagrams / " + bytesOut() + " B, in " + packetsIn()
-                    + " datagrams / " + bytesIn() + " B";
+                    + " datagrams / " + bytesIn() + " B; files out " + fileBytesOut() + " B, in " + fileBytesIn() + " B";
         }
     }
 

@@ -28,7 +28,12 @@ class ClusterTest {
     private static final List<RelayNode> nodes = new ArrayList<>();
 
     static Config clustered(String seed) {
-        return ConfigFactory.parseString("chorus.relay.cluster { enabled = true, port = 0"
+        // One secret for all: resume tokens and node-to-node file copies need it. Each node its own
+        // files directory, as on separate machines (under target/, so mvn clean removes them).
+        String files = java.nio.file.Path.of("target", "cluster-files", java.util.UUID.randomUUID().toString())
+                .toAbsolutePath().toString().replace("\\", "/");
+        return ConfigFactory.parseString("chorus.relay.files.directory = \"" + files + "\"\n"
+                + "chorus.relay.cluster { enabled = true, port = 0, secret = cluster-test"
                 + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }");
     }
 
@@ -214,5 +219,87 @@ class ClusterTest {
             assertEquals(MediaHeader.RELAY_MEDIA_ID, MediaHeader.mediaId(mix, 0), "the mix made on Bob's own node");
             assertTrue(nodes.get(0).stats().peerPacketsOut() > before, "Ada's audio crossed to Bob's node");
         }
+    }
+
+    /** Joins node {@code node} once its welcome lists both other nodes (the node directory has spread). */
+    private static RawClient joinKnowingPeers(int node, String room, String name) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            RawClient c = join(node, room, name);
+            if (c.welcome.nodes() != null && c.welcome.nodes().size() == 2) {
+                return c;
+            }
+            c.send(new ControlMessage.Leave());
+            c.close();
+            assertTrue(System.nanoTime() < deadline, "node " + node + " knows the two others");
+            Thread.sleep(100);
+        }
+    }
+
+    private static java.net.URI filesUri(RawClient c, String room, String rest) {
+        return java.net.URI.create("http://127.0.0.1:" + c.welcome.files().port() + "/rooms/" + room + "/files" + rest);
+    }
+
+    private static String peerKey(int node) {
+        return "pekko://chorus@" + nodes.get(node).clusterAddress();
+    }
+
+    private static long fileBytesIn(int node, int from) {
+        var p = nodes.get(node).stats().peers().get(peerKey(from));
+        return p == null ? 0 : p.fileBytesIn();
+    }
+
+    private static long fileBytesOut(int node, int to) {
+        var p = nodes.get(node).stats().peers().get(peerKey(to));
+        return p == null ? 0 : p.fileBytesOut();
+    }
+
+    @Test
+    void fileBytesBetweenNodesAreCountedPerPeer() throws Exception {
+        String room = room();
+        byte[] content = new byte[200_000];
+        new java.util.Random(7).nextBytes(content);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        var http = java.net.http.HttpClient.newHttpClient();
+        try (RawClient ada = joinKnowingPeers(0, room, "Ada");
+             RawClient bob = join(1, room, "Bob");
+             RawClient cy = join(2, room, "Cy")) {
+            var uploaded = http.send(java.net.http.HttpRequest.newBuilder(filesUri(ada, room, "?name=notes.bin"))
+                    .header("Authorization", "Bearer " + ada.welcome.files().token())
+                    .header(FileService.SHA256_HEADER, sha)
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, uploaded.statusCode(), uploaded.body());
+            String fileId = bob.await(ControlMessage.FileOffered.class, f -> true, WAIT).file().fileId();
+            // Node 0 pushed one copy to one other node: counted on both sides, by peer.
+            int holder = fileBytesOut(0, 1) > 0 ? 1 : 2;
+            int other = 3 - holder;
+            assertEquals(content.length, fileBytesOut(0, holder), nodes.get(0).stats().peers().toString());
+            assertEquals(0, fileBytesOut(0, other), "one copy, to one node");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (fileBytesIn(holder, 0) < content.length) {
+                assertTrue(System.nanoTime() < deadline, "the copy is counted where it arrived");
+                Thread.sleep(20);
+            }
+            assertEquals(content.length, fileBytesIn(holder, 0));
+
+            // The node without the bytes streams them from one that has them, counted likewise.
+            RawClient there = other == 1 ? bob : cy;
+            var got = http.send(java.net.http.HttpRequest.newBuilder(filesUri(there, room, "/" + fileId))
+                    .header("Authorization", "Bearer " + there.welcome.files().token()).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, got.statusCode());
+            assertTrue(java.util.Arrays.equals(content, got.body()), "the bytes, whole");
+            assertEquals(content.length, fileBytesIn(other, 0) + fileBytesIn(other, holder),
+                    nodes.get(other).stats().peers().toString());
+            deadline = System.nanoTime() + WAIT.toNanos();
+            while (fileBytesOut(0, other) + fileBytesOut(holder, other) < content.length) {
+                assertTrue(System.nanoTime() < deadline, "the serving node counts the bytes it sent");
+                Thread.sleep(20);
+            }
+        }
+        String metrics = new Metrics(nodes.get(0).stats(), () -> 0, nodes.get(0).system()).render();
+        assertTrue(metrics.contains("chorus_peer_file_bytes_out_total{peer=\"" + peerKey(1) + "\"}")
+                || metrics.contains("chorus_peer_file_bytes_out_total{peer=\"" + peerKey(2) + "\"}"), metrics);
     }
 }
