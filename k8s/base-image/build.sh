@@ -93,6 +93,6 @@ mkdir -p "$(dirname "$out")"
 tar --create --file "$out.tmp" --directory "$image" --sort=name --numeric-owner --owner=0 --group=0 \
     --mtime="@$epoch" manifest.json config.json layer.tar.gz
 mv "$out.tmp" "$out"
-rm -rf --one-file-system "$rootfs"
+rm -rf --one-file-system "$rootfs" "$image"   # keep only the .deb cache for the next run
 echo "base image: $out ($(du -h "$out" | cut -f1)); build the relay image with"
 echo "  mvn -P image -Djib.from.image=tar://$out -pl relay-actors -am package -DskipTests"
