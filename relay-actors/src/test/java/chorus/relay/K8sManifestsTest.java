@@ -34,11 +34,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -280,5 +284,24 @@ class K8sManifestsTest {
         assertTrue(sts.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() >= 30,
                 "time to drain");
         assertFalse(new File(K8S.toFile(), "README.md").length() == 0, "k8s/README.md");
+    }
+
+    @Test
+    void theImageBuildsOnTheRegistryBaseByDefaultAndOnTheLocalBaseTarballOptIn() throws Exception {
+        // relay-actors/pom.xml (the working directory of this test) and k8s/base-image (README.md).
+        XPath x = XPathFactory.newInstance().newXPath();
+        var pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new File("pom.xml"));
+        String profile = "/project/profiles/profile[id='%s']";
+        assertEquals("${jib.from.image}", x.evaluate(String.format(profile, "image")
+                + "/build/plugins/plugin[artifactId='jib-maven-plugin']/configuration/from/image", pom).trim());
+        assertEquals("eclipse-temurin:17-jre", x.evaluate("/project/properties/jib.from.image", pom).trim(),
+                "the registry base by default");
+        String local = x.evaluate(String.format(profile, "local-base") + "/properties/jib.from.image", pom).trim();
+        assertEquals("tar://${project.build.directory}/base-image.tar", local);
+        Path build = K8S.resolve("base-image/build.sh");
+        assertTrue(Files.isExecutable(build), build + " executable");
+        assertTrue(Files.readString(build).contains("relay-actors/target/base-image.tar"),
+                "build.sh writes where profile local-base reads");
+        assertTrue(Files.isExecutable(K8S.resolve("base-image/run-image.sh")), "run-image.sh executable");
     }
 }
