@@ -1,5 +1,6 @@
 package chorus.client;
 
+import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import java.io.IOException;
@@ -39,29 +40,45 @@ import org.slf4j.LoggerFactory;
  *     assert bob.stop().ended() == BotStats.Ending.CONNECTION_LOST;
  * }
  * }</pre>
+ *
+ * <p>A relay node that drains asks its clients to {@code move}: the bot then resumes on one of the
+ * other nodes as the same participant and goes on. With {@link BotOptions#reconnect()} it does the
+ * same when the connection is lost (trying the other nodes of a clustered relay first, then the
+ * relay it was given, with backoff) instead of ending. Its counters add up over the connections.
  */
 public final class Bot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Bot.class);
     /** How long {@link #stop()} lets transfers in progress finish before cancelling them. */
     static final Duration TRANSFER_WAIT = Duration.ofSeconds(60);
 
+    private static final long RETRY_FIRST_MILLIS = 200;
+    private static final long RETRY_MAX_MILLIS = 2_000;
+
     private final BotOptions options;
-    private final ChorusClient client;
+    /** The current connection; replaced when the bot comes back on another one. */
+    private volatile ChorusClient client;
+    /** Counters and chat of the connections before the current one; null before any. Guarded by this. */
+    private ClientSnapshot earlier;
+    private final List<ChatMessage> earlierChat = new ArrayList<>();
+    private volatile int reconnects;
     private final WavWriter recording;
     private final EndSignal end;
     private final ScheduledExecutorService timer;
+    /** Joins again after a loss or a move, off the timer (whose duration must still end the run). */
+    private final ExecutorService reconnector;
     private final Transfers files;
     private volatile String screenShareRefused;
     private final long startNanos = System.nanoTime();
     private BotStats finalStats; // guarded by this
 
-    private Bot(BotOptions options, ChorusClient client, WavWriter recording, EndSignal end, Transfers files) {
+    private Bot(BotOptions options, WavWriter recording, EndSignal end, Transfers files) {
         this.options = options;
-        this.client = client;
         this.recording = recording;
         this.end = end;
         this.files = files;
-        this.timer = Executors.newSingleThreadScheduledExecutor(new ClientThreads(options.room(), options.name()).named("bot-timer"));
+        ClientThreads threads = new ClientThreads(options.room(), options.name());
+        this.timer = Executors.newSingleThreadScheduledExecutor(threads.named("bot-timer"));
+        this.reconnector = Executors.newSingleThreadExecutor(threads.named("bot-reconnect"));
     }
 
     /** Joins, runs until the duration passes (or forever without one, or until the relay drops it), leaves. */
@@ -88,66 +105,148 @@ public final class Bot implements AutoCloseable {
         WavWriter recording = options.recordAudio() == null ? null : new WavWriter(options.recordAudio());
         EndSignal end = new EndSignal();
         Transfers files = new Transfers(options);
-        ChorusClient client;
+        Bot bot = new Bot(options, recording, end, files);
         try {
-            client = ChorusClient.connect(
-                    ClientOptions.of(options.relay(), options.name(), options.room()).withClientName("chorus-bot/0.1"),
-                    new ClientListener() {
-                        @Override
-                        public void onConnectionLost(String reason) {
-                            end.end(BotStats.Ending.CONNECTION_LOST, reason);
-                        }
-
-                        @Override
-                        public void onFileOffered(FileInfo file, boolean history) {
-                            files.offered(file);
-                        }
-
-                        @Override
-                        public void onRelayError(String code, String message) {
-                            files.relayErrors.add(new BotStats.RelayError(code, message));
-                        }
-                    });
+            bot.client = bot.connect(options.relay(), null);
         } catch (IOException | RuntimeException e) {
             files.executor.shutdownNow();
+            bot.timer.shutdownNow();
+            bot.reconnector.shutdownNow();
             if (recording != null) {
                 recording.close();
             }
             throw e;
         }
-        Bot bot = new Bot(options, client, recording, end, files);
         bot.begin();
         return bot;
     }
 
-    private void begin() {
+    private ChorusClient connect(RelayAddress relay, ControlMessage.Resume resume) throws IOException {
+        Events events = new Events();
+        ChorusClient joined = ChorusClient.connect(ClientOptions.of(relay, options.name(), options.room())
+                .withClientName("chorus-bot/0.1").withResume(resume), events);
+        events.client = joined;
+        return joined;
+    }
+
+    /** A connection's events; those of a connection the bot has left behind are ignored. */
+    private final class Events implements ClientListener {
+        volatile ChorusClient client;
+
+        @Override
+        public void onConnectionLost(String reason) {
+            if (client != Bot.this.client) {
+                return;
+            }
+            if (!options.reconnect()) {
+                end.end(BotStats.Ending.CONNECTION_LOST, reason);
+                return;
+            }
+            comeBack(client, "lost the relay (" + reason + ")", client.otherNodes());
+        }
+
+        @Override
+        public void onMove(List<String> nodes) {
+            if (client == Bot.this.client && !nodes.isEmpty()) {
+                comeBack(client, "the relay node is shutting down", nodes);
+            }
+        }
+
+        @Override
+        public void onFileOffered(FileInfo file, boolean history) {
+            files.offered(file);
+        }
+
+        @Override
+        public void onRelayError(String code, String message) {
+            files.relayErrors.add(new BotStats.RelayError(code, message));
+        }
+    }
+
+    private void comeBack(ChorusClient from, String why, List<String> nodes) {
+        try {
+            reconnector.execute(() -> reconnect(from, why, nodes));
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    /**
+     * On the reconnector thread: leaves {@code lost} behind and joins again as the same participant
+     * through {@code nodes} (in turn, from a random one), then the relay it was given, with
+     * backoff, until joined or the run ends.
+     */
+    private void reconnect(ChorusClient lost, String why, List<String> nodes) {
+        if (lost != client || ended()) {
+            return;
+        }
+        log.info("{}: {}; joining again through {}", options.name(), why, nodes.isEmpty() ? options.relay() : nodes);
+        ControlMessage.Resume resume = lost.resume();
+        lost.close();
+        List<RelayAddress> targets = new ArrayList<>();
+        for (String node : nodes) {
+            try {
+                targets.add(RelayAddress.parse(node));
+            } catch (IllegalArgumentException e) {
+                log.debug("ignoring node endpoint {}: {}", node, e.getMessage());
+            }
+        }
+        Collections.shuffle(targets);
+        targets.add(options.relay());
+        long backoff = RETRY_FIRST_MILLIS;
+        for (int attempt = 0; !ended(); attempt++) {
+            RelayAddress to = targets.get(attempt % targets.size());
+            try {
+                ChorusClient next = connect(to, resume);
+                if (ended()) {
+                    next.leave(); // stopped meanwhile
+                    return;
+                }
+                synchronized (this) {
+                    ClientSnapshot last = lost.snapshot();
+                    earlier = earlier == null ? last : last.after(earlier);
+                    earlierChat.addAll(lost.chat());
+                    client = next;
+                }
+                reconnects++;
+                log.info("{}: back in {} through {} ({} reconnections)", options.name(), options.room(), to, reconnects);
+                startMedia(next);
+                files.attach(next);
+                return;
+            } catch (JoinRefusedException e) {
+                log.warn("{}: {} refused the join: {}", options.name(), to, e.relayMessage());
+            } catch (IOException | RuntimeException e) {
+                log.info("{}: cannot join through {}: {}", options.name(), to, e.getMessage());
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return; // stopping
+            }
+            backoff = Math.min(RETRY_MAX_MILLIS, backoff * 2);
+        }
+    }
+
+    /** What the bot sends and records, on each connection. */
+    private void startMedia(ChorusClient joined) {
         if (recording != null) {
-            client.addAudioSink(new RecordingSink(recording));
+            joined.addAudioSink(new RecordingSink(recording));
         }
         if (!options.silent()) {
-            client.startAudio(new ToneSource(options.toneHz()));
+            joined.startAudio(new ToneSource(options.toneHz()));
         }
         if (options.video()) {
-            client.startVideo(new TestPattern(options.name(), options.fps()), options.fps());
-        }
-        for (String text : options.say()) {
-            say(text);
+            joined.startVideo(new TestPattern(options.name(), options.fps()), options.fps());
         }
         if (options.shareScreen()) {
-            client.startScreenShare(new TestScreen(options.name()), BotOptions.SCREEN_FPS).whenComplete((ok, failure) -> {
-                if (failure != null) {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    if (cause instanceof RelayErrorException refusal) {
-                        screenShareRefused = refusal.relayMessage();
-                        log.warn("{}: screen share refused: {}", options.name(), screenShareRefused);
-                    } else {
-                        log.info("{}: no screen share: {}", options.name(), cause.getMessage()); // e.g. left first
-                    }
-                } else {
-                    log.info("{} presents its screen", options.name());
-                }
-            });
+            shareScreen(joined);
+        }
+    }
+
+    private void begin() {
+        startMedia(client);
+        for (String text : options.say()) {
+            say(text);
         }
         files.begin(client);
         if (options.duration() != null) {
@@ -156,15 +255,51 @@ public final class Bot implements AutoCloseable {
         }
     }
 
-    /** Live counters; {@code ended()} is null while it runs. */
+    private void shareScreen(ChorusClient client) {
+        client.startScreenShare(new TestScreen(options.name()), BotOptions.SCREEN_FPS).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof RelayErrorException refusal) {
+                    screenShareRefused = refusal.relayMessage();
+                    log.warn("{}: screen share refused: {}", options.name(), screenShareRefused);
+                } else {
+                    log.info("{}: no screen share: {}", options.name(), cause.getMessage()); // e.g. left first
+                }
+            } else {
+                log.info("{} presents its screen", options.name());
+            }
+        });
+    }
+
+    /** Live counters (over every connection so far); {@code ended()} is null while it runs. */
     public BotStats snapshot() {
-        return BotStats.of(client.snapshot(), activity(), secondsSinceStart(), end.ending, end.reason);
+        return BotStats.of(counters(), activity(), secondsSinceStart(), end.ending, end.reason);
+    }
+
+    private synchronized ClientSnapshot counters() {
+        ClientSnapshot now = client.snapshot();
+        return earlier == null ? now : now.after(earlier);
+    }
+
+    /** How many times the bot joined again after a lost connection or a move. */
+    public int reconnects() {
+        return reconnects;
     }
 
     private BotStats.Activity activity() {
         List<BotStats.ChatLine> chat = new ArrayList<>();
-        for (ChatMessage m : client.chat()) {
-            chat.add(new BotStats.ChatLine(m.id(), m.from(), m.text(), m.history()));
+        // Each message once: a connection that came back is given the history again.
+        Set<String> seen = new java.util.HashSet<>();
+        List<ChatMessage> all;
+        synchronized (this) {
+            all = new ArrayList<>(earlierChat);
+            all.addAll(client.chat());
+        }
+        for (ChatMessage m : all) {
+            if (seen.add(m.id() + "/" + m.serverTime() + "/" + m.participantId())) {
+                chat.add(new BotStats.ChatLine(m.id(), m.from(), m.text(), m.history()));
+            }
         }
         return new BotStats.Activity(screenShareRefused, chat, List.copyOf(files.uploads),
                 files.downloadResults(), List.copyOf(files.relayErrors));
@@ -216,8 +351,16 @@ public final class Bot implements AutoCloseable {
             return finalStats;
         }
         end.end(BotStats.Ending.STOPPED, "stopped");
+        reconnector.shutdownNow(); // a join in progress sees the end and leaves again
+        try {
+            if (!reconnector.awaitTermination(15, TimeUnit.SECONDS)) {
+                log.warn("{}: still joining again after 15 s; leaving anyway", options.name());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         files.finish(TRANSFER_WAIT); // while still in the room: the file service's token ends with it
-        ClientSnapshot last = client.snapshot();
+        ClientSnapshot last = counters();
         BotStats.Activity activity = activity();
         double seconds = secondsSinceStart();
         timer.shutdownNow();
@@ -268,6 +411,14 @@ public final class Bot implements AutoCloseable {
             for (Path file : options.uploads()) {
                 submit(() -> upload(file));
             }
+            for (FileInfo file : joined.offeredFiles()) {
+                offered(file);
+            }
+        }
+
+        /** Joined again on a new connection: transfers go through it (each file still downloaded once). */
+        void attach(ChorusClient joined) {
+            client = joined;
             for (FileInfo file : joined.offeredFiles()) {
                 offered(file);
             }

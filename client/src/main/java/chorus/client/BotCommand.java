@@ -99,6 +99,12 @@ final class BotCommand implements Callable<Integer> {
                     + "included, into DIR (created if missing), each checked against its SHA-256.")
     Path downloadAll;
 
+    @Option(names = "--reconnect",
+            description = "When the connection is lost, come back (through the other nodes of a clustered relay "
+                    + "first, as the same participant) instead of ending. A draining relay node's move is followed "
+                    + "either way.")
+    boolean reconnect;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -230,7 +236,7 @@ final class BotCommand implements Callable<Integer> {
         }
         try {
             return new BotOptions(server, name, room, sendVideo, fps, toneHz, duration, recordAudio, say, shareScreen,
-                    uploads, downloadAll);
+                    uploads, downloadAll, reconnect);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -20,10 +20,13 @@ import java.util.List;
  * @param uploads     files to offer to the room once joined, in order
  * @param downloadAll where to download every file offered in the room (those offered before the
  *                    bot joined included), or null to download nothing
+ * @param reconnect   when the connection is lost, come back (through the other nodes of a clustered
+ *                    relay first, as the same participant) instead of ending; a relay node that
+ *                    drains and asks the bot to {@code move} is followed either way
  */
 public record BotOptions(RelayAddress relay, String name, String room, boolean video, int fps, double toneHz,
                          Duration duration, Path recordAudio, List<String> say, boolean shareScreen,
-                         List<Path> uploads, Path downloadAll) {
+                         List<Path> uploads, Path downloadAll, boolean reconnect) {
     public static final int DEFAULT_FPS = 15;
     public static final double DEFAULT_TONE_HZ = 440;
     /** The synthetic screen's frame rate: slides change slowly. */
@@ -49,7 +52,7 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
     /** Test pattern at 15 fps, a 440 Hz tone, no time limit, no recording, no chat, no screen, no files. */
     public static BotOptions of(RelayAddress relay, String name, String room) {
         return new BotOptions(relay, name, room, true, DEFAULT_FPS, DEFAULT_TONE_HZ, null, null, List.of(), false,
-                List.of(), null);
+                List.of(), null, false);
     }
 
     public static BotOptions of(String host, int port, String name, String room) {
@@ -62,17 +65,17 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
 
     public BotOptions withVideo(boolean video) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll);
+                downloadAll, reconnect);
     }
 
     public BotOptions withFps(int fps) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll);
+                downloadAll, reconnect);
     }
 
     public BotOptions withTone(double hz) {
         return new BotOptions(relay, name, room, video, fps, hz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll);
+                downloadAll, reconnect);
     }
 
     /** Sends no audio (still hears and records the mix). */
@@ -82,12 +85,12 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
 
     public BotOptions withDuration(Duration duration) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll);
+                downloadAll, reconnect);
     }
 
     public BotOptions withRecordAudio(Path file) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, file, say, shareScreen, uploads,
-                downloadAll);
+                downloadAll, reconnect);
     }
 
     /** Adds chat messages to send once joined. */
@@ -95,12 +98,12 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         List<String> all = new ArrayList<>(say);
         all.addAll(List.of(texts));
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, all, shareScreen, uploads,
-                downloadAll);
+                downloadAll, reconnect);
     }
 
     public BotOptions withShareScreen(boolean share) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, share, uploads,
-                downloadAll);
+                downloadAll, reconnect);
     }
 
     /** Adds files to offer to the room once joined. */
@@ -108,11 +111,16 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         List<Path> all = new ArrayList<>(uploads);
         all.addAll(List.of(files));
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, all,
-                downloadAll);
+                downloadAll, reconnect);
     }
 
     public BotOptions withDownloadAll(Path directory) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                directory);
+                directory, reconnect);
+    }
+
+    public BotOptions withReconnect(boolean reconnect) {
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
+                downloadAll, reconnect);
     }
 }

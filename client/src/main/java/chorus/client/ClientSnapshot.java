@@ -30,4 +30,26 @@ public record ClientSnapshot(String name, String room, String participantId, int
     public List<String> rosterNames() {
         return roster.stream().map(ParticipantInfo::name).toList();
     }
+
+    /**
+     * The counters of {@code earlier} (a connection that was lost) added to this one's, for a client
+     * that came back on a new connection; everything else is this one's.
+     */
+    public ClientSnapshot after(ClientSnapshot earlier) {
+        return new ClientSnapshot(name, room, participantId, mediaId, state, roster, mediaReady,
+                earlier.videoFramesSent + videoFramesSent, earlier.audioFramesSent + audioFramesSent,
+                sum(earlier.videoFramesReceivedFrom, videoFramesReceivedFrom),
+                earlier.videoFramesIncomplete + videoFramesIncomplete, earlier.videoDecodeErrors + videoDecodeErrors,
+                earlier.audioFramesReceived + audioFramesReceived, earlier.audioFramesPlayed + audioFramesPlayed,
+                earlier.audioFramesConcealed + audioFramesConcealed, earlier.audioTicksSilent + audioTicksSilent,
+                earlier.audioFramesLate + audioFramesLate, audioLevel, sum(earlier.drops, drops),
+                earlier.sendErrors + sendErrors, rttMillis, lostReason,
+                earlier.screenFramesSent + screenFramesSent, earlier.screenFramesReceived + screenFramesReceived);
+    }
+
+    private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> all = new java.util.TreeMap<>(a);
+        b.forEach((k, v) -> all.merge(k, v, Long::sum));
+        return Map.copyOf(all);
+    }
 }
