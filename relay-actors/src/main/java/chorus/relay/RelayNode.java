@@ -156,6 +156,8 @@ public final class RelayNode implements AutoCloseable {
                                            FileAccess fileAccess, CompletableFuture<InetSocketAddress> bound) {
         return Behaviors.<Object>setup(ctx -> {
             java.util.function.Function<String, Room.ClusterLink> links = null;
+            org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<RoomEntity.RoomExpired>>
+                    expired = relay.clustered() ? ctx.spawn(RoomEntity.expiredTopic(), "room-expired") : null;
             ClusterPeers peers = relay.clustered() ? new ClusterPeers(relay.clusterSecret()) : null;
             if (relay.clustered()) {
                 var cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
@@ -164,14 +166,15 @@ public final class RelayNode implements AutoCloseable {
                         .getBoolean("chorus.relay.kubernetes.enabled")) {
                     cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
                 }
-                RoomEntity.initSharding(ctx.getSystem(), relay);
+                RoomEntity.initSharding(ctx.getSystem(), relay, expired);
                 var sharding = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(ctx.getSystem());
                 String node = cluster.selfMember().address().toString();
                 String host = clusterHostname(relay);
                 links = room -> new Room.ClusterLink(sharding.entityRefFor(RoomEntity.TYPE_KEY, room), node, host,
                         gateway.port(MediaPort.VIDEO), gateway.port(MediaPort.AUDIO));
             }
-            var rooms = ctx.spawn(Rooms.create(gateway, relay, files, links), "rooms");
+            var rooms = ctx.spawn(links == null ? Rooms.create(gateway, relay, files)
+                    : Rooms.create(gateway, relay, files, links, expired), "rooms");
             if (peers != null) {
                 Drain.install(ctx.getSystem(), peers, rooms, gateway::participants, relay.drainTimeout());
             }

@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
@@ -125,17 +126,30 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     /** The reason of a {@link Leave} from a draining node: the member keeps its place for the resume grace. */
     public static final String MOVED = "moved";
 
-    public static void initSharding(ActorSystem<?> system, RelayConfig config) {
-        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), config)));
+    /** Published cluster-wide when a room has been empty for the retention: every node deletes its files. */
+    public record RoomExpired(String room) implements CborSerializable {
     }
 
-    public static Behavior<Command> create(String room, RelayConfig config) {
+    /** The topic {@link RoomExpired} goes out on; each node's {@link Rooms} subscribes. */
+    public static Behavior<Topic.Command<RoomExpired>> expiredTopic() {
+        return Topic.create(RoomExpired.class, "chorus-room-expired");
+    }
+
+    private record RetentionOver() implements Command {
+    }
+
+    /** @param expired this node's {@link #expiredTopic()} */
+    public static void initSharding(ActorSystem<?> system, RelayConfig config, ActorRef<Topic.Command<RoomExpired>> expired) {
+        ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), config, expired)));
+    }
+
+    public static Behavior<Command> create(String room, RelayConfig config, ActorRef<Topic.Command<RoomExpired>> expired) {
         return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> Behaviors.withTimers(timers ->
                 DistributedData.withReplicatorMessageAdapter(
                         (ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator) -> {
                             org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key = LWWMapKey.create("room-" + room);
                             load(replicator, key, true);
-                            return loading(ctx, stash, timers, replicator, key, room, config);
+                            return loading(ctx, stash, timers, replicator, key, room, config, expired);
                         }))));
     }
 
@@ -157,10 +171,11 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private static Behavior<Command> loading(ActorContext<Command> ctx, StashBuffer<Command> stash,
                                              TimerScheduler<Command> timers,
                                              ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
-                                             org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, String room, RelayConfig config) {
+                                             org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, String room,
+                                             RelayConfig config, ActorRef<Topic.Command<RoomExpired>> expired) {
         return Behaviors.receive(Command.class)
                 .onMessage(Loaded.class, loaded -> stash.unstashAll(
-                        new RoomEntity(ctx, timers, replicator, key, room, config, loaded.entries())))
+                        new RoomEntity(ctx, timers, replicator, key, room, config, expired, loaded.entries())))
                 .onMessage(LoadFailed.class, failed -> {
                     // No majority reachable: start from what this node holds rather than not at all.
                     load(replicator, key, false);
@@ -193,11 +208,14 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private final Set<Long> storedChat = new HashSet<>();
     private long nextChatId = 1;
     private ParticipantInfo presenter;
+    private final ActorRef<Topic.Command<RoomExpired>> expired;
 
     private RoomEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers,
                        ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
-                       org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, String name, RelayConfig config, Map<String, Entry> entries) {
+                       org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, String name, RelayConfig config,
+                       ActorRef<Topic.Command<RoomExpired>> expired, Map<String, Entry> entries) {
         super(ctx);
+        this.expired = expired;
         this.name = name;
         this.config = config;
         this.timers = timers;
@@ -225,6 +243,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             addHome(m.home().room());
         }
         ctx.getLog().info("room={} entity started on this node", name);
+        membersChanged(); // restored empty (its last members left while it moved): the retention runs
         if (!entries.isEmpty()) {
             ctx.getLog().info("room={} restored: {} members, {} chat messages, {} files", name, members.size(),
                     history.size(), files.size());
@@ -268,6 +287,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                     stored.replyTo().tell(new Room.FileAccepted(stored.fileId()));
                     return this;
                 })
+                .onMessage(RetentionOver.class, r -> onRetentionOver())
                 .onMessage(Written.class, w -> {
                     if (!w.ok()) {
                         getContext().getLog().warn("room={}: a write reached no majority (kept locally)", name);
@@ -288,6 +308,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                     member.home().node(), was.info().mediaId(), member.info().mediaId());
         }
         members.put(member.info().participantId(), member);
+        membersChanged();
         write(member.info().participantId(), new MemberEntry(member));
         member.home().room().tell(new Room.Admitted(member.info().participantId(), List.copyOf(members.values()),
                 List.copyOf(history.values()), List.copyOf(files.values()), presenter));
@@ -307,6 +328,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             if (known == null || !known.home().room().equals(sync.home().room())) {
                 Member m = new Member(info, sync.home());
                 members.put(info.participantId(), m);
+                membersChanged();
                 write(info.participantId(), new MemberEntry(m));
                 broadcast(new Room.MemberJoined(m));
             }
@@ -322,12 +344,52 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
 
     private void removeMember(Member gone, String reason) {
         members.remove(gone.info().participantId());
+        membersChanged();
         delete(gone.info().participantId());
         broadcast(new Room.MemberLeft(gone.info(), reason));
         if (presenter != null && presenter.participantId().equals(gone.info().participantId())) {
             presenter = null;
             broadcast(new Room.Deliver(new ControlMessage.PresenterChanged(null)));
         }
+    }
+
+    /**
+     * An empty room keeps its history and files for {@code chorus.relay.room.retention-after-empty}
+     * (people may come back to them), as on a node on its own; anyone joining stops the clock.
+     */
+    private void membersChanged() {
+        if (!members.isEmpty()) {
+            timers.cancel(RetentionOver.class);
+        } else if (!timers.isTimerActive(RetentionOver.class) && (!history.isEmpty() || !files.isEmpty())) {
+            timers.startSingleTimer(RetentionOver.class, new RetentionOver(), config.roomRetention());
+        }
+    }
+
+    /** Empty for the whole retention: every node deletes the room's files; its history and index go too. */
+    private Behavior<Command> onRetentionOver() {
+        if (!members.isEmpty()) {
+            return this;
+        }
+        getContext().getLog().info("room={} empty for {}: its {} files deleted on every node, its {} chat messages dropped",
+                name, config.roomRetention(), files.size(), history.size());
+        if (!files.isEmpty()) {
+            expired.tell(Topic.publish(new RoomExpired(name)));
+        }
+        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
+                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo, map -> {
+                            LWWMap<String, Entry> result = map;
+                            for (String k : map.getEntries().keySet()) {
+                                result = result.remove(self, k);
+                            }
+                            return result;
+                        }),
+                rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
+        history.clear();
+        requestOfChat.clear();
+        chatOfRequest.clear();
+        files.clear();
+        presenter = null;
+        return this;
     }
 
     private Behavior<Command> onChat(Chat chat) {

@@ -27,6 +27,10 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
     public record Drain(chorus.protocol.control.ControlMessage.Move move) implements Command {
     }
 
+    /** Clustered: a room was empty for its retention; its files here go. */
+    private record FilesExpired(String room) implements Command {
+    }
+
     /** A room has no members after having seen {@code joinsSeen} joins. */
     public record RoomIdle(String room, long joinsSeen) implements Command {
     }
@@ -49,13 +53,23 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
     /** In a cluster, the link of a room's part on this node to the sharded room, by room name; else null. */
     private final java.util.function.Function<String, Room.ClusterLink> cluster;
 
+    /** A node on its own. */
     public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files) {
-        return create(gateway, config, files, null);
+        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config, files, null));
     }
 
+    /**
+     * @param cluster the link of a room's part here to the sharded room, by room name
+     * @param expired the topic on which the sharded rooms say a room expired (its files go)
+     */
     public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files,
-                                           java.util.function.Function<String, Room.ClusterLink> cluster) {
-        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config, files, cluster));
+                                           java.util.function.Function<String, Room.ClusterLink> cluster,
+                                           ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<RoomEntity.RoomExpired>> expired) {
+        return Behaviors.setup(ctx -> {
+            expired.tell(org.apache.pekko.actor.typed.pubsub.Topic.subscribe(
+                    ctx.messageAdapter(RoomEntity.RoomExpired.class, e -> new FilesExpired(e.room()))));
+            return new Rooms(ctx, gateway, config, files, cluster);
+        });
     }
 
     private Rooms(ActorContext<Command> ctx, MediaGateway gateway, RelayConfig config, FileStore files,
@@ -72,6 +86,11 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
         return newReceiveBuilder()
                 .onMessage(Join.class, this::onJoin)
                 .onMessage(RoomIdle.class, this::onRoomIdle)
+                .onMessage(FilesExpired.class, e -> {
+                    files.deleteRoom(e.room());
+                    getContext().getLog().info("room={} expired: its files here deleted", e.room());
+                    return this;
+                })
                 .onMessage(Drain.class, d -> {
                     rooms.values().forEach(e -> e.ref.tell(new Room.Drain(d.move())));
                     return this;

@@ -43,6 +43,7 @@ class ClusterMessagesTest {
                 new RoomEntity.MemberEntry(member),
                 new RoomEntity.ChatEntry(chat, "6c1e/1"),
                 new Room.ChatAccepted("6c1e/1"),
+                new RoomEntity.RoomExpired("standup"),
                 new Room.FileAccepted(file.fileId()),
                 new RoomEntity.FileEntry(file),
                 new Room.Admitted("p-1", List.of(member), List.of(chat), List.of(file), ada),

@@ -285,6 +285,9 @@ class ClusterTest {
 
             // The node without the bytes streams them from one that has them, counted likewise.
             RawClient there = other == 1 ? bob : cy;
+            if (there == cy) {
+                cy.await(ControlMessage.FileOffered.class, f -> f.file().fileId().equals(fileId), WAIT);
+            }
             var got = http.send(java.net.http.HttpRequest.newBuilder(filesUri(there, room, "/" + fileId))
                     .header("Authorization", "Bearer " + there.welcome.files().token()).GET().build(),
                     java.net.http.HttpResponse.BodyHandlers.ofByteArray());
