@@ -32,6 +32,21 @@ public record RelayConfig(
         String clusterSecret,
         Duration drainTimeout) {
 
+    /**
+     * The longest chat message a relay may allow: its {@code chat} frame must fit in a control frame
+     * (64 KiB) even in the worst case, each character written as a six-byte JSON escape, with the
+     * longest sender name. {@code RelayConfigTest} encodes that worst case.
+     */
+    public static final int MAX_CHAT_CHARACTERS = 10_000;
+
+    public RelayConfig {
+        if (chatMaxCharacters < 1 || chatMaxCharacters > MAX_CHAT_CHARACTERS) {
+            throw new IllegalArgumentException("chorus.relay.chat.max-characters is " + chatMaxCharacters
+                    + "; it must be between 1 and " + MAX_CHAT_CHARACTERS
+                    + " (a longer message would not fit in a 64 KiB control frame)");
+        }
+    }
+
     /** True when this node is to form or join a Pekko Cluster. */
     public boolean clustered() {
         return clusterEnabled || !clusterSeeds.isEmpty();
