@@ -60,12 +60,56 @@ public final class FileStore {
         return dir.resolve(fileId + ".part");
     }
 
+    /**
+     * Deletes the room directories in which nothing changed for {@code age}: left by an earlier run
+     * of a node on its own, whose file index lived in memory, they can never be offered again.
+     * Younger ones are kept (another relay may share the directory). Returns how many went.
+     */
+    public int deleteRoomsUnchangedFor(java.time.Duration age) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        int deleted = 0;
+        try (Stream<Path> rooms = Files.list(root)) {
+            for (Path dir : (Iterable<Path>) rooms.filter(Files::isDirectory)::iterator) {
+                if (newestChange(dir).isBefore(cutoff)) {
+                    deleteTree(dir);
+                    deleted++;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(FileStore.class).warn("could not clean {}: {}", root, e.toString());
+        }
+        return deleted;
+    }
+
+    private static java.time.Instant newestChange(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.map(p -> {
+                try {
+                    return Files.getLastModifiedTime(p).toInstant();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).max(Comparator.naturalOrder()).orElse(java.time.Instant.EPOCH);
+        }
+    }
+
     /** Deletes a room's directory and everything in it. */
     public void deleteRoom(String room) {
         Path dir = roomDirectory(room);
         if (!Files.exists(dir)) {
             return;
         }
+        try {
+            deleteTree(dir);
+        } catch (IOException | UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(FileStore.class).warn("could not delete {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
@@ -74,8 +118,6 @@ public final class FileStore {
                     throw new UncheckedIOException(e);
                 }
             });
-        } catch (IOException | UncheckedIOException e) {
-            org.slf4j.LoggerFactory.getLogger(FileStore.class).warn("could not delete {}: {}", dir, e.toString());
         }
     }
 }

@@ -57,6 +57,14 @@ public final class RelayNode implements AutoCloseable {
         }
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         FileStore files = new FileStore(relay.filesDirectory());
+        if (!relay.clustered()) {
+            // A node on its own forgets its rooms when it stops: files an earlier run left are orphans.
+            int orphans = files.deleteRoomsUnchangedFor(relay.roomRetention());
+            if (orphans > 0) {
+                org.slf4j.LoggerFactory.getLogger(RelayNode.class).info(
+                        "deleted the files of {} rooms an earlier run left in {}", orphans, files.root());
+            }
+        }
         FileAccess fileAccess = new FileAccess();
         ActorSystem<Void> system = ActorSystem.create(guardian(relay, gateway, files, fileAccess, bound), "chorus", resolved);
         try {
