@@ -141,11 +141,17 @@ class ClusterTest {
         }
     }
 
-    /** Node-to-node datagrams node 0 sends while {@code frames} frames of {@code sender} go out. */
+    /**
+     * How many times over node 0 sends {@code sender}'s video to other nodes, while {@code frames}
+     * frames go out: node-to-node bytes divided by the bytes the sender sent (checked to be the same
+     * multiple in datagrams).
+     */
     private static long peerDatagramsFor(RawClient sender, Fragmenter f, int frames, List<RawClient> receivers)
             throws Exception {
         warmUp(sender, f, receivers);
         long before = nodes.get(0).stats().peerPacketsOut();
+        long bytesBefore = nodes.get(0).stats().peerBytesOut();
+        long sentBefore = nodes.get(0).stats().bytesIn(chorus.protocol.media.MediaKind.VIDEO);
         int datagrams = 0;
         for (int i = 0; i < frames; i++) {
             datagrams += sender.sendVideo(f, frame(i + 1));
@@ -157,7 +163,11 @@ class ClusterTest {
             }
             assertEquals(datagrams, got, "every datagram reaches " + r.welcome.participantId());
         }
-        return (nodes.get(0).stats().peerPacketsOut() - before) / datagrams;
+        long packetsTimes = (nodes.get(0).stats().peerPacketsOut() - before) / datagrams;
+        long sent = nodes.get(0).stats().bytesIn(chorus.protocol.media.MediaKind.VIDEO) - sentBefore;
+        long peerBytes = nodes.get(0).stats().peerBytesOut() - bytesBefore;
+        assertEquals(packetsTimes * sent, peerBytes, "node-to-node bytes: the sender's bytes, once per other node");
+        return packetsTimes;
     }
 
     @Test

@@ -196,6 +196,20 @@ class K8sManifestsTest {
     }
 
     @Test
+    void aStoppedPodHasTimeToDrainAndReadsUnreadyWhileItDoes() {
+        Config relay = ConfigFactory.load().getConfig("chorus.relay");
+        long drain = relay.getDuration("drain.timeout").toSeconds();
+        long grace = relays().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        // The drain, then the hand-off of the rooms and leaving the cluster (about 10 s measured).
+        assertTrue(grace >= drain + 15, "terminationGracePeriodSeconds " + grace + " leaves the " + drain
+                + " s drain and the hand-off too little time");
+        Config checks = ConfigFactory.parseResources("chorus-kubernetes.conf")
+                .withFallback(ConfigFactory.load()).resolve().getConfig("pekko.management.health-checks.readiness-checks");
+        assertTrue(checks.root().unwrapped().containsValue(DrainReadiness.class.getName()),
+                "/ready includes the drain: " + checks.root().unwrapped());
+    }
+
+    @Test
     void theRoleCoversWhatKubernetesDiscoveryCallsAndIsBoundToTheRelaysAccount() {
         // KubernetesApiServiceDiscovery: GET /api/v1/namespaces/NS/pods?labelSelector=... (list, core group)
         Role role = one(Role.class);
