@@ -64,6 +64,10 @@ public final class Drain implements Extension {
         }
         List<String> nodes = peers.controlEndpoints();
         int here = participants.getAsInt();
+        if (here == 0) {
+            log.info("draining: no participants here");
+            return CompletableFuture.completedFuture(Done.getInstance());
+        }
         if (nodes.isEmpty()) {
             log.info("draining: no other node to move {} participants to; they will reconnect when they can", here);
             return CompletableFuture.completedFuture(Done.getInstance());
