@@ -6,12 +6,16 @@ import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.media.MediaHeader;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -158,7 +162,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
     /** Clustered: the whole roster by participant id, with each member's node. */
     private final Map<String, RoomEntity.Member> roster = new LinkedHashMap<>();
     /** Clustered: media ids of members on other nodes, whose media this node takes from peers. */
-    private final java.util.Set<Integer> remoteIds = new java.util.HashSet<>();
+    private final Set<Integer> remoteIds = new HashSet<>();
     private ParticipantInfo clusterPresenter;
     /** Newcomers to tell the members here about, once the new fan-out is published. */
     private final List<ParticipantInfo> announce = new ArrayList<>();
@@ -169,16 +173,16 @@ public final class Room extends AbstractBehavior<Room.Command> {
      * copy of the roster. The sharded room is slow to answer only when it lived on the node that was
      * lost: it moves once that node is downed, seconds later.
      */
-    static final java.time.Duration RESUME_FROM_COPY_AFTER = java.time.Duration.ofMillis(500);
+    static final Duration RESUME_FROM_COPY_AFTER = Duration.ofMillis(500);
     /** Media ids of members admitted from this part's copy, whose sharded room has not answered yet. */
-    private final java.util.Set<Integer> admittedFromCopy = new java.util.HashSet<>();
+    private final Set<Integer> admittedFromCopy = new HashSet<>();
     /** Media ids of members here whose join the sharded room has not answered: asked again every second. */
     private final Map<Integer, RoomEntity.Join> unadmitted = new LinkedHashMap<>();
     /** Chat messages and files told to the sharded room and not yet confirmed: told again every second. */
     private final Map<String, RoomEntity.Chat> unconfirmedChat = new LinkedHashMap<>();
     private final Map<String, RoomEntity.FileAdded> unconfirmedFiles = new LinkedHashMap<>();
     /** Makes this part's chat requests unique in the room, across nodes and restarts. */
-    private final String requestPrefix = java.util.UUID.randomUUID() + "/";
+    private final String requestPrefix = UUID.randomUUID() + "/";
     private long nextRequest;
     /** This node drains: members who go have moved, not left. */
     private boolean draining;
@@ -201,7 +205,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         super(ctx);
         this.cluster = cluster;
         if (cluster != null) {
-            timers.startTimerAtFixedRate(SyncTick.INSTANCE, java.time.Duration.ofSeconds(1));
+            timers.startTimerAtFixedRate(SyncTick.INSTANCE, Duration.ofSeconds(1));
         }
         this.timers = timers;
         this.name = name;
@@ -624,7 +628,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         mergeMember(here);
         rebuildFanout();
         announceNewcomers(member.info.mediaId());
-        java.util.Set<ActorRef<Command>> otherParts = new java.util.HashSet<>();
+        Set<ActorRef<Command>> otherParts = new HashSet<>();
         List<ParticipantInfo> infos = new ArrayList<>();
         for (RoomEntity.Member m : roster.values()) {
             infos.add(m.info());
