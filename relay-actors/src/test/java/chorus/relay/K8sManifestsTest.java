@@ -265,6 +265,9 @@ class K8sManifestsTest {
         assertEquals(5000, port("video").getContainerPort());
         assertEquals(5001, port("audio").getContainerPort());
         assertEquals(port("files").getContainerPort(), port("files").getHostPort(), "files beside media");
+        assertEquals(port("control").getContainerPort(), port("control").getHostPort(),
+                "control on the node's address too: the welcome names it for resuming and moving");
+        assertEquals(ConfigFactory.load().getInt("chorus.relay.control-port"), port("control").getContainerPort());
         var advertised = relay().getEnv().stream().filter(e -> e.getName().equals("CHORUS_ADVERTISED_HOST"))
                 .findFirst().orElseGet(() -> fail("CHORUS_ADVERTISED_HOST"));
         var nodeIp = relay().getEnv().stream().filter(e -> ("$(" + e.getName() + ")").equals(advertised.getValue()))
