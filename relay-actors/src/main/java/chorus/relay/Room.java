@@ -186,6 +186,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private long nextRequest;
     /** This node drains: members who go have moved, not left. */
     private boolean draining;
+    /** What members here are told while it drains (also one whose join was already under way). */
+    private ControlMessage.Move move;
 
     public static Behavior<Command> create(String name, ActorRef<Rooms.Command> rooms, MediaGateway gateway,
                                            RelayConfig config, FileStore files) {
@@ -247,8 +249,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 .onMessage(Drain.class, d -> {
                     if (cluster != null) {
                         draining = true;
+                        move = d.move();
                         for (Member m : fanout) {
-                            notify(m, d.move());
+                            notify(m, move);
                         }
                     }
                     return this;
@@ -607,6 +610,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (clusterPresenter != null) {
             notify(member, new ControlMessage.PresenterChanged(clusterPresenter));
         }
+        if (move != null && !welcomed) {
+            notify(member, move); // joined while this node drains: move on at once
+        }
         getContext().getLog().info("join room={} name={} id={} ({} here, {} in room)", name, member.info.name(),
                 member.info.participantId(), members.size(), roster.size());
         return this;
@@ -646,6 +652,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
         if (clusterPresenter != null) {
             notify(member, new ControlMessage.PresenterChanged(clusterPresenter));
+        }
+        if (move != null) {
+            notify(member, move);
         }
         getContext().getLog().info("resume room={} name={} id={}: welcomed from this node's copy of the room"
                 + " ({} in room); the sharded room has not answered in {} ms", name, member.info.name(),
