@@ -382,9 +382,11 @@ class CallTest {
 
                 java.nio.file.Path slides = java.nio.file.Files.write(downloads.resolve("slides.bin"), new byte[200_000]);
                 call.upload(slides);
-                await("Ada's upload is offered", () -> call.snapshot().files().size() == 2);
+                // The offer (control) and the upload's answer (HTTP) arrive in either order.
+                await("Ada's upload is offered and done", () -> call.snapshot().files().size() == 2
+                        && call.snapshot().uploads().get(0).state() != TransferState.RUNNING);
                 UploadView sent = call.snapshot().uploads().get(0);
-                assertEquals(TransferState.DONE, sent.state());
+                assertEquals(TransferState.DONE, sent.state(), "upload: " + sent.problem());
                 assertEquals(1.0, sent.progress());
                 FileView mine = call.snapshot().file(sent.fileId());
                 assertTrue(mine.mine(), "offered by you");

@@ -84,4 +84,55 @@ class ClusterFailoverTest {
         assertEquals(TransferState.DONE, file.download(), "download: " + file.problem());
         assertEquals(Files.readString(notes), Files.readString(file.savedTo()));
     }
+
+    /**
+     * The room lives on two of three nodes and the node holding it dies: its participant comes back
+     * through the third node, which had no part of the room, from that node's replica of the room,
+     * also within the bound, with its history.
+     */
+    @Test
+    void aParticipantResumesWithinFiveSecondsThroughANodeThatHadNoPartOfTheRoom() throws Exception {
+        relays = RelayProcesses.start(3, dir, "ClusterFailoverTest-elsewhere");
+        String room = "elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
+        ChorusClient ada = ChorusClient.connect(ClientOptions.of(relays.control(0), "Ada", room), null);
+        int dying = relays.entityNode(room);
+        if (dying != 0) {
+            ada.close(); // the room went to another node; Ada joins there so that node holds both
+            ada = ChorusClient.connect(ClientOptions.of(relays.control(dying), "Ada", room), null);
+        }
+        int staying = (dying + 1) % 3;
+        int elsewhere = (dying + 2) % 3;
+        ChorusClient bob = ChorusClient.connect(ClientOptions.of(relays.control(staying), "Bob", room), null);
+        try {
+            ChorusClient adaFirst = ada;
+            ClusterRoom.await("Ada knows both other nodes", () -> adaFirst.otherNodes().size() == 2);
+            ada.sendChat("before the crash");
+            ClusterRoom.await("Bob has Ada's message", () -> bob.chat().size() == 1);
+            var resume = ada.resume();
+            String id = ada.welcome().participantId();
+            relays.process(dying).destroyForcibly(); // SIGKILL: Ada's node, and the room's
+            long killed = System.nanoTime();
+            ada.close();
+            ada = ChorusClient.connect(ClientOptions.of(relays.control(elsewhere), "Ada", room).withResume(resume), null);
+            Duration welcomed = Duration.ofNanos(System.nanoTime() - killed);
+            ChorusClient back = ada;
+            assertEquals(id, back.welcome().participantId(), "the same participant");
+            int mediaId = back.welcome().mediaId();
+            ClusterRoom.await("Bob sees Ada under her new media id", () -> bob.roster().stream()
+                    .anyMatch(p -> p.participantId().equals(id) && p.mediaId() == mediaId));
+            Duration seen = Duration.ofNanos(System.nanoTime() - killed);
+            System.out.println("Ada resumed through node " + elsewhere + ", which had no part of the room: welcomed after "
+                    + welcomed.toMillis() + " ms, seen by Bob after " + seen.toMillis() + " ms");
+            assertTrue(seen.compareTo(RESUME_BOUND) <= 0, "back after " + seen.toMillis() + " ms; the bound is 5 s");
+            assertTrue(back.roster().stream().anyMatch(p -> p.name().equals("Bob")), "Ada's welcome lists Bob");
+            ClusterRoom.await("Ada has the history", () -> back.chat().stream()
+                    .anyMatch(m -> m.text().equals("before the crash")));
+            back.startVideo(new TestPattern("Ada", 10), 10);
+            ClusterRoom.await("Bob receives Ada's video through the new node",
+                    () -> bob.snapshot().videoFramesReceivedFrom().getOrDefault("Ada", 0L) > 0);
+        } finally {
+            ada.close();
+            bob.close();
+        }
+    }
 }

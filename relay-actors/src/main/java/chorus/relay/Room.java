@@ -87,8 +87,12 @@ public final class Room extends AbstractBehavior<Room.Command> {
     public record Drain(ControlMessage.Move move) implements Command {
     }
 
-    /** A resuming member's sharded room has not answered in time: admit it from this part's copy. */
+    /** A member's sharded room has not answered in time: if it is resuming, admit it from a copy of the room. */
     private record AdmitFromCopy(int mediaId) implements Command {
+    }
+
+    /** This node's replica of the room's replicated entries, read for a member resuming here. */
+    private record ReplicaRead(int mediaId, Map<String, RoomEntity.Entry> entries) implements Command {
     }
 
     public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant) implements Command {
@@ -246,6 +250,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 .onMessageEquals(RetentionOver.INSTANCE, this::onRetentionOver)
                 .onMessage(Admitted.class, this::onAdmitted)
                 .onMessage(AdmitFromCopy.class, this::onAdmitFromCopy)
+                .onMessage(ReplicaRead.class, this::onReplicaRead)
                 .onMessage(Drain.class, d -> {
                     if (cluster != null) {
                         draining = true;
@@ -326,11 +331,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
             RoomEntity.Join ask = new RoomEntity.Join(new RoomEntity.Member(join.info(), home()));
             unadmitted.put(join.info().mediaId(), ask);
             cluster.entity().tell(ask);
-            RoomEntity.Member known = roster.get(join.info().participantId());
-            if (known != null && known.info().mediaId() != join.info().mediaId()) {
-                timers.startSingleTimer(admitKey(join.info().mediaId()), new AdmitFromCopy(join.info().mediaId()),
-                        RESUME_FROM_COPY_AFTER);
-            }
+            timers.startSingleTimer(admitKey(join.info().mediaId()), new AdmitFromCopy(join.info().mediaId()),
+                    RESUME_FROM_COPY_AFTER);
             return this;
         }
         List<ParticipantInfo> roster = new ArrayList<>();
@@ -627,9 +629,67 @@ public final class Room extends AbstractBehavior<Room.Command> {
      */
     private Behavior<Command> onAdmitFromCopy(AdmitFromCopy admit) {
         Member member = members.get(admit.mediaId());
-        if (member == null) {
-            return this; // gone again
+        if (member == null || !unadmitted.containsKey(admit.mediaId())) {
+            return this; // gone again, or admitted meanwhile
         }
+        RoomEntity.Member known = roster.get(member.info.participantId());
+        if (known != null && known.info().mediaId() != member.info.mediaId()) {
+            return admitFromCopy(member, List.of());
+        }
+        // Not in this part's copy (none here knew the room, or it is someone new): this node's
+        // replica of the room says whether it is a member coming back.
+        readReplica(admit.mediaId());
+        return this;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void readReplica(int mediaId) {
+        var key = RoomEntity.key(name);
+        var replicator = org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(getContext().getSystem())
+                .replicator();
+        getContext().ask(org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.GetResponse.class, replicator,
+                Duration.ofSeconds(2),
+                replyTo -> new org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.Get(key,
+                        org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.readLocal(), (ActorRef) replyTo),
+                (rsp, failure) -> {
+                    if (rsp instanceof org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.GetSuccess ok) {
+                        var map = (org.apache.pekko.cluster.ddata.LWWMap<String, RoomEntity.Entry>) ok.get(key);
+                        return new ReplicaRead(mediaId, Map.copyOf(map.getEntries()));
+                    }
+                    return new ReplicaRead(mediaId, Map.of());
+                });
+    }
+
+    /**
+     * A resume on a node with no copy of the room (none of its members was here): the room's
+     * members, files and chat from this node's replica, if they list the participant.
+     */
+    private Behavior<Command> onReplicaRead(ReplicaRead read) {
+        Member member = members.get(read.mediaId());
+        if (member == null || !unadmitted.containsKey(read.mediaId()) || admittedFromCopy.contains(read.mediaId())) {
+            return this;
+        }
+        String pid = member.info.participantId();
+        boolean listed = read.entries().values().stream().anyMatch(e -> e instanceof RoomEntity.MemberEntry m
+                && m.member().info().participantId().equals(pid));
+        if (!listed) {
+            return this; // someone new: the welcome waits for the sharded room
+        }
+        List<ControlMessage.ChatMessage> history = new ArrayList<>();
+        for (RoomEntity.Entry e : read.entries().values()) {
+            if (e instanceof RoomEntity.MemberEntry m && !m.member().info().participantId().equals(pid)) {
+                mergeMember(m.member());
+            } else if (e instanceof RoomEntity.FileEntry f) {
+                fileIndex.put(f.file().fileId(), f.file());
+            } else if (e instanceof RoomEntity.ChatEntry c) {
+                history.add(c.message());
+            }
+        }
+        history.sort(java.util.Comparator.comparingLong(ControlMessage.ChatMessage::id));
+        return admitFromCopy(member, history);
+    }
+
+    private Behavior<Command> admitFromCopy(Member member, List<ControlMessage.ChatMessage> history) {
         RoomEntity.Member here = new RoomEntity.Member(member.info, home());
         mergeMember(here);
         rebuildFanout();
@@ -647,6 +707,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
         admittedFromCopy.add(member.info.mediaId());
         member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, List.copyOf(infos)));
+        for (ControlMessage.ChatMessage m : history) {
+            notify(member, new ControlMessage.ChatMessage(m.id(), m.participantId(), m.from(), m.text(),
+                    m.serverTime(), true));
+        }
         for (FileInfo f : fileIndex.values()) {
             notify(member, new ControlMessage.FileOffered(f, true));
         }

@@ -147,10 +147,15 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> Behaviors.withTimers(timers ->
                 DistributedData.withReplicatorMessageAdapter(
                         (ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator) -> {
-                            org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key = LWWMapKey.create("room-" + room);
+                            org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key = key(room);
                             load(replicator, key, true);
                             return loading(ctx, stash, timers, replicator, key, room, config, expired);
                         }))));
+    }
+
+    /** Where a room's members, chat and files are replicated (every node holds a replica). */
+    static org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key(String room) {
+        return LWWMapKey.create("room-" + room);
     }
 
     private static void load(ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
