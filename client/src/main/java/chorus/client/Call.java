@@ -577,7 +577,9 @@ public final class Call implements Closeable {
         }
         ClientSnapshot c = client == null ? null : client.snapshot();
         List<ChatLine> lines;
+        int unread;
         synchronized (chat) {
+            unread = unreadChat.get();
             lines = new ArrayList<>(chat.size());
             for (ChatLine l : chat.values()) {
                 // Whose it is is decided now: a message may have arrived before its connection's id was known.
@@ -609,7 +611,7 @@ public final class Call implements Closeable {
                 c == null ? -1 : c.rttMillis(), client == null ? -1 : packetLoss,
                 c == null ? 0 : c.audioLevel(), reconnects,
                 c == null ? 0 : c.audioFramesSent(), c == null ? 0 : c.videoFramesSent(),
-                List.copyOf(lines), unreadChat.get(), chatProblem, screenView, screenWanted, screenProblem,
+                List.copyOf(lines), unread, chatProblem, screenView, screenWanted, screenProblem,
                 List.copyOf(files), sending);
     }
 
@@ -671,14 +673,14 @@ public final class Call implements Closeable {
             ChatLine line = new ChatLine(m.id(), m.participantId(), m.from(), m.text(), m.serverTime(),
                     ownIds.contains(m.participantId()), m.history());
             boolean added;
-            synchronized (chat) {
+            synchronized (chat) { // the unread count with the line, so a snapshot sees both or neither
                 added = chat.putIfAbsent(m.id() + "/" + m.serverTime() + "/" + m.participantId(), line) == null;
                 while (chat.size() > CHAT_KEPT) {
                     chat.remove(chat.keySet().iterator().next());
                 }
-            }
-            if (added && !m.history() && !line.self()) {
-                unreadChat.incrementAndGet();
+                if (added && !m.history() && !line.self()) {
+                    unreadChat.incrementAndGet();
+                }
             }
             if (added) {
                 changed();
