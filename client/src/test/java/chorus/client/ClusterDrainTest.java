@@ -3,7 +3,6 @@ package chorus.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,14 +60,7 @@ class ClusterDrainTest {
         // The room's entity lives on the drained node, so the room is handed off as well.
         int victim = relays.entityNode(room);
         List<String> lefts = new CopyOnWriteArrayList<>();
-        observer = ChorusClient.connect(ClientOptions.of(relays.control((victim + 1) % 3), "Observer", room),
-                new ClientListener() {
-                    @Override
-                    public void onParticipantLeft(ParticipantInfo participant, String reason) {
-                        lefts.add(participant.name() + " (" + reason + ")");
-                    }
-                });
-        ClusterRoom.await("everyone sees the observer", () -> members.stream().allMatch(m -> m.others().size() == 6));
+        observer = ClusterRoom.observer(relays.control((victim + 1) % 3), room, members, lefts);
         Map<RoomMember, ChorusClient> before = new HashMap<>();
         members.forEach(m -> before.put(m, m.connection()));
         Process drained = relays.process(victim);

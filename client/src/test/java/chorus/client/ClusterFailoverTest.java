@@ -31,10 +31,14 @@ class ClusterFailoverTest {
     Path dir;
     private RelayProcesses relays;
     private final List<RoomMember> members = new ArrayList<>();
+    private ChorusClient observer;
 
     @AfterEach
     void stop() throws InterruptedException {
         members.forEach(RoomMember::close);
+        if (observer != null) {
+            observer.close();
+        }
         if (relays != null) {
             relays.close();
         }
@@ -58,13 +62,15 @@ class ClusterFailoverTest {
                 .allMatch(c -> c.snapshot().files().size() == 1));
 
         Map<String, String> idByName = ClusterRoom.ids(members);
+        List<String> lefts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        observer = ClusterRoom.observer(relays.control((victim + 1) % 3), room, members, lefts);
         Map<RoomMember, ChorusClient> before = new HashMap<>();
         members.forEach(m -> before.put(m, m.connection()));
         relays.process(victim).destroyForcibly(); // SIGKILL
         long killed = System.nanoTime();
         List<RoomMember> moved = List.of(members.get(victim), members.get(victim + 3));
         ClusterRoom.await("node " + victim + "'s participants are back", RESUME_BOUND.plusSeconds(15), () -> moved.stream()
-                .allMatch(m -> m.joinedOtherThan(before.get(m)) && ClusterRoom.seenByAll(m, members, 5)));
+                .allMatch(m -> m.joinedOtherThan(before.get(m)) && ClusterRoom.seenByAll(m, members, 6)));
         Duration back = Duration.ofNanos(System.nanoTime() - killed);
         System.out.println("node " + victim + " (holding the room) was killed; its participants were back in the room after "
                 + back.toMillis() + " ms");
@@ -72,6 +78,7 @@ class ClusterFailoverTest {
         ClusterRoom.assertSameIdentities(members, idByName);
         ClusterRoom.awaitFreshVideoEverywhere(members);
         ClusterRoom.chatAgainAndCheckHistory(members);
+        assertEquals(List.of(), lefts, "nobody was seen leaving");
 
         // The file's bytes were on the node that died; a survivor downloads it all the same.
         Call downloader = calls.get((victim + 1) % 3);

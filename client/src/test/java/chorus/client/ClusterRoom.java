@@ -47,6 +47,23 @@ final class ClusterRoom {
         return calls;
     }
 
+    /**
+     * A silent seventh participant on {@code relay} that writes down every {@code left} it is told
+     * of into {@code lefts}; returns once everyone sees it.
+     */
+    static ChorusClient observer(RelayAddress relay, String room, List<RoomMember> members, List<String> lefts)
+            throws Exception {
+        ChorusClient observer = ChorusClient.connect(ClientOptions.of(relay, "Observer", room), new ClientListener() {
+            @Override
+            public void onParticipantLeft(chorus.protocol.control.ControlMessage.ParticipantInfo participant,
+                                          String reason) {
+                lefts.add(participant.name() + " (" + reason + ")");
+            }
+        });
+        await("everyone sees the observer", () -> members.stream().allMatch(m -> m.others().size() == 6));
+        return observer;
+    }
+
     static Map<String, String> ids(List<RoomMember> members) {
         Map<String, String> ids = new HashMap<>();
         members.forEach(m -> ids.put(m.name(), m.connection().welcome().participantId()));
