@@ -60,7 +60,8 @@ public final class Bot implements AutoCloseable {
     /** Counters and chat of the connections before the current one; null before any. Guarded by this. */
     private ClientSnapshot earlier;
     private final List<ChatMessage> earlierChat = new ArrayList<>();
-    private volatile int reconnects;
+    /** Times it joined again after a lost connection or a move (reconnector thread only). */
+    private int reconnects;
     private final WavWriter recording;
     private final EndSignal end;
     private final ScheduledExecutorService timer;
@@ -183,14 +184,7 @@ public final class Bot implements AutoCloseable {
         log.info("{}: {}; joining again through {}", options.name(), why, nodes.isEmpty() ? options.relay() : nodes);
         ControlMessage.Resume resume = lost.resume();
         lost.close();
-        List<RelayAddress> targets = new ArrayList<>();
-        for (String node : nodes) {
-            try {
-                targets.add(RelayAddress.parse(node));
-            } catch (IllegalArgumentException e) {
-                log.debug("ignoring node endpoint {}: {}", node, e.getMessage());
-            }
-        }
+        List<RelayAddress> targets = new ArrayList<>(RelayAddress.parseNodes(nodes));
         Collections.shuffle(targets);
         targets.add(options.relay());
         long backoff = RETRY_FIRST_MILLIS;
@@ -282,11 +276,6 @@ public final class Bot implements AutoCloseable {
         return earlier == null ? now : now.after(earlier);
     }
 
-    /** How many times the bot joined again after a lost connection or a move. */
-    public int reconnects() {
-        return reconnects;
-    }
-
     private BotStats.Activity activity() {
         List<BotStats.ChatLine> chat = new ArrayList<>();
         // Each message once: a connection that came back is given the history again.
@@ -297,7 +286,7 @@ public final class Bot implements AutoCloseable {
             all.addAll(client.chat());
         }
         for (ChatMessage m : all) {
-            if (seen.add(m.id() + "/" + m.serverTime() + "/" + m.participantId())) {
+            if (seen.add(Call.chatKey(m))) {
                 chat.add(new BotStats.ChatLine(m.id(), m.from(), m.text(), m.history()));
             }
         }
@@ -407,13 +396,11 @@ public final class Bot implements AutoCloseable {
 
         /** Joined: offer the uploads, and download what was offered before the client was handed over. */
         void begin(ChorusClient joined) {
-            client = joined;
+            client = joined; // before the uploads run
             for (Path file : options.uploads()) {
                 submit(() -> upload(file));
             }
-            for (FileInfo file : joined.offeredFiles()) {
-                offered(file);
-            }
+            attach(joined);
         }
 
         /** Joined again on a new connection: transfers go through it (each file still downloaded once). */

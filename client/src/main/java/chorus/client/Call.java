@@ -220,14 +220,7 @@ public final class Call implements Closeable {
 
     /** @param delayMillis before the first attempt: none when the relay asked to move */
     private void lost(String reason, long delayMillis) {
-        otherNodes = new ArrayList<>();
-        for (String node : session.otherNodes()) {
-            try {
-                otherNodes.add(RelayAddress.parse(node));
-            } catch (IllegalArgumentException e) {
-                log.debug("ignoring node endpoint {}: {}", node, e.getMessage());
-            }
-        }
+        otherNodes = RelayAddress.parseNodes(session.otherNodes());
         // Starting at a random node spreads a drained node's participants over the others.
         attempts = otherNodes.isEmpty() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(otherNodes.size());
         resume = session.resume();
@@ -275,6 +268,14 @@ public final class Call implements Closeable {
         changed();
         connector.shutdown();
         ended.complete(null);
+    }
+
+    /**
+     * What tells chat messages apart: a connection that comes back is given the room's history
+     * again, and an id alone could repeat in a room that started over.
+     */
+    static String chatKey(ChatMessage m) {
+        return m.id() + "/" + m.serverTime() + "/" + m.participantId();
     }
 
     private static String sentence(String message) {
@@ -674,7 +675,7 @@ public final class Call implements Closeable {
                     ownIds.contains(m.participantId()), m.history());
             boolean added;
             synchronized (chat) { // the unread count with the line, so a snapshot sees both or neither
-                added = chat.putIfAbsent(m.id() + "/" + m.serverTime() + "/" + m.participantId(), line) == null;
+                added = chat.putIfAbsent(chatKey(m), line) == null;
                 while (chat.size() > CHAT_KEPT) {
                     chat.remove(chat.keySet().iterator().next());
                 }

@@ -44,6 +44,23 @@ public record RelayAddress(String host, int port) {
         return new RelayAddress(host, port);
     }
 
+    /**
+     * The relay nodes a clustered relay names ({@code welcome.nodes}, {@code nodes}, {@code move}),
+     * those that parse, in order; one that does not is left out (and logged).
+     */
+    public static java.util.List<RelayAddress> parseNodes(java.util.List<String> endpoints) {
+        java.util.List<RelayAddress> nodes = new java.util.ArrayList<>();
+        for (String endpoint : endpoints) {
+            try {
+                nodes.add(parse(endpoint));
+            } catch (IllegalArgumentException e) {
+                org.slf4j.LoggerFactory.getLogger(RelayAddress.class).debug("ignoring node endpoint {}: {}",
+                        endpoint, e.getMessage());
+            }
+        }
+        return nodes;
+    }
+
     private static IllegalArgumentException malformed(String text) {
         return new IllegalArgumentException("expected HOST:PORT (or [IPv6]:PORT), got '" + text + "'");
     }

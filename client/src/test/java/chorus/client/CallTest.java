@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.client.device.TestSources;
 import chorus.protocol.media.MediaKind;
 import chorus.relay.RelayNode;
 import com.typesafe.config.ConfigFactory;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -48,41 +48,6 @@ class CallTest {
             assertTrue(System.nanoTime() < deadline, "within " + WAIT + ": " + what);
             Thread.sleep(20);
         }
-    }
-
-    /** A synthetic microphone: a tone, as {@code --test-source} uses. */
-    static MediaDevice<AudioCapture> tone(double hz) {
-        return device("tone", () -> {
-            ToneSource tone = new ToneSource(hz);
-            return new AudioCapture() {
-                @Override
-                public void read(short[] frame) {
-                    tone.read(frame);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        });
-    }
-
-    /** A synthetic camera: the test pattern. */
-    static MediaDevice<VideoCapture> pattern(String name) {
-        return device("pattern", () -> {
-            TestPattern pattern = new TestPattern(name, 15);
-            long[] index = {0};
-            return new VideoCapture() {
-                @Override
-                public BufferedImage grab() {
-                    return pattern.render(index[0]++);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        });
     }
 
     /** A device that fails to open the way missing hardware does. */
@@ -160,7 +125,7 @@ class CallTest {
             String room = room("mute");
             Call call = Call.start(options(relay, "Ada", room), null);
             try (Bot bob = Bot.start(BotOptions.of("127.0.0.1", relay.controlPort(), "Bob", room).withSilence())) {
-                call.useMicrophone(tone(523));
+                call.useMicrophone(TestSources.tone(523));
                 await("joined", () -> call.state() == CallState.JOINED);
                 await("Bob sees Ada", () -> bob.snapshot().roster().contains("Ada"));
                 long start = relay.stats().packetsIn(MediaKind.AUDIO);
@@ -190,7 +155,7 @@ class CallTest {
             String room = room("video");
             Call call = Call.start(options(relay, "Ada", room), null);
             try (Bot bob = Bot.start(BotOptions.of("127.0.0.1", relay.controlPort(), "Bob", room).withSilence())) {
-                call.useCamera(pattern("Ada"));
+                call.useCamera(TestSources.pattern("Ada", 15));
                 call.setCameraOn(true);
                 await("Bob's picture is shown", () -> call.snapshot().participants().size() == 2
                         && call.snapshot().others().get(0).videoActive());
@@ -252,7 +217,7 @@ class CallTest {
 
                 call.setCameraOn(true); // the button stays usable: each press tries again
                 assertEquals("CAMERA: No camera found.", problems.poll(5, TimeUnit.SECONDS));
-                call.useCamera(pattern("Ada")); // e.g. the test pattern chosen in settings
+                call.useCamera(TestSources.pattern("Ada", 15)); // e.g. the test pattern chosen in settings
                 call.setCameraOn(true);
                 await("the test pattern works", () -> call.snapshot().self().videoActive());
                 assertNull(call.snapshot().camera().problem());

@@ -35,13 +35,7 @@ class ClusterFailoverTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        members.forEach(RoomMember::close);
-        if (observer != null) {
-            observer.close();
-        }
-        if (relays != null) {
-            relays.close();
-        }
+        ClusterRoom.close(members, observer, relays);
     }
 
     @Test

@@ -64,6 +64,17 @@ final class ClusterRoom {
         return observer;
     }
 
+    /** After a test: the members and the observer leave, then the relays stop (their logs kept). */
+    static void close(List<RoomMember> members, ChorusClient observer, RelayProcesses relays) throws InterruptedException {
+        members.forEach(RoomMember::close);
+        if (observer != null) {
+            observer.close();
+        }
+        if (relays != null) {
+            relays.close();
+        }
+    }
+
     static Map<String, String> ids(List<RoomMember> members) {
         Map<String, String> ids = new HashMap<>();
         members.forEach(m -> ids.put(m.name(), m.connection().welcome().participantId()));

@@ -1,5 +1,6 @@
 package chorus.client;
 
+import chorus.client.device.TestSources;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,8 +55,8 @@ interface RoomMember extends AutoCloseable {
     static RoomMember call(RelayAddress relay, String name, String room, double toneHz) {
         Call call = Call.start(CallOptions.of(relay, name, room)
                 .withReconnect(Duration.ofMillis(200), Duration.ofSeconds(1)), null);
-        call.useCamera(CallTest.pattern(name));
-        call.useMicrophone(CallTest.tone(toneHz));
+        call.useCamera(TestSources.pattern(name, 15));
+        call.useMicrophone(TestSources.tone(toneHz));
         call.setCameraOn(true);
         call.setMuted(false);
         return new CallMember(call);

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 
 /**
  * A room (the session): its roster and joined/left notifications, its chat history (one order for
@@ -188,9 +192,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
     /** Makes this part's chat requests unique in the room, across nodes and restarts. */
     private final String requestPrefix = UUID.randomUUID() + "/";
     private long nextRequest;
-    /** This node drains: members who go have moved, not left. */
-    private boolean draining;
-    /** What members here are told while it drains (also one whose join was already under way). */
+    /**
+     * Set while this node drains: what members here are told (also one whose join was already under
+     * way); members who go then have moved, not left.
+     */
     private ControlMessage.Move move;
 
     public static Behavior<Command> create(String name, ActorRef<Rooms.Command> rooms, MediaGateway gateway,
@@ -253,7 +258,6 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 .onMessage(ReplicaRead.class, this::onReplicaRead)
                 .onMessage(Drain.class, d -> {
                     if (cluster != null) {
-                        draining = true;
                         move = d.move();
                         for (Member m : fanout) {
                             notify(m, move);
@@ -300,18 +304,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
      * the lost node is gone).
      */
     private Behavior<Command> onSyncTick() {
-        if (draining) {
-            // Not the members still here: one that just moved would read as gone from the room.
-            unadmitted.values().forEach(cluster.entity()::tell);
-            unconfirmedChat.values().forEach(cluster.entity()::tell);
-            unconfirmedFiles.values().forEach(cluster.entity()::tell);
-            return this;
+        if (move == null) {
+            // Not while draining: a member that just moved would read as gone from the room.
+            List<ParticipantInfo> here = new ArrayList<>();
+            for (Member m : fanout) {
+                here.add(m.info);
+            }
+            cluster.entity().tell(new RoomEntity.Sync(home(), here));
         }
-        List<ParticipantInfo> here = new ArrayList<>();
-        for (Member m : fanout) {
-            here.add(m.info);
-        }
-        cluster.entity().tell(new RoomEntity.Sync(home(), here));
         unadmitted.values().forEach(cluster.entity()::tell);
         unconfirmedChat.values().forEach(cluster.entity()::tell);
         unconfirmedFiles.values().forEach(cluster.entity()::tell);
@@ -340,17 +340,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
             roster.add(m.info);
         }
         join.participant().tell(new Participant.Joined(getContext().getSelf(), mixer, List.copyOf(roster)));
-        // What the room already holds, after the welcome: history, files, the presenter.
-        for (ControlMessage.ChatMessage m : chatHistory) {
-            notify(member, new ControlMessage.ChatMessage(m.id(), m.participantId(), m.from(), m.text(),
-                    m.serverTime(), true));
-        }
-        for (FileInfo f : fileIndex.values()) {
-            notify(member, new ControlMessage.FileOffered(f, true));
-        }
-        if (presenter != null) {
-            notify(member, new ControlMessage.PresenterChanged(presenter.info));
-        }
+        sendWhatTheRoomHolds(member, chatHistory, fileIndex.values(), presenter == null ? null : presenter.info);
         tellOthers(join.info().mediaId(), new ControlMessage.ParticipantJoined(join.info()));
         getContext().getLog().info("join room={} name={} id={} ({} in room)",
                 name, join.info().name(), join.info().participantId(), members.size());
@@ -369,19 +359,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (cluster != null) {
             rebuildFanout();
             mixer.tell(new Mixer.RemoveMember(mediaId));
-            if (draining) {
+            if (move != null) {
                 // Moving to another node: the room keeps its place; nobody here or there sees it leave.
-                cluster.entity().tell(new RoomEntity.Leave(gone.info.participantId(), mediaId, RoomEntity.MOVED));
-                getContext().getLog().info("moved room={} name={} id={} ({} here)",
-                        name, gone.info.name(), gone.info.participantId(), members.size());
-                if (members.isEmpty()) {
-                    rooms.tell(new Rooms.RoomIdle(name, joinsSeen));
-                }
-                return this;
+                reason = RoomEntity.MOVED;
+            } else {
+                roster.remove(gone.info.participantId());
+                tellOthers(mediaId, new ControlMessage.ParticipantLeft(gone.info, reason));
             }
-            roster.remove(gone.info.participantId());
             cluster.entity().tell(new RoomEntity.Leave(gone.info.participantId(), mediaId, reason));
-            tellOthers(mediaId, new ControlMessage.ParticipantLeft(gone.info, reason));
             getContext().getLog().info("leave room={} name={} id={} reason={} ({} here)",
                     name, gone.info.name(), gone.info.participantId(), reason, members.size());
             if (members.isEmpty()) {
@@ -513,6 +498,24 @@ public final class Room extends AbstractBehavior<Room.Command> {
         return this;
     }
 
+    /**
+     * After a welcome, what the room already holds, in PROTOCOL.md's order: the chat history
+     * (marked as history), the files, then who presents, if anyone.
+     */
+    private static void sendWhatTheRoomHolds(Member member, Iterable<ControlMessage.ChatMessage> history,
+                                             Iterable<FileInfo> files, ParticipantInfo presenting) {
+        for (ControlMessage.ChatMessage m : history) {
+            notify(member, new ControlMessage.ChatMessage(m.id(), m.participantId(), m.from(), m.text(),
+                    m.serverTime(), true));
+        }
+        for (FileInfo f : files) {
+            notify(member, new ControlMessage.FileOffered(f, true));
+        }
+        if (presenting != null) {
+            notify(member, new ControlMessage.PresenterChanged(presenting));
+        }
+    }
+
     private static void notify(Member m, ControlMessage message) {
         m.ref.tell(new Participant.Notify(message));
     }
@@ -602,16 +605,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
         // Admitted from the copy earlier: the history now fills what the lost node had not passed
         // on (marked as history, so a client that has a message already knows it by its id).
-        for (ControlMessage.ChatMessage m : admitted.history()) {
-            notify(member, new ControlMessage.ChatMessage(m.id(), m.participantId(), m.from(), m.text(),
-                    m.serverTime(), true));
-        }
-        for (FileInfo f : admitted.files()) {
-            notify(member, new ControlMessage.FileOffered(f, true));
-        }
-        if (clusterPresenter != null) {
-            notify(member, new ControlMessage.PresenterChanged(clusterPresenter));
-        }
+        sendWhatTheRoomHolds(member, admitted.history(), admitted.files(), clusterPresenter);
         if (move != null && !welcomed) {
             notify(member, move); // joined while this node drains: move on at once
         }
@@ -645,19 +639,11 @@ public final class Room extends AbstractBehavior<Room.Command> {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void readReplica(int mediaId) {
         var key = RoomEntity.key(name);
-        var replicator = org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(getContext().getSystem())
-                .replicator();
-        getContext().ask(org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.GetResponse.class, replicator,
-                Duration.ofSeconds(2),
-                replyTo -> new org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.Get(key,
-                        org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.readLocal(), (ActorRef) replyTo),
-                (rsp, failure) -> {
-                    if (rsp instanceof org.apache.pekko.cluster.ddata.typed.javadsl.Replicator.GetSuccess ok) {
-                        var map = (org.apache.pekko.cluster.ddata.LWWMap<String, RoomEntity.Entry>) ok.get(key);
-                        return new ReplicaRead(mediaId, Map.copyOf(map.getEntries()));
-                    }
-                    return new ReplicaRead(mediaId, Map.of());
-                });
+        getContext().ask(Replicator.GetResponse.class, DistributedData.get(getContext().getSystem()).replicator(),
+                Duration.ofSeconds(2), replyTo -> new Replicator.Get(key, Replicator.readLocal(), (ActorRef) replyTo),
+                (rsp, failure) -> rsp instanceof Replicator.GetSuccess ok
+                        ? new ReplicaRead(mediaId, Map.copyOf(((LWWMap<String, RoomEntity.Entry>) ok.get(key)).getEntries()))
+                        : new ReplicaRead(mediaId, Map.of()));
     }
 
     /**
@@ -685,7 +671,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 history.add(c.message());
             }
         }
-        history.sort(java.util.Comparator.comparingLong(ControlMessage.ChatMessage::id));
+        history.sort(Comparator.comparingLong(ControlMessage.ChatMessage::id));
         return admitFromCopy(member, history);
     }
 
@@ -707,16 +693,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
         admittedFromCopy.add(member.info.mediaId());
         member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, List.copyOf(infos)));
-        for (ControlMessage.ChatMessage m : history) {
-            notify(member, new ControlMessage.ChatMessage(m.id(), m.participantId(), m.from(), m.text(),
-                    m.serverTime(), true));
-        }
-        for (FileInfo f : fileIndex.values()) {
-            notify(member, new ControlMessage.FileOffered(f, true));
-        }
-        if (clusterPresenter != null) {
-            notify(member, new ControlMessage.PresenterChanged(clusterPresenter));
-        }
+        sendWhatTheRoomHolds(member, history, fileIndex.values(), clusterPresenter);
         if (move != null) {
             notify(member, move);
         }

@@ -113,6 +113,10 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private record Written(boolean ok) implements Command {
     }
 
+    /** A chat message being stored, and the request to confirm once it is. */
+    private record PendingChat(ChatMessage message, Chat request) {
+    }
+
     private record FileStored(String fileId, ActorRef<Room.Command> replyTo, boolean ok) implements Command {
     }
 
@@ -201,15 +205,13 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private final SelfUniqueAddress self;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Set<ActorRef<Room.Command>> homes = new HashSet<>();
-    private final TreeMap<Long, ChatMessage> history = new TreeMap<>();
+    /** The chat history by message id, each message with the request it answered. */
+    private final TreeMap<Long, ChatEntry> history = new TreeMap<>();
     private final Map<String, FileInfo> files = new LinkedHashMap<>();
     /** Chat messages stored, waiting for the ones before them, by id. */
-    private final TreeMap<Long, ChatMessage> pendingChat = new TreeMap<>();
-    /** The request of each chat message in the history, by message id, and the reverse. */
-    private final Map<Long, String> requestOfChat = new HashMap<>();
+    private final TreeMap<Long, PendingChat> pendingChat = new TreeMap<>();
+    /** The message id each request in the history became: a repeated request is the same message. */
     private final Map<String, Long> chatOfRequest = new HashMap<>();
-    /** Who to confirm each pending chat message to, by message id. */
-    private final Map<Long, ActorRef<Room.Command>> confirmChatTo = new HashMap<>();
     private final Set<Long> storedChat = new HashSet<>();
     private long nextChatId = 1;
     private ParticipantInfo presenter;
@@ -230,9 +232,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         List<Member> restored = new ArrayList<>();
         for (Entry e : entries.values()) {
             if (e instanceof ChatEntry c) {
-                history.put(c.message().id(), c.message());
+                history.put(c.message().id(), c);
                 if (c.requestId() != null) {
-                    requestOfChat.put(c.message().id(), c.requestId());
                     chatOfRequest.put(c.requestId(), c.message().id());
                 }
                 nextChatId = Math.max(nextChatId, c.message().id() + 1);
@@ -316,7 +317,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         membersChanged();
         write(member.info().participantId(), new MemberEntry(member));
         member.home().room().tell(new Room.Admitted(member.info().participantId(), List.copyOf(members.values()),
-                List.copyOf(history.values()), List.copyOf(files.values()), presenter));
+                history.values().stream().map(ChatEntry::message).toList(), List.copyOf(files.values()), presenter));
         broadcast(new Room.MemberJoined(member));
         return this;
     }
@@ -390,7 +391,6 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                         }),
                 rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
         history.clear();
-        requestOfChat.clear();
         chatOfRequest.clear();
         files.clear();
         presenter = null;
@@ -407,18 +407,16 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         }
         ChatMessage message = new ChatMessage(nextChatId++, chat.from().participantId(), chat.from().name(),
                 chat.text(), System.currentTimeMillis(), false);
-        history.put(message.id(), message);
-        pendingChat.put(message.id(), message);
         long id = message.id();
-        requestOfChat.put(id, chat.requestId());
+        ChatEntry entry = new ChatEntry(message, chat.requestId());
+        history.put(id, entry);
+        pendingChat.put(id, new PendingChat(message, chat));
         chatOfRequest.put(chat.requestId(), id);
-        confirmChatTo.put(id, chat.replyTo());
         replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
-                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo, map -> trimmed(map.put(self, chatKey(id),
-                                new ChatEntry(message, chat.requestId())))),
+                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo, map -> trimmed(map.put(self, chatKey(id), entry))),
                 rsp -> new ChatStored(id, rsp instanceof Replicator.UpdateSuccess));
         while (history.size() > config.chatHistory()) {
-            String request = requestOfChat.remove(history.pollFirstEntry().getKey());
+            String request = history.pollFirstEntry().getValue().requestId();
             if (request != null) {
                 chatOfRequest.remove(request);
             }
@@ -456,13 +454,9 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         }
         storedChat.add(stored.id());
         while (!pendingChat.isEmpty() && storedChat.remove(pendingChat.firstKey())) {
-            ChatMessage message = pendingChat.pollFirstEntry().getValue();
-            broadcast(new Room.Deliver(message));
-            ActorRef<Room.Command> confirm = confirmChatTo.remove(message.id());
-            String request = requestOfChat.get(message.id());
-            if (confirm != null && request != null) {
-                confirm.tell(new Room.ChatAccepted(request));
-            }
+            PendingChat pending = pendingChat.pollFirstEntry().getValue();
+            broadcast(new Room.Deliver(pending.message()));
+            pending.request().replyTo().tell(new Room.ChatAccepted(pending.request().requestId()));
         }
         return this;
     }

@@ -231,25 +231,6 @@ class ClusterTest {
         }
     }
 
-    /** Joins node {@code node} once its welcome lists both other nodes (the node directory has spread). */
-    private static RawClient joinKnowingPeers(int node, String room, String name) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            RawClient c = join(node, room, name);
-            if (c.welcome.nodes() != null && c.welcome.nodes().size() == 2) {
-                return c;
-            }
-            c.send(new ControlMessage.Leave());
-            c.close();
-            assertTrue(System.nanoTime() < deadline, "node " + node + " knows the two others");
-            Thread.sleep(100);
-        }
-    }
-
-    private static java.net.URI filesUri(RawClient c, String room, String rest) {
-        return java.net.URI.create("http://127.0.0.1:" + c.welcome.files().port() + "/rooms/" + room + "/files" + rest);
-    }
-
     private static String peerKey(int node) {
         return "pekko://chorus@" + nodes.get(node).clusterAddress();
     }
@@ -269,16 +250,10 @@ class ClusterTest {
         String room = room();
         byte[] content = new byte[200_000];
         new java.util.Random(7).nextBytes(content);
-        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
-        var http = java.net.http.HttpClient.newHttpClient();
-        try (RawClient ada = joinKnowingPeers(0, room, "Ada");
+        try (RawClient ada = RawClient.joinKnowingNodes(nodes.get(0), room, "Ada", 2);
              RawClient bob = join(1, room, "Bob");
              RawClient cy = join(2, room, "Cy")) {
-            var uploaded = http.send(java.net.http.HttpRequest.newBuilder(filesUri(ada, room, "?name=notes.bin"))
-                    .header("Authorization", "Bearer " + ada.welcome.files().token())
-                    .header(FileService.SHA256_HEADER, sha)
-                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var uploaded = ada.upload(room, "notes.bin", content, RawClient.sha256(content));
             assertEquals(201, uploaded.statusCode(), uploaded.body());
             String fileId = bob.await(ControlMessage.FileOffered.class, f -> true, WAIT).file().fileId();
             // Node 0 pushed one copy to one other node: counted on both sides, by peer.
@@ -298,9 +273,7 @@ class ClusterTest {
             if (there == cy) {
                 cy.await(ControlMessage.FileOffered.class, f -> f.file().fileId().equals(fileId), WAIT);
             }
-            var got = http.send(java.net.http.HttpRequest.newBuilder(filesUri(there, room, "/" + fileId))
-                    .header("Authorization", "Bearer " + there.welcome.files().token()).GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            var got = there.getFiles(room, "/" + fileId, there.welcome.files().token());
             assertEquals(200, got.statusCode());
             assertTrue(java.util.Arrays.equals(content, got.body()), "the bytes, whole");
             assertEquals(content.length, fileBytesIn(other, 0) + fileBytesIn(other, holder),

@@ -45,7 +45,7 @@ class DrainTest {
         DrainReadiness ready = new DrainReadiness(Adapter.toClassic(draining.system()));
         String staysAt = "127.0.0.1:" + staying.controlPort();
         // Bob first: his node may need a few tries before it knows the other node (each one a leave).
-        try (RawClient bob = joinKnowing(draining, room, "Bob", staysAt);
+        try (RawClient bob = RawClient.joinKnowingNodes(draining, room, "Bob", 1);
              RawClient ada = RawClient.join(staying, room, "Ada")) {
             assertEquals(2, ada.welcome.roster().size(), "Ada's welcome lists Bob");
             assertTrue(ready.get().toCompletableFuture().get(5, TimeUnit.SECONDS), "ready before the drain");
@@ -83,21 +83,6 @@ class DrainTest {
                 shutdown.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 draining.system().getWhenTerminated().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
-        }
-    }
-
-    /** Joins once the welcome lists {@code other} among the other nodes (the node directory has spread). */
-    private static RawClient joinKnowing(RelayNode node, String room, String name, String other) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            RawClient c = RawClient.join(node, room, name);
-            if (c.welcome.nodes() != null && c.welcome.nodes().contains(other)) {
-                return c;
-            }
-            c.send(new ControlMessage.Leave());
-            c.close();
-            assertTrue(System.nanoTime() < deadline, name + "'s node knows " + other + " within " + WAIT);
-            Thread.sleep(100);
         }
     }
 }

@@ -12,17 +12,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +29,6 @@ class FileServiceTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final int LIMIT = 2_000_000;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     @TempDir
     static Path storage;
     private static RelayNode relay;
@@ -62,27 +55,6 @@ class FileServiceTest {
         return b;
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    private static URI uri(RawClient c, String room, String rest) {
-        return URI.create("http://127.0.0.1:" + c.welcome.files().port() + "/rooms/"
-                + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20") + "/files" + rest);
-    }
-
-    private static HttpResponse<String> upload(RawClient c, String room, String name, byte[] body, String sha) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(c, room, "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8)))
-                .header("Authorization", "Bearer " + c.welcome.files().token())
-                .header(FileService.SHA256_HEADER, sha)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<byte[]> get(RawClient c, String room, String rest, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(c, room, rest)).header("Authorization", "Bearer " + token).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    }
-
     private static String code(String body) throws Exception {
         return JSON.readTree(body).get("code").asText();
     }
@@ -100,7 +72,7 @@ class FileServiceTest {
         try (RawClient ada = RawClient.join(relay, room, "Ada");
              RawClient bob = RawClient.join(relay, room, "Bob")) {
             byte[] content = random(1_500_000, 1);
-            HttpResponse<String> put = upload(ada, room, "holiday photos.zip", content, sha256(content));
+            HttpResponse<String> put = ada.upload(room, "holiday photos.zip", content, RawClient.sha256(content));
             assertEquals(201, put.statusCode(), put.body());
             JsonNode info = JSON.readTree(put.body());
             String fileId = info.get("fileId").asText();
@@ -108,16 +80,16 @@ class FileServiceTest {
             ControlMessage.FileOffered offered = bob.await(ControlMessage.FileOffered.class, f -> true, WAIT);
             assertEquals("holiday photos.zip", offered.file().name());
             assertEquals(content.length, offered.file().size());
-            assertEquals(sha256(content), offered.file().sha256());
+            assertEquals(RawClient.sha256(content), offered.file().sha256());
             assertEquals("Ada", offered.file().uploaderName());
             assertEquals(fileId, offered.file().fileId());
 
-            HttpResponse<byte[]> got = get(bob, room, "/" + fileId, bob.welcome.files().token());
+            HttpResponse<byte[]> got = bob.getFiles(room, "/" + fileId, bob.welcome.files().token());
             assertEquals(200, got.statusCode());
             assertArrayEquals(content, got.body());
-            assertEquals(sha256(content), got.headers().firstValue(FileService.SHA256_HEADER).orElseThrow());
+            assertEquals(RawClient.sha256(content), got.headers().firstValue(FileService.SHA256_HEADER).orElseThrow());
 
-            HttpResponse<byte[]> list = get(bob, room, "", bob.welcome.files().token());
+            HttpResponse<byte[]> list = bob.getFiles(room, "", bob.welcome.files().token());
             assertEquals(fileId, JSON.readTree(list.body()).get(0).get("fileId").asText());
 
             try (RawClient late = RawClient.join(relay, room, "Late")) {
@@ -135,16 +107,16 @@ class FileServiceTest {
         try (RawClient ada = RawClient.join(relay, room, "Ada");
              RawClient eve = RawClient.join(relay, other, "Eve")) {
             byte[] content = random(1000, 2);
-            String fileId = JSON.readTree(upload(ada, room, "secret.txt", content, sha256(content)).body()).get("fileId").asText();
-            HttpResponse<byte[]> wrongRoomToken = get(ada, room, "/" + fileId, eve.welcome.files().token());
+            String fileId = JSON.readTree(ada.upload(room, "secret.txt", content, RawClient.sha256(content)).body()).get("fileId").asText();
+            HttpResponse<byte[]> wrongRoomToken = ada.getFiles(room, "/" + fileId, eve.welcome.files().token());
             assertEquals(403, wrongRoomToken.statusCode());
             assertEquals(ErrorCode.FORBIDDEN.wire(), code(new String(wrongRoomToken.body(), StandardCharsets.UTF_8)));
-            assertEquals(403, get(ada, room, "", "made-up").statusCode(), "no listing without a token");
-            HttpResponse<byte[]> elsewhere = get(eve, other, "/" + fileId, eve.welcome.files().token());
+            assertEquals(403, ada.getFiles(room, "", "made-up").statusCode(), "no listing without a token");
+            HttpResponse<byte[]> elsewhere = eve.getFiles(other, "/" + fileId, eve.welcome.files().token());
             assertEquals(404, elsewhere.statusCode(), "another room's file is unknown here");
             assertEquals(ErrorCode.UNKNOWN_FILE.wire(), code(new String(elsewhere.body(), StandardCharsets.UTF_8)));
-            assertEquals(404, get(ada, room, "/00000000-0000-0000-0000-000000000000", ada.welcome.files().token()).statusCode());
-            assertEquals(404, get(ada, room, "/..%2F..%2Fetc%2Fpasswd", ada.welcome.files().token()).statusCode());
+            assertEquals(404, ada.getFiles(room, "/00000000-0000-0000-0000-000000000000", ada.welcome.files().token()).statusCode());
+            assertEquals(404, ada.getFiles(room, "/..%2F..%2Fetc%2Fpasswd", ada.welcome.files().token()).statusCode());
         }
     }
 
@@ -155,17 +127,17 @@ class FileServiceTest {
              RawClient bob = RawClient.join(relay, room, "Bob")) {
             long before = filesOnDisk();
             byte[] small = random(100, 3);
-            HttpResponse<String> traversal = upload(ada, room, "../../etc/passwd", small, sha256(small));
+            HttpResponse<String> traversal = ada.upload(room, "../../etc/passwd", small, RawClient.sha256(small));
             assertEquals(400, traversal.statusCode());
             assertEquals(ErrorCode.BAD_FILE_NAME.wire(), code(traversal.body()));
-            assertEquals(ErrorCode.BAD_FILE_NAME.wire(), code(upload(ada, room, "bell\u0007.txt", small, sha256(small)).body()));
+            assertEquals(ErrorCode.BAD_FILE_NAME.wire(), code(ada.upload(room, "bell\u0007.txt", small, RawClient.sha256(small)).body()));
 
             byte[] big = random(LIMIT + 1, 4);
-            HttpResponse<String> tooBig = upload(ada, room, "big.bin", big, sha256(big));
+            HttpResponse<String> tooBig = ada.upload(room, "big.bin", big, RawClient.sha256(big));
             assertEquals(413, tooBig.statusCode());
             assertEquals(ErrorCode.FILE_TOO_LARGE.wire(), code(tooBig.body()));
 
-            HttpResponse<String> corrupted = upload(ada, room, "notes.txt", small, sha256(random(100, 5)));
+            HttpResponse<String> corrupted = ada.upload(room, "notes.txt", small, RawClient.sha256(random(100, 5)));
             assertEquals(422, corrupted.statusCode());
             assertEquals(ErrorCode.CHECKSUM_MISMATCH.wire(), code(corrupted.body()));
 
@@ -184,7 +156,7 @@ class FileServiceTest {
                 Thread.sleep(20);
             }
             assertEquals(before, filesOnDisk(), "no partial or refused file is left on disk");
-            assertEquals(0, JSON.readTree(get(bob, room, "", bob.welcome.files().token()).body()).size(),
+            assertEquals(0, JSON.readTree(bob.getFiles(room, "", bob.welcome.files().token()).body()).size(),
                     "nothing was added to the room's index");
             bob.socket.setSoTimeout(300);
             try {
@@ -204,7 +176,7 @@ class FileServiceTest {
         Path dir = relay.files().roomDirectory(room);
         try (RawClient ada = RawClient.join(relay, room, "Ada")) {
             byte[] content = random(1000, 7);
-            assertEquals(201, upload(ada, room, "a.txt", content, sha256(content)).statusCode());
+            assertEquals(201, ada.upload(room, "a.txt", content, RawClient.sha256(content)).statusCode());
             assertTrue(Files.isDirectory(dir));
         }
         long deadline = System.nanoTime() + WAIT.toNanos();

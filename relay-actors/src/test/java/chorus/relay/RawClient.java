@@ -152,6 +152,56 @@ final class RawClient implements AutoCloseable {
         return count[0];
     }
 
+    // ---- the file service (HTTP), with this client's token ----
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+    static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** {@code /rooms/ROOM/files} and then {@code rest} on the file service this client was welcomed to. */
+    java.net.URI filesUri(String room, String rest) {
+        return java.net.URI.create("http://127.0.0.1:" + welcome.files().port() + "/rooms/"
+                + java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+                + "/files" + rest);
+    }
+
+    /** Uploads {@code body} as {@code name}, declaring {@code sha} as its SHA-256. */
+    java.net.http.HttpResponse<String> upload(String room, String name, byte[] body, String sha) throws Exception {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(filesUri(room, "?name="
+                                + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + welcome.files().token())
+                .header(FileService.SHA256_HEADER, sha)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET {@code /rooms/ROOM/files} + {@code rest} with {@code token}. */
+    java.net.http.HttpResponse<byte[]> getFiles(String room, String rest, String token) throws Exception {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(filesUri(room, rest))
+                        .header("Authorization", "Bearer " + token).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * Joins {@code node} once its welcome lists {@code others} other nodes (the cluster's node
+     * directory has spread); each earlier try leaves again.
+     */
+    static RawClient joinKnowingNodes(RelayNode node, String room, String name, int others) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (true) {
+            RawClient c = join(node, room, name);
+            if (c.welcome.nodes() != null && c.welcome.nodes().size() == others) {
+                return c;
+            }
+            c.send(new ControlMessage.Leave());
+            c.close();
+            assertTrue(System.nanoTime() < deadline, name + "'s node knows " + others + " other nodes within 15 s");
+            Thread.sleep(100);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

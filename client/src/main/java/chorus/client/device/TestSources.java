@@ -51,6 +51,11 @@ public final class TestSources {
 
     /** A sine tone at {@link #TONE_HZ}. */
     public static MediaDevice<AudioCapture> tone() {
+        return tone(TONE_HZ);
+    }
+
+    /** A sine tone at {@code hz} (a test tells several apart by their frequencies). */
+    public static MediaDevice<AudioCapture> tone(double hz) {
         return new MediaDevice<>() {
             @Override
             public String id() {
@@ -59,12 +64,12 @@ public final class TestSources {
 
             @Override
             public String label() {
-                return "Test tone (" + Math.round(TONE_HZ) + " Hz)";
+                return "Test tone (" + Math.round(hz) + " Hz)";
             }
 
             @Override
             public AudioCapture open() {
-                ToneSource tone = new ToneSource(TONE_HZ);
+                ToneSource tone = new ToneSource(hz);
                 return new AudioCapture() {
                     @Override
                     public void read(short[] frame) {
