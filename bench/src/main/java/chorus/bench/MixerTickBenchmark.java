@@ -1,7 +1,7 @@
 package chorus.bench;
 
 import chorus.protocol.audio.AudioFormat;
-import chorus.relay.MixEngine;
+import chorus.relay.mixer.MixEngine;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package chorus.bench;
 
 import chorus.protocol.audio.AudioFormat;
-import chorus.relay.MixEngine;
+import chorus.relay.mixer.MixEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -1,5 +1,20 @@
 package chorus.relay;
 
+import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.cluster.Drain;
+import chorus.relay.cluster.NodeDirectory;
+import chorus.relay.config.RelayConfig;
+import chorus.relay.control.ControlServer;
+import chorus.relay.files.FileAccess;
+import chorus.relay.files.FileService;
+import chorus.relay.files.FileStore;
+import chorus.relay.media.MediaGateway;
+import chorus.relay.media.MediaPort;
+import chorus.relay.metrics.Metrics;
+import chorus.relay.metrics.RelayStats;
+import chorus.relay.room.Room;
+import chorus.relay.room.RoomEntity;
+import chorus.relay.room.Rooms;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;

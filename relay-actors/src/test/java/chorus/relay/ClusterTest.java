@@ -1,12 +1,9 @@
 package chorus.relay;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaHeader;
+import chorus.relay.metrics.Metrics;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.ByteBuffer;
@@ -19,15 +16,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Three relay nodes in one JVM forming a Pekko Cluster on loopback, seen from raw protocol
  * clients connected to different nodes: one room across nodes, and media crossing once per node.
  */
-class ClusterTest {
+public final class ClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final List<RelayNode> nodes = new ArrayList<>();
 
-    static Config clustered(String seed) {
+    public static Config clustered(String seed) {
         // One secret for all: resume tokens and node-to-node file copies need it. Each node its own
         // files directory, as on separate machines (under target/, so mvn clean removes them).
         String files = java.nio.file.Path.of("target", "cluster-files", java.util.UUID.randomUUID().toString())

@@ -1,17 +1,12 @@
 package chorus.relay;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaAuthenticator;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import chorus.relay.metrics.RelayStats;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -22,6 +17,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Video fan-out and address learning through real UDP sockets on loopback. */
 class MediaPathTest {

@@ -1,8 +1,5 @@
 package chorus.relay;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import chorus.protocol.control.ControlCodec;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
@@ -10,6 +7,7 @@ import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaAuthenticator;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import chorus.relay.files.FileService;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -24,21 +22,24 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
  * A bare-bones protocol peer for relay tests: frames written by hand on a real TCP socket and
  * datagrams on real UDP sockets bound to port 0, so the tests see exactly what is on the wire.
  */
-final class RawClient implements AutoCloseable {
-    final Socket socket;
-    final DataInputStream in;
+public final class RawClient implements AutoCloseable {
+    public final Socket socket;
+    public final DataInputStream in;
     final OutputStream out;
-    ControlMessage.Welcome welcome;
-    byte[] key;
-    DatagramChannel video;
+    public ControlMessage.Welcome welcome;
+    public byte[] key;
+    public DatagramChannel video;
     DatagramChannel audio;
     private long sequence;
 
-    RawClient(InetSocketAddress control) throws IOException {
+    public RawClient(InetSocketAddress control) throws IOException {
         socket = new Socket();
         socket.connect(control, 5000);
         socket.setSoTimeout(5000);
@@ -46,7 +47,7 @@ final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    static RawClient join(RelayNode relay, String room, String name) throws Exception {
+    public static RawClient join(RelayNode relay, String room, String name) throws Exception {
         RawClient c = new RawClient(relay.controlAddress());
         c.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "raw-test"));
         ControlMessage reply = c.read();
@@ -58,18 +59,18 @@ final class RawClient implements AutoCloseable {
         return c;
     }
 
-    void send(ControlMessage m) throws IOException {
+    public void send(ControlMessage m) throws IOException {
         out.write(ControlCodec.encodeFrame(m));
         out.flush();
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** The next control message, answering the relay's pings on the way. */
-    ControlMessage read() throws Exception {
+    public ControlMessage read() throws Exception {
         while (true) {
             ControlMessage m = ControlCodec.readFrame(in);
             if (m instanceof ControlMessage.Ping p) {
@@ -81,7 +82,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads until a message matches, within {@code timeout}. */
-    <T extends ControlMessage> T await(Class<T> type, Predicate<T> match, Duration timeout) throws Exception {
+    public <T extends ControlMessage> T await(Class<T> type, Predicate<T> match, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             ControlMessage m = read();
@@ -93,7 +94,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** True when the relay closed the connection (end of stream) within the socket timeout. */
-    boolean closedByRelay() throws Exception {
+    public boolean closedByRelay() throws Exception {
         try {
             while (true) {
                 ControlCodec.readFrame(in);
@@ -106,7 +107,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Opens both UDP sockets on port 0 and gets each learned by the relay (hello, then its ack). */
-    void openMedia() throws IOException {
+    public void openMedia() throws IOException {
         video = openAndHello(welcome.media().videoPort());
         audio = openAndHello(welcome.media().audioPort());
     }
@@ -118,7 +119,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Sends a HELLO every 100 ms until the relay acknowledges it, as PROTOCOL.md asks of clients. */
-    void hello(DatagramChannel ch, int port) throws IOException {
+    public void hello(DatagramChannel ch, int port) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
         ByteBuffer ack = null;
         for (int attempt = 0; attempt < 50 && ack == null; attempt++) {
@@ -130,16 +131,16 @@ final class RawClient implements AutoCloseable {
         assertTrue(new MediaAuthenticator(key).verify(ack, 0, MediaHeader.HEADER_LENGTH), "ack signed with our key");
     }
 
-    InetSocketAddress relayAt(int port) {
+    public InetSocketAddress relayAt(int port) {
         return new InetSocketAddress(welcome.media().host(), port);
     }
 
-    Fragmenter videoFragmenter() {
+    public Fragmenter videoFragmenter() {
         return new Fragmenter(MediaKind.VIDEO, welcome.mediaId(), Codec.JPEG, key);
     }
 
     /** Sends one video frame from the video socket; returns the datagrams' count. */
-    int sendVideo(Fragmenter f, byte[] frame) {
+    public int sendVideo(Fragmenter f, byte[] frame) {
         int[] count = {0};
         f.send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME, d -> {
             try {
@@ -156,19 +157,19 @@ final class RawClient implements AutoCloseable {
 
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
-    static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
+    public static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /** {@code /rooms/ROOM/files} and then {@code rest} on the file service this client was welcomed to. */
-    java.net.URI filesUri(String room, String rest) {
+    public java.net.URI filesUri(String room, String rest) {
         return java.net.URI.create("http://127.0.0.1:" + welcome.files().port() + "/rooms/"
                 + java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
                 + "/files" + rest);
     }
 
     /** Uploads {@code body} as {@code name}, declaring {@code sha} as its SHA-256. */
-    java.net.http.HttpResponse<String> upload(String room, String name, byte[] body, String sha) throws Exception {
+    public java.net.http.HttpResponse<String> upload(String room, String name, byte[] body, String sha) throws Exception {
         return HTTP.send(java.net.http.HttpRequest.newBuilder(filesUri(room, "?name="
                                 + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)))
                 .header("Authorization", "Bearer " + welcome.files().token())
@@ -178,7 +179,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** GET {@code /rooms/ROOM/files} + {@code rest} with {@code token}. */
-    java.net.http.HttpResponse<byte[]> getFiles(String room, String rest, String token) throws Exception {
+    public java.net.http.HttpResponse<byte[]> getFiles(String room, String rest, String token) throws Exception {
         return HTTP.send(java.net.http.HttpRequest.newBuilder(filesUri(room, rest))
                         .header("Authorization", "Bearer " + token).GET().build(),
                 java.net.http.HttpResponse.BodyHandlers.ofByteArray());
@@ -188,7 +189,7 @@ final class RawClient implements AutoCloseable {
      * Joins {@code node} once its welcome lists {@code others} other nodes (the cluster's node
      * directory has spread); each earlier try leaves again.
      */
-    static RawClient joinKnowingNodes(RelayNode node, String room, String name, int others) throws Exception {
+    public static RawClient joinKnowingNodes(RelayNode node, String room, String name, int others) throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
         while (true) {
             RawClient c = join(node, room, name);

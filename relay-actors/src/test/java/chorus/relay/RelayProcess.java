@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * A relay node in its own JVM ({@code chorus server} on loopback, ephemeral ports), for tests
  * where the node needs its own environment (Kubernetes variables) or a signal of its own (SIGTERM).
  */
-final class RelayProcess implements AutoCloseable {
+public final class RelayProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("Chorus relay ready control=([^:]+):(\\d+) video=(\\d+) audio=(\\d+)");
 
     final Process process;
@@ -29,7 +29,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** Starts {@code chorus server} with these system properties and environment variables. */
-    static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env)
+    public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env)
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -50,7 +50,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** Waits for the ready line and reads the control port from it. */
-    RelayProcess awaitReady(Duration timeout) throws Exception {
+    public RelayProcess awaitReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Matcher m = READY.matcher(Files.exists(log) ? Files.readString(log) : "");
@@ -64,7 +64,7 @@ final class RelayProcess implements AutoCloseable {
         }
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
@@ -73,7 +73,7 @@ final class RelayProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as Kubernetes stops a pod. */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 

@@ -8,12 +8,12 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 
 /** Test helper: a bounded wait for one datagram. Leaves the channel in non-blocking mode. */
-final class Udp {
+public final class Udp {
     private Udp() {
     }
 
     /** The next datagram (flipped), or null if none arrives within {@code timeout}. */
-    static ByteBuffer receive(DatagramChannel ch, Duration timeout) throws IOException {
+    public static ByteBuffer receive(DatagramChannel ch, Duration timeout) throws IOException {
         ch.configureBlocking(false);
         try (Selector selector = Selector.open()) {
             ch.register(selector, SelectionKey.OP_READ);

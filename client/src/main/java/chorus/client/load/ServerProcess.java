@@ -47,7 +47,7 @@ final class ServerProcess implements AutoCloseable {
     enum Kind {
         RELAY("relay", List.of("-Dchorus.relay.files.port=0", "-Dchorus.relay.metrics.port=0"), "chorus.relay.RelayMain",
                 List.of("--host", "127.0.0.1", "--control-port", "0", "--video-port", "0", "--audio-port", "0")),
-        BASELINE("baseline", List.of(), "chorus.relay.RawForwarder", List.of("--host", "127.0.0.1"));
+        BASELINE("baseline", List.of(), "chorus.relay.baseline.RawForwarder", List.of("--host", "127.0.0.1"));
 
         final String label;
         final List<String> jvmOptions;

@@ -1,5 +1,0 @@
-package chorus.relay;
-
-/** Marker for every message and replicated value that crosses between relay nodes (jackson-cbor). */
-public interface CborSerializable {
-}

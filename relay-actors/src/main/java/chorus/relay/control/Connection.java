@@ -1,0 +1,362 @@
+package chorus.relay.control;
+
+import chorus.protocol.control.ControlCodec;
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.protocol.control.ControlProtocolException;
+import chorus.protocol.control.ErrorCode;
+import chorus.protocol.control.Names;
+import chorus.protocol.media.MediaAuthenticator;
+import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.cluster.Drain;
+import chorus.relay.config.RelayConfig;
+import chorus.relay.files.FileAccess;
+import chorus.relay.media.MediaGateway;
+import chorus.relay.media.MediaPort;
+import chorus.relay.room.Participant;
+import chorus.relay.room.Rooms;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * One client's control connection: decodes its frames, runs the hello/welcome handshake, spawns
+ * the {@link Participant} once the hello is valid, relays room events to the client, and pings
+ * it; a client that answers no ping within the keepalive timeout is removed. Bad frames get an
+ * error with a stable code; the connection is closed only when the stream cannot be resynchronised
+ * or the client cannot join.
+ */
+public final class Connection extends AbstractBehavior<Connection.Command> {
+
+    public sealed interface Command {
+    }
+
+    /** Acknowledges a stream element so the next one is read (backpressure from the TCP stream). */
+    public enum Ack {
+        INSTANCE
+    }
+
+    record StreamInit(ActorRef<Ack> ackTo) implements Command {
+    }
+
+    record FrameIn(ActorRef<Ack> ackTo, ControlFraming.InFrame frame) implements Command {
+    }
+
+    enum StreamDone implements Command {
+        INSTANCE
+    }
+
+    record StreamFailed(Throwable cause) implements Command {
+    }
+
+    private record FromParticipant(Participant.Event event) implements Command {
+    }
+
+    private enum ParticipantStopped implements Command {
+        INSTANCE
+    }
+
+    private enum PingTick implements Command {
+        INSTANCE
+    }
+
+    /** The socket did not finish closing in time after we asked; stop regardless. */
+    private enum CloseTimeout implements Command {
+        INSTANCE
+    }
+
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    /** What the connection writes to the client's socket. */
+    public sealed interface Outgoing {
+    }
+
+    public record Frame(ByteString bytes) implements Outgoing {
+    }
+
+    public enum Close implements Outgoing {
+        INSTANCE
+    }
+
+    private final RelayConfig config;
+    private final MediaGateway gateway;
+    private final ActorRef<Rooms.Command> rooms;
+    private final FileAccess fileAccess;
+    /** Null for a node on its own: no resume tokens, no other nodes. */
+    private final ClusterPeers peers;
+    private long peersVersionSent = -1;
+    private String fileToken;
+    private final ActorRef<Outgoing> outbox;
+    private final InetSocketAddress local;
+    private final TimerScheduler<Command> timers;
+    private ActorRef<Participant.Command> participant;
+    private ParticipantInfo self;
+    private String room;
+    private byte[] mediaKey;
+    private boolean welcomed;
+    /** Room events that arrive before the welcome is sent; the client gets them right after it. */
+    private final java.util.List<ControlMessage> beforeWelcome = new java.util.ArrayList<>();
+    private boolean closing;
+    private boolean streamDone;
+    private long lastPongNanos;
+    private long pingNonce;
+
+    public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
+                                           FileAccess fileAccess, ClusterPeers peers, ActorRef<Outgoing> outbox,
+                                           InetSocketAddress local) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new Connection(ctx, timers, config, gateway, rooms, fileAccess, peers, outbox, local)));
+    }
+
+    private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, RelayConfig config,
+                       MediaGateway gateway, ActorRef<Rooms.Command> rooms, FileAccess fileAccess,
+                       ClusterPeers peers, ActorRef<Outgoing> outbox, InetSocketAddress local) {
+        super(ctx);
+        this.peers = peers;
+        this.fileAccess = fileAccess;
+        this.timers = timers;
+        this.config = config;
+        this.gateway = gateway;
+        this.rooms = rooms;
+        this.outbox = outbox;
+        this.local = local;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StreamInit.class, init -> {
+                    init.ackTo().tell(Ack.INSTANCE);
+                    return this;
+                })
+                .onMessage(FrameIn.class, this::onFrame)
+                .onMessageEquals(StreamDone.INSTANCE, this::onStreamEnded)
+                .onMessage(StreamFailed.class, f -> onStreamEnded())
+                .onMessageEquals(CloseTimeout.INSTANCE, Behaviors::stopped)
+                .onMessage(FromParticipant.class, this::onParticipantEvent)
+                .onMessageEquals(ParticipantStopped.INSTANCE, this::onParticipantStopped)
+                .onMessageEquals(PingTick.INSTANCE, this::onPingTick)
+                .build();
+    }
+
+    private Behavior<Command> onFrame(FrameIn in) {
+        try {
+            if (!closing) {
+                handle(in.frame());
+            }
+        } finally {
+            in.ackTo().tell(Ack.INSTANCE);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStreamEnded() {
+        streamDone = true;
+        shutdown("disconnected");
+        return stopWhenDone();
+    }
+
+    /**
+     * Stops once the participant has left (so the room hears the reason, not just "disconnected")
+     * and the socket has closed (so the last frames, e.g. an error, reach the client first).
+     */
+    private Behavior<Command> stopWhenDone() {
+        return participant == null && streamDone ? Behaviors.stopped() : this;
+    }
+
+    private void handle(ControlFraming.InFrame frame) {
+        if (frame instanceof ControlFraming.Oversized o) {
+            fail(ErrorCode.FRAME_TOO_LARGE, "frame length " + o.length() + " exceeds "
+                    + ControlCodec.MAX_FRAME_BYTES + "; closing", "disconnected");
+            return;
+        }
+        ControlMessage message;
+        try {
+            message = ControlCodec.decode(((ControlFraming.Body) frame).bytes());
+        } catch (ControlProtocolException e) {
+            send(e.toMessage()); // the frame was well delimited, so the stream is still in step
+            return;
+        }
+        if (message instanceof ControlMessage.Hello hello) {
+            onHello(hello);
+        } else if (message instanceof ControlMessage.Ping ping) {
+            send(new ControlMessage.Pong(ping.nonce()));
+        } else if (message instanceof ControlMessage.Pong) {
+            lastPongNanos = System.nanoTime();
+        } else if (message instanceof ControlMessage.Leave) {
+            shutdown("leave");
+        } else if (participant == null && (message instanceof ControlMessage.ChatSend
+                || message instanceof ControlMessage.ScreenShareStart || message instanceof ControlMessage.ScreenShareStop)) {
+            send(ControlMessage.Error.of(ErrorCode.NOT_JOINED, "send a hello first"));
+        } else if (message instanceof ControlMessage.ChatSend chat) {
+            onChat(chat);
+        } else if (message instanceof ControlMessage.ScreenShareStart) {
+            participant.tell(new Participant.ShareScreen(true));
+        } else if (message instanceof ControlMessage.ScreenShareStop) {
+            participant.tell(new Participant.ShareScreen(false));
+        } else {
+            send(ControlMessage.Error.of(ErrorCode.UNKNOWN_TYPE,
+                    "'" + ControlCodec.typeName(message) + "' is not a message a client sends"));
+        }
+    }
+
+    private void onChat(ControlMessage.ChatSend chat) {
+        String text = chat.text();
+        if (text == null || text.isBlank()) {
+            send(ControlMessage.Error.of(ErrorCode.MALFORMED_FRAME, "a chat message needs some text"));
+            return;
+        }
+        int characters = text.codePointCount(0, text.length());
+        if (characters > config.chatMaxCharacters()) {
+            send(ControlMessage.Error.of(ErrorCode.MESSAGE_TOO_LONG, "the message is " + characters
+                    + " characters; at most " + config.chatMaxCharacters() + " are allowed; it was not sent"));
+            return;
+        }
+        participant.tell(new Participant.SendChat(text));
+    }
+
+    private void onHello(ControlMessage.Hello hello) {
+        if (participant != null) {
+            send(ControlMessage.Error.of(ErrorCode.ALREADY_JOINED, "this connection has already joined " + room));
+            return;
+        }
+        if (hello.protocolVersion() != ControlMessage.PROTOCOL_VERSION) {
+            fail(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.protocolVersion()
+                    + " is not supported; this relay speaks " + ControlMessage.PROTOCOL_VERSION, null);
+            return;
+        }
+        String nameProblem = Names.problem("name", hello.name());
+        if (nameProblem != null) {
+            fail(ErrorCode.INVALID_NAME, nameProblem, null);
+            return;
+        }
+        String roomProblem = Names.problem("room name", hello.room());
+        if (roomProblem != null) {
+            fail(ErrorCode.INVALID_ROOM, roomProblem, null);
+            return;
+        }
+        if (Drain.get(getContext().getSystem()).draining()) {
+            fail(ErrorCode.SHUTTING_DOWN, "this relay is shutting down; connect to another node", null);
+            return;
+        }
+        room = hello.room();
+        mediaKey = MediaAuthenticator.newKey();
+        self = new ParticipantInfo(participantId(hello), hello.name(), gateway.nextMediaId());
+        ActorRef<Participant.Event> events = getContext().messageAdapter(Participant.Event.class, FromParticipant::new);
+        fileToken = FileAccess.newToken();
+        participant = getContext().spawn(
+                Participant.create(self, room, mediaKey, fileToken, events, rooms, gateway, fileAccess),
+                "participant-" + self.mediaId());
+        getContext().watchWith(participant, ParticipantStopped.INSTANCE);
+    }
+
+    /**
+     * A new id, or (clustered) the id of an earlier welcome when the hello resumes it with a valid
+     * token: then the room takes it back without anyone seeing it leave. A resume that does not
+     * verify joins afresh, as a relay on its own always does.
+     */
+    private String participantId(ControlMessage.Hello hello) {
+        ControlMessage.Resume resume = hello.resume();
+        if (resume != null && peers != null) {
+            if (peers.validResume(resume.participantId(), hello.room(), resume.token())) {
+                getContext().getLog().info("resume room={} name={} id={}", hello.room(), hello.name(),
+                        resume.participantId());
+                return resume.participantId();
+            }
+            getContext().getLog().info("room={} name={}: resume token does not verify; joining afresh",
+                    hello.room(), hello.name());
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    private Behavior<Command> onParticipantEvent(FromParticipant from) {
+        if (from.event() instanceof Participant.Welcomed w) {
+                // The version is read before the endpoints: a change between the two is sent again.
+                peersVersionSent = peers == null ? -1 : peers.version();
+                String host = config.advertisedHost().isEmpty()
+                        ? local.getAddress().getHostAddress() : config.advertisedHost();
+                send(new ControlMessage.Welcome(ControlMessage.PROTOCOL_VERSION, self.participantId(),
+                        self.mediaId(), Base64.getEncoder().encodeToString(mediaKey),
+                        new ControlMessage.MediaEndpoints(host, gateway.port(MediaPort.VIDEO),
+                                gateway.port(MediaPort.AUDIO)),
+                        room, w.roster(), config.pingInterval().toMillis(), config.keepaliveTimeout().toMillis(),
+                        new ControlMessage.FileService(fileAccess.port(), fileToken),
+                        peers == null ? null : peers.resumeToken(self.participantId(), room),
+                        peers == null ? List.of() : peers.controlEndpoints()));
+                welcomed = true;
+                beforeWelcome.forEach(this::send);
+                beforeWelcome.clear();
+                lastPongNanos = System.nanoTime();
+                timers.startTimerAtFixedRate(PingTick.INSTANCE, config.pingInterval());
+        } else if (from.event() instanceof Participant.Notified n) {
+            // In a cluster a node's part of the room may pass on an event before the join is
+            // confirmed; the welcome must still come first.
+            if (welcomed) {
+                send(n.message());
+            } else {
+                beforeWelcome.add(n.message());
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPingTick() {
+        if (!welcomed || closing) {
+            return this;
+        }
+        Duration silent = Duration.ofNanos(System.nanoTime() - lastPongNanos);
+        if (silent.compareTo(config.keepaliveTimeout()) > 0) {
+            fail(ErrorCode.KEEPALIVE_TIMEOUT, "no pong for " + silent.toMillis() + " ms; closing", "timeout");
+            return this;
+        }
+        send(new ControlMessage.Ping(++pingNonce));
+        if (peers != null && peers.version() != peersVersionSent) {
+            peersVersionSent = peers.version();
+            send(new ControlMessage.Nodes(peers.controlEndpoints()));
+        }
+        return this;
+    }
+
+    private void fail(ErrorCode code, String message, String leaveReason) {
+        send(ControlMessage.Error.of(code, message));
+        shutdown(leaveReason == null ? "disconnected" : leaveReason);
+    }
+
+    /** Leaves the room (if joined) with {@code reason} and closes the socket. */
+    private void shutdown(String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        timers.cancelAll();
+        timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
+        outbox.tell(Close.INSTANCE);
+        if (participant != null) {
+            participant.tell(new Participant.Leave(reason));
+        }
+    }
+
+    private Behavior<Command> onParticipantStopped() {
+        participant = null;
+        if (!closing) {
+            // The participant failed: tell the client, then close.
+            send(ControlMessage.Error.of(ErrorCode.INTERNAL, "the relay lost this participant; please rejoin"));
+            shutdown("disconnected");
+        }
+        return stopWhenDone();
+    }
+
+    private void send(ControlMessage message) {
+        outbox.tell(new Frame(ByteString.fromArrayUnsafe(ControlCodec.encodeFrame(message))));
+    }
+}

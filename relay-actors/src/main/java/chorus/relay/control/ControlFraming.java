@@ -1,0 +1,60 @@
+package chorus.relay.control;
+
+import chorus.protocol.control.ControlCodec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Cuts the TCP byte stream into control frames: a 4-byte big-endian length, then the body. A
+ * length over the maximum cannot be skipped safely (the peer may be speaking another protocol),
+ * so it yields {@link Oversized} and everything after it is ignored.
+ */
+final class ControlFraming {
+
+    sealed interface InFrame {
+    }
+
+    record Body(byte[] bytes) implements InFrame {
+    }
+
+    record Oversized(long length) implements InFrame {
+    }
+
+    private ControlFraming() {
+    }
+
+    static Flow<ByteString, InFrame, NotUsed> decoder() {
+        return Flow.<ByteString>create().statefulMapConcat(() -> new org.apache.pekko.japi.function.Function<>() {
+            private ByteString pending = ByteString.emptyByteString();
+            private boolean broken;
+
+            @Override
+            public Iterable<InFrame> apply(ByteString chunk) {
+                if (broken) {
+                    return List.of();
+                }
+                pending = pending.concat(chunk);
+                List<InFrame> frames = new ArrayList<>(1);
+                while (pending.size() >= ControlCodec.LENGTH_PREFIX_BYTES) {
+                    long length = pending.iterator().getInt(java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+                    if (length > ControlCodec.MAX_FRAME_BYTES) {
+                        broken = true;
+                        pending = ByteString.emptyByteString();
+                        frames.add(new Oversized(length));
+                        break;
+                    }
+                    int total = ControlCodec.LENGTH_PREFIX_BYTES + (int) length;
+                    if (pending.size() < total) {
+                        break;
+                    }
+                    frames.add(new Body(pending.slice(ControlCodec.LENGTH_PREFIX_BYTES, total).toArray()));
+                    pending = pending.drop(total).compact();
+                }
+                return frames;
+            }
+        });
+    }
+}

@@ -1,0 +1,213 @@
+package chorus.relay.metrics;
+
+import chorus.protocol.media.DropReason;
+import chorus.protocol.media.MediaKind;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The relay node's media counters: datagrams and bytes in and out by kind, drops by reason.
+ * Written from the UDP threads and the actors, read by tests, logs and (later) metrics.
+ */
+public final class RelayStats {
+    private final Map<MediaKind, LongAdder> packetsIn = counters(MediaKind.class);
+    private final Map<MediaKind, LongAdder> bytesIn = counters(MediaKind.class);
+    private final Map<MediaKind, LongAdder> packetsOut = counters(MediaKind.class);
+    private final Map<MediaKind, LongAdder> bytesOut = counters(MediaKind.class);
+    private final Map<DropReason, LongAdder> drops = counters(DropReason.class);
+    private final LongAdder sendErrors = new LongAdder();
+    private final LongAdder addressMovesRefused = new LongAdder();
+    private final LongAdder mixerTicks = new LongAdder();
+    private final LongAdder mixerTickNanos = new LongAdder();
+    private final LongAdder audioLate = new LongAdder();
+    private final LongAdder audioConcealed = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger rooms = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.ConcurrentHashMap<String, PeerTraffic> peers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Node-to-node traffic with one peer node: media datagrams and bytes, and file bytes, each way. */
+    public static final class PeerTraffic {
+        private final String node;
+        private final LongAdder packetsOut = new LongAdder();
+        private final LongAdder bytesOut = new LongAdder();
+        private final LongAdder packetsIn = new LongAdder();
+        private final LongAdder bytesIn = new LongAdder();
+        private final LongAdder fileBytesOut = new LongAdder();
+        private final LongAdder fileBytesIn = new LongAdder();
+
+        PeerTraffic(String node) {
+            this.node = node;
+        }
+
+        public void sent(int bytes) {
+            packetsOut.increment();
+            bytesOut.add(bytes);
+        }
+
+        public void received(int bytes) {
+            packetsIn.increment();
+            bytesIn.add(bytes);
+        }
+
+        /** File bytes sent to this node (a copy pushed, or bytes it fetched from here). */
+        public void fileBytesSent(long bytes) {
+            fileBytesOut.add(bytes);
+        }
+
+        /** File bytes received from this node (a copy it pushed, or bytes fetched from it). */
+        public void fileBytesReceived(long bytes) {
+            fileBytesIn.add(bytes);
+        }
+
+        public long fileBytesOut() {
+            return fileBytesOut.sum();
+        }
+
+        public long fileBytesIn() {
+            return fileBytesIn.sum();
+        }
+
+        public String node() {
+            return node;
+        }
+
+        public long packetsOut() {
+            return packetsOut.sum();
+        }
+
+        public long bytesOut() {
+            return bytesOut.sum();
+        }
+
+        public long packetsIn() {
+            return packetsIn.sum();
+        }
+
+        public long bytesIn() {
+            return bytesIn.sum();
+        }
+
+        @Override
+        public String toString() {
+            return node + " out " + packetsOut() + " datagrams / " + bytesOut() + " B, in " + packetsIn()
+                    + " datagrams / " + bytesIn() + " B; files out " + fileBytesOut() + " B, in " + fileBytesIn() + " B";
+        }
+    }
+
+    /** The counters for a peer node (by its cluster address), made on first use. */
+    public PeerTraffic peer(String node) {
+        return peers.computeIfAbsent(node, PeerTraffic::new);
+    }
+
+    /** Node-to-node media counters by peer node. */
+    public java.util.Map<String, PeerTraffic> peers() {
+        return java.util.Map.copyOf(peers);
+    }
+
+    /** Bytes sent to all peer nodes. */
+    public long peerBytesOut() {
+        return peers.values().stream().mapToLong(PeerTraffic::bytesOut).sum();
+    }
+
+    public long peerPacketsOut() {
+        return peers.values().stream().mapToLong(PeerTraffic::packetsOut).sum();
+    }
+
+    private static <K extends Enum<K>> Map<K, LongAdder> counters(Class<K> type) {
+        Map<K, LongAdder> map = new EnumMap<>(type);
+        for (K k : type.getEnumConstants()) {
+            map.put(k, new LongAdder());
+        }
+        return map;
+    }
+
+    public void received(MediaKind kind, int bytes) {
+        packetsIn.get(kind).increment();
+        bytesIn.get(kind).add(bytes);
+    }
+
+    public void sent(MediaKind kind, int bytes) {
+        packetsOut.get(kind).increment();
+        bytesOut.get(kind).add(bytes);
+    }
+
+    public void dropped(DropReason reason) {
+        drops.get(reason).increment();
+    }
+
+    public void sendFailed() {
+        sendErrors.increment();
+    }
+
+    /** A verified datagram from a new address that was not the newest: a replay or a straggler. */
+    public void addressMoveRefused() {
+        addressMovesRefused.increment();
+    }
+
+    public long addressMovesRefused() {
+        return addressMovesRefused.sum();
+    }
+
+    /** Rooms with a part on this node (set by {@link Rooms}). */
+    public void rooms(int n) {
+        rooms.set(n);
+    }
+
+    public int rooms() {
+        return rooms.get();
+    }
+
+    public void mixerTick(long nanos) {
+        mixerTicks.increment();
+        mixerTickNanos.add(nanos);
+    }
+
+    public void audioLate(long n) {
+        audioLate.add(n);
+    }
+
+    public void audioConcealed(long n) {
+        audioConcealed.add(n);
+    }
+
+    public long packetsIn(MediaKind kind) {
+        return packetsIn.get(kind).sum();
+    }
+
+    public long bytesIn(MediaKind kind) {
+        return bytesIn.get(kind).sum();
+    }
+
+    public long packetsOut(MediaKind kind) {
+        return packetsOut.get(kind).sum();
+    }
+
+    public long bytesOut(MediaKind kind) {
+        return bytesOut.get(kind).sum();
+    }
+
+    public long drops(DropReason reason) {
+        return drops.get(reason).sum();
+    }
+
+    public long sendErrors() {
+        return sendErrors.sum();
+    }
+
+    public long mixerTicks() {
+        return mixerTicks.sum();
+    }
+
+    public long mixerTickNanosTotal() {
+        return mixerTickNanos.sum();
+    }
+
+    public long audioLate() {
+        return audioLate.sum();
+    }
+
+    public long audioConcealed() {
+        return audioConcealed.sum();
+    }
+}

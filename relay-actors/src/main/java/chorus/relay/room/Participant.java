@@ -1,0 +1,158 @@
+package chorus.relay.room;
+
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.relay.files.FileAccess;
+import chorus.relay.media.MediaGateway;
+import chorus.relay.media.MediaPort;
+import chorus.relay.media.MediaRoute;
+import chorus.relay.mixer.Mixer;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One person in a room: identity, media key, and the UDP addresses learned for its video and
+ * audio sockets, which it owns and publishes to the {@link MediaGateway} (through its
+ * {@link MediaRoute}) and to its room. The gateway verifies each datagram's tag with this
+ * participant's key and reports a verified datagram from a new address only when it may be
+ * learned: the first for its port, or newer than every datagram before it (NAT rebinding), never
+ * a replay. Control messages for the client go through here to its connection.
+ */
+public final class Participant extends AbstractBehavior<Participant.Command> {
+
+    public sealed interface Command {
+    }
+
+    /** The gateway saw a verified datagram from a new address that may be learned. */
+    public record AddressSeen(MediaPort port, InetSocketAddress from) implements Command {
+    }
+
+    /** The room accepted the join. */
+    public record Joined(ActorRef<Room.Command> room, ActorRef<Mixer.Command> mixer,
+                         List<ParticipantInfo> roster) implements Command {
+    }
+
+    /** A control message for this participant's client (someone joined or left, ...). */
+    public record Notify(ControlMessage message) implements Command {
+    }
+
+    /** A chat message from this participant's client (length already checked). */
+    public record SendChat(String text) implements Command {
+    }
+
+    /** This participant's client asks to start or stop presenting. */
+    public record ShareScreen(boolean start) implements Command {
+    }
+
+    /** Leave the room and stop; {@code reason} is told to the others. */
+    public record Leave(String reason) implements Command {
+    }
+
+    /** What the participant tells its control connection. */
+    public sealed interface Event {
+    }
+
+    public record Welcomed(List<ParticipantInfo> roster) implements Event {
+    }
+
+    public record Notified(ControlMessage message) implements Event {
+    }
+
+    private final ParticipantInfo info;
+    private final String roomName;
+    private final ActorRef<Event> connection;
+    private final MediaGateway gateway;
+    private final MediaRoute route;
+    private final FileAccess fileAccess;
+    private final String fileToken;
+    private final InetSocketAddress[] learned = new InetSocketAddress[MediaPort.values().length];
+    private ActorRef<Room.Command> room;
+
+    public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
+                                           ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
+                                           MediaGateway gateway, FileAccess fileAccess) {
+        return Behaviors.setup(ctx -> {
+            MediaRoute route = gateway.register(info.mediaId(), key, ctx.getSelf());
+            rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf()));
+            return new Participant(ctx, info, roomName, fileToken, connection, gateway, route, fileAccess);
+        });
+    }
+
+    private Participant(ActorContext<Command> ctx, ParticipantInfo info, String roomName, String fileToken,
+                        ActorRef<Event> connection, MediaGateway gateway, MediaRoute route, FileAccess fileAccess) {
+        super(ctx);
+        this.info = info;
+        this.roomName = roomName;
+        this.fileToken = fileToken;
+        this.connection = connection;
+        this.gateway = gateway;
+        this.route = route;
+        this.fileAccess = fileAccess;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(AddressSeen.class, this::onAddressSeen)
+                .onMessage(Joined.class, this::onJoined)
+                .onMessage(Notify.class, n -> {
+                    connection.tell(new Notified(n.message()));
+                    return this;
+                })
+                .onMessage(SendChat.class, chat -> {
+                    if (room != null) {
+                        room.tell(new Room.Chat(info.mediaId(), chat.text()));
+                    }
+                    return this;
+                })
+                .onMessage(ShareScreen.class, share -> {
+                    if (room != null) {
+                        room.tell(new Room.ScreenShare(info.mediaId(), share.start()));
+                    }
+                    return this;
+                })
+                .onMessage(Leave.class, this::onLeave)
+                .onSignal(PostStop.class, s -> onPostStop())
+                .build();
+    }
+
+    private Behavior<Command> onJoined(Joined joined) {
+        room = joined.room();
+        route.mixer(joined.mixer());
+        fileAccess.grant(fileToken, new FileAccess.Grant(roomName, info, room));
+        connection.tell(new Welcomed(joined.roster()));
+        return this;
+    }
+
+    private Behavior<Command> onAddressSeen(AddressSeen seen) {
+        if (room == null || seen.from().equals(learned[seen.port().ordinal()])) {
+            return this;
+        }
+        InetSocketAddress previous = learned[seen.port().ordinal()];
+        learned[seen.port().ordinal()] = seen.from();
+        route.publishAddress(seen.port(), seen.from());
+        getContext().getLog().debug("{} {} address {} (was {})", info.name(), seen.port(), seen.from(), previous);
+        room.tell(new Room.AddressLearned(info.mediaId(), seen.port(), seen.from()));
+        return this;
+    }
+
+    private Behavior<Command> onLeave(Leave leave) {
+        if (room != null) {
+            room.tell(new Room.Leave(info.mediaId(), leave.reason()));
+        }
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onPostStop() {
+        gateway.unregister(route);
+        fileAccess.revoke(fileToken);
+        return this;
+    }
+}

@@ -1,0 +1,125 @@
+package chorus.relay.room;
+
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.relay.cluster.Drain;
+import chorus.relay.config.RelayConfig;
+import chorus.relay.files.FileStore;
+import chorus.relay.media.MediaGateway;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The rooms of this node by name: creates a room on its first join and stops it once it is empty
+ * and no join is on its way to it.
+ */
+public final class Rooms extends AbstractBehavior<Rooms.Command> {
+
+    public sealed interface Command {
+    }
+
+    public record Join(String room, ParticipantInfo info, ActorRef<Participant.Command> participant)
+            implements Command {
+    }
+
+    /** The node is shutting down: every room tells its members here to {@code move}. */
+    public record Drain(chorus.protocol.control.ControlMessage.Move move) implements Command {
+    }
+
+    /** Clustered: a room was empty for its retention; its files here go. */
+    private record FilesExpired(String room) implements Command {
+    }
+
+    /** A room has no members after having seen {@code joinsSeen} joins. */
+    public record RoomIdle(String room, long joinsSeen) implements Command {
+    }
+
+    private static final class Entry {
+        final ActorRef<Room.Command> ref;
+        long joinsForwarded;
+
+        Entry(ActorRef<Room.Command> ref) {
+            this.ref = ref;
+        }
+    }
+
+    private final MediaGateway gateway;
+    private final RelayConfig config;
+    private final FileStore files;
+    private final Map<String, Entry> rooms = new HashMap<>();
+    private long roomsCreated;
+
+    /** In a cluster, the link of a room's part on this node to the sharded room, by room name; else null. */
+    private final java.util.function.Function<String, Room.ClusterLink> cluster;
+
+    /** A node on its own. */
+    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files) {
+        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config, files, null));
+    }
+
+    /**
+     * @param cluster the link of a room's part here to the sharded room, by room name
+     * @param expired the topic on which the sharded rooms say a room expired (its files go)
+     */
+    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files,
+                                           java.util.function.Function<String, Room.ClusterLink> cluster,
+                                           ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<RoomEntity.RoomExpired>> expired) {
+        return Behaviors.setup(ctx -> {
+            expired.tell(org.apache.pekko.actor.typed.pubsub.Topic.subscribe(
+                    ctx.messageAdapter(RoomEntity.RoomExpired.class, e -> new FilesExpired(e.room()))));
+            return new Rooms(ctx, gateway, config, files, cluster);
+        });
+    }
+
+    private Rooms(ActorContext<Command> ctx, MediaGateway gateway, RelayConfig config, FileStore files,
+                  java.util.function.Function<String, Room.ClusterLink> cluster) {
+        super(ctx);
+        this.cluster = cluster;
+        this.files = files;
+        this.gateway = gateway;
+        this.config = config;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Join.class, this::onJoin)
+                .onMessage(RoomIdle.class, this::onRoomIdle)
+                .onMessage(FilesExpired.class, e -> {
+                    files.deleteRoom(e.room());
+                    getContext().getLog().info("room={} expired: its files here deleted", e.room());
+                    return this;
+                })
+                .onMessage(Drain.class, d -> {
+                    rooms.values().forEach(e -> e.ref.tell(new Room.Drain(d.move())));
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onJoin(Join join) {
+        Entry entry = rooms.computeIfAbsent(join.room(), name -> new Entry(getContext().spawn(
+                Room.create(name, getContext().getSelf(), gateway, config, files,
+                        cluster == null ? null : cluster.apply(name)), "room-" + (++roomsCreated))));
+        gateway.stats().rooms(rooms.size());
+        entry.joinsForwarded++;
+        entry.ref.tell(new Room.Join(join.info(), join.participant()));
+        return this;
+    }
+
+    private Behavior<Command> onRoomIdle(RoomIdle idle) {
+        Entry entry = rooms.get(idle.room());
+        // A join forwarded after the room went idle is still in its mailbox: keep the room then.
+        if (entry != null && entry.joinsForwarded == idle.joinsSeen()) {
+            rooms.remove(idle.room());
+            getContext().stop(entry.ref);
+            gateway.stats().rooms(rooms.size());
+        }
+        return this;
+    }
+}

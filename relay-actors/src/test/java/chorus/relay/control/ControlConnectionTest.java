@@ -1,0 +1,154 @@
+package chorus.relay.control;
+
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ErrorCode;
+import chorus.relay.RawClient;
+import chorus.relay.RelayNode;
+import com.typesafe.config.ConfigFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The control port over a real TCP socket: handshake, roster events, bad frames, keepalive. */
+class ControlConnectionTest {
+    private static RelayNode relay;
+
+    @BeforeAll
+    static void startRelay() throws Exception {
+        relay = RelayNode.startOnLoopback(ConfigFactory.parseString(
+                "chorus.relay.keepalive { ping-interval = 200ms, timeout = 1s }"));
+    }
+
+    @AfterAll
+    static void stopRelay() {
+        relay.close();
+    }
+
+    private static String room() {
+        return "room-" + System.nanoTime();
+    }
+
+    private static byte[] frame(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+    }
+
+    @Test
+    void welcomeCarriesIdentityKeyEndpointsAndRoster() throws Exception {
+        try (RawClient ada = RawClient.join(relay, room(), "Ada")) {
+            ControlMessage.Welcome w = ada.welcome;
+            assertEquals(ControlMessage.PROTOCOL_VERSION, w.protocolVersion());
+            assertEquals(32, ada.key.length);
+            assertEquals("127.0.0.1", w.media().host());
+            assertEquals(relay.videoPort(), w.media().videoPort());
+            assertEquals(relay.audioPort(), w.media().audioPort());
+            assertEquals(1, w.roster().size());
+            assertEquals(new ControlMessage.ParticipantInfo(w.participantId(), "Ada", w.mediaId()), w.roster().get(0));
+        }
+    }
+
+    @Test
+    void othersAreToldOfJoinsAndLeavesWithTheReason() throws Exception {
+        String room = room();
+        try (RawClient ada = RawClient.join(relay, room, "Ada")) {
+            RawClient bob = RawClient.join(relay, room, "Bob");
+            assertEquals(2, bob.welcome.roster().size());
+            var joined = ada.await(ControlMessage.ParticipantJoined.class, j -> true, Duration.ofSeconds(5));
+            assertEquals("Bob", joined.participant().name());
+
+            bob.send(new ControlMessage.Leave());
+            assertTrue(bob.closedByRelay(), "relay closes after a leave");
+            var left = ada.await(ControlMessage.ParticipantLeft.class, l -> true, Duration.ofSeconds(5));
+            assertEquals("Bob", left.participant().name());
+            assertEquals("leave", left.reason());
+            bob.close();
+
+            RawClient cy = RawClient.join(relay, room, "Cy");
+            ada.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Cy"), Duration.ofSeconds(5));
+            cy.socket.close(); // vanishes without a goodbye
+            var gone = ada.await(ControlMessage.ParticipantLeft.class, l -> true, Duration.ofSeconds(5));
+            assertEquals("disconnected", gone.reason());
+        }
+    }
+
+    @Test
+    void aClientThatAnswersNoPingIsRemovedAndTheOthersAreTold() throws Exception {
+        String room = room();
+        try (RawClient ada = RawClient.join(relay, room, "Ada");
+             RawClient mute = new RawClient(relay.controlAddress())) {
+            mute.send(new ControlMessage.Hello(1, "Frozen", room, "raw-test"));
+            assertInstanceOf(ControlMessage.Welcome.class, chorus.protocol.control.ControlCodec.readFrame(mute.in));
+            // mute never reads again, so never pongs
+            var left = ada.await(ControlMessage.ParticipantLeft.class,
+                    l -> l.participant().name().equals("Frozen"), Duration.ofSeconds(10));
+            assertEquals("timeout", left.reason());
+        }
+    }
+
+    @Test
+    void malformedFramesGetAnErrorAndTheConnectionCarriesOn() throws Exception {
+        try (RawClient c = RawClient.join(relay, room(), "Ada")) {
+            c.sendRaw(frame("{not json"));
+            assertEquals(ErrorCode.MALFORMED_FRAME.wire(), ((ControlMessage.Error) c.read()).code());
+            c.sendRaw(frame("{\"type\":\"warp\"}"));
+            assertEquals(ErrorCode.UNKNOWN_TYPE.wire(), ((ControlMessage.Error) c.read()).code());
+            c.sendRaw(new byte[] {0, 0, 0, 3, '"', (byte) 0xFF, '"'});
+            assertEquals(ErrorCode.BAD_UTF8.wire(), ((ControlMessage.Error) c.read()).code());
+            c.send(new ControlMessage.ParticipantJoined(null));
+            assertEquals(ErrorCode.UNKNOWN_TYPE.wire(), ((ControlMessage.Error) c.read()).code());
+            c.send(new ControlMessage.Hello(1, "Again", "x", "raw"));
+            assertEquals(ErrorCode.ALREADY_JOINED.wire(), ((ControlMessage.Error) c.read()).code());
+            c.send(new ControlMessage.Ping(77));
+            assertEquals(new ControlMessage.Pong(77), c.read(), "still in step after five bad frames");
+        }
+    }
+
+    @Test
+    void anOversizedFrameIsRefusedAndTheConnectionClosed() throws Exception {
+        try (RawClient c = RawClient.join(relay, room(), "Ada")) {
+            c.sendRaw(new byte[] {0x7F, 0, 0, 0, 1, 2, 3});
+            ControlMessage.Error e = (ControlMessage.Error) c.read();
+            assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), e.code());
+            assertTrue(c.closedByRelay());
+        }
+    }
+
+    private static ControlMessage.Error refusal(String name, String room, int version) throws Exception {
+        try (RawClient c = new RawClient(relay.controlAddress())) {
+            c.send(new ControlMessage.Hello(version, name, room, "raw-test"));
+            ControlMessage.Error e = assertInstanceOf(ControlMessage.Error.class, c.read());
+            assertTrue(c.closedByRelay(), "a refused join closes the connection");
+            return e;
+        }
+    }
+
+    @Test
+    void badNamesAndVersionsAreRefusedAtJoin() throws Exception {
+        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("", "r", 1).code());
+        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("x".repeat(65), "r", 1).code());
+        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("tab\tname", "r", 1).code());
+        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("half\uD800", "r", 1).code());
+        assertEquals(ErrorCode.INVALID_ROOM.wire(), refusal("Ada", "", 1).code());
+        assertEquals(ErrorCode.INVALID_ROOM.wire(), refusal("Ada", "r".repeat(65), 1).code());
+        ControlMessage.Error v = refusal("Ada", "r", 99);
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION.wire(), v.code());
+        assertTrue(v.message().contains("99"));
+    }
+
+    @Test
+    void aJoinFrameWithInvalidUtf8IsRefused() throws Exception {
+        try (RawClient c = new RawClient(relay.controlAddress())) {
+            byte[] body = "{\"type\":\"hello\",\"protocolVersion\":1,\"name\":\"A\u00FF\",\"room\":\"r\",\"client\":\"x\"}"
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            c.sendRaw(ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array());
+            assertEquals(ErrorCode.BAD_UTF8.wire(), ((ControlMessage.Error) c.read()).code());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package chorus.relay.room;
+
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaKind;
+import chorus.relay.config.RelayConfig;
+import chorus.relay.files.FileStore;
+import chorus.relay.media.MediaGateway;
+import chorus.relay.media.MediaPort;
+import chorus.relay.media.MediaRoute;
+import chorus.relay.metrics.RelayStats;
+import com.typesafe.config.ConfigFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Room actor with probes as its participants and real sockets as their video addresses. */
+class RoomTest {
+    private static final ActorTestKit testKit = ActorTestKit.create();
+    private MediaGateway gateway;
+    private RelayConfig config;
+    private final List<DatagramChannel> sockets = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        config = RelayConfig.from(ConfigFactory.parseString(
+                "chorus.relay { host = \"127.0.0.1\", video-port = 0, audio-port = 0 }")
+                .withFallback(ConfigFactory.load()).resolve());
+        gateway = new MediaGateway(config, new RelayStats());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        gateway.close();
+        for (DatagramChannel s : sockets) {
+            s.close();
+        }
+    }
+
+    @AfterAll
+    static void shutdown() {
+        testKit.shutdownTestKit();
+    }
+
+    private record Member(ParticipantInfo info, TestProbe<Participant.Command> probe, DatagramChannel video) {
+    }
+
+    private Member join(ActorRef<Room.Command> room, String name, int mediaId) throws Exception {
+        TestProbe<Participant.Command> probe = testKit.createTestProbe();
+        ParticipantInfo info = new ParticipantInfo("id-" + name, name, mediaId);
+        room.tell(new Room.Join(info, probe.getRef()));
+        DatagramChannel video = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        sockets.add(video);
+        room.tell(new Room.AddressLearned(mediaId, MediaPort.VIDEO, (InetSocketAddress) video.getLocalAddress()));
+        return new Member(info, probe, video);
+    }
+
+    private static <T> T notified(TestProbe<Participant.Command> probe, Class<T> type) {
+        return type.cast(probe.expectMessageClass(Participant.Notify.class).message());
+    }
+
+    @Test
+    void rosterAndJoinLeaveNotifications() throws Exception {
+        TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
+        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config, new FileStore(java.nio.file.Path.of("target", "files-" + System.nanoTime()))));
+        Member ada = join(room, "Ada", 1);
+        assertEquals(List.of(ada.info()), ada.probe().expectMessageClass(Participant.Joined.class).roster());
+        Member bob = join(room, "Bob", 2);
+        assertEquals(List.of(ada.info(), bob.info()), bob.probe().expectMessageClass(Participant.Joined.class).roster());
+        assertEquals(bob.info(), notified(ada.probe(), ControlMessage.ParticipantJoined.class).participant());
+
+        room.tell(new Room.Leave(2, "leave"));
+        ControlMessage.ParticipantLeft left = notified(ada.probe(), ControlMessage.ParticipantLeft.class);
+        assertEquals(new ControlMessage.ParticipantLeft(bob.info(), "leave"), left);
+        bob.probe().expectNoMessage(Duration.ofMillis(100));
+
+        ada.probe().stop(); // vanished: the room watches its members
+        assertEquals(new Rooms.RoomIdle("standup", 2), rooms.expectMessageClass(Rooms.RoomIdle.class));
+    }
+
+    @Test
+    void itPublishesWhoGetsVideoAndWhoMaySendScreen() throws Exception {
+        TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
+        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config,
+                new FileStore(java.nio.file.Path.of("target", "files-" + System.nanoTime()))));
+        for (int id = 1; id <= 3; id++) {
+            gateway.register(id, MediaAuthenticator.newKey(), testKit.<Participant.Command>createTestProbe().getRef());
+        }
+        Member ada = join(room, "Ada", 1);
+        Member bob = join(room, "Bob", 2);
+        Member cy = join(room, "Cy", 3);
+        ada.probe().expectMessageClass(Participant.Joined.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (gateway.route(3).room.video().length < 3 || gateway.route(3).room.video()[2] == null) {
+            assertTrue(System.nanoTime() < deadline, "fan-out published");
+            Thread.sleep(5);
+        }
+        for (int id = 1; id <= 3; id++) {
+            MediaRoute.RoomFanout fanout = gateway.route(id).room;
+            assertArrayEquals(new int[] {1, 2, 3}, fanout.mediaIds(), "every member sees the same fan-out");
+            assertEquals(List.of(ada.video().getLocalAddress(), bob.video().getLocalAddress(), cy.video().getLocalAddress()),
+                    List.of(fanout.video()));
+            assertEquals(0, fanout.presenter(), "nobody presents yet");
+        }
+        room.tell(new Room.ScreenShare(2, true));
+        bob.probe().fishForMessage(Duration.ofSeconds(3), m -> m instanceof Participant.Notify n
+                && n.message() instanceof ControlMessage.PresenterChanged
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+        assertEquals(2, gateway.route(1).room.presenter(), "only Bob's screen is forwarded now");
+        room.tell(new Room.Leave(3, "leave"));
+        ada.probe().fishForMessage(Duration.ofSeconds(3), m -> m instanceof Participant.Notify n
+                && n.message() instanceof ControlMessage.ParticipantLeft
+                ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+                : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
+        assertArrayEquals(new int[] {1, 2}, gateway.route(1).room.mediaIds(), "a leaver gets no more video");
+    }
+}
