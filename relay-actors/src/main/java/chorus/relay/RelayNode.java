@@ -1,39 +1,32 @@
 package chorus.relay;
 
-import chorus.relay.cluster.ClusterPeers;
-import chorus.relay.cluster.Drain;
-import chorus.relay.cluster.NodeDirectory;
 import chorus.relay.config.RelayConfig;
-import chorus.relay.control.ControlServer;
 import chorus.relay.files.FileAccess;
-import chorus.relay.files.FileService;
 import chorus.relay.files.FileStore;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
 import chorus.relay.metrics.Metrics;
 import chorus.relay.metrics.RelayStats;
-import chorus.relay.room.Room;
-import chorus.relay.room.RoomEntity;
-import chorus.relay.room.Rooms;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * One running relay node: the UDP media gateway and an actor system whose guardian starts the
  * rooms and the control server. {@link #start} returns once every socket listens.
  */
 public final class RelayNode implements AutoCloseable {
-    private final ActorSystem<Void> system;
+    private final ActorSystem<Guardian.Command> system;
     private final MediaGateway gateway;
     private final RelayConfig config;
     private final InetSocketAddress controlAddress;
@@ -42,7 +35,7 @@ public final class RelayNode implements AutoCloseable {
     private final FileAccess fileAccess;
     private int metricsPort = -1;
 
-    private RelayNode(ActorSystem<Void> system, MediaGateway gateway, RelayConfig config,
+    private RelayNode(ActorSystem<Guardian.Command> system, MediaGateway gateway, RelayConfig config,
                       InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess) {
         this.files = files;
         this.fileAccess = fileAccess;
@@ -60,9 +53,9 @@ public final class RelayNode implements AutoCloseable {
             resolved = ConfigFactory.parseString("chorus.relay.cluster.enabled = true").withFallback(resolved);
         }
         RelayConfig relay = RelayConfig.from(resolved);
-        if (relay.clustered()) {
-            resolved = clusterConfig(relay).withFallback(resolved).resolve();
-        }
+        // A node on its own is a cluster of one (remoting on loopback, an ephemeral port), so it runs
+        // the same sharded rooms as a node of a cluster.
+        resolved = clusterConfig(relay).withFallback(resolved).resolve();
         if (kubernetes) {
             resolved = kubernetesConfig(config, relay).withFallback(resolved).resolve();
         }
@@ -81,7 +74,8 @@ public final class RelayNode implements AutoCloseable {
             }
         }
         FileAccess fileAccess = new FileAccess();
-        ActorSystem<Void> system = ActorSystem.create(guardian(relay, gateway, files, fileAccess, bound), "chorus", resolved);
+        ActorSystem<Guardian.Command> system = ActorSystem.create(
+                Guardian.create(relay, gateway, files, fileAccess, bound), "chorus", resolved);
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
             RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess);
@@ -117,20 +111,33 @@ public final class RelayNode implements AutoCloseable {
     /**
      * Pekko Cluster settings from {@code chorus.relay.cluster}: Artery on the cluster port, the
      * seeds, the Split Brain Resolver (keep-majority), and jackson-cbor for node-to-node messages.
+     * A node on its own is a cluster of one: Artery on 127.0.0.1 and an ephemeral port, no seeds.
      */
-    static Config clusterConfig(RelayConfig relay) {
-        StringBuilder seeds = new StringBuilder();
+    public static Config clusterConfig(RelayConfig relay) {
+        List<String> seeds = new ArrayList<>();
         for (String seed : relay.clusterSeeds()) {
-            seeds.append(seeds.length() == 0 ? "" : ", ").append("\"pekko://chorus@").append(seed).append('"');
+            seeds.add("pekko://chorus@" + seed);
         }
-        return ConfigFactory.parseString("pekko.actor.provider = cluster\n"
-                        + "pekko.remote.artery.canonical.hostname = \"" + clusterHostname(relay) + "\"\n"
-                        + "pekko.remote.artery.canonical.port = " + relay.clusterPort() + "\n"
-                        + "pekko.cluster.seed-nodes = [" + seeds + "]\n"
-                        // The drain (the first phase) may take its whole timeout.
-                        + "pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
-                        + (relay.drainTimeout().toMillis() + 5_000) + "ms\n")
-                .withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("pekko.actor.provider", "cluster");
+        settings.put("pekko.remote.artery.canonical.hostname", relay.clustered() ? clusterHostname(relay) : "127.0.0.1");
+        settings.put("pekko.remote.artery.canonical.port", relay.clustered() ? relay.clusterPort() : 0);
+        settings.put("pekko.cluster.seed-nodes", seeds);
+        // The drain (the first phase) may take its whole timeout.
+        settings.put("pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
+                relay.drainTimeout().plusSeconds(5).toMillis() + "ms");
+        // A room's entity keeps an empty room for the retention: it must not be passivated before.
+        settings.put("pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout",
+                relay.roomRetention().plusMinutes(1).toMillis() + "ms");
+        if (!relay.clustered()) {
+            // Alone, the node is its own leader (Up within 100 ms, not a second) and has nobody to hand
+            // its rooms to: a message still on its way to a room when it stops (a member's leave)
+            // holds the hand-off, and then leaving, for a second each rather than ten.
+            settings.put("pekko.cluster.leader-actions-interval", "100ms");
+            settings.put("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "1s");
+            settings.put("pekko.coordinated-shutdown.phases.cluster-exiting.timeout", "1s");
+        }
+        return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
     }
 
     /**
@@ -149,7 +156,7 @@ public final class RelayNode implements AutoCloseable {
      * The health endpoints ({@code /ready} turns 200 once this node is Up in the cluster, {@code /alive})
      * and Cluster Bootstrap, which forms or joins the cluster with the pods Kubernetes lists.
      */
-    private static void startBootstrap(ActorSystem<Void> system) throws ExecutionException, InterruptedException,
+    private static void startBootstrap(ActorSystem<Guardian.Command> system) throws ExecutionException, InterruptedException,
             TimeoutException {
         var classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system);
         org.apache.pekko.management.javadsl.PekkoManagement.get(classic).start()
@@ -168,72 +175,6 @@ public final class RelayNode implements AutoCloseable {
         return start(overrides.withFallback(ConfigFactory.parseString(
                 "chorus.relay { host = \"127.0.0.1\", control-port = 0, video-port = 0, audio-port = 0, files.port = 0 }\n"
                         + "chorus.relay.metrics.port = 0")));
-    }
-
-    /**
-     * Starts the rooms, then the file service, then (once the file service has its port, which
-     * every welcome carries) the control server.
-     */
-    @SuppressWarnings("unchecked")
-    private static Behavior<Void> guardian(RelayConfig relay, MediaGateway gateway, FileStore files,
-                                           FileAccess fileAccess, CompletableFuture<InetSocketAddress> bound) {
-        return Behaviors.<Object>setup(ctx -> {
-            java.util.function.Function<String, Room.ClusterLink> links = null;
-            org.apache.pekko.actor.typed.ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<RoomEntity.RoomExpired>>
-                    expired = relay.clustered() ? ctx.spawn(RoomEntity.expiredTopic(), "room-expired") : null;
-            ClusterPeers peers = relay.clustered() ? new ClusterPeers(relay.clusterSecret()) : null;
-            if (relay.clustered()) {
-                var cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
-                // Seeds, or Cluster Bootstrap on Kubernetes, or else this node is the first.
-                if (relay.clusterSeeds().isEmpty() && !ctx.getSystem().settings().config()
-                        .getBoolean("chorus.relay.kubernetes.enabled")) {
-                    cluster.manager().tell(org.apache.pekko.cluster.typed.Join.create(cluster.selfMember().address()));
-                }
-                RoomEntity.initSharding(ctx.getSystem(), relay, expired);
-                var sharding = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(ctx.getSystem());
-                String node = cluster.selfMember().address().toString();
-                String host = clusterHostname(relay);
-                links = room -> new Room.ClusterLink(sharding.entityRefFor(RoomEntity.TYPE_KEY, room), node, host,
-                        gateway.port(MediaPort.VIDEO), gateway.port(MediaPort.AUDIO));
-            }
-            var rooms = ctx.spawn(links == null ? Rooms.create(gateway, relay, files)
-                    : Rooms.create(gateway, relay, files, links, expired), "rooms");
-            if (peers != null) {
-                Drain.install(ctx.getSystem(), peers, rooms, gateway::participants, relay.drainTimeout());
-            }
-            var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes(), peers,
-                    gateway.stats());
-            ctx.pipeToSelf(service.bind(relay.host(), relay.filesPort()), (binding, error) -> {
-                if (error != null) {
-                    bound.completeExceptionally(new java.io.IOException("cannot listen on HTTP "
-                            + relay.host() + ":" + relay.filesPort() + " for files (" + error.getMessage() + ")", error));
-                    return "failed";
-                }
-                fileAccess.port(binding.localAddress().getPort());
-                return "files-bound";
-            });
-            CompletableFuture<InetSocketAddress> controlBound = new CompletableFuture<>();
-            controlBound.whenComplete((address, error) -> {
-                if (error != null) {
-                    bound.completeExceptionally(error);
-                } else {
-                    ctx.getSelf().tell(address); // tell is safe from any thread
-                }
-            });
-            return Behaviors.receiveMessage(msg -> {
-                if ("files-bound".equals(msg)) {
-                    ctx.spawn(ControlServer.create(relay, gateway, rooms, fileAccess, peers, controlBound), "control");
-                } else if (msg instanceof InetSocketAddress control) {
-                    if (peers != null) {
-                        String host = relay.advertisedHost().isEmpty() ? clusterHostname(relay) : relay.advertisedHost();
-                        ctx.spawn(NodeDirectory.create(peers, new NodeDirectory.Endpoints(host, control.getPort(),
-                                fileAccess.port())), "nodes");
-                    }
-                    bound.complete(control);
-                }
-                return Behaviors.same();
-            });
-        }).unsafeCast();
     }
 
     public InetSocketAddress controlAddress() {
@@ -279,7 +220,7 @@ public final class RelayNode implements AutoCloseable {
         return a.getHost().get() + ":" + a.getPort().get();
     }
 
-    public ActorSystem<Void> system() {
+    public ActorSystem<Guardian.Command> system() {
         return system;
     }
 

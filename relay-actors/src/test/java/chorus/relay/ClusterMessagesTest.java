@@ -5,7 +5,6 @@ import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.relay.cluster.NodeDirectory;
-import chorus.relay.room.Room;
 import chorus.relay.room.RoomEntity;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
@@ -28,7 +27,7 @@ class ClusterMessagesTest {
 
     @Test
     void everyNodeToNodeMessageSerializes() {
-        TestProbe<Room.Command> room = testKit.createTestProbe();
+        TestProbe<RoomEntity.Event> room = testKit.createTestProbe();
         ParticipantInfo ada = new ParticipantInfo("p-1", "Ada", 65537);
         RoomEntity.Home home = new RoomEntity.Home("pekko://chorus@127.0.0.1:25520", "127.0.0.1", 5000, 5001, room.getRef());
         RoomEntity.Member member = new RoomEntity.Member(ada, home);
@@ -45,17 +44,17 @@ class ClusterMessagesTest {
                 new RoomEntity.FileAdded(file, room.getRef()),
                 new RoomEntity.MemberEntry(member),
                 new RoomEntity.ChatEntry(chat, "6c1e/1"),
-                new Room.ChatAccepted("6c1e/1"),
+                new RoomEntity.ChatAccepted("6c1e/1"),
                 new RoomEntity.RoomExpired("standup"),
-                new Room.FileAccepted(file.fileId()),
+                new RoomEntity.FileAccepted(file.fileId()),
                 new RoomEntity.FileEntry(file),
-                new Room.Admitted("p-1", List.of(member), List.of(chat), List.of(file), ada),
-                new Room.Admitted("p-1", List.of(member), List.of(), List.of(), null),
-                new Room.MemberJoined(member),
-                new Room.MemberLeft(ada, "node lost"),
-                new Room.Deliver(chat),
-                new Room.Deliver(new ControlMessage.PresenterChanged(null)),
-                new Room.DeliverTo(65537, new ControlMessage.FileOffered(file, false)))) {
+                new RoomEntity.Admitted("p-1", List.of(member), List.of(chat), List.of(file), ada),
+                new RoomEntity.Admitted("p-1", List.of(member), List.of(), List.of(), null),
+                new RoomEntity.MemberJoined(member),
+                new RoomEntity.MemberLeft(ada, "node lost"),
+                new RoomEntity.Deliver(chat),
+                new RoomEntity.Deliver(new ControlMessage.PresenterChanged(null)),
+                new RoomEntity.DeliverTo(65537, new ControlMessage.FileOffered(file, false)))) {
             kit.verifySerialization(m, true);
         }
     }

@@ -7,16 +7,13 @@ import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ErrorCode;
 import chorus.relay.cluster.CborSerializable;
 import chorus.relay.config.RelayConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,40 +25,43 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.ddata.LWWMap;
-import org.apache.pekko.cluster.ddata.LWWMapKey;
-import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
-import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * A room as the whole cluster sees it, one Cluster Sharding entity per room name: the roster
- * (each member with the node it is connected to), the presenter, the chat history and the file
- * index. Chat, files and roster are written to Distributed Data with majority writes, so a new
- * incarnation of the entity on another node (after its node was lost) reads them back. Each
- * node's {@link Room} is this room's part on that node: it tells the entity of joins, leaves,
- * chat, screen sharing and files, and the entity tells every node's part what changed.
+ * A room as the whole cluster sees it, one Cluster Sharding entity per room name, and the one place
+ * the room's rules live: the roster (each member with the node it is connected to), the presenter
+ * (one at a time), the chat history (one order for everyone) and the file index. A relay on its own
+ * is a cluster of one and runs the same entity. Chat, files and roster are replicated
+ * ({@link RoomReplica}), so a new incarnation on another node (after its node was lost) reads them
+ * back. Each node's {@link Room} is this room's part on that node: it tells the entity what its
+ * members do ({@link Command}) and follows what the entity announces ({@link Event}).
  * A chat message goes out only once a majority of nodes hold it.
  */
 public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
 
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Room");
 
+    /** What the nodes' parts of the room tell it. */
     public sealed interface Command extends CborSerializable {
     }
 
-    /** A node's part of a room: where that node takes media from its peers, and its Room actor. */
-    public record Home(String node, String host, int videoPort, int audioPort, ActorRef<Room.Command> room)
+    /** What the room tells the nodes' parts (and what a part tells the others of a resume). */
+    public sealed interface Event extends CborSerializable {
+    }
+
+    /** A node's part of a room: where that node takes media from its peers, and where the room's events go. */
+    public record Home(String node, String host, int videoPort, int audioPort, ActorRef<Event> room)
             implements CborSerializable {
     }
 
     public record Member(ParticipantInfo info, Home home) implements CborSerializable {
     }
 
-    /** A participant joined (or resumed) on {@code member.home()}; its node's part gets {@link Room.Admitted}. */
+    /** A participant joined (or resumed) on {@code member.home()}; its node's part gets {@link Admitted}. */
     public record Join(Member member) implements Command {
     }
 
@@ -74,19 +74,46 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     }
 
     /**
-     * A chat message, sent again by its node's part until {@link Room.ChatAccepted} comes back:
-     * messages to a room whose node was just lost go nowhere until the room starts elsewhere.
+     * A chat message, sent again by its node's part until {@link ChatAccepted} comes back: messages
+     * to a room whose node was just lost go nowhere until the room starts elsewhere.
      * {@code requestId} makes the repeats one message.
      */
-    public record Chat(ParticipantInfo from, String text, String requestId, ActorRef<Room.Command> replyTo)
+    public record Chat(ParticipantInfo from, String text, String requestId, ActorRef<Event> replyTo)
             implements Command {
     }
 
-    public record ScreenShare(ParticipantInfo who, boolean start, ActorRef<Room.Command> replyTo) implements Command {
+    public record ScreenShare(ParticipantInfo who, boolean start, ActorRef<Event> replyTo) implements Command {
     }
 
-    /** A file is in the room; sent again until {@link Room.FileAccepted} comes back, like chat. */
-    public record FileAdded(FileInfo file, ActorRef<Room.Command> replyTo) implements Command {
+    /** A file is in the room; sent again until {@link FileAccepted} comes back, like chat. */
+    public record FileAdded(FileInfo file, ActorRef<Event> replyTo) implements Command {
+    }
+
+    /** A member of the part's node is in; what the room holds, for its welcome. */
+    public record Admitted(String participantId, List<Member> roster, List<ChatMessage> history,
+                           List<FileInfo> files, ParticipantInfo presenter) implements Event {
+    }
+
+    /** Someone joined (or resumed, or was already there) on some node. */
+    public record MemberJoined(Member member) implements Event {
+    }
+
+    public record MemberLeft(ParticipantInfo info, String reason) implements Event {
+    }
+
+    /** A message for every member of the part (chat, file, presenter). */
+    public record Deliver(ControlMessage message) implements Event {
+    }
+
+    public record DeliverTo(int mediaId, ControlMessage message) implements Event {
+    }
+
+    /** The chat message of the part's request is stored and sent out. */
+    public record ChatAccepted(String requestId) implements Event {
+    }
+
+    /** The file is in the room's index. */
+    public record FileAccepted(String fileId) implements Event {
     }
 
     /** Values replicated per room: one map entry per member, chat message and file. */
@@ -103,45 +130,45 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     public record FileEntry(FileInfo file) implements Entry {
     }
 
-    private record Loaded(Map<String, Entry> entries) implements Command {
-    }
-
-    private record LoadFailed(boolean majority) implements Command {
-    }
-
-    private record ChatStored(long id, boolean ok) implements Command {
-    }
-
-    private record Written(boolean ok) implements Command {
-    }
-
-    /** A chat message being stored, and the request to confirm once it is. */
-    private record PendingChat(ChatMessage message, Chat request) {
-    }
-
-    private record FileStored(String fileId, ActorRef<Room.Command> replyTo, boolean ok) implements Command {
-    }
-
-    private record HomeGone(ActorRef<Room.Command> room) implements Command {
-    }
-
-    private record GraceOver(String participantId, ActorRef<Room.Command> room) implements Command {
-    }
-
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(3);
-    /** The reason of a {@link Leave} from a draining node: the member keeps its place for the resume grace. */
-    public static final String MOVED = "moved";
-
     /** Published cluster-wide when a room has been empty for the retention: every node deletes its files. */
     public record RoomExpired(String room) implements CborSerializable {
     }
 
+    /** The entity's own messages: replies of the replicator, timers, watched parts. */
+    private sealed interface Internal extends Command {
+    }
+
+    private record Loaded(Map<String, Entry> entries) implements Internal {
+    }
+
+    private record LoadFailed(boolean majority) implements Internal {
+    }
+
+    private record ChatStored(long id, boolean ok) implements Internal {
+    }
+
+    private record Written(boolean ok) implements Internal {
+    }
+
+    private record FileStored(String fileId, ActorRef<Event> replyTo, boolean ok) implements Internal {
+    }
+
+    private record HomeGone(ActorRef<Event> room) implements Internal {
+    }
+
+    private record GraceOver(String participantId, ActorRef<Event> room) implements Internal {
+    }
+
+    private enum RetentionOver implements Internal {
+        INSTANCE
+    }
+
+    /** The reason of a {@link Leave} from a draining node: the member keeps its place for the resume grace. */
+    public static final String MOVED = "moved";
+
     /** The topic {@link RoomExpired} goes out on; each node's {@link Rooms} subscribes. */
     public static Behavior<Topic.Command<RoomExpired>> expiredTopic() {
         return Topic.create(RoomExpired.class, "chorus-room-expired");
-    }
-
-    private record RetentionOver() implements Command {
     }
 
     /** @param expired this node's {@link #expiredTopic()} */
@@ -153,43 +180,23 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> Behaviors.withTimers(timers ->
                 DistributedData.withReplicatorMessageAdapter(
                         (ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator) -> {
-                            org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key = key(room);
-                            load(replicator, key, true);
-                            return loading(ctx, stash, timers, replicator, key, room, config, expired);
+                            RoomReplica replica = new RoomReplica(replicator, room,
+                                    DistributedData.get(ctx.getSystem()).selfUniqueAddress(), config.chatHistory());
+                            replica.load(true, Loaded::new, LoadFailed::new);
+                            return loading(ctx, stash, timers, replica, room, config, expired);
                         }))));
     }
 
-    /** Where a room's members, chat and files are replicated (every node holds a replica). */
-    static org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key(String room) {
-        return LWWMapKey.create("room-" + room);
-    }
-
-    private static void load(ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
-                             org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, boolean majority) {
-        replicator.askGet(replyTo -> new Replicator.Get<>(key, majority
-                        ? new Replicator.ReadMajority(WRITE_TIMEOUT) : Replicator.readLocal(), replyTo),
-                rsp -> {
-                    if (rsp instanceof Replicator.GetSuccess<LWWMap<String, Entry>> ok) {
-                        return new Loaded(new HashMap<>(ok.get(key).getEntries()));
-                    }
-                    if (rsp instanceof Replicator.NotFound) {
-                        return new Loaded(Map.of());
-                    }
-                    return new LoadFailed(majority);
-                });
-    }
-
+    /** Until the replicated record is read: everything else waits in the stash. */
     private static Behavior<Command> loading(ActorContext<Command> ctx, StashBuffer<Command> stash,
-                                             TimerScheduler<Command> timers,
-                                             ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
-                                             org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, String room,
+                                             TimerScheduler<Command> timers, RoomReplica replica, String room,
                                              RelayConfig config, ActorRef<Topic.Command<RoomExpired>> expired) {
         return Behaviors.receive(Command.class)
                 .onMessage(Loaded.class, loaded -> stash.unstashAll(
-                        new RoomEntity(ctx, timers, replicator, key, room, config, expired, loaded.entries())))
+                        new RoomEntity(ctx, timers, replica, room, config, expired, loaded.entries())))
                 .onMessage(LoadFailed.class, failed -> {
                     // No majority reachable: start from what this node holds rather than not at all.
-                    load(replicator, key, false);
+                    replica.load(false, Loaded::new, LoadFailed::new);
                     return Behaviors.same();
                 })
                 .onAnyMessage(m -> {
@@ -202,43 +209,27 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private final String name;
     private final RelayConfig config;
     private final TimerScheduler<Command> timers;
-    private final ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator;
-    private final org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key;
-    private final SelfUniqueAddress self;
+    private final RoomReplica replica;
     private final Map<String, Member> members = new LinkedHashMap<>();
-    private final Set<ActorRef<Room.Command>> homes = new HashSet<>();
-    /** The chat history by message id, each message with the request it answered. */
-    private final TreeMap<Long, ChatEntry> history = new TreeMap<>();
+    private final Set<ActorRef<Event>> homes = new HashSet<>();
+    private final ChatHistory history;
     private final Map<String, FileInfo> files = new LinkedHashMap<>();
-    /** Chat messages stored, waiting for the ones before them, by id. */
-    private final TreeMap<Long, PendingChat> pendingChat = new TreeMap<>();
-    /** The message id each request in the history became: a repeated request is the same message. */
-    private final Map<String, Long> chatOfRequest = new HashMap<>();
-    private final Set<Long> storedChat = new HashSet<>();
-    private long nextChatId = 1;
     private ParticipantInfo presenter;
     private final ActorRef<Topic.Command<RoomExpired>> expired;
 
-    private RoomEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-                       ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator,
-                       org.apache.pekko.cluster.ddata.Key<LWWMap<String, Entry>> key, String name, RelayConfig config,
-                       ActorRef<Topic.Command<RoomExpired>> expired, Map<String, Entry> entries) {
+    private RoomEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, RoomReplica replica, String name,
+                       RelayConfig config, ActorRef<Topic.Command<RoomExpired>> expired, Map<String, Entry> entries) {
         super(ctx);
         this.expired = expired;
         this.name = name;
         this.config = config;
         this.timers = timers;
-        this.replicator = replicator;
-        this.key = key;
-        this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+        this.replica = replica;
+        this.history = new ChatHistory(config.chatHistory());
         List<Member> restored = new ArrayList<>();
         for (Entry e : entries.values()) {
             if (e instanceof ChatEntry c) {
-                history.put(c.message().id(), c);
-                if (c.requestId() != null) {
-                    chatOfRequest.put(c.requestId(), c.message().id());
-                }
-                nextChatId = Math.max(nextChatId, c.message().id() + 1);
+                history.restore(c);
             } else if (e instanceof FileEntry f) {
                 files.put(f.file().fileId(), f.file());
             } else if (e instanceof MemberEntry m) {
@@ -262,46 +253,17 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Join.class, this::onJoin)
-                .onMessage(Leave.class, l -> {
-                    Member gone = members.get(l.participantId());
-                    if (gone != null && gone.info().mediaId() == l.mediaId()) {
-                        if (MOVED.equals(l.reason())) {
-                            timers.startSingleTimer("grace-" + l.participantId(),
-                                    new GraceOver(l.participantId(), gone.home().room()), config.resumeGrace());
-                        } else {
-                            removeMember(gone, l.reason());
-                        }
-                    }
-                    return this;
-                })
+                .onMessage(Leave.class, this::onLeave)
                 .onMessage(Sync.class, this::onSync)
                 .onMessage(Chat.class, this::onChat)
                 .onMessage(ChatStored.class, this::onChatStored)
                 .onMessage(ScreenShare.class, this::onScreenShare)
                 .onMessage(FileAdded.class, this::onFileAdded)
+                .onMessage(FileStored.class, this::onFileStored)
                 .onMessage(HomeGone.class, this::onHomeGone)
-                .onMessage(GraceOver.class, g -> {
-                    Member m = members.get(g.participantId());
-                    if (m != null && m.home().room().equals(g.room())) {
-                        removeMember(m, "node lost");
-                    }
-                    return this;
-                })
-                .onMessage(FileStored.class, stored -> {
-                    if (!stored.ok()) {
-                        getContext().getLog().warn("room={}: file {} reached no majority in time (kept locally)",
-                                name, stored.fileId());
-                    }
-                    stored.replyTo().tell(new Room.FileAccepted(stored.fileId()));
-                    return this;
-                })
-                .onMessage(RetentionOver.class, r -> onRetentionOver())
-                .onMessage(Written.class, w -> {
-                    if (!w.ok()) {
-                        getContext().getLog().warn("room={}: a write reached no majority (kept locally)", name);
-                    }
-                    return this;
-                })
+                .onMessage(GraceOver.class, this::onGraceOver)
+                .onMessageEquals(RetentionOver.INSTANCE, this::onRetentionOver)
+                .onMessage(Written.class, this::onWritten)
                 .build();
     }
 
@@ -311,16 +273,29 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         Member was = members.remove(member.info().participantId());
         if (was != null) {
             // A resume: the member keeps its place; the nodes' parts see a changed member, not a join.
-            timers.cancel("grace-" + member.info().participantId());
+            timers.cancel(graceKey(member.info().participantId()));
             getContext().getLog().info("room={} {} resumed on {} (media id {} -> {})", name, member.info().name(),
                     member.home().node(), was.info().mediaId(), member.info().mediaId());
         }
         members.put(member.info().participantId(), member);
         membersChanged();
-        write(member.info().participantId(), new MemberEntry(member));
-        member.home().room().tell(new Room.Admitted(member.info().participantId(), List.copyOf(members.values()),
-                history.values().stream().map(ChatEntry::message).toList(), List.copyOf(files.values()), presenter));
-        broadcast(new Room.MemberJoined(member));
+        replica.put(RoomReplica.memberKey(member.info().participantId()), new MemberEntry(member), Written::new);
+        member.home().room().tell(new Admitted(member.info().participantId(), List.copyOf(members.values()),
+                history.messages(), List.copyOf(files.values()), presenter));
+        broadcast(new MemberJoined(member));
+        return this;
+    }
+
+    private Behavior<Command> onLeave(Leave leave) {
+        Member gone = members.get(leave.participantId());
+        if (gone != null && gone.info().mediaId() == leave.mediaId()) {
+            if (MOVED.equals(leave.reason())) {
+                timers.startSingleTimer(graceKey(leave.participantId()),
+                        new GraceOver(leave.participantId(), gone.home().room()), config.resumeGrace());
+            } else {
+                removeMember(gone, leave.reason());
+            }
+        }
         return this;
     }
 
@@ -337,8 +312,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                 Member m = new Member(info, sync.home());
                 members.put(info.participantId(), m);
                 membersChanged();
-                write(info.participantId(), new MemberEntry(m));
-                broadcast(new Room.MemberJoined(m));
+                replica.put(RoomReplica.memberKey(info.participantId()), new MemberEntry(m), Written::new);
+                broadcast(new MemberJoined(m));
             }
         }
         for (Member m : List.copyOf(members.values())) {
@@ -350,26 +325,34 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         return this;
     }
 
+    private Behavior<Command> onGraceOver(GraceOver grace) {
+        Member m = members.get(grace.participantId());
+        if (m != null && m.home().room().equals(grace.room())) {
+            removeMember(m, "node lost");
+        }
+        return this;
+    }
+
     private void removeMember(Member gone, String reason) {
         members.remove(gone.info().participantId());
         membersChanged();
-        delete(gone.info().participantId());
-        broadcast(new Room.MemberLeft(gone.info(), reason));
+        replica.remove(RoomReplica.memberKey(gone.info().participantId()), Written::new);
+        broadcast(new MemberLeft(gone.info(), reason));
         if (presenter != null && presenter.participantId().equals(gone.info().participantId())) {
             presenter = null;
-            broadcast(new Room.Deliver(new ControlMessage.PresenterChanged(null)));
+            broadcast(new Deliver(new ControlMessage.PresenterChanged(null)));
         }
     }
 
     /**
      * An empty room keeps its history and files for {@code chorus.relay.room.retention-after-empty}
-     * (people may come back to them), as on a node on its own; anyone joining stops the clock.
+     * (people may come back to them); anyone joining stops the clock.
      */
     private void membersChanged() {
         if (!members.isEmpty()) {
-            timers.cancel(RetentionOver.class);
-        } else if (!timers.isTimerActive(RetentionOver.class) && (!history.isEmpty() || !files.isEmpty())) {
-            timers.startSingleTimer(RetentionOver.class, new RetentionOver(), config.roomRetention());
+            timers.cancel(RetentionOver.INSTANCE);
+        } else if (!timers.isTimerActive(RetentionOver.INSTANCE) && (!history.isEmpty() || !files.isEmpty())) {
+            timers.startSingleTimer(RetentionOver.INSTANCE, config.roomRetention());
         }
     }
 
@@ -383,67 +366,24 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         if (!files.isEmpty()) {
             expired.tell(Topic.publish(new RoomExpired(name)));
         }
-        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
-                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo, map -> {
-                            LWWMap<String, Entry> result = map;
-                            for (String k : map.getEntries().keySet()) {
-                                result = result.remove(self, k);
-                            }
-                            return result;
-                        }),
-                rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
+        replica.clear(Written::new);
         history.clear();
-        chatOfRequest.clear();
         files.clear();
         presenter = null;
         return this;
     }
 
     private Behavior<Command> onChat(Chat chat) {
-        Long known = chatOfRequest.get(chat.requestId());
-        if (known != null) {
-            if (!pendingChat.containsKey(known)) {
-                chat.replyTo().tell(new Room.ChatAccepted(chat.requestId())); // the confirmation was lost
+        if (history.isRepeat(chat.requestId())) {
+            if (history.isReleased(chat.requestId())) {
+                chat.replyTo().tell(new ChatAccepted(chat.requestId())); // the confirmation was lost
             }
-            return this; // a repeat: the first is being stored
+            return this; // else the first is being stored
         }
-        ChatMessage message = new ChatMessage(nextChatId++, chat.from().participantId(), chat.from().name(),
-                chat.text(), System.currentTimeMillis(), false);
-        long id = message.id();
-        ChatEntry entry = new ChatEntry(message, chat.requestId());
-        history.put(id, entry);
-        pendingChat.put(id, new PendingChat(message, chat));
-        chatOfRequest.put(chat.requestId(), id);
-        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
-                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo, map -> trimmed(map.put(self, chatKey(id), entry))),
-                rsp -> new ChatStored(id, rsp instanceof Replicator.UpdateSuccess));
-        while (history.size() > config.chatHistory()) {
-            String request = history.pollFirstEntry().getValue().requestId();
-            if (request != null) {
-                chatOfRequest.remove(request);
-            }
-        }
+        ChatEntry entry = history.add(chat, chat.from(), System.currentTimeMillis());
+        long id = entry.message().id();
+        replica.putChat(id, entry, ok -> new ChatStored(id, ok));
         return this;
-    }
-
-    /** Drops the oldest chat entries beyond the history kept. */
-    private LWWMap<String, Entry> trimmed(LWWMap<String, Entry> map) {
-        List<String> chatKeys = new ArrayList<>();
-        for (String k : map.getEntries().keySet()) {
-            if (k.startsWith("c:")) {
-                chatKeys.add(k);
-            }
-        }
-        chatKeys.sort(null);
-        LWWMap<String, Entry> result = map;
-        for (int i = 0; i < chatKeys.size() - config.chatHistory(); i++) {
-            result = result.remove(self, chatKeys.get(i));
-        }
-        return result;
-    }
-
-    private static String chatKey(long id) {
-        return String.format("c:%016d", id);
     }
 
     /**
@@ -454,11 +394,9 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         if (!stored.ok()) {
             getContext().getLog().warn("room={}: chat message {} reached no majority in time", name, stored.id());
         }
-        storedChat.add(stored.id());
-        while (!pendingChat.isEmpty() && storedChat.remove(pendingChat.firstKey())) {
-            PendingChat pending = pendingChat.pollFirstEntry().getValue();
-            broadcast(new Room.Deliver(pending.message()));
-            pending.request().replyTo().tell(new Room.ChatAccepted(pending.request().requestId()));
+        for (ChatHistory.Released released : history.stored(stored.id())) {
+            broadcast(new Deliver(released.message()));
+            released.request().replyTo().tell(new ChatAccepted(released.request().requestId()));
         }
         return this;
     }
@@ -467,7 +405,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         String who = s.who().participantId();
         if (s.start()) {
             if (presenter != null && !presenter.participantId().equals(who)) {
-                s.replyTo().tell(new Room.DeliverTo(s.who().mediaId(),
+                s.replyTo().tell(new DeliverTo(s.who().mediaId(),
                         ControlMessage.Error.of(ErrorCode.PRESENTER_BUSY, presenter.name() + " is presenting")));
                 return this;
             }
@@ -481,21 +419,39 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             }
             presenter = null;
         }
-        broadcast(new Room.Deliver(new ControlMessage.PresenterChanged(presenter)));
+        broadcast(new Deliver(new ControlMessage.PresenterChanged(presenter)));
+        getContext().getLog().info("room={} presenter {}", name, presenter == null ? "none" : presenter.name());
         return this;
     }
 
     private Behavior<Command> onFileAdded(FileAdded added) {
-        if (files.containsKey(added.file().fileId())) {
-            added.replyTo().tell(new Room.FileAccepted(added.file().fileId())); // a repeat
+        FileInfo file = added.file();
+        if (files.containsKey(file.fileId())) {
+            added.replyTo().tell(new FileAccepted(file.fileId())); // a repeat
             return this;
         }
-        files.put(added.file().fileId(), added.file());
-        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
-                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo,
-                        map -> map.put(self, "f:" + added.file().fileId(), new FileEntry(added.file()))),
-                rsp -> new FileStored(added.file().fileId(), added.replyTo(), rsp instanceof Replicator.UpdateSuccess));
-        broadcast(new Room.Deliver(new ControlMessage.FileOffered(added.file(), false)));
+        files.put(file.fileId(), file);
+        replica.put(RoomReplica.fileKey(file.fileId()), new FileEntry(file),
+                ok -> new FileStored(file.fileId(), added.replyTo(), ok));
+        broadcast(new Deliver(new ControlMessage.FileOffered(file, false)));
+        getContext().getLog().info("room={} file {} ({} bytes) from {}", name, file.name(), file.size(),
+                file.uploaderName());
+        return this;
+    }
+
+    private Behavior<Command> onFileStored(FileStored stored) {
+        if (!stored.ok()) {
+            getContext().getLog().warn("room={}: file {} reached no majority in time (kept locally)",
+                    name, stored.fileId());
+        }
+        stored.replyTo().tell(new FileAccepted(stored.fileId()));
+        return this;
+    }
+
+    private Behavior<Command> onWritten(Written written) {
+        if (!written.ok()) {
+            getContext().getLog().warn("room={}: a write reached no majority (kept locally)", name);
+        }
         return this;
     }
 
@@ -507,36 +463,26 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         homes.remove(gone.room());
         for (Member m : members.values()) {
             if (m.home().room().equals(gone.room())) {
-                timers.startSingleTimer("grace-" + m.info().participantId(),
+                timers.startSingleTimer(graceKey(m.info().participantId()),
                         new GraceOver(m.info().participantId(), gone.room()), config.resumeGrace());
             }
         }
         return this;
     }
 
-    private void addHome(ActorRef<Room.Command> room) {
+    private static String graceKey(String participantId) {
+        return "grace-" + participantId;
+    }
+
+    private void addHome(ActorRef<Event> room) {
         if (homes.add(room)) {
             getContext().watchWith(room, new HomeGone(room));
         }
     }
 
-    private void broadcast(Room.Command message) {
-        for (ActorRef<Room.Command> home : homes) {
-            home.tell(message);
+    private void broadcast(Event event) {
+        for (ActorRef<Event> home : homes) {
+            home.tell(event);
         }
-    }
-
-    private void write(String participantId, Entry entry) {
-        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
-                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo,
-                        map -> map.put(self, "m:" + participantId, entry)),
-                rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
-    }
-
-    private void delete(String participantId) {
-        replicator.askUpdate(replyTo -> new Replicator.Update<>(key, LWWMap.create(),
-                        new Replicator.WriteMajority(WRITE_TIMEOUT), replyTo,
-                        map -> map.remove(self, "m:" + participantId)),
-                rsp -> new Written(rsp instanceof Replicator.UpdateSuccess));
     }
 }

@@ -1,11 +1,13 @@
 package chorus.relay.room;
 
+import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
-import chorus.relay.cluster.Drain;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileStore;
 import chorus.relay.media.MediaGateway;
 import java.util.HashMap;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,10 +30,10 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
     }
 
     /** The node is shutting down: every room tells its members here to {@code move}. */
-    public record Drain(chorus.protocol.control.ControlMessage.Move move) implements Command {
+    public record Drain(ControlMessage.Move move) implements Command {
     }
 
-    /** Clustered: a room was empty for its retention; its files here go. */
+    /** A room was empty for its retention; its files here go. */
     private record FilesExpired(String room) implements Command {
     }
 
@@ -51,35 +53,28 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
     private final MediaGateway gateway;
     private final RelayConfig config;
     private final FileStore files;
+    /** The link of a room's part on this node to the sharded room, by room name. */
+    private final Function<String, Room.Link> links;
     private final Map<String, Entry> rooms = new HashMap<>();
     private long roomsCreated;
 
-    /** In a cluster, the link of a room's part on this node to the sharded room, by room name; else null. */
-    private final java.util.function.Function<String, Room.ClusterLink> cluster;
-
-    /** A node on its own. */
-    public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files) {
-        return Behaviors.setup(ctx -> new Rooms(ctx, gateway, config, files, null));
-    }
-
     /**
-     * @param cluster the link of a room's part here to the sharded room, by room name
+     * @param links   the link of a room's part here to the sharded room, by room name
      * @param expired the topic on which the sharded rooms say a room expired (its files go)
      */
     public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, FileStore files,
-                                           java.util.function.Function<String, Room.ClusterLink> cluster,
-                                           ActorRef<org.apache.pekko.actor.typed.pubsub.Topic.Command<RoomEntity.RoomExpired>> expired) {
+                                           Function<String, Room.Link> links,
+                                           ActorRef<Topic.Command<RoomEntity.RoomExpired>> expired) {
         return Behaviors.setup(ctx -> {
-            expired.tell(org.apache.pekko.actor.typed.pubsub.Topic.subscribe(
-                    ctx.messageAdapter(RoomEntity.RoomExpired.class, e -> new FilesExpired(e.room()))));
-            return new Rooms(ctx, gateway, config, files, cluster);
+            expired.tell(Topic.subscribe(ctx.messageAdapter(RoomEntity.RoomExpired.class, e -> new FilesExpired(e.room()))));
+            return new Rooms(ctx, gateway, config, files, links);
         });
     }
 
     private Rooms(ActorContext<Command> ctx, MediaGateway gateway, RelayConfig config, FileStore files,
-                  java.util.function.Function<String, Room.ClusterLink> cluster) {
+                  Function<String, Room.Link> links) {
         super(ctx);
-        this.cluster = cluster;
+        this.links = links;
         this.files = files;
         this.gateway = gateway;
         this.config = config;
@@ -104,8 +99,8 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
 
     private Behavior<Command> onJoin(Join join) {
         Entry entry = rooms.computeIfAbsent(join.room(), name -> new Entry(getContext().spawn(
-                Room.create(name, getContext().getSelf(), gateway, config, files,
-                        cluster == null ? null : cluster.apply(name)), "room-" + (++roomsCreated))));
+                Room.create(name, getContext().getSelf(), gateway, config, links.apply(name)),
+                "room-" + (++roomsCreated))));
         gateway.stats().rooms(rooms.size());
         entry.joinsForwarded++;
         entry.ref.tell(new Room.Join(join.info(), join.participant()));

@@ -7,7 +7,7 @@ import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaAuthenticator;
 import chorus.protocol.media.MediaKind;
 import chorus.relay.config.RelayConfig;
-import chorus.relay.files.FileStore;
+import chorus.relay.RelayNode;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
 import chorus.relay.media.MediaRoute;
@@ -22,8 +22,12 @@ import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,19 +37,37 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Room actor with probes as its participants and real sockets as their video addresses. */
+/**
+ * The Room actor with probes as its participants and real sockets as their video addresses, on a
+ * cluster of one running the sharded room, as a relay on its own does.
+ */
 class RoomTest {
-    private static final ActorTestKit testKit = ActorTestKit.create();
+    private static final RelayConfig config = RelayConfig.from(ConfigFactory.parseString(
+            "chorus.relay { host = \"127.0.0.1\", video-port = 0, audio-port = 0 }")
+            .withFallback(ConfigFactory.load()).resolve());
+    private static final ActorTestKit testKit = ActorTestKit.create(
+            RelayNode.clusterConfig(config).withFallback(ConfigFactory.load()).resolve());
     private MediaGateway gateway;
-    private RelayConfig config;
     private final List<DatagramChannel> sockets = new ArrayList<>();
+
+    @BeforeAll
+    static void joinTheClusterOfOne() {
+        Cluster cluster = Cluster.get(testKit.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        RoomEntity.initSharding(testKit.system(), config, testKit.spawn(RoomEntity.expiredTopic()));
+    }
 
     @BeforeEach
     void setUp() throws Exception {
-        config = RelayConfig.from(ConfigFactory.parseString(
-                "chorus.relay { host = \"127.0.0.1\", video-port = 0, audio-port = 0 }")
-                .withFallback(ConfigFactory.load()).resolve());
         gateway = new MediaGateway(config, new RelayStats());
+    }
+
+    /** A room's part on this node, linked to its sharded room; each test its own room. */
+    private ActorRef<Room.Command> spawnRoom(String name, TestProbe<Rooms.Command> rooms) {
+        var entity = ClusterSharding.get(testKit.system()).entityRefFor(RoomEntity.TYPE_KEY, name);
+        String node = Cluster.get(testKit.system()).selfMember().address().toString();
+        return testKit.spawn(Room.create(name, rooms.getRef(), gateway, config, new Room.Link(entity, node,
+                "127.0.0.1", gateway.port(MediaPort.VIDEO), gateway.port(MediaPort.AUDIO))));
     }
 
     @AfterEach
@@ -81,7 +103,8 @@ class RoomTest {
     @Test
     void rosterAndJoinLeaveNotifications() throws Exception {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
-        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config, new FileStore(java.nio.file.Path.of("target", "files-" + System.nanoTime()))));
+        String name = "standup-" + System.nanoTime();
+        ActorRef<Room.Command> room = spawnRoom(name, rooms);
         Member ada = join(room, "Ada", 1);
         assertEquals(List.of(ada.info()), ada.probe().expectMessageClass(Participant.Joined.class).roster());
         Member bob = join(room, "Bob", 2);
@@ -94,14 +117,13 @@ class RoomTest {
         bob.probe().expectNoMessage(Duration.ofMillis(100));
 
         ada.probe().stop(); // vanished: the room watches its members
-        assertEquals(new Rooms.RoomIdle("standup", 2), rooms.expectMessageClass(Rooms.RoomIdle.class));
+        assertEquals(new Rooms.RoomIdle(name, 2), rooms.expectMessageClass(Rooms.RoomIdle.class));
     }
 
     @Test
     void itPublishesWhoGetsVideoAndWhoMaySendScreen() throws Exception {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
-        ActorRef<Room.Command> room = testKit.spawn(Room.create("standup", rooms.getRef(), gateway, config,
-                new FileStore(java.nio.file.Path.of("target", "files-" + System.nanoTime()))));
+        ActorRef<Room.Command> room = spawnRoom("standup-" + System.nanoTime(), rooms);
         for (int id = 1; id <= 3; id++) {
             gateway.register(id, MediaAuthenticator.newKey(), testKit.<Participant.Command>createTestProbe().getRef());
         }

@@ -1,0 +1,132 @@
+package chorus.relay.room;
+
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ControlMessage.ChatMessage;
+import chorus.protocol.control.ControlMessage.FileInfo;
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.relay.media.MediaGateway;
+import chorus.relay.media.MediaRoute;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The members of a room connected to this node, in join order, with their learned video
+ * addresses: what a {@link Room} part tells its members through, and the fan-out it publishes for
+ * the {@link MediaGateway} to forward video by (a plain array walk per datagram).
+ */
+final class LocalMembers {
+
+    static final class Member {
+        final ParticipantInfo info;
+        final ActorRef<Participant.Command> ref;
+        InetSocketAddress video;
+
+        Member(ParticipantInfo info, ActorRef<Participant.Command> ref) {
+            this.info = info;
+            this.ref = ref;
+        }
+
+        void notify(ControlMessage message) {
+            ref.tell(new Participant.Notify(message));
+        }
+
+        /**
+         * After a welcome, what the room already holds, in PROTOCOL.md's order: the chat history
+         * (marked as history), the files, then who presents, if anyone.
+         */
+        void tellWhatTheRoomHolds(Iterable<ChatMessage> history, Iterable<FileInfo> files, ParticipantInfo presenting) {
+            for (ChatMessage m : history) {
+                notify(new ChatMessage(m.id(), m.participantId(), m.from(), m.text(), m.serverTime(), true));
+            }
+            for (FileInfo f : files) {
+                notify(new ControlMessage.FileOffered(f, true));
+            }
+            if (presenting != null) {
+                notify(new ControlMessage.PresenterChanged(presenting));
+            }
+        }
+    }
+
+    private final Map<Integer, Member> byMediaId = new LinkedHashMap<>();
+    /** The members in join order, rebuilt on change. */
+    private Member[] all = new Member[0];
+
+    Member add(ParticipantInfo info, ActorRef<Participant.Command> ref) {
+        Member member = new Member(info, ref);
+        byMediaId.put(info.mediaId(), member);
+        all = byMediaId.values().toArray(new Member[0]);
+        return member;
+    }
+
+    Member remove(int mediaId) {
+        Member gone = byMediaId.remove(mediaId);
+        if (gone != null) {
+            all = byMediaId.values().toArray(new Member[0]);
+        }
+        return gone;
+    }
+
+    Member get(int mediaId) {
+        return byMediaId.get(mediaId);
+    }
+
+    Member byParticipant(String participantId) {
+        for (Member m : all) {
+            if (m.info.participantId().equals(participantId)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    boolean isEmpty() {
+        return all.length == 0;
+    }
+
+    int size() {
+        return all.length;
+    }
+
+    List<ParticipantInfo> infos() {
+        return byMediaId.values().stream().map(m -> m.info).toList();
+    }
+
+    void tellAll(ControlMessage message) {
+        for (Member m : all) {
+            m.notify(message);
+        }
+    }
+
+    void tellOthers(int exceptMediaId, ControlMessage message) {
+        tellOthers(exceptMediaId, exceptMediaId, message);
+    }
+
+    void tellOthers(int exceptMediaId, int alsoExcept, ControlMessage message) {
+        for (Member m : all) {
+            int id = m.info.mediaId();
+            if (id != exceptMediaId && id != alsoExcept) {
+                m.notify(message);
+            }
+        }
+    }
+
+    /**
+     * Publishes the room's fan-out to the gateway: for the members here and for the remote members
+     * whose media arrives from their nodes.
+     */
+    void publish(MediaGateway gateway, int presenterId, MediaRoute.Peer[] peers, Set<Integer> remoteIds) {
+        int[] ids = new int[all.length];
+        InetSocketAddress[] video = new InetSocketAddress[all.length];
+        for (int i = 0; i < all.length; i++) {
+            ids[i] = all[i].info.mediaId();
+            video[i] = all[i].video;
+        }
+        MediaRoute.RoomFanout published = new MediaRoute.RoomFanout(ids, video, presenterId, peers);
+        gateway.publishRoom(byMediaId.keySet(), published);
+        gateway.publishRemotes(remoteIds, published);
+    }
+}
