@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
@@ -34,17 +35,21 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
     public record Endpoints(String host, int controlPort, int filesPort) implements CborSerializable {
     }
 
-    private record Changed(Map<String, Endpoints> entries) implements Command {
+    /** The directory's own messages: the replicated map and cluster membership changing. */
+    private sealed interface Internal extends Command {
     }
 
-    private record MembershipChanged(Object event) implements Command {
+    private record Changed(Map<String, Endpoints> entries) implements Internal {
     }
 
-    private enum Ignored implements Command {
+    private record MembershipChanged(Object event) implements Internal {
+    }
+
+    private enum Ignored implements Internal {
         INSTANCE
     }
 
-    private static final org.apache.pekko.cluster.ddata.Key<LWWMap<String, Endpoints>> KEY = LWWMapKey.create("chorus-nodes");
+    private static final Key<LWWMap<String, Endpoints>> KEY = LWWMapKey.create("chorus-nodes");
 
     private final ClusterPeers peers;
     private final Cluster cluster;
@@ -75,13 +80,15 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Changed.class, c -> {
-                    entries = c.entries();
-                    return publish();
-                })
+                .onMessage(Changed.class, this::onChanged)
                 .onMessage(MembershipChanged.class, m -> publish())
                 .onMessageEquals(Ignored.INSTANCE, () -> this)
                 .build();
+    }
+
+    private Behavior<Command> onChanged(Changed changed) {
+        entries = changed.entries();
+        return publish();
     }
 
     private Behavior<Command> publish() {

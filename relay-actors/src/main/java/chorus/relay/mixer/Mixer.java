@@ -80,24 +80,32 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(AddMember.class, m -> {
-                    engine.addMember(m.mediaId());
-                    return this;
-                })
-                .onMessage(RemoveMember.class, m -> {
-                    engine.removeMember(m.mediaId());
-                    return this;
-                })
-                .onMessage(ListenerAddress.class, m -> {
-                    engine.listenerAddress(m.mediaId(), m.address());
-                    return this;
-                })
-                .onMessage(AudioFrame.class, f -> {
-                    engine.frame(f.mediaId(), f.frameId(), f.samples());
-                    return this;
-                })
+                .onMessage(AddMember.class, this::onAddMember)
+                .onMessage(RemoveMember.class, this::onRemoveMember)
+                .onMessage(ListenerAddress.class, this::onListenerAddress)
+                .onMessage(AudioFrame.class, this::onAudioFrame)
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .build();
+    }
+
+    private Behavior<Command> onAddMember(AddMember add) {
+        engine.addMember(add.mediaId());
+        return this;
+    }
+
+    private Behavior<Command> onRemoveMember(RemoveMember remove) {
+        engine.removeMember(remove.mediaId());
+        return this;
+    }
+
+    private Behavior<Command> onListenerAddress(ListenerAddress listener) {
+        engine.listenerAddress(listener.mediaId(), listener.address());
+        return this;
+    }
+
+    private Behavior<Command> onAudioFrame(AudioFrame frame) {
+        engine.frame(frame.mediaId(), frame.frameId(), frame.samples());
+        return this;
     }
 
     private Behavior<Command> onTick() {

@@ -9,6 +9,7 @@ import chorus.relay.media.MediaRoute;
 import chorus.relay.mixer.Mixer;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -78,11 +79,13 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
                                            ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
                                            MediaGateway gateway, FileAccess fileAccess) {
-        return Behaviors.setup(ctx -> {
-            MediaRoute route = gateway.register(info.mediaId(), key, ctx.getSelf());
-            rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf()));
-            return new Participant(ctx, info, roomName, fileToken, connection, gateway, route, fileAccess);
-        });
+        // Its log lines carry the room and who it is (room and participant in the MDC).
+        return Behaviors.withMdc(Command.class, Map.of("room", roomName, "participant", info.name()),
+                Behaviors.setup(ctx -> {
+                    MediaRoute route = gateway.register(info.mediaId(), key, ctx.getSelf());
+                    rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf()));
+                    return new Participant(ctx, info, roomName, fileToken, connection, gateway, route, fileAccess);
+                }));
     }
 
     private Participant(ActorContext<Command> ctx, ParticipantInfo info, String roomName, String fileToken,
@@ -102,25 +105,31 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
         return newReceiveBuilder()
                 .onMessage(AddressSeen.class, this::onAddressSeen)
                 .onMessage(Joined.class, this::onJoined)
-                .onMessage(Notify.class, n -> {
-                    connection.tell(new Notified(n.message()));
-                    return this;
-                })
-                .onMessage(SendChat.class, chat -> {
-                    if (room != null) {
-                        room.tell(new Room.Chat(info.mediaId(), chat.text()));
-                    }
-                    return this;
-                })
-                .onMessage(ShareScreen.class, share -> {
-                    if (room != null) {
-                        room.tell(new Room.ScreenShare(info.mediaId(), share.start()));
-                    }
-                    return this;
-                })
+                .onMessage(Notify.class, this::onNotify)
+                .onMessage(SendChat.class, this::onSendChat)
+                .onMessage(ShareScreen.class, this::onShareScreen)
                 .onMessage(Leave.class, this::onLeave)
                 .onSignal(PostStop.class, s -> onPostStop())
                 .build();
+    }
+
+    private Behavior<Command> onNotify(Notify notify) {
+        connection.tell(new Notified(notify.message()));
+        return this;
+    }
+
+    private Behavior<Command> onSendChat(SendChat chat) {
+        if (room != null) {
+            room.tell(new Room.Chat(info.mediaId(), chat.text()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onShareScreen(ShareScreen share) {
+        if (room != null) {
+            room.tell(new Room.ScreenShare(info.mediaId(), share.start()));
+        }
+        return this;
     }
 
     private Behavior<Command> onJoined(Joined joined) {

@@ -143,10 +143,11 @@ public final class Room extends AbstractBehavior<Room.Command> {
      */
     private ControlMessage.Move move;
 
+    /** The part's log lines carry the room's name ({@code room} in the MDC). */
     public static Behavior<Command> create(String name, ActorRef<Rooms.Command> rooms, MediaGateway gateway,
                                            RelayConfig config, Link link) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Room(ctx, timers, name, rooms, gateway, config, link)));
+        return Behaviors.withMdc(Command.class, Map.of("room", name), Behaviors.setup(ctx -> Behaviors.withTimers(
+                timers -> new Room(ctx, timers, name, rooms, gateway, config, link))));
     }
 
     private Room(ActorContext<Command> ctx, TimerScheduler<Command> timers, String name,
@@ -261,8 +262,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
             members.tellOthers(mediaId, new ControlMessage.ParticipantLeft(gone.info, reason));
         }
         link.entity().tell(new RoomEntity.Leave(gone.info.participantId(), mediaId, reason));
-        getContext().getLog().info("leave room={} name={} id={} reason={} ({} here)",
-                name, gone.info.name(), gone.info.participantId(), reason, members.size());
+        getContext().getLog().info("leave name={} id={} reason={} ({} here)",
+                gone.info.name(), gone.info.participantId(), reason, members.size());
         if (members.isEmpty()) {
             rooms.tell(new Rooms.RoomIdle(name, joinsSeen));
         }
@@ -371,7 +372,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (move != null && !welcomed) {
             member.notify(move); // joined while this node drains: move on at once
         }
-        getContext().getLog().info("join room={} name={} id={} ({} here, {} in room)", name, member.info.name(),
+        getContext().getLog().info("join name={} id={} ({} here, {} in room)", member.info.name(),
                 member.info.participantId(), members.size(), roster.size());
         return this;
     }
@@ -447,8 +448,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (move != null) {
             member.notify(move);
         }
-        getContext().getLog().info("resume room={} name={} id={}: welcomed from this node's copy of the room"
-                + " ({} in room); the sharded room has not answered in {} ms", name, member.info.name(),
+        getContext().getLog().info("resume name={} id={}: welcomed from this node's copy of the room"
+                + " ({} in room); the sharded room has not answered in {} ms", member.info.name(),
                 member.info.participantId(), roster.size(), RESUME_FROM_COPY_AFTER.toMillis());
         return this;
     }

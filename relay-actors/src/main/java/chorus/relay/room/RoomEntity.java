@@ -176,15 +176,18 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), config, expired)));
     }
 
+    /** The room's log lines carry its name ({@code room} in the MDC). */
     public static Behavior<Command> create(String room, RelayConfig config, ActorRef<Topic.Command<RoomExpired>> expired) {
-        return Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> Behaviors.withTimers(timers ->
-                DistributedData.withReplicatorMessageAdapter(
-                        (ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator) -> {
-                            RoomReplica replica = new RoomReplica(replicator, room,
-                                    DistributedData.get(ctx.getSystem()).selfUniqueAddress(), config.chatHistory());
-                            replica.load(true, Loaded::new, LoadFailed::new);
-                            return loading(ctx, stash, timers, replica, room, config, expired);
-                        }))));
+        return Behaviors.withMdc(Command.class, Map.of("room", room),
+                Behaviors.setup(ctx -> Behaviors.withStash(10_000, stash -> Behaviors.withTimers(timers ->
+                        DistributedData.withReplicatorMessageAdapter(
+                                (ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator) -> {
+                                    RoomReplica replica = new RoomReplica(replicator, room,
+                                            DistributedData.get(ctx.getSystem()).selfUniqueAddress(),
+                                            config.chatHistory());
+                                    replica.load(true, Loaded::new, LoadFailed::new);
+                                    return loading(ctx, stash, timers, replica, room, config, expired);
+                                })))));
     }
 
     /** Until the replicated record is read: everything else waits in the stash. */
@@ -241,10 +244,10 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             members.put(m.info().participantId(), m);
             addHome(m.home().room());
         }
-        ctx.getLog().info("room={} entity started on this node", name);
+        ctx.getLog().info("entity started on this node");
         membersChanged(); // restored empty (its last members left while it moved): the retention runs
         if (!entries.isEmpty()) {
-            ctx.getLog().info("room={} restored: {} members, {} chat messages, {} files", name, members.size(),
+            ctx.getLog().info("restored: {} members, {} chat messages, {} files", members.size(),
                     history.size(), files.size());
         }
     }
@@ -274,7 +277,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         if (was != null) {
             // A resume: the member keeps its place; the nodes' parts see a changed member, not a join.
             timers.cancel(graceKey(member.info().participantId()));
-            getContext().getLog().info("room={} {} resumed on {} (media id {} -> {})", name, member.info().name(),
+            getContext().getLog().info("{} resumed on {} (media id {} -> {})", member.info().name(),
                     member.home().node(), was.info().mediaId(), member.info().mediaId());
         }
         members.put(member.info().participantId(), member);
@@ -361,8 +364,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         if (!members.isEmpty()) {
             return this;
         }
-        getContext().getLog().info("room={} empty for {}: its {} files deleted on every node, its {} chat messages dropped",
-                name, config.roomRetention(), files.size(), history.size());
+        getContext().getLog().info("empty for {}: its {} files deleted on every node, its {} chat messages dropped",
+                config.roomRetention(), files.size(), history.size());
         if (!files.isEmpty()) {
             expired.tell(Topic.publish(new RoomExpired(name)));
         }
@@ -392,7 +395,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
      */
     private Behavior<Command> onChatStored(ChatStored stored) {
         if (!stored.ok()) {
-            getContext().getLog().warn("room={}: chat message {} reached no majority in time", name, stored.id());
+            getContext().getLog().warn("chat message {} reached no majority in time", stored.id());
         }
         for (ChatHistory.Released released : history.stored(stored.id())) {
             broadcast(new Deliver(released.message()));
@@ -420,7 +423,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             presenter = null;
         }
         broadcast(new Deliver(new ControlMessage.PresenterChanged(presenter)));
-        getContext().getLog().info("room={} presenter {}", name, presenter == null ? "none" : presenter.name());
+        getContext().getLog().info("presenter {}", presenter == null ? "none" : presenter.name());
         return this;
     }
 
@@ -434,15 +437,15 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         replica.put(RoomReplica.fileKey(file.fileId()), new FileEntry(file),
                 ok -> new FileStored(file.fileId(), added.replyTo(), ok));
         broadcast(new Deliver(new ControlMessage.FileOffered(file, false)));
-        getContext().getLog().info("room={} file {} ({} bytes) from {}", name, file.name(), file.size(),
+        getContext().getLog().info("file {} ({} bytes) from {}", file.name(), file.size(),
                 file.uploaderName());
         return this;
     }
 
     private Behavior<Command> onFileStored(FileStored stored) {
         if (!stored.ok()) {
-            getContext().getLog().warn("room={}: file {} reached no majority in time (kept locally)",
-                    name, stored.fileId());
+            getContext().getLog().warn("file {} reached no majority in time (kept locally)",
+                    stored.fileId());
         }
         stored.replyTo().tell(new FileAccepted(stored.fileId()));
         return this;
@@ -450,7 +453,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
 
     private Behavior<Command> onWritten(Written written) {
         if (!written.ok()) {
-            getContext().getLog().warn("room={}: a write reached no majority (kept locally)", name);
+            getContext().getLog().warn("a write reached no majority (kept locally)");
         }
         return this;
     }

@@ -34,7 +34,11 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
     }
 
     /** A room was empty for its retention; its files here go. */
-    private record FilesExpired(String room) implements Command {
+    /** Its own messages: from the topic on which the sharded rooms say a room expired. */
+    private sealed interface Internal extends Command {
+    }
+
+    private record FilesExpired(String room) implements Internal {
     }
 
     /** A room has no members after having seen {@code joinsSeen} joins. */
@@ -85,16 +89,20 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
         return newReceiveBuilder()
                 .onMessage(Join.class, this::onJoin)
                 .onMessage(RoomIdle.class, this::onRoomIdle)
-                .onMessage(FilesExpired.class, e -> {
-                    files.deleteRoom(e.room());
-                    getContext().getLog().info("room={} expired: its files here deleted", e.room());
-                    return this;
-                })
-                .onMessage(Drain.class, d -> {
-                    rooms.values().forEach(e -> e.ref.tell(new Room.Drain(d.move())));
-                    return this;
-                })
+                .onMessage(FilesExpired.class, this::onFilesExpired)
+                .onMessage(Drain.class, this::onDrain)
                 .build();
+    }
+
+    private Behavior<Command> onFilesExpired(FilesExpired expired) {
+        files.deleteRoom(expired.room());
+        getContext().getLog().info("room={} expired: its files here deleted", expired.room());
+        return this;
+    }
+
+    private Behavior<Command> onDrain(Drain drain) {
+        rooms.values().forEach(e -> e.ref.tell(new Room.Drain(drain.move())));
+        return this;
     }
 
     private Behavior<Command> onJoin(Join join) {
