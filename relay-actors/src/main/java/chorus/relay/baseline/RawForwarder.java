@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Base64;
@@ -87,8 +88,8 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
                 DatagramChannel.open().bind(new InetSocketAddress(host, videoPort)),
                 DatagramChannel.open().bind(new InetSocketAddress(host, audioPort))};
         for (DatagramChannel ch : channels) {
-            ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            ch.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
         }
         daemon("baseline-accept", this::acceptLoop);
         daemon("baseline-udp-video", () -> forwardLoop(0));

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class ClusterPeers {
     public ClusterPeers(String secret) {
         if (secret.isEmpty()) {
             this.secret = new byte[32];
-            new java.security.SecureRandom().nextBytes(this.secret);
+            new SecureRandom().nextBytes(this.secret);
         } else {
             this.secret = secret.getBytes(StandardCharsets.UTF_8);
         }

@@ -2,6 +2,7 @@ package chorus.relay.mixer;
 
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.audio.JitterBuffer;
+import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaAuthenticator;
@@ -164,11 +165,11 @@ public final class MixEngine {
      * Each talker's loudest level since the last call (only those heard at all), then starts
      * a new period. Empty when nobody talked.
      */
-    public List<chorus.protocol.control.ControlMessage.AudioLevel> takeLevels() {
-        List<chorus.protocol.control.ControlMessage.AudioLevel> levels = new ArrayList<>();
+    public List<ControlMessage.AudioLevel> takeLevels() {
+        List<ControlMessage.AudioLevel> levels = new ArrayList<>();
         for (Map.Entry<Integer, Member> e : members.entrySet()) {
             if (e.getValue().loudest > MIN_LEVEL) {
-                levels.add(new chorus.protocol.control.ControlMessage.AudioLevel(e.getKey(), e.getValue().loudest));
+                levels.add(new ControlMessage.AudioLevel(e.getKey(), e.getValue().loudest));
                 e.getValue().loudest = MIN_LEVEL;
             }
         }

@@ -6,15 +6,15 @@ import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileStore;
 import chorus.relay.media.MediaGateway;
 import java.util.HashMap;
-import java.util.function.Function;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * The rooms of this node by name: creates a room on its first join and stops it once it is empty
