@@ -110,6 +110,26 @@ class ControlConnectionTest {
         }
     }
 
+    /**
+     * Some errors quote what the client sent (an unknown type, a value of the wrong type): 16 000
+     * emoji, 64 000 bytes as raw UTF-8, would be 192 000 bytes in an error frame, which the relay
+     * cannot send.
+     */
+    @Test
+    void anErrorQuotingWhatTheClientSentStillFitsInAFrameAndTheConnectionCarriesOn() throws Exception {
+        String emoji = "\uD83D\uDE00".repeat(16_000);
+        try (RawClient c = RawClient.join(relay, room(), "Ada")) {
+            c.sendRaw(frame("{\"type\":\"" + emoji + "\"}"));
+            ControlMessage.Error unknown = (ControlMessage.Error) c.read();
+            assertEquals(ErrorCode.UNKNOWN_TYPE.wire(), unknown.code());
+            assertTrue(unknown.message().startsWith("unknown message type '\uD83D\uDE00"), unknown.message());
+            c.sendRaw(frame("{\"type\":\"ping\",\"nonce\":\"" + emoji + "\"}"));
+            assertEquals(ErrorCode.MALFORMED_FRAME.wire(), ((ControlMessage.Error) c.read()).code());
+            c.send(new ControlMessage.Ping(78));
+            assertEquals(new ControlMessage.Pong(78), c.read(), "still in step");
+        }
+    }
+
     @Test
     void anOversizedFrameIsRefusedAndTheConnectionClosed() throws Exception {
         try (RawClient c = RawClient.join(relay, room(), "Ada")) {
