@@ -140,6 +140,38 @@ class ControlConnectionTest {
         }
     }
 
+    /** The framing rules of PROTOCOL.md §2.1 at their edges: frames in pieces, frames together, 65 536 bytes. */
+    @Test
+    void framesAreCutByTheirLengthWhateverTheWritesAndUpTo64KiB() throws Exception {
+        try (RawClient c = RawClient.join(relay, room(), "Ada")) {
+            c.socket.setTcpNoDelay(true);
+            for (byte b : frame("{\"type\":\"ping\",\"nonce\":1}")) {
+                c.sendRaw(new byte[] {b});
+            }
+            assertEquals(new ControlMessage.Pong(1), c.read(), "a frame written a byte at a time");
+            byte[] two = frame("{\"type\":\"ping\",\"nonce\":2}");
+            byte[] three = frame("{\"type\":\"ping\",\"nonce\":3}");
+            c.sendRaw(ByteBuffer.allocate(two.length + three.length).put(two).put(three).array());
+            assertEquals(new ControlMessage.Pong(2), c.read(), "two frames in one write");
+            assertEquals(new ControlMessage.Pong(3), c.read());
+            String ping = "{\"type\":\"ping\",\"nonce\":4}";
+            c.sendRaw(frame(ping + " ".repeat(65_536 - ping.length())));
+            assertEquals(new ControlMessage.Pong(4), c.read(), "a body of exactly 65 536 bytes");
+            c.sendRaw(ByteBuffer.allocate(4).putInt(65_537).array());
+            assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), ((ControlMessage.Error) c.read()).code(), "one more");
+            assertTrue(c.closedByRelay());
+        }
+    }
+
+    @Test
+    void aLengthOf2To31OrMoreIsRefusedAsTooLarge() throws Exception {
+        try (RawClient c = RawClient.join(relay, room(), "Ada")) {
+            c.sendRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), ((ControlMessage.Error) c.read()).code());
+            assertTrue(c.closedByRelay());
+        }
+    }
+
     private static ControlMessage.Error refusal(String name, String room, int version) throws Exception {
         try (RawClient c = new RawClient(relay.controlAddress())) {
             c.send(new ControlMessage.Hello(version, name, room, "raw-test"));
