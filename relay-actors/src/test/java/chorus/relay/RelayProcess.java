@@ -78,6 +78,11 @@ public final class RelayProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The file its output goes to. */
+    public Path log() {
+        return log;
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

@@ -3,11 +3,14 @@ package chorus.relay.control;
 import chorus.protocol.control.ControlMessage;
 import chorus.relay.RawClient;
 import chorus.relay.RelayProcess;
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,13 +69,13 @@ class AcceptBackoffTest {
                         s.close(); // a relay that stopped listening for a while refuses: that is fine too
                     }
                 }
-                awaitDescriptors(pid, limit - 1);
+                awaitDescriptors(pid, limit - 2); // at the limit, less the listening socket while paused
 
-                long logBefore = Files.size(logOf(relay));
+                long logBefore = Files.size(relay.log());
                 long cpuBefore = cpuTicks(pid);
                 Thread.sleep(WINDOW.toMillis()); // an observation window, not a wait for an event
                 long cpuTicks = cpuTicks(pid) - cpuBefore;
-                Window window = Window.read(logOf(relay), logBefore);
+                Window window = Window.read(relay.log(), logBefore);
                 System.out.printf("out of descriptors for %s: %d log lines, %d bytes, %d CPU ticks%n",
                         WINDOW, window.lines, window.bytes, cpuTicks);
                 assertTrue(relay.alive(), () -> "relay alive; log:\n" + tail(relay.output()));
@@ -100,8 +103,7 @@ class AcceptBackoffTest {
     private record Window(long lines, long bytes, String head) {
         static Window read(Path log, long offset) throws IOException {
             try (var bytesIn = Files.newInputStream(log);
-                 var in = new java.io.BufferedReader(new java.io.InputStreamReader(bytesIn,
-                         java.nio.charset.StandardCharsets.UTF_8))) {
+                 var in = new BufferedReader(new InputStreamReader(bytesIn, StandardCharsets.UTF_8))) {
                 bytesIn.skipNBytes(offset);
                 long lines = 0;
                 long bytes = 0;
@@ -162,10 +164,6 @@ class AcceptBackoffTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
-    }
-
-    private Path logOf(RelayProcess relay) {
-        return dir.resolve("relay.log");
     }
 
     /**
