@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.protocol.control.ControlCodec;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.media.Codec;
@@ -14,6 +15,8 @@ import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import com.typesafe.config.ConfigFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +106,42 @@ class CollaborationTest {
             ada.send(new ControlMessage.ChatSend("🎉".repeat(50)));
             assertEquals("🎉".repeat(50), bob.await(ControlMessage.ChatMessage.class, m -> true, WAIT).text(),
                     "the limit counts characters, not bytes; and the refused one never arrived");
+        }
+    }
+
+    /**
+     * 10 000 emoji are 10 000 characters, within a 10 000 limit, but 12 bytes each once escaped in
+     * the relay's {@code chat} frame: 120 908 bytes, which no one could be sent.
+     */
+    @Test
+    void aMessageWhoseChatFrameWouldNotFitIsRefusedAndTheRoomCarriesOn() throws Exception {
+        String room = room();
+        String emoji = "\uD83D\uDE00".repeat(10_000);
+        try (RelayNode wide = RelayNode.startOnLoopback(ConfigFactory.parseString(
+                "chorus.relay.chat.max-characters = 10000"));
+             RawClient ada = RawClient.join(wide, room, "Ada");
+             RawClient bob = RawClient.join(wide, room, "Bob")) {
+            // Sent as raw UTF-8 (4 bytes an emoji), the chat-send itself fits in a frame.
+            byte[] body = ("{\"type\":\"chat-send\",\"text\":\"" + emoji + "\"}").getBytes(StandardCharsets.UTF_8);
+            assertTrue(body.length <= ControlCodec.MAX_FRAME_BYTES, body.length + " bytes");
+            ada.sendRaw(ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array());
+            ControlMessage.Error e = ada.await(ControlMessage.Error.class, m -> true, WAIT);
+            assertEquals(ErrorCode.MESSAGE_TOO_LONG.wire(), e.code());
+            assertTrue(e.message().contains("bytes"), e.message());
+
+            ada.send(new ControlMessage.ChatSend("still here"));
+            for (RawClient c : List.of(ada, bob)) {
+                assertEquals("still here", c.await(ControlMessage.ChatMessage.class, m -> true, WAIT).text(),
+                        "still connected, and the refused message reached nobody");
+            }
+            try (RawClient cy = RawClient.join(wide, room, "Cy")) {
+                assertEquals(3, cy.welcome.roster().size(), "a newcomer joins");
+                ControlMessage.ChatMessage history = cy.await(ControlMessage.ChatMessage.class, m -> true, WAIT);
+                assertEquals("still here", history.text(), "the history holds only what was sent");
+                assertTrue(history.history());
+                bob.send(new ControlMessage.Ping(5));
+                assertEquals(new ControlMessage.Pong(5), bob.await(ControlMessage.Pong.class, p -> true, WAIT));
+            }
         }
     }
 

@@ -31,12 +31,18 @@ public final class RelayProcess implements AutoCloseable {
     /** Starts {@code chorus server} with these system properties and environment variables. */
     public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env)
             throws IOException {
+        return start(dir, name, properties, env, System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #start(Path, String, Map, Map)}, on {@code classPath} (e.g. jars instead of class directories). */
+    public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
+                                     String classPath) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add("-Dchorus.relay.files.port=0");
         cmd.add("-Dchorus.relay.metrics.port=0");
         cmd.add("-Dchorus.relay.files.directory=" + dir.resolve(name + "-files"));
@@ -62,6 +68,23 @@ public final class RelayProcess implements AutoCloseable {
             assertTrue(System.nanoTime() < deadline, "relay ready within " + timeout + "; log:\n" + output());
             Thread.sleep(100);
         }
+    }
+
+    public int controlPort() {
+        return controlPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The file its output goes to. */
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
     }
 
     public String output() {

@@ -164,8 +164,23 @@ public sealed interface ControlMessage {
 
     /** Relay to client: something was refused. {@code code} is stable (see {@link ErrorCode}). */
     record Error(String code, String message) implements ControlMessage {
+        /**
+         * The longest message {@link #of} makes, in code points. A message may quote what the peer
+         * sent (an unknown type, a bad value); cut to this, its frame fits even at 12 bytes a
+         * character.
+         */
+        public static final int MAX_MESSAGE_LENGTH = 1000;
+
         public static Error of(ErrorCode code, String message) {
-            return new Error(code.wire(), message);
+            return new Error(code.wire(), shortened(message));
+        }
+
+        private static String shortened(String message) {
+            if (message == null || message.length() <= MAX_MESSAGE_LENGTH
+                    || message.codePointCount(0, message.length()) <= MAX_MESSAGE_LENGTH) {
+                return message;
+            }
+            return message.substring(0, message.offsetByCodePoints(0, MAX_MESSAGE_LENGTH)) + "\u2026";
         }
     }
 }

@@ -21,7 +21,10 @@ public enum ErrorCode {
     /** No pong within the keepalive timeout: the relay closes the connection. */
     KEEPALIVE_TIMEOUT,
     SHUTTING_DOWN,
-    /** A chat message over the room's limit (4 000 characters by default); nothing was sent. */
+    /**
+     * A chat message over the room's limit (4 000 characters by default), or whose {@code chat}
+     * frame would exceed the 64 KiB maximum; nothing was sent.
+     */
     MESSAGE_TOO_LONG,
     /** Someone else presents; the message names them. */
     PRESENTER_BUSY,

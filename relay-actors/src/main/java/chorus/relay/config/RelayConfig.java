@@ -33,17 +33,25 @@ public record RelayConfig(
         Duration drainTimeout) {
 
     /**
-     * The longest chat message a relay may allow: its {@code chat} frame must fit in a control frame
-     * (64 KiB) even in the worst case, each character written as a six-byte JSON escape, with the
-     * longest sender name. {@code RelayConfigTest} encodes that worst case.
+     * The longest chat message a relay may allow, in characters (code points); longer is not chat.
+     * Only up to {@link #CHAT_CHARACTERS_ALWAYS_FIT} does every text fit in a {@code chat} frame: a
+     * character outside the BMP (an emoji) is written as a 12-byte escaped surrogate pair, so
+     * 10 000 of them make a 120 KB frame. The relay therefore measures each message's encoded frame
+     * and refuses one that would not fit ({@code message-too-long}), whatever this limit.
      */
     public static final int MAX_CHAT_CHARACTERS = 10_000;
+
+    /**
+     * Characters that fit in a {@code chat} frame (64 KiB) in the worst case: each one 12 bytes,
+     * with the longest sender name likewise and the id and time at their longest.
+     * {@code RelayConfigTest} encodes that worst case.
+     */
+    public static final int CHAT_CHARACTERS_ALWAYS_FIT = 5_000;
 
     public RelayConfig {
         if (chatMaxCharacters < 1 || chatMaxCharacters > MAX_CHAT_CHARACTERS) {
             throw new IllegalArgumentException("chorus.relay.chat.max-characters is " + chatMaxCharacters
-                    + "; it must be between 1 and " + MAX_CHAT_CHARACTERS
-                    + " (a longer message would not fit in a 64 KiB control frame)");
+                    + "; it must be between 1 and " + MAX_CHAT_CHARACTERS);
         }
     }
 

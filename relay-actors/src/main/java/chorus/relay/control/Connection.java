@@ -222,7 +222,25 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                     + " characters; at most " + config.chatMaxCharacters() + " are allowed; it was not sent"));
             return;
         }
+        int bytes = chatFrameBytes(text);
+        if (bytes > ControlCodec.MAX_FRAME_BYTES) {
+            send(ControlMessage.Error.of(ErrorCode.MESSAGE_TOO_LONG, "the message would make a chat frame of " + bytes
+                    + " bytes (a character outside the BMP, such as an emoji, takes 12, a control character 6); at most "
+                    + ControlCodec.MAX_FRAME_BYTES + " fit; it was not sent"));
+            return;
+        }
         participant.tell(new Participant.SendChat(text));
+    }
+
+    /**
+     * The bytes of the JSON body of the {@code chat} frame the room will send for {@code text}: this
+     * sender's id and name, the message id and time at their longest, {@code history: false} (a
+     * byte longer than true). A frame over the maximum could be sent to nobody, live or as
+     * history, so such a message is refused here instead.
+     */
+    private int chatFrameBytes(String text) {
+        return ControlCodec.toJson(new ControlMessage.ChatMessage(Long.MAX_VALUE, self.participantId(), self.name(),
+                text, Long.MAX_VALUE, false)).length;
     }
 
     private void onHello(ControlMessage.Hello hello) {

@@ -11,6 +11,11 @@ import org.apache.pekko.util.ByteString;
  * Cuts the TCP byte stream into control frames: a 4-byte big-endian length, then the body. A
  * length over the maximum cannot be skipped safely (the peer may be speaking another protocol),
  * so it yields {@link Oversized} and everything after it is ignored.
+ *
+ * <p>Not Pekko's {@code Framing.lengthField}: it reports such a length by failing, the failure
+ * cancels the TCP read side with that cause, and Pekko's TCP stage answers that with an abort
+ * (RST), so the client would never get its {@code frame-too-large}. Here the stream goes on being
+ * read, and the error is written before the connection closes.
  */
 final class ControlFraming {
 

@@ -5,7 +5,10 @@ import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.room.Rooms;
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,7 +16,9 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -27,7 +32,9 @@ import org.apache.pekko.util.ByteString;
 /**
  * Listens on the control port (Pekko Streams TCP) and gives each accepted socket a
  * {@link Connection} actor: bytes in are framed and fed to it with backpressure, frames out come
- * from a bounded queue it writes to.
+ * from a bounded queue it writes to. When accepts fail (file descriptors exhausted) it stops
+ * listening for a growing interval, as Netty and Tomcat pause on EMFILE, and reports the failures
+ * with their count at most every {@link #REPORT_EVERY}.
  */
 public final class ControlServer extends AbstractBehavior<ControlServer.Command> {
 
@@ -43,6 +50,18 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     private record BindFailed(Throwable cause) implements Command {
     }
 
+    private record AcceptsFailed(AcceptErrorFilter.Failures failures) implements Command {
+    }
+
+    private enum Resume implements Command {
+        INSTANCE
+    }
+
+    /** The first pause after failed accepts; each further one in a row doubles, up to {@link #MAX_PAUSE}. */
+    static final Duration MIN_PAUSE = Duration.ofMillis(100);
+    static final Duration MAX_PAUSE = Duration.ofSeconds(2);
+    static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+
     private final RelayConfig config;
     private final MediaGateway gateway;
     private final ActorRef<Rooms.Command> rooms;
@@ -50,47 +69,148 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     /** Null for a node on its own. */
     private final ClusterPeers peers;
     private final CompletableFuture<InetSocketAddress> bound;
+    private final TimerScheduler<Command> timers;
+    private final UnixOperatingSystemMXBean os;
     private long connections;
+    /** Where to listen: the configured address, then the bound one (its port fixed if it was 0). */
+    private InetSocketAddress address;
+    /** Null while binding or paused. */
+    private Tcp.ServerBinding binding;
+    private boolean paused;
+    private Duration pause = MIN_PAUSE;
+    private long failedSinceReport;
+    private long failedSinceAccepted;
+    private long lastReportNanos;
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
                                            FileAccess fileAccess, ClusterPeers peers, CompletableFuture<InetSocketAddress> bound) {
-        return Behaviors.setup(ctx -> new ControlServer(ctx, config, gateway, rooms, fileAccess, peers, bound));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new ControlServer(ctx, timers, config, gateway, rooms, fileAccess, peers, bound)));
     }
 
-    private ControlServer(ActorContext<Command> ctx, RelayConfig config, MediaGateway gateway,
-                          ActorRef<Rooms.Command> rooms, FileAccess fileAccess, ClusterPeers peers,
-                          CompletableFuture<InetSocketAddress> bound) {
+    private ControlServer(ActorContext<Command> ctx, TimerScheduler<Command> timers, RelayConfig config,
+                          MediaGateway gateway, ActorRef<Rooms.Command> rooms, FileAccess fileAccess,
+                          ClusterPeers peers, CompletableFuture<InetSocketAddress> bound) {
         super(ctx);
+        this.timers = timers;
+        // Looked up now: at the limit, even loading what a lookup needs may take a descriptor.
+        this.os = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix ? unix : null;
         this.peers = peers;
         this.fileAccess = fileAccess;
         this.config = config;
         this.gateway = gateway;
         this.rooms = rooms;
         this.bound = bound;
-        ActorRef<Command> self = ctx.getSelf();
-        var binding = Tcp.get(ctx.getSystem())
-                .bind(config.host(), config.controlPort())
+        ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(AcceptErrorFilter.Failures.class,
+                ctx.messageAdapter(AcceptErrorFilter.Failures.class, AcceptsFailed::new)));
+        address = InetSocketAddress.createUnresolved(config.host(), config.controlPort());
+        lastReportNanos = System.nanoTime() - REPORT_EVERY.toNanos();
+        bind();
+    }
+
+    private void bind() {
+        ActorRef<Command> self = getContext().getSelf();
+        var bindings = Tcp.get(getContext().getSystem())
+                .bind(address.getHostString(), address.getPort())
                 .to(Sink.foreach(c -> self.tell(new Accepted(c))))
-                .run(ctx.getSystem());
-        ctx.pipeToSelf(binding, (b, error) -> b != null ? new Bound(b) : new BindFailed(error));
+                .run(getContext().getSystem());
+        getContext().pipeToSelf(bindings, (b, error) -> b != null ? new Bound(b) : new BindFailed(error));
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Bound.class, b -> {
-                    bound.complete(b.binding().localAddress());
-                    return this;
-                })
-                .onMessage(BindFailed.class, f -> {
-                    bound.completeExceptionally(f.cause());
-                    return Behaviors.stopped();
-                })
+                .onMessage(Bound.class, this::onBound)
+                .onMessage(BindFailed.class, this::onBindFailed)
+                .onMessage(AcceptsFailed.class, this::onAcceptsFailed)
+                .onMessageEquals(Resume.INSTANCE, this::onResume)
                 .onMessage(Accepted.class, this::onAccepted)
                 .build();
     }
 
+    private Behavior<Command> onBound(Bound b) {
+        binding = b.binding();
+        address = binding.localAddress();
+        bound.complete(address);
+        return this;
+    }
+
+    private Behavior<Command> onBindFailed(BindFailed f) {
+        if (!bound.isDone()) {
+            bound.completeExceptionally(f.cause());
+            return Behaviors.stopped();
+        }
+        // Listening again after a pause failed: no descriptor for the socket, or the port taken meanwhile.
+        failed(1);
+        pauseAccepting();
+        return this;
+    }
+
+    /**
+     * Accepts failed on one of this node's TCP ports: its file descriptors are exhausted, so the
+     * control port stops listening for a while instead of failing again at once. Connections
+     * attempted meanwhile are refused, and clients retry.
+     */
+    private Behavior<Command> onAcceptsFailed(AcceptsFailed event) {
+        long count = event.failures().take();
+        if (count == 0 || !bound.isDone()) {
+            return this; // taken already, or at startup, where a failed bind fails the start anyway
+        }
+        failed(count);
+        if (binding != null) {
+            binding.unbind();
+            binding = null;
+            pauseAccepting();
+        } else {
+            report();
+        }
+        return this;
+    }
+
+    private void failed(long count) {
+        failedSinceReport += count;
+        failedSinceAccepted += count;
+    }
+
+    private void pauseAccepting() {
+        paused = true;
+        timers.startSingleTimer(Resume.INSTANCE, pause);
+        report();
+        pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+    }
+
+    private Behavior<Command> onResume() {
+        paused = false;
+        bind();
+        return this;
+    }
+
+    /** A line now and then, with the count, rather than one (with a stack trace) per failure. */
+    private void report() {
+        long now = System.nanoTime();
+        if (failedSinceReport == 0 || now - lastReportNanos < REPORT_EVERY.toNanos()) {
+            return;
+        }
+        getContext().getLog().warn("control port {}: {} failed accepts on this node's TCP ports (out of file "
+                        + "descriptors? the limit is {}); {}", where(), failedSinceReport,
+                os == null ? "unknown" : os.getMaxFileDescriptorCount(),
+                paused ? "not listening for " + pause.toMillis() + " ms" : "listening");
+        failedSinceReport = 0;
+        lastReportNanos = now;
+    }
+
+    private String where() {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
     private Behavior<Command> onAccepted(Accepted accepted) {
+        if (failedSinceAccepted > 0) {
+            getContext().getLog().info("control port {}: accepting connections again, after {} failed accepts",
+                    where(), failedSinceAccepted);
+            failedSinceAccepted = 0;
+            failedSinceReport = 0;
+            pause = MIN_PAUSE;
+        }
         Tcp.IncomingConnection tcp = accepted.connection();
         Pair<ActorRef<Connection.Outgoing>, Source<Connection.Outgoing, NotUsed>> outbox =
                 ActorSource.<Connection.Outgoing>actorRef(

@@ -14,14 +14,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Settings that could break the protocol are refused at startup, with the reason. */
 class RelayConfigTest {
 
+    /** The bytes of the JSON body of a chat frame: every character an emoji (12 bytes escaped), the longest name likewise. */
+    private static int worstChatFrame(int characters) {
+        String emoji = "\uD83D\uDE00";
+        return ControlCodec.toJson(new ControlMessage.ChatMessage(Long.MAX_VALUE,
+                "00000000-0000-0000-0000-000000000000", emoji.repeat(Names.MAX_LENGTH), emoji.repeat(characters),
+                Long.MAX_VALUE, false)).length;
+    }
+
     @Test
-    void theLongestChatMessageAllowedFitsInAControlFrameInTheWorstCase() {
-        // Every character a control character (written \\u0001, six bytes), the longest name likewise.
-        String text = "\u0001".repeat(RelayConfig.MAX_CHAT_CHARACTERS);
-        String name = "\u0001".repeat(Names.MAX_LENGTH);
-        byte[] frame = ControlCodec.encodeFrame(new ControlMessage.ChatMessage(Long.MAX_VALUE,
-                "00000000-0000-0000-0000-000000000000", name, text, Long.MAX_VALUE, true));
-        assertTrue(frame.length - 4 <= ControlCodec.MAX_FRAME_BYTES, "frame of " + frame.length + " bytes");
+    void upToTheCharactersThatAlwaysFitAnyTextFitsInAChatFrame() {
+        int bytes = worstChatFrame(RelayConfig.CHAT_CHARACTERS_ALWAYS_FIT);
+        assertTrue(bytes <= ControlCodec.MAX_FRAME_BYTES, "frame of " + bytes + " bytes");
+        assertTrue(RelayConfig.from(ConfigFactory.load()).chatMaxCharacters() <= RelayConfig.CHAT_CHARACTERS_ALWAYS_FIT,
+                "with the default limit, no message is refused for its size alone");
+        // Above it a text can be too large (10 000 emoji: 120 932 bytes); the relay measures each
+        // message's frame and refuses those (CollaborationTest sends one end to end).
+        assertTrue(worstChatFrame(RelayConfig.MAX_CHAT_CHARACTERS) > ControlCodec.MAX_FRAME_BYTES);
     }
 
     @Test

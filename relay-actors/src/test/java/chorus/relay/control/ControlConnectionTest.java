@@ -110,12 +110,64 @@ class ControlConnectionTest {
         }
     }
 
+    /**
+     * Some errors quote what the client sent (an unknown type, a value of the wrong type): 16 000
+     * emoji, 64 000 bytes as raw UTF-8, would be 192 000 bytes in an error frame, which the relay
+     * cannot send.
+     */
+    @Test
+    void anErrorQuotingWhatTheClientSentStillFitsInAFrameAndTheConnectionCarriesOn() throws Exception {
+        String emoji = "\uD83D\uDE00".repeat(16_000);
+        try (RawClient c = RawClient.join(relay, room(), "Ada")) {
+            c.sendRaw(frame("{\"type\":\"" + emoji + "\"}"));
+            ControlMessage.Error unknown = (ControlMessage.Error) c.read();
+            assertEquals(ErrorCode.UNKNOWN_TYPE.wire(), unknown.code());
+            assertTrue(unknown.message().startsWith("unknown message type '\uD83D\uDE00"), unknown.message());
+            c.sendRaw(frame("{\"type\":\"ping\",\"nonce\":\"" + emoji + "\"}"));
+            assertEquals(ErrorCode.MALFORMED_FRAME.wire(), ((ControlMessage.Error) c.read()).code());
+            c.send(new ControlMessage.Ping(78));
+            assertEquals(new ControlMessage.Pong(78), c.read(), "still in step");
+        }
+    }
+
     @Test
     void anOversizedFrameIsRefusedAndTheConnectionClosed() throws Exception {
         try (RawClient c = RawClient.join(relay, room(), "Ada")) {
             c.sendRaw(new byte[] {0x7F, 0, 0, 0, 1, 2, 3});
             ControlMessage.Error e = (ControlMessage.Error) c.read();
             assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), e.code());
+            assertTrue(c.closedByRelay());
+        }
+    }
+
+    /** The framing rules of PROTOCOL.md §2.1 at their edges: frames in pieces, frames together, 65 536 bytes. */
+    @Test
+    void framesAreCutByTheirLengthWhateverTheWritesAndUpTo64KiB() throws Exception {
+        try (RawClient c = RawClient.join(relay, room(), "Ada")) {
+            c.socket.setTcpNoDelay(true);
+            for (byte b : frame("{\"type\":\"ping\",\"nonce\":1}")) {
+                c.sendRaw(new byte[] {b});
+            }
+            assertEquals(new ControlMessage.Pong(1), c.read(), "a frame written a byte at a time");
+            byte[] two = frame("{\"type\":\"ping\",\"nonce\":2}");
+            byte[] three = frame("{\"type\":\"ping\",\"nonce\":3}");
+            c.sendRaw(ByteBuffer.allocate(two.length + three.length).put(two).put(three).array());
+            assertEquals(new ControlMessage.Pong(2), c.read(), "two frames in one write");
+            assertEquals(new ControlMessage.Pong(3), c.read());
+            String ping = "{\"type\":\"ping\",\"nonce\":4}";
+            c.sendRaw(frame(ping + " ".repeat(65_536 - ping.length())));
+            assertEquals(new ControlMessage.Pong(4), c.read(), "a body of exactly 65 536 bytes");
+            c.sendRaw(ByteBuffer.allocate(4).putInt(65_537).array());
+            assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), ((ControlMessage.Error) c.read()).code(), "one more");
+            assertTrue(c.closedByRelay());
+        }
+    }
+
+    @Test
+    void aLengthOf2To31OrMoreIsRefusedAsTooLarge() throws Exception {
+        try (RawClient c = RawClient.join(relay, room(), "Ada")) {
+            c.sendRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            assertEquals(ErrorCode.FRAME_TOO_LARGE.wire(), ((ControlMessage.Error) c.read()).code());
             assertTrue(c.closedByRelay());
         }
     }
