@@ -4,7 +4,9 @@ import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
 import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.files.FileAccess.Grant;
 import chorus.relay.metrics.RelayStats;
+import chorus.relay.metrics.RelayStats.PeerTraffic;
 import chorus.relay.room.Room;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -35,10 +41,14 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatcher1;
+import org.apache.pekko.http.javadsl.server.PathMatcher2;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,27 +64,35 @@ import org.slf4j.LoggerFactory;
  *   GET /rooms/{room}/files/{fileId}                                         → 200 the bytes, X-Chorus-Sha256
  * </pre>
  *
- * Errors are JSON {@code {"code": "...", "message": "..."}} with a stable code from {@link ErrorCode}.
+ * In a cluster it also serves other nodes (see {@link #nodeFile}); its own requests to them are
+ * {@link PeerFiles}'. Errors are JSON {@code {"code": "...", "message": "..."}} with a stable code
+ * from {@link ErrorCode}.
  */
 public final class FileService extends AllDirectives {
     public static final String SHA256_HEADER = "X-Chorus-Sha256";
+    /** Names the node that makes a node-to-node request (its cluster address). */
+    static final String NODE_HEADER = "X-Chorus-Node";
     private static final Logger log = LoggerFactory.getLogger(FileService.class);
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+    /** {@code /nodes/rooms/{room}/files/{fileId}}. */
+    private static final PathMatcher2<String, String> NODE_FILE = PathMatchers.segment("nodes").slash("rooms")
+            .slash(PathMatchers.segment()).slash("files").slash(PathMatchers.segment());
+    /** {@code /rooms/{room}/files} and what is under it. */
+    private static final PathMatcher1<String> ROOM_FILES = PathMatchers.segment("rooms")
+            .slash(PathMatchers.segment()).slash("files");
 
     private final ActorSystem<?> system;
     private final FileStore store;
     private final FileAccess access;
     private final long maxBytes;
-    /** Null for a node on its own; else where copies go and where missing bytes come from. */
+    /** Null for a node on its own; else whose node credential admits a node-to-node request. */
     private final ClusterPeers peers;
     /** Counts file bytes to and from each peer node. */
     private final RelayStats stats;
-    /** This node's cluster address, sent with node-to-node requests so the other side can count them; or null. */
-    private final String selfNode;
-    /** Names the node that makes a node-to-node request (its cluster address). */
-    static final String NODE_HEADER = "X-Chorus-Node";
+    /** Null for a node on its own; else where copies go and where missing bytes come from. */
+    private final PeerFiles peerFiles;
 
     public FileService(ActorSystem<?> system, FileStore store, FileAccess access, long maxBytes) {
         this(system, store, access, maxBytes, null, new RelayStats());
@@ -84,8 +102,7 @@ public final class FileService extends AllDirectives {
                        RelayStats stats) {
         this.peers = peers;
         this.stats = stats;
-        this.selfNode = peers == null ? null
-                : org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString();
+        this.peerFiles = peers == null ? null : new PeerFiles(system, store, peers, stats);
         this.system = system;
         this.store = store;
         this.access = access;
@@ -96,8 +113,15 @@ public final class FileService extends AllDirectives {
         return Http.get(system).newServerAt(host, port).bind(routes());
     }
 
+    /**
+     * Every endpoint: {@code /nodes/rooms/{room}/files/{fileId}} for the other nodes of a cluster
+     * ({@link #nodeFile}), {@code /rooms/{room}/files} and {@code /rooms/{room}/files/{fileId}} for
+     * participants ({@link #roomFiles}); anything else gets Pekko HTTP's own 404 or 405.
+     */
     Route routes() {
-        return concat(nodeRoutes(), clientRoutes());
+        return concat(
+                path(NODE_FILE, this::nodeFile),
+                pathPrefix(ROOM_FILES, this::roomFiles));
     }
 
     /**
@@ -108,44 +132,56 @@ public final class FileService extends AllDirectives {
      *   GET /nodes/rooms/{room}/files/{fileId}                                        → 200 the bytes
      * </pre>
      */
-    private Route nodeRoutes() {
-        return pathPrefix("nodes", () -> pathPrefix("rooms", () -> pathPrefix(PathMatchers.segment(), room ->
-                pathPrefix("files", () -> path(PathMatchers.segment(), fileId ->
-                        optionalHeaderValueByName("Authorization", authorization ->
-                                optionalHeaderValueByName(NODE_HEADER, node -> {
-                            if (peers == null || !peers.validNodeCredential(authorization.orElse(null))
-                                    || !FileStore.validId(fileId)) {
-                                return error(StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN, "not a node of this cluster");
-                            }
-                            RelayStats.PeerTraffic from = stats.peer(node.orElse("unknown"));
-                            return concat(
-                                    get(() -> {
-                                        Path file = store.file(room, fileId);
-                                        if (!Files.isRegularFile(file)) {
-                                            return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "not held here");
-                                        }
-                                        return complete(HttpResponse.create().withEntity(HttpEntities.create(
-                                                ContentTypes.APPLICATION_OCTET_STREAM, file.toFile().length(),
-                                                FileIO.fromPath(file).map(bytes -> {
-                                                    from.fileBytesSent(bytes.size());
-                                                    return bytes;
-                                                }))));
-                                    }),
-                                    put(() -> headerValueByName(SHA256_HEADER, sha -> extractRequestEntity(entity ->
-                                            extractMaterializer(m -> completeWithFuture(
-                                                    receiveCopy(room, fileId, sha, entity, m, from)))))));
-                        })))))));
+    private Route nodeFile(String room, String fileId) {
+        return asNode(fileId, peer -> concat(
+                get(() -> serveFetch(room, fileId, peer)),
+                put(() -> acceptCopy(room, fileId, peer))));
+    }
+
+    /**
+     * Admits a request from a node of this cluster (its credential, naming a file id of this
+     * store's form) and passes on the traffic counters of the node it names.
+     */
+    private Route asNode(String fileId, Function<PeerTraffic, Route> inner) {
+        return optionalHeaderValueByName("Authorization", authorization ->
+                optionalHeaderValueByName(NODE_HEADER, node -> {
+                    if (peers == null || !peers.validNodeCredential(authorization.orElse(null))
+                            || !FileStore.validId(fileId)) {
+                        return error(StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN, "not a node of this cluster");
+                    }
+                    return inner.apply(stats.peer(node.orElse("unknown")));
+                }));
+    }
+
+    /** GET from a node: the bytes of a file this node holds, counted as they go. */
+    private Route serveFetch(String room, String fileId, PeerTraffic to) {
+        Path file = store.file(room, fileId);
+        if (!Files.isRegularFile(file)) {
+            return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "not held here");
+        }
+        Source<ByteString, ?> counted = FileIO.fromPath(file).map(bytes -> {
+            to.fileBytesSent(bytes.size());
+            return bytes;
+        });
+        return complete(HttpResponse.create().withEntity(HttpEntities.create(
+                ContentTypes.APPLICATION_OCTET_STREAM, file.toFile().length(), counted)));
+    }
+
+    /** PUT from a node: a copy of an upload it took. */
+    private Route acceptCopy(String room, String fileId, PeerTraffic from) {
+        return headerValueByName(SHA256_HEADER, sha -> withBody((entity, materializer) ->
+                completeWithFuture(storeCopy(room, fileId, sha, entity, materializer, from))));
     }
 
     /** Stores a copy pushed by the node that took the upload, checked against its hash. */
-    private CompletionStage<HttpResponse> receiveCopy(String room, String fileId, String sha, RequestEntity entity,
-                                                      Materializer materializer, RelayStats.PeerTraffic from) {
+    private CompletionStage<HttpResponse> storeCopy(String room, String fileId, String sha, RequestEntity entity,
+                                                    Materializer materializer, PeerTraffic from) {
         Path part;
         try {
             part = store.newUpload(room, fileId);
         } catch (IOException e) {
             entity.discardBytes(materializer);
-            return java.util.concurrent.CompletableFuture.completedFuture(
+            return CompletableFuture.completedFuture(
                     errorResponse(StatusCodes.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, e.getMessage()));
         }
         MessageDigest digest = sha256();
@@ -172,97 +208,38 @@ public final class FileService extends AllDirectives {
                 });
     }
 
+    /** Everything under {@code /rooms/{room}/files}, for a participant of that room. */
+    private Route roomFiles(String room) {
+        return asParticipant(room, (grant, authorization) -> concat(
+                pathEnd(() -> concat(
+                        get(() -> list(grant)),
+                        put(() -> upload(grant, authorization)),
+                        post(() -> upload(grant, authorization)))),
+                path(PathMatchers.segment(), fileId -> get(() -> download(grant, fileId)))));
+    }
+
     /**
-     * Pushes a complete upload to one other node (the first by address), so its bytes are on two
-     * nodes before the room hears of it; completes either way (a failed copy is logged).
+     * The token check that comes before anything else (PROTOCOL.md §7.1): passes on the grant
+     * and the {@code Authorization} value, which an upload checks again once its bytes are in.
      */
-    private CompletionStage<Void> copyToPeer(String room, FileInfo info) {
-        if (peers == null || peers.peers().isEmpty()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-        }
-        ClusterPeers.Peer peer = peers.peers().values().stream()
-                .min(java.util.Comparator.comparing(ClusterPeers.Peer::node)).orElseThrow();
-        Path file = store.file(room, info.fileId());
-        var request = org.apache.pekko.http.javadsl.model.HttpRequest.PUT(nodeUri(peer, room, info.fileId()))
-                .addHeader(RawHeader.create("Authorization", "Node " + peers.nodeCredential()))
-                .addHeader(RawHeader.create(NODE_HEADER, selfNode))
-                .addHeader(RawHeader.create(SHA256_HEADER, info.sha256()))
-                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, info.size(), FileIO.fromPath(file)));
-        return Http.get(system).singleRequest(request).handle((rsp, failure) -> {
-            if (rsp != null) {
-                rsp.discardEntityBytes(system);
+    private Route asParticipant(String room, BiFunction<Grant, String, Route> inner) {
+        return optionalHeaderValueByName("Authorization", authorization -> {
+            Grant grant = access.check(authorization.orElse(null));
+            if (grant == null || !grant.room().equals(room)) {
+                return error(StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN,
+                        "a valid token for room '" + room + "' is required (Authorization: Bearer TOKEN)");
             }
-            if (failure != null || !rsp.status().isSuccess()) {
-                log.warn("room={} file {}: no copy on {} ({})", room, info.fileId(), peer.node(),
-                        failure != null ? failure.toString() : rsp.status());
-            } else {
-                stats.peer(peer.node()).fileBytesSent(info.size());
-                log.info("room={} file {}: copy on {}", room, info.fileId(), peer.node());
-            }
-            return null;
+            return inner.apply(grant, authorization.get());
         });
     }
 
-    private static String nodeUri(ClusterPeers.Peer peer, String room, String fileId) {
-        return "http://" + (peer.host().contains(":") ? "[" + peer.host() + "]" : peer.host()) + ":" + peer.filesPort()
-                + "/nodes/rooms/" + java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8)
-                .replace("+", "%20") + "/files/" + fileId;
-    }
-
-    /** The bytes of a file this node lacks, from the first other node that holds them, streamed through. */
-    private CompletionStage<Optional<HttpResponse>> fetchFromPeers(String room, String fileId,
-                                                                   List<ClusterPeers.Peer> candidates) {
-        if (candidates.isEmpty()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
-        }
-        ClusterPeers.Peer peer = candidates.get(0);
-        var request = org.apache.pekko.http.javadsl.model.HttpRequest.GET(nodeUri(peer, room, fileId))
-                .addHeader(RawHeader.create("Authorization", "Node " + peers.nodeCredential()))
-                .addHeader(RawHeader.create(NODE_HEADER, selfNode));
-        RelayStats.PeerTraffic from = stats.peer(peer.node());
-        return Http.get(system).singleRequest(request)
-                .handle((rsp, failure) -> {
-                    if (rsp != null && rsp.status().isSuccess()) {
-                        // Counted as it streams through to the client.
-                        var counted = rsp.entity().getDataBytes().map(bytes -> {
-                            from.fileBytesReceived(bytes.size());
-                            return bytes;
-                        });
-                        return java.util.concurrent.CompletableFuture.completedFuture(Optional.of(
-                                rsp.withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, counted))));
-                    }
-                    if (rsp != null) {
-                        rsp.discardEntityBytes(system);
-                    }
-                    return fetchFromPeers(room, fileId, candidates.subList(1, candidates.size()));
-                })
-                .thenCompose(x -> x);
-    }
-
-    private Route clientRoutes() {
-        return pathPrefix("rooms", () -> pathPrefix(PathMatchers.segment(), room -> pathPrefix("files", () ->
-                optionalHeaderValueByName("Authorization", authorization -> {
-                    FileAccess.Grant grant = access.check(authorization.orElse(null));
-                    if (grant == null || !grant.room().equals(room)) {
-                        return error(StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN,
-                                "a valid token for room '" + room + "' is required (Authorization: Bearer TOKEN)");
-                    }
-                    return concat(
-                            pathEnd(() -> concat(
-                                    get(() -> list(grant)),
-                                    put(() -> upload(grant, authorization.get())),
-                                    post(() -> upload(grant, authorization.get())))),
-                            path(PathMatchers.segment(), fileId -> get(() -> download(grant, fileId))));
-                }))));
-    }
-
-    private Route list(FileAccess.Grant grant) {
+    private Route list(Grant grant) {
         CompletionStage<List<FileInfo>> files = AskPattern.ask(grant.roomRef(), Room.ListFiles::new, ASK_TIMEOUT,
                 system.scheduler());
         return onSuccess(files, list -> json(StatusCodes.OK, list));
     }
 
-    private Route download(FileAccess.Grant grant, String fileId) {
+    private Route download(Grant grant, String fileId) {
         if (!FileStore.validId(fileId)) {
             return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no file '" + fileId + "' in this room");
         }
@@ -270,54 +247,71 @@ public final class FileService extends AllDirectives {
                 replyTo -> new Room.LookupFile(fileId, replyTo), ASK_TIMEOUT, system.scheduler());
         return onSuccess(found, info -> {
             Path file = store.file(grant.room(), fileId);
-            if (info.isPresent() && !Files.isRegularFile(file) && peers != null) {
-                // Uploaded through another node: stream it from one that holds it.
-                return onSuccess(fetchFromPeers(grant.room(), fileId, List.copyOf(peers.peers().values())), rsp -> {
-                    if (rsp.isEmpty()) {
-                        return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE,
-                                "no node holding file '" + fileId + "' is reachable");
-                    }
-                    return complete(HttpResponse.create()
-                            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, info.get().size(),
-                                    rsp.get().entity().getDataBytes()))
-                            .addHeader(RawHeader.create(SHA256_HEADER, info.get().sha256())));
-                });
+            if (info.isPresent() && !Files.isRegularFile(file) && peerFiles != null) {
+                return downloadFromPeers(grant.room(), fileId, info.get());
             }
             if (info.isEmpty() || !Files.isRegularFile(file)) {
                 return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no file '" + fileId + "' in this room");
             }
-            return complete(HttpResponse.create()
-                    .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, info.get().size(),
-                            FileIO.fromPath(file)))
-                    .addHeader(RawHeader.create(SHA256_HEADER, info.get().sha256())));
+            return complete(fileResponse(info.get(), FileIO.fromPath(file)));
         });
     }
 
-    private Route upload(FileAccess.Grant grant, String authorization) {
-        return parameterOptional("name", name -> optionalHeaderValueByName(SHA256_HEADER, declared ->
-                extractRequestEntity(entity -> extractMaterializer(materializer -> {
-                    String problem = name.isEmpty() ? "the file name is required (?name=...)" : Names.fileNameProblem(name.get());
-                    if (problem != null) {
-                        entity.discardBytes(materializer);
-                        return error(StatusCodes.BAD_REQUEST, ErrorCode.BAD_FILE_NAME, problem);
-                    }
-                    if (declared.isEmpty() || !HEX_SHA256.matcher(declared.get()).matches()) {
-                        entity.discardBytes(materializer);
-                        return error(StatusCodes.BAD_REQUEST, ErrorCode.CHECKSUM_MISMATCH,
-                                "the " + SHA256_HEADER + " header with the file's SHA-256 in hex is required");
-                    }
-                    OptionalLong length = entity.getContentLengthOption();
-                    if (length.isPresent() && length.getAsLong() > maxBytes) {
-                        entity.discardBytes(materializer);
-                        return error(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.FILE_TOO_LARGE,
-                                "the file is " + length.getAsLong() + " bytes; this relay accepts at most " + maxBytes);
-                    }
-                    return completeWithFuture(receive(grant, authorization, name.get(), declared.get(), length,
-                            entity, materializer));
-                }))));
+    /** A file uploaded through another node: streamed from one that holds it. */
+    private Route downloadFromPeers(String room, String fileId, FileInfo info) {
+        return onSuccess(peerFiles.fetch(room, fileId), bytes -> bytes.isEmpty()
+                ? error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no node holding file '" + fileId + "' is reachable")
+                : complete(fileResponse(info, bytes.get())));
     }
 
-    private CompletionStage<HttpResponse> receive(FileAccess.Grant grant, String authorization, String name,
+    private static HttpResponse fileResponse(FileInfo info, Source<ByteString, ?> bytes) {
+        return HttpResponse.create()
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, info.size(), bytes))
+                .addHeader(RawHeader.create(SHA256_HEADER, info.sha256()));
+    }
+
+    private Route upload(Grant grant, String authorization) {
+        return parameterOptional("name", name -> optionalHeaderValueByName(SHA256_HEADER, declared ->
+                withBody((entity, materializer) -> upload(grant, authorization, name, declared, entity, materializer))));
+    }
+
+    /**
+     * Refuses what can be refused before a byte is stored (PROTOCOL.md §7.3, checks 2–4), reading
+     * and discarding the body; otherwise streams it in.
+     */
+    private Route upload(Grant grant, String authorization, Optional<String> name, Optional<String> declared,
+                         RequestEntity entity, Materializer materializer) {
+        OptionalLong length = entity.getContentLengthOption();
+        HttpResponse refused = refusedBeforeStoring(name, declared, length);
+        if (refused != null) {
+            entity.discardBytes(materializer);
+            return complete(refused);
+        }
+        return completeWithFuture(receive(grant, authorization, name.get(), declared.get(), length, entity, materializer));
+    }
+
+    /** The first of checks 2–4 of an upload that fails, as the answer to give; null if none does. */
+    private HttpResponse refusedBeforeStoring(Optional<String> name, Optional<String> declared, OptionalLong length) {
+        String problem = name.isEmpty() ? "the file name is required (?name=...)" : Names.fileNameProblem(name.get());
+        if (problem != null) {
+            return errorResponse(StatusCodes.BAD_REQUEST, ErrorCode.BAD_FILE_NAME, problem);
+        }
+        if (declared.isEmpty() || !HEX_SHA256.matcher(declared.get()).matches()) {
+            return errorResponse(StatusCodes.BAD_REQUEST, ErrorCode.CHECKSUM_MISMATCH,
+                    "the " + SHA256_HEADER + " header with the file's SHA-256 in hex is required");
+        }
+        if (length.isPresent() && length.getAsLong() > maxBytes) {
+            return errorResponse(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.FILE_TOO_LARGE,
+                    "the file is " + length.getAsLong() + " bytes; this relay accepts at most " + maxBytes);
+        }
+        return null;
+    }
+
+    /**
+     * Streams an upload to disk and keeps it only if checks 5–11 of PROTOCOL.md §7.3 pass; then
+     * copies it to a second node (clustered), tells the room and answers 201 with its FileInfo.
+     */
+    private CompletionStage<HttpResponse> receive(Grant grant, String authorization, String name,
                                                   String declaredSha256, OptionalLong length, RequestEntity entity,
                                                   Materializer materializer) {
         String fileId = FileStore.newFileId();
@@ -326,12 +320,12 @@ public final class FileService extends AllDirectives {
             part = store.newUpload(grant.room(), fileId);
         } catch (IOException e) {
             entity.discardBytes(materializer);
-            return java.util.concurrent.CompletableFuture.completedFuture(
+            return CompletableFuture.completedFuture(
                     errorResponse(StatusCodes.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "cannot store files: " + e.getMessage()));
         }
         MessageDigest digest = sha256();
         AtomicLong received = new AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<FileInfo> stored = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<FileInfo> stored = new AtomicReference<>();
         return entity.withSizeLimit(maxBytes).getDataBytes()
                 .map(bytes -> {
                     digest.update(bytes.asByteBuffer());
@@ -380,12 +374,22 @@ public final class FileService extends AllDirectives {
                     return null;
                 })
                 .thenCompose(refused -> refused != null
-                        ? java.util.concurrent.CompletableFuture.completedFuture(refused)
+                        ? CompletableFuture.completedFuture(refused)
                         // Clustered: on a second node before the room hears of it.
                         : copyToPeer(grant.room(), stored.get()).thenApply(copied -> {
                             grant.roomRef().tell(new Room.FileAdded(stored.get()));
                             return jsonResponse(StatusCodes.CREATED, stored.get());
                         }));
+    }
+
+    /** In a cluster, a copy on one other node; completes either way (see {@link PeerFiles#copy}). */
+    private CompletionStage<Void> copyToPeer(String room, FileInfo info) {
+        return peerFiles == null ? CompletableFuture.completedFuture(null) : peerFiles.copy(room, info);
+    }
+
+    /** The request's entity and the materializer to read (or discard) it with. */
+    private Route withBody(BiFunction<RequestEntity, Materializer, Route> inner) {
+        return extractRequestEntity(entity -> extractMaterializer(materializer -> inner.apply(entity, materializer)));
     }
 
     private static MessageDigest sha256() {

@@ -7,17 +7,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where shared files live on this node: one directory per room (named by a hash of the room
  * name), each file under an id the relay made up. Names chosen by users never become paths.
  */
 public final class FileStore {
+    private static final Logger log = LoggerFactory.getLogger(FileStore.class);
     private static final Pattern FILE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private final Path root;
 
@@ -65,11 +70,11 @@ public final class FileStore {
      * of a node on its own, whose file index lived in memory, they can never be offered again.
      * Younger ones are kept (another relay may share the directory). Returns how many went.
      */
-    public int deleteRoomsUnchangedFor(java.time.Duration age) {
+    public int deleteRoomsUnchangedFor(Duration age) {
         if (!Files.isDirectory(root)) {
             return 0;
         }
-        java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        Instant cutoff = Instant.now().minus(age);
         int deleted = 0;
         try (Stream<Path> rooms = Files.list(root)) {
             for (Path dir : (Iterable<Path>) rooms.filter(Files::isDirectory)::iterator) {
@@ -79,12 +84,12 @@ public final class FileStore {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            org.slf4j.LoggerFactory.getLogger(FileStore.class).warn("could not clean {}: {}", root, e.toString());
+            log.warn("could not clean {}: {}", root, e.toString());
         }
         return deleted;
     }
 
-    private static java.time.Instant newestChange(Path dir) throws IOException {
+    private static Instant newestChange(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             return paths.map(p -> {
                 try {
@@ -92,7 +97,7 @@ public final class FileStore {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }).max(Comparator.naturalOrder()).orElse(java.time.Instant.EPOCH);
+            }).max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
         }
     }
 
@@ -105,7 +110,7 @@ public final class FileStore {
         try {
             deleteTree(dir);
         } catch (IOException | UncheckedIOException e) {
-            org.slf4j.LoggerFactory.getLogger(FileStore.class).warn("could not delete {}: {}", dir, e.toString());
+            log.warn("could not delete {}: {}", dir, e.toString());
         }
     }
 

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,6 +172,28 @@ class FileServiceTest {
             } catch (java.net.SocketTimeoutException quiet) {
                 // nothing more arrived
             }
+        }
+    }
+
+    @Test
+    void aRelayOnItsOwnRefusesNodeToNodeRequests() throws Exception {
+        String room = room();
+        try (RawClient ada = RawClient.join(relay, room, "Ada")) {
+            long before = filesOnDisk();
+            URI node = URI.create("http://127.0.0.1:" + ada.welcome.files().port() + "/nodes/rooms/" + room
+                    + "/files/" + FileStore.newFileId());
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> fetch = http.send(HttpRequest.newBuilder(node)
+                    .header("Authorization", "Node made-up").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, fetch.statusCode());
+            assertEquals(ErrorCode.FORBIDDEN.wire(), code(fetch.body()));
+            byte[] small = random(100, 8);
+            HttpResponse<String> copy = http.send(HttpRequest.newBuilder(node)
+                    .header("Authorization", "Node made-up").header(FileService.SHA256_HEADER, RawClient.sha256(small))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(small)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, copy.statusCode());
+            assertEquals(ErrorCode.FORBIDDEN.wire(), code(copy.body()));
+            assertEquals(before, filesOnDisk(), "no copy was stored");
         }
     }
 
