@@ -17,6 +17,7 @@ import chorus.relay.room.Participant;
 import chorus.relay.room.Rooms;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -105,7 +106,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private byte[] mediaKey;
     private boolean welcomed;
     /** Room events that arrive before the welcome is sent; the client gets them right after it. */
-    private final java.util.List<ControlMessage> beforeWelcome = new java.util.ArrayList<>();
+    private final List<ControlMessage> beforeWelcome = new ArrayList<>();
     private boolean closing;
     private boolean streamDone;
     private long lastPongNanos;

@@ -1,9 +1,11 @@
 package chorus.relay.control;
 
 import chorus.protocol.control.ControlCodec;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
@@ -32,7 +34,7 @@ final class ControlFraming {
     }
 
     static Flow<ByteString, InFrame, NotUsed> decoder() {
-        return Flow.<ByteString>create().statefulMapConcat(() -> new org.apache.pekko.japi.function.Function<>() {
+        return Flow.<ByteString>create().statefulMapConcat(() -> new Function<>() {
             private ByteString pending = ByteString.emptyByteString();
             private boolean broken;
 
@@ -44,7 +46,7 @@ final class ControlFraming {
                 pending = pending.concat(chunk);
                 List<InFrame> frames = new ArrayList<>(1);
                 while (pending.size() >= ControlCodec.LENGTH_PREFIX_BYTES) {
-                    long length = pending.iterator().getInt(java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
+                    long length = pending.iterator().getInt(ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL;
                     if (length > ControlCodec.MAX_FRAME_BYTES) {
                         broken = true;
                         pending = ByteString.emptyByteString();

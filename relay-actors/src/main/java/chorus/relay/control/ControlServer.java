@@ -9,14 +9,15 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
@@ -215,7 +216,7 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
         Pair<ActorRef<Connection.Outgoing>, Source<Connection.Outgoing, NotUsed>> outbox =
                 ActorSource.<Connection.Outgoing>actorRef(
                                 o -> o == Connection.Close.INSTANCE,
-                                o -> java.util.Optional.empty(),
+                                o -> Optional.empty(),
                                 config.outboxFrames(),
                                 OverflowStrategy.fail())
                         .preMaterialize(getContext().getSystem());
