@@ -30,6 +30,12 @@ public final class RelayMain implements Callable<Integer> {
     @Option(names = "--audio-port", description = "UDP audio port (default 5001; 0 = ephemeral).")
     Integer audioPort;
 
+    @Option(names = "--files-port", description = "HTTP port of the file service (default 5006; 0 = ephemeral).")
+    Integer filesPort;
+
+    @Option(names = "--metrics-port", description = "HTTP port of /metrics (default 9464; 0 = ephemeral).")
+    Integer metricsPort;
+
     @Option(names = "--keepalive-timeout", description = "Remove a client that answers no ping for this long, e.g. 10s.")
     String keepaliveTimeout;
 
@@ -66,6 +72,12 @@ public final class RelayMain implements Callable<Integer> {
         }
         if (audioPort != null) {
             o.put("chorus.relay.audio-port", audioPort);
+        }
+        if (filesPort != null) {
+            o.put("chorus.relay.files.port", filesPort);
+        }
+        if (metricsPort != null) {
+            o.put("chorus.relay.metrics.port", metricsPort);
         }
         if (keepaliveTimeout != null) {
             o.put("chorus.relay.keepalive.timeout", keepaliveTimeout);

@@ -1,5 +1,6 @@
 package chorus.relay;
 
+import chorus.protocol.process.ReadyLine;
 import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.Drain;
 import chorus.relay.cluster.NodeDirectory;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,9 +91,17 @@ public final class RelayNode implements AutoCloseable {
                 startBootstrap(system);
             }
             if (resolved.getBoolean("chorus.relay.metrics.enabled")) {
+                int port = resolved.getInt("chorus.relay.metrics.port");
                 node.metricsPort = new Metrics(gateway.stats(), gateway::participants, system)
-                        .bind(relay.host(), resolved.getInt("chorus.relay.metrics.port"))
-                        .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
+                        .bind(relay.host(), port).toCompletableFuture()
+                        .handle((binding, error) -> {
+                            if (error != null) {
+                                throw new CompletionException(new IOException("cannot listen on HTTP " + relay.host()
+                                        + ":" + port + " for metrics (" + error.getMessage() + ")", error));
+                            }
+                            return binding.localAddress().getPort();
+                        })
+                        .get(30, TimeUnit.SECONDS);
             }
             return node;
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
@@ -283,11 +293,10 @@ public final class RelayNode implements AutoCloseable {
         return system;
     }
 
-    /** The line scripts wait for; ports are the real ones when 0 was asked. */
+    /** The line scripts wait for ({@link ReadyLine}); ports are the real ones when 0 was asked. */
     public String readyLine() {
-        return "Chorus relay ready control=" + config.host() + ":" + controlPort()
-                + " video=" + videoPort() + " audio=" + audioPort()
-                + (config.clustered() ? " cluster=" + clusterAddress() : "");
+        return ReadyLine.relay(config.host(), controlPort(), videoPort(), audioPort(),
+                config.clustered() ? clusterAddress() : null, filesPort(), metricsPort()).toString();
     }
 
     @Override
