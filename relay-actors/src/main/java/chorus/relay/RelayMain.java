@@ -5,7 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,20 +107,31 @@ public final class RelayMain implements Callable<Integer> {
             System.err.println("chorus server: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AtomicBoolean stopping = new AtomicBoolean();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Thread shutdown = new Thread(() -> {
+            stopping.set(true);
             node.close();
             System.out.println("Chorus relay stopped");
             System.out.flush();
-            stopped.countDown();
-        }, "chorus-shutdown"));
+            ended.complete(null);
+        }, "chorus-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        // The node may also stop by itself: refused by the cluster it joins, or downed by it.
+        node.system().getWhenTerminated().thenRun(() -> ended.complete(null));
         System.out.println(node.readyLine());
         System.out.flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ended.join();
+        if (stopping.get()) {
+            return 0;
         }
-        return 0;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        } catch (IllegalStateException e) {
+            return 1; // already shutting down: the hook closes the node
+        }
+        node.close();
+        System.err.println("chorus server: " + RelayNode.whyStopped(node.system()));
+        return 1;
     }
 }

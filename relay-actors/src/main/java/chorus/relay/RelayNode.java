@@ -3,7 +3,9 @@ package chorus.relay;
 import chorus.protocol.process.ReadyLine;
 import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.Drain;
+import chorus.relay.cluster.KubernetesSecret;
 import chorus.relay.cluster.NodeDirectory;
+import chorus.relay.cluster.SecretCheck;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.control.ControlServer;
 import chorus.relay.files.FileAccess;
@@ -18,6 +20,7 @@ import chorus.relay.room.RoomEntity;
 import chorus.relay.room.Rooms;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -62,11 +66,24 @@ public final class RelayNode implements AutoCloseable {
             resolved = ConfigFactory.parseString("chorus.relay.cluster.enabled = true").withFallback(resolved);
         }
         RelayConfig relay = RelayConfig.from(resolved);
+        String sharedSecret = null;
+        if (relay.clustered() && relay.clusterSecret().isBlank()) {
+            // Never one of this node's own: resuming on another node and file copies between nodes need it shared.
+            if (!kubernetes) {
+                throw new IOException(MISSING_SECRET);
+            }
+            sharedSecret = KubernetesSecret.readOrCreate(kubernetesConfig(config, relay).withFallback(resolved).resolve());
+            resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
+            relay = RelayConfig.from(resolved);
+        }
         if (relay.clustered()) {
             resolved = clusterConfig(relay).withFallback(resolved).resolve();
         }
         if (kubernetes) {
             resolved = kubernetesConfig(config, relay).withFallback(resolved).resolve();
+        }
+        if (sharedSecret != null) {
+            resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
         }
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
@@ -91,12 +108,13 @@ public final class RelayNode implements AutoCloseable {
                 startBootstrap(system);
             }
             if (resolved.getBoolean("chorus.relay.metrics.enabled")) {
+                String host = relay.host();
                 int port = resolved.getInt("chorus.relay.metrics.port");
                 node.metricsPort = new Metrics(gateway.stats(), gateway::participants, system)
-                        .bind(relay.host(), port).toCompletableFuture()
+                        .bind(host, port).toCompletableFuture()
                         .handle((binding, error) -> {
                             if (error != null) {
-                                throw new CompletionException(new IOException("cannot listen on HTTP " + relay.host()
+                                throw new CompletionException(new IOException("cannot listen on HTTP " + host
                                         + ":" + port + " for metrics (" + error.getMessage() + ")", error));
                             }
                             return binding.localAddress().getPort();
@@ -105,15 +123,39 @@ public final class RelayNode implements AutoCloseable {
             }
             return node;
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            var stoppedBy = CoordinatedShutdown.get(system).getShutdownReason();
             system.terminate();
             gateway.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (stoppedBy.isPresent()) {
+                // It stopped by itself while starting (refused by the cluster it joined, say): that is the reason.
+                throw new IOException(whyStopped(system), cause);
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }
             throw new IOException("cannot listen on TCP " + relay.host() + ":" + relay.controlPort()
                     + " (" + cause.getMessage() + ")", cause);
         }
+    }
+
+    static final String MISSING_SECRET = "a clustered node needs the cluster's secret, the same on every node "
+            + "(it signs resume tokens and node-to-node file requests): set CHORUS_CLUSTER_SECRET "
+            + "(chorus.relay.cluster.secret) on every node to one value, made once with e.g. "
+            + "export CHORUS_CLUSTER_SECRET=\"$(head -c 32 /dev/urandom | base64)\" "
+            + "(chorus cluster makes one for its nodes; on Kubernetes the relays share one through a Secret)";
+
+    /** Why the node's actor system stopped when nobody asked it to, for the user. */
+    static String whyStopped(ActorSystem<?> system) {
+        var reason = CoordinatedShutdown.get(system).getShutdownReason();
+        if (reason.isPresent() && reason.get() == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
+            return "the cluster refused this node: its configuration is not the cluster's, most likely its cluster "
+                    + "secret (every node needs the same CHORUS_CLUSTER_SECRET); the log says which setting";
+        }
+        if (reason.isPresent() && reason.get() == CoordinatedShutdown.clusterDowningReason()) {
+            return "the cluster downed this node (it lost contact with the majority)";
+        }
+        return "the relay stopped by itself" + reason.map(r -> " (" + r + ")").orElse("") + "; the log says why";
     }
 
     /** The hostname other nodes reach this one on. */
@@ -126,7 +168,8 @@ public final class RelayNode implements AutoCloseable {
 
     /**
      * Pekko Cluster settings from {@code chorus.relay.cluster}: Artery on the cluster port, the
-     * seeds, the Split Brain Resolver (keep-majority), and jackson-cbor for node-to-node messages.
+     * seeds, the Split Brain Resolver (keep-majority), jackson-cbor for node-to-node messages, and
+     * the join check that keeps out a node with another secret ({@link SecretCheck}).
      */
     static Config clusterConfig(RelayConfig relay) {
         StringBuilder seeds = new StringBuilder();
@@ -140,6 +183,7 @@ public final class RelayNode implements AutoCloseable {
                         // The drain (the first phase) may take its whole timeout.
                         + "pekko.coordinated-shutdown.phases.before-service-unbind.timeout = "
                         + (relay.drainTimeout().toMillis() + 5_000) + "ms\n")
+                .withValue(SecretCheck.KEY, ConfigValueFactory.fromAnyRef(new ClusterPeers(relay.clusterSecret()).secretCheck()))
                 .withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
     }
 
