@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -87,14 +88,25 @@ public final class KubernetesSecret {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).sslContext(trusting(Path.of(api.getString("api-ca-path"))))
                 .build();
-        String token = Files.readString(Path.of(api.getString("api-token-path"))).trim();
+        String token = readServiceAccountFile(Path.of(api.getString("api-token-path"))).trim();
         String label = config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.service-name");
         return new KubernetesSecret(http, secrets, namespace, name, token, label);
     }
 
+    private static String readServiceAccountFile(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + file + " to reach the Kubernetes API for the cluster secret ("
+                    + e + "); mount the service account token (automountServiceAccountToken) or set "
+                    + "CHORUS_CLUSTER_SECRET", e);
+        }
+    }
+
     /** TLS that trusts the API server's CA (the service account's {@code ca.crt}) and nothing else. */
     private static SSLContext trusting(Path caFile) throws IOException {
-        try (InputStream in = Files.newInputStream(caFile)) {
+        try (InputStream in = new ByteArrayInputStream(
+                readServiceAccountFile(caFile).getBytes(StandardCharsets.US_ASCII))) {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
             int i = 0;
