@@ -2,34 +2,28 @@ package chorus.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.BufferedReader;
+import chorus.client.load.ServerProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A relay cluster of separate JVM processes on loopback ({@code chorus.relay.RelayMain}, as
- * {@code chorus cluster} starts them), each with its own files directory and log, for tests that
- * kill or stop a node. Closing stops them all and keeps their logs under {@code target/}.
+ * {@code chorus cluster} starts them, through {@link ServerProcess}), each with its own files
+ * directory and log, for tests that kill or stop a node. Closing stops them all and keeps their
+ * logs under {@code target/}.
  */
 final class RelayProcesses implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("ready control=(\\S+) ");
     private static final Duration START_WAIT = Duration.ofSeconds(60);
 
     private final Path dir;
     private final String name;
-    private final List<Process> nodes = new ArrayList<>();
+    private final List<ServerProcess> nodes = new ArrayList<>();
     private final List<RelayAddress> control = new ArrayList<>();
 
     private RelayProcesses(Path dir, String name) {
@@ -44,13 +38,12 @@ final class RelayProcesses implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             clusterPorts[i] = freePort();
         }
-        List<CompletableFuture<String>> ready = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                ready.add(cluster.startNode(i, clusterPorts));
+                cluster.nodes.add(cluster.startNode(i, clusterPorts));
             }
-            for (CompletableFuture<String> r : ready) {
-                cluster.control.add(RelayAddress.parse(r.get(START_WAIT.toSeconds(), TimeUnit.SECONDS)));
+            for (ServerProcess node : cluster.nodes) {
+                cluster.control.add(node.awaitReady().control());
             }
         } catch (Exception e) {
             cluster.close();
@@ -64,7 +57,7 @@ final class RelayProcesses implements AutoCloseable {
     }
 
     Process process(int node) {
-        return nodes.get(node);
+        return nodes.get(node).process();
     }
 
     String log(int node) throws IOException {
@@ -88,47 +81,17 @@ final class RelayProcesses implements AutoCloseable {
         return dir.resolve("node" + node + ".log");
     }
 
-    private CompletableFuture<String> startNode(int i, int[] clusterPorts) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dchorus.relay.files.port=0", "-Dchorus.relay.metrics.port=0",
-                "-Dchorus.relay.files.directory=" + Files.createDirectories(dir.resolve("node" + i)),
-                "-Dchorus.relay.cluster.secret=" + name + "-secret",
-                "-cp", System.getProperty("java.class.path"), "chorus.relay.RelayMain",
-                "--host", "127.0.0.1", "--control-port", "0", "--video-port", "0", "--audio-port", "0",
-                "--cluster-port", Integer.toString(clusterPorts[i])));
+    private ServerProcess startNode(int i, int[] clusterPorts) throws IOException, ServerProcess.ServerStartException {
+        List<String> args = new ArrayList<>(List.of("--cluster-port", Integer.toString(clusterPorts[i])));
         if (i == 0) {
-            command.add("--cluster");
+            args.add("--cluster");
         } else {
-            command.addAll(List.of("--cluster-seed", "127.0.0.1:" + clusterPorts[0]));
+            args.addAll(List.of("--cluster-seed", "127.0.0.1:" + clusterPorts[0]));
         }
-        Process p = new ProcessBuilder(command).redirectError(logFile(i).toFile()).start();
-        nodes.add(p);
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = READY.matcher(line);
-                    if (m.find()) {
-                        ready.complete(m.group(1));
-                    }
-                }
-            } catch (IOException e) {
-                // the node went away
-            }
-            String log;
-            try {
-                log = log(i);
-                log = log.substring(Math.max(0, log.length() - 4000));
-            } catch (IOException e) {
-                log = "(no log: " + e + ")";
-            }
-            ready.completeExceptionally(new IOException("node " + i + " exited before it was ready; its log ends:\n" + log));
-        }, "node" + i + "-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return ready;
+        ServerProcess.Options options = new ServerProcess.Options(System.getProperty("java.class.path"), "256m",
+                List.of("-Dchorus.relay.files.directory=" + Files.createDirectories(dir.resolve("node" + i)),
+                        "-Dchorus.relay.cluster.secret=" + name + "-secret"), START_WAIT).withArgs(args);
+        return ServerProcess.launch(ServerProcess.Kind.RELAY, options, logFile(i));
     }
 
     private static int freePort() throws IOException {
@@ -138,15 +101,10 @@ final class RelayProcesses implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        for (Process p : nodes) {
-            p.destroy();
-        }
-        for (Process p : nodes) {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+    public void close() {
+        // All at once (each drains), then wait for each.
+        nodes.forEach(ServerProcess::terminate);
+        nodes.forEach(ServerProcess::close);
         // Kept beside the test reports, for reading after a failure.
         for (int i = 0; i < nodes.size(); i++) {
             try {

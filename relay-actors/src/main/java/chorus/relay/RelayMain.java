@@ -5,7 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +30,12 @@ public final class RelayMain implements Callable<Integer> {
 
     @Option(names = "--audio-port", description = "UDP audio port (default 5001; 0 = ephemeral).")
     Integer audioPort;
+
+    @Option(names = "--files-port", description = "HTTP port of the file service (default 5006; 0 = ephemeral).")
+    Integer filesPort;
+
+    @Option(names = "--metrics-port", description = "HTTP port of /metrics (default 9464; 0 = ephemeral).")
+    Integer metricsPort;
 
     @Option(names = "--keepalive-timeout", description = "Remove a client that answers no ping for this long, e.g. 10s.")
     String keepaliveTimeout;
@@ -67,6 +74,12 @@ public final class RelayMain implements Callable<Integer> {
         if (audioPort != null) {
             o.put("chorus.relay.audio-port", audioPort);
         }
+        if (filesPort != null) {
+            o.put("chorus.relay.files.port", filesPort);
+        }
+        if (metricsPort != null) {
+            o.put("chorus.relay.metrics.port", metricsPort);
+        }
         if (keepaliveTimeout != null) {
             o.put("chorus.relay.keepalive.timeout", keepaliveTimeout);
         }
@@ -94,20 +107,31 @@ public final class RelayMain implements Callable<Integer> {
             System.err.println("chorus server: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AtomicBoolean stopping = new AtomicBoolean();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        Thread shutdown = new Thread(() -> {
+            stopping.set(true);
             node.close();
             System.out.println("Chorus relay stopped");
             System.out.flush();
-            stopped.countDown();
-        }, "chorus-shutdown"));
+            ended.complete(null);
+        }, "chorus-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        // The node may also stop by itself: refused by the cluster it joins, or downed by it.
+        node.system().getWhenTerminated().thenRun(() -> ended.complete(null));
         System.out.println(node.readyLine());
         System.out.flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ended.join();
+        if (stopping.get()) {
+            return 0;
         }
-        return 0;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        } catch (IllegalStateException e) {
+            return 1; // already shutting down: the hook closes the node
+        }
+        node.close();
+        System.err.println("chorus server: " + RelayNode.whyStopped(node.system()));
+        return 1;
     }
 }

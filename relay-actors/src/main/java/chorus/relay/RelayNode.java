@@ -1,5 +1,9 @@
 package chorus.relay;
 
+import chorus.protocol.process.ReadyLine;
+import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.cluster.KubernetesSecret;
+import chorus.relay.cluster.SecretCheck;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
 import chorus.relay.files.FileStore;
@@ -9,6 +13,7 @@ import chorus.relay.metrics.Metrics;
 import chorus.relay.metrics.RelayStats;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -16,9 +21,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -53,11 +60,24 @@ public final class RelayNode implements AutoCloseable {
             resolved = ConfigFactory.parseString("chorus.relay.cluster.enabled = true").withFallback(resolved);
         }
         RelayConfig relay = RelayConfig.from(resolved);
+        String sharedSecret = null;
+        if (relay.clustered() && relay.clusterSecret().isBlank()) {
+            // Never one of this node's own: resuming on another node and file copies between nodes need it shared.
+            if (!kubernetes) {
+                throw new IOException(MISSING_SECRET);
+            }
+            sharedSecret = KubernetesSecret.readOrCreate(kubernetesConfig(config, relay).withFallback(resolved).resolve());
+            resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
+            relay = RelayConfig.from(resolved);
+        }
         // A node on its own is a cluster of one (remoting on loopback, an ephemeral port), so it runs
         // the same sharded rooms as a node of a cluster.
         resolved = clusterConfig(relay).withFallback(resolved).resolve();
         if (kubernetes) {
             resolved = kubernetesConfig(config, relay).withFallback(resolved).resolve();
+        }
+        if (sharedSecret != null) {
+            resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
         }
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
@@ -83,21 +103,54 @@ public final class RelayNode implements AutoCloseable {
                 startBootstrap(system);
             }
             if (resolved.getBoolean("chorus.relay.metrics.enabled")) {
+                String host = relay.host();
+                int port = resolved.getInt("chorus.relay.metrics.port");
                 node.metricsPort = new Metrics(gateway.stats(), gateway::participants, system)
-                        .bind(relay.host(), resolved.getInt("chorus.relay.metrics.port"))
-                        .toCompletableFuture().get(30, TimeUnit.SECONDS).localAddress().getPort();
+                        .bind(host, port).toCompletableFuture()
+                        .handle((binding, error) -> {
+                            if (error != null) {
+                                throw new CompletionException(new IOException("cannot listen on HTTP " + host
+                                        + ":" + port + " for metrics (" + error.getMessage() + ")", error));
+                            }
+                            return binding.localAddress().getPort();
+                        })
+                        .get(30, TimeUnit.SECONDS);
             }
             return node;
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            var stoppedBy = CoordinatedShutdown.get(system).getShutdownReason();
             system.terminate();
             gateway.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (stoppedBy.isPresent()) {
+                // It stopped by itself while starting (refused by the cluster it joined, say): that is the reason.
+                throw new IOException(whyStopped(system), cause);
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }
             throw new IOException("cannot listen on TCP " + relay.host() + ":" + relay.controlPort()
                     + " (" + cause.getMessage() + ")", cause);
         }
+    }
+
+    static final String MISSING_SECRET = "a clustered node needs the cluster's secret, the same on every node "
+            + "(it signs resume tokens and node-to-node file requests): set CHORUS_CLUSTER_SECRET "
+            + "(chorus.relay.cluster.secret) on every node to one value, made once with e.g. "
+            + "export CHORUS_CLUSTER_SECRET=\"$(head -c 32 /dev/urandom | base64)\" "
+            + "(chorus cluster makes one for its nodes; on Kubernetes the relays share one through a Secret)";
+
+    /** Why the node's actor system stopped when nobody asked it to, for the user. */
+    static String whyStopped(ActorSystem<?> system) {
+        var reason = CoordinatedShutdown.get(system).getShutdownReason();
+        if (reason.isPresent() && reason.get() == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
+            return "the cluster refused this node: its configuration is not the cluster's, most likely its cluster "
+                    + "secret (every node needs the same CHORUS_CLUSTER_SECRET); the log says which setting";
+        }
+        if (reason.isPresent() && reason.get() == CoordinatedShutdown.clusterDowningReason()) {
+            return "the cluster downed this node (it lost contact with the majority)";
+        }
+        return "the relay stopped by itself" + reason.map(r -> " (" + r + ")").orElse("") + "; the log says why";
     }
 
     /** The hostname other nodes reach this one on. */
@@ -110,7 +163,8 @@ public final class RelayNode implements AutoCloseable {
 
     /**
      * Pekko Cluster settings from {@code chorus.relay.cluster}: Artery on the cluster port, the
-     * seeds, the Split Brain Resolver (keep-majority), and jackson-cbor for node-to-node messages.
+     * seeds, the Split Brain Resolver (keep-majority), jackson-cbor for node-to-node messages, and
+     * the join check that keeps out a node with another secret ({@link SecretCheck}).
      * A node on its own is a cluster of one: Artery on 127.0.0.1 and an ephemeral port, no seeds.
      */
     public static Config clusterConfig(RelayConfig relay) {
@@ -136,6 +190,9 @@ public final class RelayNode implements AutoCloseable {
             settings.put("pekko.cluster.leader-actions-interval", "100ms");
             settings.put("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "1s");
             settings.put("pekko.coordinated-shutdown.phases.cluster-exiting.timeout", "1s");
+        }
+        if (relay.clustered()) {
+            settings.put(SecretCheck.KEY, new ClusterPeers(relay.clusterSecret()).secretCheck());
         }
         return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
     }
@@ -224,11 +281,10 @@ public final class RelayNode implements AutoCloseable {
         return system;
     }
 
-    /** The line scripts wait for; ports are the real ones when 0 was asked. */
+    /** The line scripts wait for ({@link ReadyLine}); ports are the real ones when 0 was asked. */
     public String readyLine() {
-        return "Chorus relay ready control=" + config.host() + ":" + controlPort()
-                + " video=" + videoPort() + " audio=" + audioPort()
-                + (config.clustered() ? " cluster=" + clusterAddress() : "");
+        return ReadyLine.relay(config.host(), controlPort(), videoPort(), audioPort(),
+                config.clustered() ? clusterAddress() : null, filesPort(), metricsPort()).toString();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package chorus.relay;
 
 import chorus.relay.cluster.DrainReadiness;
+import chorus.relay.cluster.KubernetesSecret;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,10 +14,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -43,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -238,6 +242,31 @@ class K8sManifestsTest {
         assertTrue(c.getBoolean("pekko.discovery.kubernetes-api.use-raw-ip"), "pods contacted on their IPs");
         assertTrue(relay().getEnv().stream().anyMatch(e -> e.getName().equals("CHORUS_KUBERNETES")
                 && "true".equals(e.getValue())), "the relay runs with Kubernetes bootstrap on");
+    }
+
+    @Test
+    void everyRelayHasTheClusterSecretFromOneSecretWhichTheRelaysMayMakeIfAbsent() {
+        Config relayConfig = ConfigFactory.load().getConfig("chorus.relay");
+        String name = relayConfig.getString("kubernetes.cluster-secret");
+        EnvVar secret = relay().getEnv().stream().filter(e -> e.getName().equals("CHORUS_CLUSTER_SECRET"))
+                .findFirst().orElseGet(() -> fail("CHORUS_CLUSTER_SECRET: without it each pod has its own"));
+        assertNull(secret.getValue(), "not written into the manifest");
+        SecretKeySelector ref = secret.getValueFrom().getSecretKeyRef();
+        assertNotNull(ref, "from a Secret");
+        assertEquals(name, ref.getName(), "the Secret the relays read and make (chorus.relay.kubernetes.cluster-secret)");
+        assertEquals(KubernetesSecret.KEY, ref.getKey());
+        // The first pods start before the Secret exists (one of them makes it), so it must be optional.
+        assertEquals(Boolean.TRUE, ref.getOptional(), "pods start before the Secret exists");
+        Role role = one(Role.class);
+        assertTrue(role.getRules().stream().anyMatch(r -> r.getApiGroups().contains("")
+                && r.getResources().contains("secrets") && r.getVerbs().contains("get")
+                && r.getResourceNames().equals(List.of(name))), "get on that Secret only: " + role.getRules());
+        assertTrue(role.getRules().stream().anyMatch(r -> r.getApiGroups().contains("")
+                && r.getResources().contains("secrets") && r.getVerbs().equals(List.of("create"))),
+                "create (which cannot be narrowed to a name): " + role.getRules());
+        assertTrue(role.getRules().stream().noneMatch(r -> r.getResources().contains("secrets")
+                && (r.getVerbs().contains("list") || r.getVerbs().contains("watch") || r.getVerbs().contains("update"))),
+                "no other verbs on secrets");
     }
 
     @Test

@@ -1,13 +1,16 @@
 package chorus.relay;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.protocol.control.ControlMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -16,11 +19,13 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three relay JVMs whose Kubernetes API discovery talks (over HTTPS, trusting its CA) to a fabric8
  * Kubernetes API mock listing the relay pods, as the API server would: they form one cluster
- * through Cluster Bootstrap, and each reports ready only once it has joined.
+ * through Cluster Bootstrap, each reports ready only once it has joined, and, given no cluster secret,
+ * they agree on one through a Kubernetes Secret (so a file uploaded through one downloads through the others).
  */
 class KubernetesBootstrapTest {
     private static final String NAMESPACE = "chorus-test";
@@ -47,7 +54,7 @@ class KubernetesBootstrapTest {
     Path dir;
 
     @Test
-    void threeRelaysListedByTheApiFormOneClusterAndTurnReadyOnlyAfterJoining() throws Exception {
+    void threeRelaysListedByTheApiFormOneClusterTurnReadyOnlyAfterJoiningAndShareOneSecret() throws Exception {
         MockWebServer web = new MockWebServer();
         KubernetesMockServer api = new KubernetesMockServer(new Context(), web, new HashMap<>(),
                 new JsonCrudDispatcher(), true);
@@ -107,12 +114,42 @@ class KubernetesBootstrapTest {
             }
             assertEquals(1, leaders.size(), "one cluster, one leader: " + leaders);
             assertTrue(web.getRequestCount() > 0, "discovery asked the API");
+
+            // No relay was given a cluster secret (the first pods start before the Secret exists):
+            // one of them made the Secret k8s/relay.yaml reads, and all three use it.
+            List<Secret> secrets = kube.secrets().inNamespace(NAMESPACE).list().getItems();
+            assertEquals(1, secrets.size(), "one cluster secret: " + secrets);
+            assertEquals("chorus-cluster-secret", secrets.get(0).getMetadata().getName());
+            aFileUploadedThroughOneRelayDownloadsThroughTheOthers(relays);
         } finally {
             for (RelayProcess r : relays) {
                 r.close();
             }
             api.destroy();
         }
+    }
+
+    /** Node-to-node copies and fetches are authorised by the cluster secret: they work only if it is shared. */
+    private static void aFileUploadedThroughOneRelayDownloadsThroughTheOthers(List<RelayProcess> relays) throws Exception {
+        String room = "k8s-" + System.nanoTime();
+        byte[] content = new byte[100_000];
+        new Random(11).nextBytes(content);
+        try (RawClient ada = RawClient.joinKnowingNodes(control(relays.get(0)), room, "Ada", 2);
+             RawClient bob = RawClient.join(control(relays.get(1)), room, "Bob");
+             RawClient cy = RawClient.join(control(relays.get(2)), room, "Cy")) {
+            var uploaded = ada.upload(room, "notes.bin", content, RawClient.sha256(content));
+            assertEquals(201, uploaded.statusCode(), uploaded.body());
+            for (RawClient other : List.of(bob, cy)) {
+                String fileId = other.await(ControlMessage.FileOffered.class, f -> true, WAIT).file().fileId();
+                var got = other.getFiles(room, "/" + fileId, other.welcome.files().token());
+                assertEquals(200, got.statusCode(), new String(got.body(), StandardCharsets.UTF_8));
+                assertArrayEquals(content, got.body(), "the bytes, whole");
+            }
+        }
+    }
+
+    private static InetSocketAddress control(RelayProcess relay) {
+        return new InetSocketAddress("127.0.0.1", relay.ready().controlPort());
     }
 
     /** The mock's CRUD API, with the Content-Type the API server sends (discovery insists on JSON). */

@@ -48,7 +48,12 @@ public final class RawClient implements AutoCloseable {
     }
 
     public static RawClient join(RelayNode relay, String room, String name) throws Exception {
-        RawClient c = new RawClient(relay.controlAddress());
+        return join(relay.controlAddress(), room, name);
+    }
+
+    /** Joins the relay at {@code control} (one in a JVM of its own, say). */
+    public static RawClient join(InetSocketAddress control, String room, String name) throws Exception {
+        RawClient c = new RawClient(control);
         c.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "raw-test"));
         ControlMessage reply = c.read();
         if (!(reply instanceof ControlMessage.Welcome w)) {
@@ -190,9 +195,14 @@ public final class RawClient implements AutoCloseable {
      * directory has spread); each earlier try leaves again.
      */
     public static RawClient joinKnowingNodes(RelayNode node, String room, String name, int others) throws Exception {
+        return joinKnowingNodes(node.controlAddress(), room, name, others);
+    }
+
+    public static RawClient joinKnowingNodes(InetSocketAddress control, String room, String name, int others)
+            throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
         while (true) {
-            RawClient c = join(node, room, name);
+            RawClient c = join(control, room, name);
             if (c.welcome.nodes() != null && c.welcome.nodes().size() == others) {
                 return c;
             }

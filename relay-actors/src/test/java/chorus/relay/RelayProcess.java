@@ -2,6 +2,7 @@ package chorus.relay;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.protocol.process.ReadyLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,65 +10,103 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A relay node in its own JVM ({@code chorus server} on loopback, ephemeral ports), for tests
- * where the node needs its own environment (Kubernetes variables) or a signal of its own (SIGTERM).
+ * A relay node in its own JVM ({@code chorus server}), for tests where the node needs its own
+ * environment (Kubernetes variables), its own command line, or a signal of its own (SIGTERM).
+ * Its stdout and stderr go to one log; the ready line in it is read with {@link ReadyLine}, as
+ * every other starter of a relay reads it. (The client's {@code chorus.client.load.ServerProcess}
+ * is the launcher the demo, the load generator and the client tests share; this module cannot
+ * use it, since the client depends on the relay and not the other way round.)
  */
 public final class RelayProcess implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("Chorus relay ready control=([^:]+):(\\d+) video=(\\d+) audio=(\\d+)");
+    /** Every port ephemeral, on loopback: the command line two relays can share a machine with. */
+    public static final List<String> EPHEMERAL = List.of("--host", "127.0.0.1", "--control-port", "0",
+            "--video-port", "0", "--audio-port", "0", "--files-port", "0", "--metrics-port", "0");
 
     final Process process;
     final Path log;
     int controlPort;
+    private ReadyLine ready;
 
     private RelayProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
     }
 
-    /** Starts {@code chorus server} with these system properties and environment variables. */
+    /**
+     * Starts a clustered {@code chorus server} on loopback with every port ephemeral, with these system
+     * properties and environment variables.
+     */
     public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env)
             throws IOException {
-        return start(dir, name, properties, env, System.getProperty("java.class.path"));
+        List<String> args = new ArrayList<>(EPHEMERAL);
+        args.addAll(List.of("--cluster-port", "0", "--cluster-hostname", "127.0.0.1"));
+        return start(dir, name, properties, env, args);
     }
 
-    /** As {@link #start(Path, String, Map, Map)}, on {@code classPath} (e.g. jars instead of class directories). */
+    /** Starts {@code chorus server ARGS} with these system properties and environment variables. */
+    public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
+                                     List<String> args) throws IOException {
+        return start(dir, name, properties, env, args, System.getProperty("java.class.path"));
+    }
+
+    /**
+     * A relay on its own with every port ephemeral, on {@code classPath} (e.g. jars instead of class
+     * directories, which need a file descriptor per class loaded).
+     */
     public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
                                      String classPath) throws IOException {
+        return start(dir, name, properties, env, EPHEMERAL, classPath);
+    }
+
+    private static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
+                                      List<String> args, String classPath) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");
         cmd.add(classPath);
-        cmd.add("-Dchorus.relay.files.port=0");
-        cmd.add("-Dchorus.relay.metrics.port=0");
         cmd.add("-Dchorus.relay.files.directory=" + dir.resolve(name + "-files"));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.addAll(List.of(RelayMain.class.getName(), "--host", "127.0.0.1", "--control-port", "0",
-                "--video-port", "0", "--audio-port", "0", "--cluster-port", "0", "--cluster-hostname", "127.0.0.1"));
+        cmd.add(RelayMain.class.getName());
+        cmd.addAll(args);
         Path log = dir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         return new RelayProcess(pb.start(), log);
     }
 
-    /** Waits for the ready line and reads the control port from it. */
+    /** Waits for the ready line and reads the ports from it. */
     public RelayProcess awaitReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Matcher m = READY.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                controlPort = Integer.parseInt(m.group(2));
+            Optional<ReadyLine> line = readyLine();
+            if (line.isPresent()) {
+                ready = line.get();
+                controlPort = ready.controlPort();
                 return this;
             }
             assertTrue(process.isAlive(), "relay process alive; log:\n" + output());
             assertTrue(System.nanoTime() < deadline, "relay ready within " + timeout + "; log:\n" + output());
             Thread.sleep(100);
         }
+    }
+
+    private Optional<ReadyLine> readyLine() throws IOException {
+        if (!Files.exists(log)) {
+            return Optional.empty();
+        }
+        for (String line : Files.readAllLines(log)) {
+            Optional<ReadyLine> ready = ReadyLine.parse(line);
+            if (ready.isPresent()) {
+                return ready;
+            }
+        }
+        return Optional.empty();
     }
 
     public int controlPort() {
@@ -87,6 +126,18 @@ public final class RelayProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The ready line, once {@link #awaitReady} has seen it. */
+    public ReadyLine ready() {
+        return ready;
+    }
+
+    /** Waits for the process to end by itself; its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        assertTrue(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                "relay process ended within " + timeout + "; log:\n" + output());
+        return process.exitValue();
+    }
+
     public String output() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
@@ -103,7 +154,7 @@ public final class RelayProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
     }

@@ -1,6 +1,7 @@
 package chorus.client.load;
 
 import chorus.client.RelayAddress;
+import chorus.protocol.process.ReadyLine;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,15 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -28,50 +30,81 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay or the raw forwarder under test, in a JVM of its own so that its CPU time and heap are
- * its own: started from a classpath, ready once it prints its ready line, measured through
- * {@link ProcessHandle} (CPU) and an attached JMX connection (heap after a GC), stopped with
- * SIGTERM (then SIGKILL). Children still running when this JVM exits are stopped too.
+ * A relay (or the raw forwarder) in a JVM of its own, started from a classpath and ready once it
+ * prints its {@link ReadyLine}, whose ports it then knows. The one way Chorus starts a relay
+ * process: the load generator (which also measures it: CPU through {@link ProcessHandle}, heap
+ * through an attached JMX connection), the desktop demo and the client tests. Stopped with SIGTERM
+ * (then SIGKILL); children still running when this JVM exits are stopped too.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerProcess.class);
-    private static final Pattern READY = Pattern.compile("ready control=(\\S+) video=(\\d+) audio=(\\d+)");
-    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroy), "loadtest-children"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroy), "relay-children"));
     }
 
-    /** What to start: every port it opens is ephemeral, so runs never collide with a relay already running. */
-    enum Kind {
-        RELAY("relay", List.of("-Dchorus.relay.files.port=0", "-Dchorus.relay.metrics.port=0"), "chorus.relay.RelayMain",
-                List.of("--host", "127.0.0.1", "--control-port", "0", "--video-port", "0", "--audio-port", "0")),
-        BASELINE("baseline", List.of(), "chorus.relay.baseline.RawForwarder", List.of("--host", "127.0.0.1"));
+    /**
+     * What to start, on loopback with every port ephemeral unless {@link Options#args} names a flag
+     * itself, so runs never collide with a relay already running.
+     */
+    public enum Kind {
+        RELAY("relay", "chorus.relay.RelayMain", List.of("--host", "127.0.0.1", "--control-port", "0",
+                "--video-port", "0", "--audio-port", "0", "--files-port", "0", "--metrics-port", "0")),
+        BASELINE("baseline", "chorus.relay.baseline.RawForwarder", List.of("--host", "127.0.0.1"));
 
         final String label;
-        final List<String> jvmOptions;
         final String mainClass;
-        final List<String> args;
+        /** Flag and value pairs. */
+        final List<String> defaults;
 
-        Kind(String label, List<String> jvmOptions, String mainClass, List<String> args) {
+        Kind(String label, String mainClass, List<String> defaults) {
             this.label = label;
-            this.jvmOptions = jvmOptions;
             this.mainClass = mainClass;
-            this.args = args;
+            this.defaults = defaults;
         }
     }
 
-    /** How to start it: classpath holding relay-actors and its libraries, heap limit, extra JVM options. */
-    record Options(String classpath, String maxHeap, List<String> jvmOptions, Duration readyTimeout) {
-        Options {
+    /**
+     * How to start it.
+     *
+     * @param classpath  holding relay-actors and its libraries
+     * @param maxHeap    the child's {@code -Xmx}, or null for the JVM's default
+     * @param jvmOptions extra JVM options (system properties such as {@code -Dchorus.relay.x=y})
+     * @param args       arguments after the main class; a flag given here replaces the kind's default
+     * @param env        environment variables set for the child, beside this JVM's own
+     */
+    public record Options(String classpath, String maxHeap, List<String> jvmOptions, Duration readyTimeout,
+                          List<String> args, Map<String, String> env) {
+        public Options {
             jvmOptions = List.copyOf(jvmOptions);
+            args = List.copyOf(args);
+            env = Map.copyOf(env);
+        }
+
+        public Options(String classpath, String maxHeap, List<String> jvmOptions, Duration readyTimeout) {
+            this(classpath, maxHeap, jvmOptions, readyTimeout, List.of(), Map.of());
+        }
+
+        public Options withArgs(List<String> more) {
+            List<String> all = new ArrayList<>(args);
+            all.addAll(more);
+            return new Options(classpath, maxHeap, jvmOptions, readyTimeout, all, env);
+        }
+
+        public Options withEnv(Map<String, String> more) {
+            Map<String, String> all = new HashMap<>(env);
+            all.putAll(more);
+            return new Options(classpath, maxHeap, jvmOptions, readyTimeout, args, all);
         }
 
         /** The options as reported: heap limit and the user's extras (not the classpath). */
         List<String> described() {
             List<String> all = new ArrayList<>();
-            all.add("-Xmx" + maxHeap);
+            if (maxHeap != null) {
+                all.add("-Xmx" + maxHeap);
+            }
             all.addAll(jvmOptions);
             return all;
         }
@@ -82,51 +115,74 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private final Kind kind;
+    private final Options options;
     private final Process process;
-    private final RelayAddress control;
     private final Path logFile;
+    private final CompletableFuture<ReadyLine> readyLine = new CompletableFuture<>();
+    private ReadyLine ready;
+    private RelayAddress control;
     private JMXConnector jmx;
     private MemoryMXBean memory;
     private String attachProblem;
 
-    private ServerProcess(Kind kind, Process process, RelayAddress control, Path logFile) {
+    private ServerProcess(Kind kind, Options options, Process process, Path logFile) {
         this.kind = kind;
+        this.options = options;
         this.process = process;
-        this.control = control;
         this.logFile = logFile;
     }
 
     /**
-     * Starts a child and waits (bounded) for its ready line; then attaches to it for heap readings.
+     * Starts a child and waits (bounded) for its ready line; then attaches to it for heap readings,
+     * as the load generator measures it.
      *
      * @param logFile where the child's stderr (its log) goes
      * @throws ServerStartException with a one-line reason when it does not become ready
      */
     static ServerProcess start(Kind kind, Options options, Path logFile) throws ServerStartException {
+        ServerProcess server = launch(kind, options, logFile).awaitReady();
+        server.attach();
+        return server;
+    }
+
+    /** Starts a child without waiting for it: {@link #awaitReady} does (so several can start at once). */
+    public static ServerProcess launch(Kind kind, Options options, Path logFile) throws ServerStartException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + options.maxHeap());
-        command.addAll(kind.jvmOptions);
-        command.addAll(options.jvmOptions()); // after ours, so the user's win
+        if (options.maxHeap() != null) {
+            command.add("-Xmx" + options.maxHeap());
+        }
+        command.addAll(options.jvmOptions());
         command.add("-cp");
         command.add(options.classpath());
         command.add(kind.mainClass);
-        command.addAll(kind.args);
+        for (int i = 0; i + 1 < kind.defaults.size(); i += 2) {
+            if (!options.args().contains(kind.defaults.get(i))) {
+                command.addAll(kind.defaults.subList(i, i + 2));
+            }
+        }
+        command.addAll(options.args());
         Process process;
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            process = new ProcessBuilder(command).redirectError(logFile.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(logFile.toFile());
+            builder.environment().putAll(options.env());
+            process = builder.start();
         } catch (IOException e) {
             throw new ServerStartException(kind.label + " did not start: " + e.getMessage());
         }
         LIVE.add(process);
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readStdout(process, ready), "loadtest-" + kind.label + "-stdout");
+        ServerProcess server = new ServerProcess(kind, options, process, logFile);
+        Thread reader = new Thread(server::readStdout, "relay-" + kind.label + "-" + process.pid() + "-stdout");
         reader.setDaemon(true);
         reader.start();
-        String line;
+        return server;
+    }
+
+    /** Waits (at most the options' ready timeout) for the ready line; on failure the child is stopped. */
+    public ServerProcess awaitReady() throws ServerStartException {
         try {
-            line = ready.get(options.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            ready = readyLine.get(options.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -140,29 +196,24 @@ final class ServerProcess implements AutoCloseable {
                     ? " (is relay-actors on --relay-classpath / CHORUS_RELAY_CLASSPATH?)" : "")
                     + "; log: " + logFile);
         }
-        Matcher m = READY.matcher(line);
-        if (!m.find()) {
-            stop(process);
-            throw new ServerStartException(kind.label + " printed an unexpected ready line: " + line);
-        }
-        ServerProcess server = new ServerProcess(kind, process, RelayAddress.parse(m.group(1)), logFile);
-        log.info("{} ready: pid {}, control {}", kind.label, process.pid(), server.control);
-        server.attach();
-        return server;
+        control = new RelayAddress(ready.controlHost(), ready.controlPort());
+        log.info("{} ready: pid {}, {}", kind.label, process.pid(), ready);
+        return this;
     }
 
-    private static void readStdout(Process process, CompletableFuture<String> ready) {
+    private void readStdout() {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
-                if (!ready.isDone() && READY.matcher(line).find()) {
-                    ready.complete(line);
+                if (!readyLine.isDone()) {
+                    Optional<ReadyLine> parsed = ReadyLine.parse(line);
+                    parsed.ifPresent(readyLine::complete);
                 }
             }
         } catch (IOException e) {
-            // the child went away; the wait below says so
+            // the child went away; the wait says so
         }
-        ready.completeExceptionally(new IOException("exited"));
+        readyLine.completeExceptionally(new IOException("exited"));
     }
 
     private static String exitReason(Process process, Path logFile) {
@@ -204,7 +255,13 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    RelayAddress control() {
+    /** What it printed once ready: every port it bound. */
+    public ReadyLine ready() {
+        return ready;
+    }
+
+    /** Its control endpoint, from the ready line. */
+    public RelayAddress control() {
         return control;
     }
 
@@ -212,16 +269,26 @@ final class ServerProcess implements AutoCloseable {
         return kind;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path logFile() {
+    /** The child itself, for a test that must kill it outright ({@code destroyForcibly}: SIGKILL). */
+    public Process process() {
+        return process;
+    }
+
+    public Path logFile() {
         return logFile;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
+    }
+
+    /** SIGTERM without waiting (a relay drains, then stops); {@link #close} waits. */
+    public void terminate() {
+        process.destroy();
     }
 
     /** CPU time the child has used so far (all its threads), in nanoseconds; null when the OS does not say. */
@@ -254,6 +321,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, then waits for it to end (SIGKILL after 30 s). */
     @Override
     public void close() {
         if (jmx != null) {
@@ -280,8 +348,8 @@ final class ServerProcess implements AutoCloseable {
         LIVE.remove(process);
     }
 
-    /** The server under test could not be started; the message is one line, fit for the user. */
-    static final class ServerStartException extends Exception {
+    /** The server could not be started; the message is one line, fit for the user. */
+    public static final class ServerStartException extends Exception {
         private static final long serialVersionUID = 1L;
 
         ServerStartException(String message) {

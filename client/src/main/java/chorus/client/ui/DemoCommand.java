@@ -7,22 +7,17 @@ import chorus.client.RelayAddress;
 import chorus.client.device.Cameras;
 import chorus.client.device.Microphones;
 import chorus.client.device.Speakers;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import chorus.client.load.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.swing.SwingUtilities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +39,6 @@ public final class DemoCommand implements Callable<Integer> {
     /** Exit code meaning "no display here": nothing was started. */
     public static final int NO_DISPLAY = 3;
     static final String ROOM = "demo";
-    private static final Pattern READY = Pattern.compile("^Chorus relay ready control=(\\S+):(\\d+) .*");
     private static final Duration RELAY_START = Duration.ofSeconds(60);
     private static final Duration SCREENSHOT_WAIT = Duration.ofSeconds(60);
 
@@ -86,13 +80,17 @@ public final class DemoCommand implements Callable<Integer> {
         java.awt.Dimension windowSize = parseSize(size);
         String me = name != null ? name : JoinDialog.defaultName();
         Path work = Files.createTempDirectory("chorus-demo");
-        Process relay = startRelay(classpath, work.resolve("server.log"));
-        Thread stopRelay = new Thread(() -> stop(relay), "chorus-demo-stop");
+        Path log = work.resolve("server.log");
+        // Any free port but the control port asked for, and its files in the demo's own directory.
+        ServerProcess relay = ServerProcess.launch(ServerProcess.Kind.RELAY, new ServerProcess.Options(classpath, null,
+                List.of(), RELAY_START, List.of("--control-port", String.valueOf(port)),
+                Map.of("CHORUS_FILES_DIR", work.resolve("files").toString())), log);
+        Thread stopRelay = new Thread(relay::close, "chorus-demo-stop");
         Runtime.getRuntime().addShutdownHook(stopRelay);
         List<Bot> bots = new ArrayList<>();
         try {
-            RelayAddress address = awaitReady(relay, work.resolve("server.log"));
-            System.out.println("Chorus relay ready on " + address + " (log: " + work.resolve("server.log") + ")");
+            RelayAddress address = relay.awaitReady().control();
+            System.out.println(relay.ready() + " (log: " + log + ")");
             bots.add(Bot.start(BotOptions.of(address, "Alice", ROOM).withTone(440)));
             bots.add(Bot.start(BotOptions.of(address, "Bob", ROOM).withTone(660)));
             boolean testCamera = testSource || Cameras.list().isEmpty();
@@ -126,12 +124,15 @@ public final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
+        } catch (ServerProcess.ServerStartException e) {
+            System.err.println("chorus demo: " + e.getMessage());
+            return 1;
         } finally {
             for (Bot bot : bots) {
                 BotStats stats = bot.stop();
                 System.out.println(stats.summary());
             }
-            stop(relay);
+            relay.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(stopRelay);
             } catch (IllegalStateException e) {
@@ -180,61 +181,6 @@ public final class DemoCommand implements Callable<Integer> {
             showing[0] = remote == 2 && selfShowing;
         });
         return showing[0];
-    }
-
-    private Process startRelay(String classpath, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", classpath, "chorus.relay.RelayMain",
-                "--host", "127.0.0.1", "--control-port", String.valueOf(port), "--video-port", "0", "--audio-port", "0"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
-        // Any free port for the file service, and its files in the demo's own directory.
-        builder.environment().put("CHORUS_FILES_PORT", "0");
-        builder.environment().put("CHORUS_METRICS_PORT", "0");
-        builder.environment().put("CHORUS_FILES_DIR", log.resolveSibling("files").toString());
-        return builder.start();
-    }
-
-    /** Reads the relay's stdout until its ready line, which names the real control port. */
-    private static RelayAddress awaitReady(Process relay, Path log) throws IOException, InterruptedException {
-        CompletableFuture<RelayAddress> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = READY.matcher(line);
-                    if (m.matches()) {
-                        ready.complete(new RelayAddress(m.group(1), Integer.parseInt(m.group(2))));
-                    }
-                }
-            } catch (IOException e) {
-                // the relay ended; reported below
-            }
-            ready.completeExceptionally(new IOException("the relay stopped before it was ready; see " + log));
-        }, "chorus-demo-relay-out");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            return ready.get(RELAY_START.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("the relay did not become ready within " + RELAY_START.toSeconds() + " s; see " + log);
-        }
-    }
-
-    private static void stop(Process relay) {
-        if (!relay.isAlive()) {
-            return;
-        }
-        relay.destroy(); // SIGTERM: the relay closes cleanly
-        try {
-            if (!relay.waitFor(10, TimeUnit.SECONDS)) {
-                relay.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            relay.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static java.awt.Dimension parseSize(String text) {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +28,15 @@ public final class ClusterPeers {
     private volatile Map<String, Peer> peers = Map.of();
     private volatile long version;
 
-    /** @param secret {@code chorus.relay.cluster.secret}; empty: a random one of this node's own */
+    /**
+     * @param secret {@code chorus.relay.cluster.secret}, the same on every node (never one of this
+     *               node's own: then resuming elsewhere and node-to-node file requests would fail)
+     */
     public ClusterPeers(String secret) {
-        if (secret.isEmpty()) {
-            this.secret = new byte[32];
-            new SecureRandom().nextBytes(this.secret);
-        } else {
-            this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        if (secret.isBlank()) {
+            throw new IllegalArgumentException("a clustered node needs the cluster's shared secret");
         }
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The other Up, reachable nodes, by cluster address. */
@@ -86,6 +86,14 @@ public final class ClusterPeers {
         }
         return MessageDigest.isEqual(nodeCredential().getBytes(StandardCharsets.US_ASCII),
                 authorization.substring(5).trim().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * What tells this node's secret from another one without giving it away: nodes compare it when
+     * one joins ({@link SecretCheck}).
+     */
+    public String secretCheck() {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac("secret-check"));
     }
 
     private byte[] mac(String text) {
