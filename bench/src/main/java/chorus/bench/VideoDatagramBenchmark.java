@@ -5,9 +5,9 @@ import chorus.protocol.media.MediaAuthenticator;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import chorus.relay.MediaPort;
+import chorus.relay.RouteTable;
 import java.nio.ByteBuffer;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,8 +48,8 @@ public class VideoDatagramBenchmark {
     private record Route(int mediaId, MediaAuthenticator video) {
     }
 
-    /** The same table type the gateway keeps its routes in. */
-    private final ConcurrentHashMap<Integer, Route> table = new ConcurrentHashMap<>();
+    /** The table the gateway keeps its routes in. */
+    private final RouteTable<Route> table = new RouteTable<>();
     private ByteBuffer[] datagrams;
     private Route[] senderRoutes;
     private int next;

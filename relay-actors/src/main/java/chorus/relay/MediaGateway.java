@@ -37,9 +37,9 @@ public final class MediaGateway implements AutoCloseable {
 
     private final Map<MediaPort, DatagramChannel> channels = new EnumMap<>(MediaPort.class);
     private final Map<MediaPort, Thread> receivers = new EnumMap<>(MediaPort.class);
-    private final ConcurrentHashMap<Integer, MediaRoute> routes = new ConcurrentHashMap<>();
+    private final RouteTable<MediaRoute> routes = new RouteTable<>();
     private final AtomicInteger nextMediaId = new AtomicInteger(MediaHeader.RELAY_MEDIA_ID + 1);
-    private final ConcurrentHashMap<Integer, MediaRoute.Remote> remotes = new ConcurrentHashMap<>();
+    private final RouteTable<MediaRoute.Remote> remotes = new RouteTable<>();
     /** Peer nodes' media sockets: node-to-node datagrams are trusted by these source addresses. */
     private final ConcurrentHashMap<InetSocketAddress, RelayStats.PeerTraffic> peerSockets = new ConcurrentHashMap<>();
     private final RelayStats stats;
