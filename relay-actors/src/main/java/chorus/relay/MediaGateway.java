@@ -100,7 +100,7 @@ public final class MediaGateway implements AutoCloseable {
     }
 
     MediaRoute.Remote registerRemote(int mediaId, ActorRef<Mixer.Command> mixer) {
-        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer));
+        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer, stats::reassemblyDropped));
     }
 
     void unregisterRemote(int mediaId) {
@@ -113,7 +113,7 @@ public final class MediaGateway implements AutoCloseable {
     }
 
     MediaRoute register(int mediaId, byte[] key, ActorRef<Participant.Command> participant) {
-        MediaRoute route = new MediaRoute(mediaId, key, participant);
+        MediaRoute route = new MediaRoute(mediaId, key, participant, stats::reassemblyDropped);
         routes.put(mediaId, route);
         return route;
     }

@@ -40,13 +40,14 @@ final class MediaRoute {
      */
     static final class Remote {
         final int mediaId;
-        final Reassembler audio = Reassembler.forAudio();
+        final Reassembler audio;
         volatile RoomFanout room = RoomFanout.EMPTY;
         volatile ActorRef<Mixer.Command> mixer;
 
-        Remote(int mediaId, ActorRef<Mixer.Command> mixer) {
+        Remote(int mediaId, ActorRef<Mixer.Command> mixer, Reassembler.DropListener drops) {
             this.mediaId = mediaId;
             this.mixer = mixer;
+            this.audio = Reassembler.forAudio(drops);
         }
     }
 
@@ -56,7 +57,7 @@ final class MediaRoute {
     final NewestSequences newestSequences = new NewestSequences();
     /** The address last reported to the participant per port, so a move is reported once. */
     final InetSocketAddress[] reported = new InetSocketAddress[MediaPort.values().length];
-    final Reassembler audio = Reassembler.forAudio();
+    final Reassembler audio;
     long ackSequence;
 
     private volatile InetSocketAddress videoAddress;
@@ -66,9 +67,10 @@ final class MediaRoute {
     volatile RoomFanout room = RoomFanout.EMPTY;
     volatile ActorRef<Mixer.Command> mixer;
 
-    MediaRoute(int mediaId, byte[] key, ActorRef<Participant.Command> participant) {
+    MediaRoute(int mediaId, byte[] key, ActorRef<Participant.Command> participant, Reassembler.DropListener drops) {
         this.mediaId = mediaId;
         this.participant = participant;
+        this.audio = Reassembler.forAudio(drops);
         for (int i = 0; i < authenticators.length; i++) {
             authenticators[i] = new MediaAuthenticator(key);
         }

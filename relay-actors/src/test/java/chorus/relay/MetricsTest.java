@@ -60,6 +60,57 @@ class MetricsTest {
     }
 
     @Test
+    void aRefusedAddressMoveAndAnAudioFrameGivenUpAreSeries() throws Exception {
+        try (RelayNode relay = RelayNode.startOnLoopback(ConfigFactory.empty())) {
+            String room = "metrics-drops-" + System.nanoTime();
+            try (RawClient ada = RawClient.join(relay, room, "Ada");
+                 RawClient bob = RawClient.join(relay, room, "Bob");
+                 java.nio.channels.DatagramChannel replayer = java.nio.channels.DatagramChannel.open()
+                         .bind(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+                ada.openMedia();
+                bob.openMedia();
+                Map<String, Double> before = scrape(relay);
+                assertEquals(0.0, before.get("chorus_media_address_moves_refused_total"), "a series from the start");
+
+                // A copy of Ada's datagram from another socket: verified, but not newer, so refused.
+                java.util.List<ByteBuffer> sent = new java.util.ArrayList<>();
+                byte[] frame = new byte[300];
+                ada.videoFragmenter().send(frame, 0, frame.length, 0, chorus.protocol.media.MediaHeader.FLAG_KEYFRAME,
+                        d -> sent.add(ByteBuffer.allocate(d.remaining()).put(d).flip()));
+                ada.video.send(sent.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
+                assertTrue(Udp.receive(bob.video, java.time.Duration.ofSeconds(2)) != null, "Ada's own copy went through first");
+                replayer.send(sent.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
+
+                // Ada's audio announcing a frame of 1,000 fragments, past the largest audio frame:
+                // authentic, well formed, and given up by the reassembler at once.
+                ByteBuffer oversized = ByteBuffer.allocate(chorus.protocol.media.MediaHeader.MAX_DATAGRAM);
+                new chorus.protocol.media.MediaHeader().wrap(oversized, 0).magicAndVersion()
+                        .kind(chorus.protocol.media.MediaKind.AUDIO).flags(0).codec(chorus.protocol.media.Codec.PCM16)
+                        .payloadLength(100).mediaId(ada.welcome.mediaId()).sequence(0).timestamp(0).frameId(1)
+                        .fragmentIndex(0).fragmentCount(1000);
+                int signed = chorus.protocol.media.MediaHeader.signedLength(oversized, 0);
+                new chorus.protocol.media.MediaAuthenticator(ada.key).sign(oversized, 0, signed);
+                oversized.limit(signed + chorus.protocol.media.MediaHeader.TAG_LENGTH);
+                ada.audio.send(oversized, ada.relayAt(ada.welcome.media().audioPort()));
+
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                Map<String, Double> m = scrape(relay);
+                while ((m.getOrDefault("chorus_media_address_moves_refused_total", 0.0) < 1
+                        || m.getOrDefault("chorus_audio_reassembly_drops_total{reason=\"oversized\"}", 0.0) < 1)
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    m = scrape(relay);
+                }
+                assertEquals(1.0, m.get("chorus_media_address_moves_refused_total"), "the replay: " + m.keySet());
+                assertEquals(1.0, m.get("chorus_audio_reassembly_drops_total{reason=\"oversized\"}"), "the frame given up");
+                for (String reason : new String[] {"timed-out", "evicted", "inconsistent"}) {
+                    assertEquals(0.0, m.get("chorus_audio_reassembly_drops_total{reason=\"" + reason + "\"}"), reason);
+                }
+            }
+        }
+    }
+
+    @Test
     void clusterMembersAndNodeToNodeBytesAreSeries() throws Exception {
         try (RelayNode first = RelayNode.startOnLoopback(ClusterTest.clustered(null));
              RelayNode second = RelayNode.startOnLoopback(ClusterTest.clustered(first.clusterAddress()))) {
