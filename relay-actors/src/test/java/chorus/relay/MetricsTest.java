@@ -3,13 +3,22 @@ package chorus.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
 import com.typesafe.config.ConfigFactory;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,32 +74,32 @@ class MetricsTest {
             String room = "metrics-drops-" + System.nanoTime();
             try (RawClient ada = RawClient.join(relay, room, "Ada");
                  RawClient bob = RawClient.join(relay, room, "Bob");
-                 java.nio.channels.DatagramChannel replayer = java.nio.channels.DatagramChannel.open()
-                         .bind(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+                 DatagramChannel replayer = DatagramChannel.open()
+                         .bind(new InetSocketAddress("127.0.0.1", 0))) {
                 ada.openMedia();
                 bob.openMedia();
                 Map<String, Double> before = scrape(relay);
                 assertEquals(0.0, before.get("chorus_media_address_moves_refused_total"), "a series from the start");
 
                 // A copy of Ada's datagram from another socket: verified, but not newer, so refused.
-                java.util.List<ByteBuffer> sent = new java.util.ArrayList<>();
+                List<ByteBuffer> sent = new ArrayList<>();
                 byte[] frame = new byte[300];
-                ada.videoFragmenter().send(frame, 0, frame.length, 0, chorus.protocol.media.MediaHeader.FLAG_KEYFRAME,
+                ada.videoFragmenter().send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME,
                         d -> sent.add(ByteBuffer.allocate(d.remaining()).put(d).flip()));
                 ada.video.send(sent.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
-                assertTrue(Udp.receive(bob.video, java.time.Duration.ofSeconds(2)) != null, "Ada's own copy went through first");
+                assertTrue(Udp.receive(bob.video, Duration.ofSeconds(2)) != null, "Ada's own copy went through first");
                 replayer.send(sent.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
 
                 // Ada's audio announcing a frame of 1,000 fragments, past the largest audio frame:
                 // authentic, well formed, and given up by the reassembler at once.
-                ByteBuffer oversized = ByteBuffer.allocate(chorus.protocol.media.MediaHeader.MAX_DATAGRAM);
-                new chorus.protocol.media.MediaHeader().wrap(oversized, 0).magicAndVersion()
-                        .kind(chorus.protocol.media.MediaKind.AUDIO).flags(0).codec(chorus.protocol.media.Codec.PCM16)
+                ByteBuffer oversized = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+                new MediaHeader().wrap(oversized, 0).magicAndVersion()
+                        .kind(MediaKind.AUDIO).flags(0).codec(Codec.PCM16)
                         .payloadLength(100).mediaId(ada.welcome.mediaId()).sequence(0).timestamp(0).frameId(1)
                         .fragmentIndex(0).fragmentCount(1000);
-                int signed = chorus.protocol.media.MediaHeader.signedLength(oversized, 0);
-                new chorus.protocol.media.MediaAuthenticator(ada.key).sign(oversized, 0, signed);
-                oversized.limit(signed + chorus.protocol.media.MediaHeader.TAG_LENGTH);
+                int signed = MediaHeader.signedLength(oversized, 0);
+                new MediaAuthenticator(ada.key).sign(oversized, 0, signed);
+                oversized.limit(signed + MediaHeader.TAG_LENGTH);
                 ada.audio.send(oversized, ada.relayAt(ada.welcome.media().audioPort()));
 
                 long deadline = System.nanoTime() + 5_000_000_000L;

@@ -5,6 +5,7 @@ import java.security.DigestException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Objects;
 
 /**
  * Computes and checks a datagram's authentication tag: HMAC-SHA256 over header and payload, keyed
@@ -95,7 +96,7 @@ public final class MediaAuthenticator {
         if (currentKey == null) {
             throw new IllegalStateException("no media key set");
         }
-        java.util.Objects.checkFromIndexSize(offset, length, b.limit());
+        Objects.checkFromIndexSize(offset, length, b.limit());
         sha256.update(innerPad);
         if (b.hasArray()) {
             sha256.update(b.array(), b.arrayOffset() + offset, length);
