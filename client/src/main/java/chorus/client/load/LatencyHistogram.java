@@ -1,16 +1,18 @@
 package chorus.client.load;
 
+import org.HdrHistogram.Histogram;
+
 /**
- * Counts durations in 1 µs buckets from 0 up to {@link #LIMIT_MICROS}; longer ones are counted as
- * overflow (with the longest kept exactly). Fixed memory, no allocation per sample. Not
- * thread-safe: one recording thread, read once it has stopped.
+ * The load generator's latencies in microseconds: an HdrHistogram (three significant digits, so
+ * exact to 2 ms and within 0.1% beyond, with no upper bound), plus the exact longest and a count
+ * of those past {@link #LIMIT_MICROS}. No allocation per sample (the histogram grows only when a
+ * sample exceeds its range so far). Not thread-safe: one recording thread, read once it has stopped.
  */
 final class LatencyHistogram {
-    /** 100 ms: a forwarded datagram later than this is as good as lost for a call. */
+    /** 100 ms: a forwarded datagram later than this is as good as lost for a call; a step holds below it. */
     static final int LIMIT_MICROS = 100_000;
 
-    private final long[] counts = new long[LIMIT_MICROS];
-    private long samples;
+    private final Histogram histogram = new Histogram(3);
     private long overflow;
     private long maxMicros;
 
@@ -20,21 +22,20 @@ final class LatencyHistogram {
 
     void recordMicros(long micros) {
         long us = Math.max(0, micros);
-        samples++;
+        histogram.recordValue(us);
         if (us > maxMicros) {
             maxMicros = us;
         }
         if (us >= LIMIT_MICROS) {
             overflow++;
-        } else {
-            counts[(int) us]++;
         }
     }
 
     long samples() {
-        return samples;
+        return histogram.getTotalCount();
     }
 
+    /** Samples at or past {@link #LIMIT_MICROS}. */
     long overflow() {
         return overflow;
     }
@@ -44,25 +45,17 @@ final class LatencyHistogram {
     }
 
     /**
-     * The nearest-rank percentile: the smallest recorded value (µs, truncated) such that at least
-     * {@code quantile} of all samples are at or below it. Null when there are no samples or when it
-     * lies beyond {@link #LIMIT_MICROS}: then only "more than 100 ms" is known, never a number.
+     * The value (µs) at or below which {@code quantile} of all samples fall, as HdrHistogram gives
+     * it (the highest value of its bucket, never above the longest sample); null when there are no
+     * samples.
      */
     Long percentileMicros(double quantile) {
         if (!(quantile > 0 && quantile <= 1)) {
             throw new IllegalArgumentException("quantile must be in (0, 1], was " + quantile);
         }
-        if (samples == 0) {
+        if (histogram.getTotalCount() == 0) {
             return null;
         }
-        long rank = Math.max(1, (long) Math.ceil(quantile * samples - 1e-9));
-        long seen = 0;
-        for (int us = 0; us < LIMIT_MICROS; us++) {
-            seen += counts[us];
-            if (seen >= rank) {
-                return (long) us;
-            }
-        }
-        return null;
+        return Math.min(maxMicros, histogram.getValueAtPercentile(quantile * 100));
     }
 }

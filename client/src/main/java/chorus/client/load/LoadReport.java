@@ -103,7 +103,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
          */
         boolean held(double lossLimit) {
             return video.loss() <= lossLimit && generator.caughtUp() && latency.p99Micros() != null
-                    && generator.controlConnectionsLost() == 0;
+                    && latency.p99Micros() < LatencyHistogram.LIMIT_MICROS && generator.controlConnectionsLost() == 0;
         }
     }
 
@@ -124,7 +124,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     record Delivery(double minRatio, double medianRatio, List<Receiver> receivers) {
     }
 
-    /** Percentiles are null when there were no samples or they lie past {@code limitMicros}. */
+    /** Percentiles are null when there were no samples; {@code overLimit} samples took {@code limitMicros} or more. */
     record Latency(long samples, Long p50Micros, Long p99Micros, Long p999Micros, long maxMicros, long overLimit,
                    int limitMicros) {
         static Latency of(LatencyHistogram h) {

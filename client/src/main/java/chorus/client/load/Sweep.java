@@ -84,7 +84,7 @@ final class Sweep {
             Long p99 = f.latency().p99Micros();
             return String.format(Locale.ROOT, "%9.2f%%%s %14s %10s", f.video().loss() * 100, step.held() ? " " : "!",
                     String.format(Locale.ROOT, "%,.0f", f.video().packetsOutPerSecond()),
-                    p99 == null ? ">100 ms" : String.format(Locale.ROOT, "%.2f ms", p99 / 1000.0));
+                    p99 == null ? "n/a" : String.format(Locale.ROOT, "%.2f ms", p99 / 1000.0));
         }
     }
 
@@ -145,7 +145,7 @@ final class Sweep {
         if (!f.generator().caughtUp()) {
             reasons.add("receivers still behind after the drain");
         }
-        if (f.latency().p99Micros() == null) {
+        if (f.latency().p99Micros() == null || f.latency().p99Micros() >= LatencyHistogram.LIMIT_MICROS) {
             reasons.add("p99 latency past " + LatencyHistogram.LIMIT_MICROS / 1000 + " ms");
         }
         if (f.generator().controlConnectionsLost() > 0) {

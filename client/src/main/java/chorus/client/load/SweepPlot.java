@@ -74,7 +74,7 @@ final class SweepPlot {
             panel(g, LEFT + panelWidth + GAP, TOP, panelWidth, panelHeight, "p99 one-way latency (ms; ▲ = past 100 ms)",
                     "ms", ns, report, s -> {
                         Long p99 = s.figures().latency().p99Micros();
-                        return p99 == null ? null : p99 / 1000.0;
+                        return p99 == null || p99 >= LatencyHistogram.LIMIT_MICROS ? null : p99 / 1000.0;
                     });
             legend(g, HEIGHT - 22);
         } finally {

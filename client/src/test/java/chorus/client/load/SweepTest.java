@@ -1,6 +1,7 @@
 package chorus.client.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chorus.client.load.LoadReport.Delivery;
@@ -34,6 +35,13 @@ class SweepTest {
         return new SideReport(server, "127.0.0.1:1", n, 5, new Video(1, 1, 1, loss, 1, 1, out, 1),
                 new Delivery(1, 1, List.of()), new Latency(1, p99, p99, p99, 1, 0, LatencyHistogram.LIMIT_MICROS),
                 null, new ServerUsage(1L, 0.5, 2, 1L, null), new Generator(0.1, 0.1, 0.1, 1L, 1, 0, 0, 0, true, 0), null);
+    }
+
+    @Test
+    void aStepWhoseP99IsPastOneHundredMillisecondsIsNotHeld() {
+        assertTrue(figures("relay", 8, 0, 99_000L).held(0.01));
+        assertFalse(figures("relay", 8, 0, 150_000L).held(0.01), "no loss, but p99 150 ms: falling behind");
+        assertFalse(figures("relay", 8, 0, null).held(0.01), "no latency samples at all");
     }
 
     private static Sweep.Side side(String server, int lastHeld, int failed, long baseMicros) {

@@ -3,6 +3,7 @@ package chorus.protocol.media;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,11 +17,36 @@ public final class Reassembler {
     public record Frame(long frameId, long timestamp, int codec, int flags, byte[] data) {
     }
 
+    /** Why an incomplete frame was given up. */
+    public enum FrameDrop {
+        /** Still incomplete after the timeout. */
+        TIMED_OUT,
+        /** Pushed out by newer frames while the most frames were in flight. */
+        EVICTED,
+        /** Its fragments disagreed about the frame (count, codec, flags or timestamp). */
+        INCONSISTENT,
+        /** Announced, or grown, past the largest frame. */
+        OVERSIZED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** Told of each frame given up, on the thread that offered the datagram (e.g. the relay's metrics). */
+    @FunctionalInterface
+    public interface DropListener {
+        DropListener NONE = why -> { };
+
+        void frameDropped(FrameDrop why);
+    }
+
     private static final int FINISHED_MEMORY = 64;
 
     private final int maxPendingFrames;
     private final long timeoutNanos;
     private final int maxFrameBytes;
+    private final DropListener drops;
     private final LinkedHashMap<Long, Partial> pending = new LinkedHashMap<>();
     private final MediaHeader header = new MediaHeader();
     private final long[] finished = new long[FINISHED_MEMORY];
@@ -36,12 +62,17 @@ public final class Reassembler {
     private long oversizedFrames;
 
     public Reassembler(int maxPendingFrames, long timeoutNanos, int maxFrameBytes) {
+        this(maxPendingFrames, timeoutNanos, maxFrameBytes, DropListener.NONE);
+    }
+
+    public Reassembler(int maxPendingFrames, long timeoutNanos, int maxFrameBytes, DropListener drops) {
         if (maxPendingFrames < 1) {
             throw new IllegalArgumentException("maxPendingFrames must be at least 1");
         }
         this.maxPendingFrames = maxPendingFrames;
         this.timeoutNanos = timeoutNanos;
         this.maxFrameBytes = maxFrameBytes;
+        this.drops = drops;
     }
 
     /** Defaults for video: 8 frames in flight, 500 ms to complete, frames up to 8 MiB. */
@@ -51,7 +82,12 @@ public final class Reassembler {
 
     /** Defaults for audio: frames are two fragments; a frame older than 200 ms is useless. */
     public static Reassembler forAudio() {
-        return new Reassembler(8, 200_000_000L, 64 << 10);
+        return forAudio(DropListener.NONE);
+    }
+
+    /** {@link #forAudio()}, telling {@code drops} of each frame given up. */
+    public static Reassembler forAudio(DropListener drops) {
+        return new Reassembler(8, 200_000_000L, 64 << 10, drops);
     }
 
     /**
@@ -75,6 +111,7 @@ public final class Reassembler {
                 // A one-fragment datagram for a frame announced as several: they disagree.
                 finish(frameId);
                 framesInconsistent++;
+                drops.frameDropped(FrameDrop.INCONSISTENT);
                 return null;
             }
             byte[] data = new byte[length];
@@ -85,6 +122,7 @@ public final class Reassembler {
         }
         if (count > Fragmenter.fragmentsFor(maxFrameBytes)) {
             oversizedFrames++;
+            drops.frameDropped(FrameDrop.OVERSIZED);
             return null;
         }
         Partial p = pending.get(frameId);
@@ -100,6 +138,7 @@ public final class Reassembler {
             pending.remove(frameId);
             finish(frameId);
             framesInconsistent++;
+            drops.frameDropped(FrameDrop.INCONSISTENT);
             return null;
         }
         if (p.parts[index] != null) {
@@ -115,6 +154,7 @@ public final class Reassembler {
             pending.remove(frameId);
             finish(frameId);
             oversizedFrames++;
+            drops.frameDropped(FrameDrop.OVERSIZED);
             return null;
         }
         if (p.received < count) {
@@ -144,6 +184,7 @@ public final class Reassembler {
             it.remove();
             finish(e.getKey());
             framesTimedOut++;
+            drops.frameDropped(FrameDrop.TIMED_OUT);
             dropped++;
         }
         return dropped;
@@ -155,6 +196,7 @@ public final class Reassembler {
         it.remove();
         finish(oldest.getKey());
         framesEvicted++;
+        drops.frameDropped(FrameDrop.EVICTED);
     }
 
     private boolean wasFinished(long frameId) {

@@ -157,4 +157,28 @@ class ReassemblerTest {
         assertEquals(0, r.framesCompleted());
         assertTrue(r.oversizedFrames() > 0);
     }
+
+    @Test
+    void theDropListenerHearsEveryFrameGivenUpWithItsReason() {
+        List<Reassembler.FrameDrop> heard = new ArrayList<>();
+        Reassembler r = new Reassembler(2, 100, 10_000, heard::add);
+        Fragmenter f = new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key);
+        List<Datagram> a = fragment(f, new byte[3000]);
+        List<Datagram> b = fragment(f, new byte[3000]);
+        List<Datagram> c = fragment(f, new byte[3000]);
+        r.offer(a.get(0).bytes(), 0, 0);
+        r.offer(b.get(0).bytes(), 0, 0);
+        r.offer(c.get(0).bytes(), 0, 0); // a is pushed out
+        ByteBuffer forged = b.get(1).bytes();
+        new MediaHeader().wrap(forged, 0).fragmentCount(4);
+        r.offer(forged, 0, 0); // b disagrees with itself
+        r.expire(100); // c times out
+        for (Datagram d : fragment(f, new byte[10_500])) {
+            r.offer(d.bytes(), 0, 100); // nine fragments, allowed, but grows past 10,000 bytes
+        }
+        assertEquals(List.of(Reassembler.FrameDrop.EVICTED, Reassembler.FrameDrop.INCONSISTENT,
+                Reassembler.FrameDrop.TIMED_OUT, Reassembler.FrameDrop.OVERSIZED), heard);
+        assertEquals(heard.size(), r.framesDropped(), "what the listener heard is what was counted");
+        assertEquals("timed-out", Reassembler.FrameDrop.TIMED_OUT.label());
+    }
 }

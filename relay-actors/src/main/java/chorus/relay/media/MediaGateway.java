@@ -41,9 +41,9 @@ public final class MediaGateway implements AutoCloseable {
 
     private final Map<MediaPort, DatagramChannel> channels = new EnumMap<>(MediaPort.class);
     private final Map<MediaPort, Thread> receivers = new EnumMap<>(MediaPort.class);
-    private final ConcurrentHashMap<Integer, MediaRoute> routes = new ConcurrentHashMap<>();
+    private final RouteTable<MediaRoute> routes = new RouteTable<>();
     private final AtomicInteger nextMediaId = new AtomicInteger(MediaHeader.RELAY_MEDIA_ID + 1);
-    private final ConcurrentHashMap<Integer, MediaRoute.Remote> remotes = new ConcurrentHashMap<>();
+    private final RouteTable<MediaRoute.Remote> remotes = new RouteTable<>();
     /** Peer nodes' media sockets: node-to-node datagrams are trusted by these source addresses. */
     private final ConcurrentHashMap<InetSocketAddress, RelayStats.PeerTraffic> peerSockets = new ConcurrentHashMap<>();
     private final RelayStats stats;
@@ -104,7 +104,7 @@ public final class MediaGateway implements AutoCloseable {
     }
 
     public MediaRoute.Remote registerRemote(int mediaId, ActorRef<Mixer.Command> mixer) {
-        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer));
+        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer, stats::reassemblyDropped));
     }
 
     public void unregisterRemote(int mediaId) {
@@ -117,7 +117,7 @@ public final class MediaGateway implements AutoCloseable {
     }
 
     public MediaRoute register(int mediaId, byte[] key, ActorRef<Participant.Command> participant) {
-        MediaRoute route = new MediaRoute(mediaId, key, participant);
+        MediaRoute route = new MediaRoute(mediaId, key, participant, stats::reassemblyDropped);
         routes.put(mediaId, route);
         return route;
     }

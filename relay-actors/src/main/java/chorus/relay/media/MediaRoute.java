@@ -43,23 +43,14 @@ public final class MediaRoute {
      */
     public static final class Remote {
         final int mediaId;
-        final Reassembler audio = Reassembler.forAudio();
-        public volatile RoomFanout room = RoomFanout.EMPTY;
+        final Reassembler audio;
+        volatile RoomFanout room = RoomFanout.EMPTY;
         volatile ActorRef<Mixer.Command> mixer;
 
-    /** The mixer this participant's audio goes to, once it has joined a room (else null). */
-    public ActorRef<Mixer.Command> mixer() {
-        return mixer;
-    }
-
-    /** The mixer this participant's audio goes to, once it has joined a room. */
-    public void mixer(ActorRef<Mixer.Command> mixer) {
-        this.mixer = mixer;
-    }
-
-        Remote(int mediaId, ActorRef<Mixer.Command> mixer) {
+        Remote(int mediaId, ActorRef<Mixer.Command> mixer, Reassembler.DropListener drops) {
             this.mediaId = mediaId;
             this.mixer = mixer;
+            this.audio = Reassembler.forAudio(drops);
         }
     }
 
@@ -69,7 +60,7 @@ public final class MediaRoute {
     final NewestSequences newestSequences = new NewestSequences();
     /** The address last reported to the participant per port, so a move is reported once. */
     final InetSocketAddress[] reported = new InetSocketAddress[MediaPort.values().length];
-    final Reassembler audio = Reassembler.forAudio();
+    final Reassembler audio;
     long ackSequence;
 
     private volatile InetSocketAddress videoAddress;
@@ -89,9 +80,10 @@ public final class MediaRoute {
         this.mixer = mixer;
     }
 
-    MediaRoute(int mediaId, byte[] key, ActorRef<Participant.Command> participant) {
+    MediaRoute(int mediaId, byte[] key, ActorRef<Participant.Command> participant, Reassembler.DropListener drops) {
         this.mediaId = mediaId;
         this.participant = participant;
+        this.audio = Reassembler.forAudio(drops);
         for (int i = 0; i < authenticators.length; i++) {
             authenticators[i] = new MediaAuthenticator(key);
         }

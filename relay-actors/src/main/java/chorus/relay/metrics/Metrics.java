@@ -2,137 +2,197 @@ package chorus.relay.metrics;
 
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.Reassembler;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.SummaryWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * The node's counters as Prometheus text (exposition format 0.0.4) on {@code GET /metrics}:
- * participants, rooms, media in and out by kind, drops by reason, mixer tick time, cluster
- * members by status and node-to-node media by peer.
+ * The node's counters as Prometheus text on {@code GET /metrics}, through the Prometheus Java
+ * client: participants, rooms, media in and out by kind, drops by reason, refused address moves,
+ * audio frames the reassembly gave up, mixer tick time, cluster members by status, node-to-node
+ * traffic by peer, and the JVM's own metrics ({@code jvm_*}, {@code process_*}). Every series is
+ * read from {@link RelayStats} (and the gateway, the cluster) at scrape time by a callback: the
+ * media threads keep counting into their {@code LongAdder}s and never touch the registry.
  */
 public final class Metrics {
+    private static final String[] CLUSTER_STATUSES = {"joining", "weaklyup", "up", "leaving", "exiting", "down"};
+    private static final ContentType CONTENT_TYPE = ContentTypes.parse(PrometheusTextFormatWriter.CONTENT_TYPE);
+    private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+
     private final RelayStats stats;
     private final IntSupplier participants;
     private final ActorSystem<?> system;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
 
     public Metrics(RelayStats stats, IntSupplier participants, ActorSystem<?> system) {
         this.stats = stats;
         this.participants = participants;
         this.system = system;
+        register();
+    }
+
+    /**
+     * The JVM's metrics, once per process: they describe the process, not a node, and the client
+     * library keeps every registry it registered them with (so a per-node registry would leak).
+     */
+    private static final class Jvm {
+        static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+        static {
+            JvmMetrics.builder().register(REGISTRY);
+        }
     }
 
     public CompletionStage<ServerBinding> bind(String host, int port) {
         Route route = Directives.path("metrics", () -> Directives.get(() ->
-                Directives.complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, render()))));
+                Directives.complete(HttpEntities.create(CONTENT_TYPE, scrape()))));
         return Http.get(system).newServerAt(host, port).bind(route);
     }
 
-    /** The current values in Prometheus text format. */
+    /** The current values in Prometheus text format (exposition format 0.0.4). */
     public String render() {
-        StringBuilder out = new StringBuilder(4096);
-        gauge(out, "chorus_participants", "Participants connected to this node.");
-        sample(out, "chorus_participants", "", participants.getAsInt());
-        gauge(out, "chorus_rooms", "Rooms with members on this node.");
-        sample(out, "chorus_rooms", "", stats.rooms());
-
-        byKind(out, "chorus_media_packets_in_total", "Media datagrams received, by kind.", stats::packetsIn);
-        byKind(out, "chorus_media_bytes_in_total", "Media bytes received, by kind.", stats::bytesIn);
-        byKind(out, "chorus_media_packets_out_total", "Media datagrams sent, by kind.", stats::packetsOut);
-        byKind(out, "chorus_media_bytes_out_total", "Media bytes sent, by kind.", stats::bytesOut);
-        counter(out, "chorus_media_drops_total", "Media datagrams dropped, by reason.");
-        for (DropReason r : DropReason.values()) {
-            sample(out, "chorus_media_drops_total", "{reason=\"" + r.label() + "\"}", stats.drops(r));
-        }
-        counter(out, "chorus_media_send_errors_total", "Media datagrams the socket refused to send.");
-        sample(out, "chorus_media_send_errors_total", "", stats.sendErrors());
-
-        out.append("# HELP chorus_mixer_tick_seconds Time spent mixing, per 20 ms tick.\n")
-                .append("# TYPE chorus_mixer_tick_seconds summary\n");
-        sample(out, "chorus_mixer_tick_seconds_sum", "", stats.mixerTickNanosTotal() / 1e9);
-        sample(out, "chorus_mixer_tick_seconds_count", "", stats.mixerTicks());
-        counter(out, "chorus_audio_late_frames_total", "Audio frames that arrived after their mix.");
-        sample(out, "chorus_audio_late_frames_total", "", stats.audioLate());
-        counter(out, "chorus_audio_concealed_frames_total", "Audio frames missing at mix time.");
-        sample(out, "chorus_audio_concealed_frames_total", "", stats.audioConcealed());
-
-        gauge(out, "chorus_cluster_members", "Cluster members this node sees, by status (1 when alone).");
-        clusterMembers(out);
-
-        counter(out, "chorus_peer_packets_out_total", "Node-to-node media datagrams sent, by peer node.");
-        stats.peers().values().forEach(p -> sample(out, "chorus_peer_packets_out_total", peer(p), p.packetsOut()));
-        counter(out, "chorus_peer_bytes_out_total", "Node-to-node media bytes sent, by peer node.");
-        stats.peers().values().forEach(p -> sample(out, "chorus_peer_bytes_out_total", peer(p), p.bytesOut()));
-        counter(out, "chorus_peer_packets_in_total", "Node-to-node media datagrams received, by peer node.");
-        stats.peers().values().forEach(p -> sample(out, "chorus_peer_packets_in_total", peer(p), p.packetsIn()));
-        counter(out, "chorus_peer_bytes_in_total", "Node-to-node media bytes received, by peer node.");
-        stats.peers().values().forEach(p -> sample(out, "chorus_peer_bytes_in_total", peer(p), p.bytesIn()));
-        counter(out, "chorus_peer_file_bytes_out_total", "File bytes sent to another node (copies and fetches), by peer node.");
-        stats.peers().values().forEach(p -> sample(out, "chorus_peer_file_bytes_out_total", peer(p), p.fileBytesOut()));
-        counter(out, "chorus_peer_file_bytes_in_total", "File bytes received from another node, by peer node.");
-        stats.peers().values().forEach(p -> sample(out, "chorus_peer_file_bytes_in_total", peer(p), p.fileBytesIn()));
-        return out.toString();
+        return new String(scrape(), StandardCharsets.UTF_8);
     }
 
-    private void clusterMembers(StringBuilder out) {
-        if (!"cluster".equals(system.settings().config().getString("pekko.actor.provider"))) {
-            sample(out, "chorus_cluster_members", "{status=\"up\"}", 1);
-            return;
+    private byte[] scrape() {
+        MetricSnapshots.Builder all = MetricSnapshots.builder();
+        for (MetricSnapshot s : registry.scrape()) {
+            all.metricSnapshot(s);
         }
-        var counts = new java.util.TreeMap<String, Integer>();
-        for (String s : new String[] {"joining", "weaklyup", "up", "leaving", "exiting", "down"}) {
+        for (MetricSnapshot s : Jvm.REGISTRY.scrape()) {
+            all.metricSnapshot(s);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            WRITER.write(out, all.build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+        }
+        return out.toByteArray();
+    }
+
+    private void register() {
+        gauge("chorus_participants", "Participants connected to this node.", participants::getAsInt);
+        gauge("chorus_rooms", "Rooms with members on this node.", stats::rooms);
+
+        byKind("chorus_media_packets_in_total", "Media datagrams received, by kind.", stats::packetsIn);
+        byKind("chorus_media_bytes_in_total", "Media bytes received, by kind.", stats::bytesIn);
+        byKind("chorus_media_packets_out_total", "Media datagrams sent, by kind.", stats::packetsOut);
+        byKind("chorus_media_bytes_out_total", "Media bytes sent, by kind.", stats::bytesOut);
+        CounterWithCallback.builder().name("chorus_media_drops_total").help("Media datagrams dropped, by reason.")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (DropReason r : DropReason.values()) {
+                        cb.call(stats.drops(r), r.label());
+                    }
+                }).register(registry);
+        counter("chorus_media_send_errors_total", "Media datagrams the socket refused to send.", stats::sendErrors);
+        counter("chorus_media_address_moves_refused_total",
+                "Verified datagrams from a new address that were not the newest (replays, stragglers): not moved.",
+                stats::addressMovesRefused);
+        CounterWithCallback.builder().name("chorus_audio_reassembly_drops_total")
+                .help("Incomplete audio frames the relay's reassembly gave up, by reason.")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (Reassembler.FrameDrop why : Reassembler.FrameDrop.values()) {
+                        cb.call(stats.reassemblyDrops(why), why.label());
+                    }
+                }).register(registry);
+
+        SummaryWithCallback.builder().name("chorus_mixer_tick_seconds").help("Time spent mixing, per 20 ms tick.")
+                .callback(cb -> cb.call(stats.mixerTicks(), stats.mixerTickNanosTotal() / 1e9, Quantiles.EMPTY))
+                .register(registry);
+        counter("chorus_audio_late_frames_total", "Audio frames that arrived after their mix.", stats::audioLate);
+        counter("chorus_audio_concealed_frames_total", "Audio frames missing at mix time.", stats::audioConcealed);
+
+        boolean clustered = "cluster".equals(system.settings().config().getString("pekko.actor.provider"));
+        GaugeWithCallback.builder().name("chorus_cluster_members")
+                .help("Cluster members this node sees, by status (1 when alone).")
+                .labelNames("status")
+                .callback(cb -> clusterMembers(clustered).forEach((status, n) -> cb.call(n, status)))
+                .register(registry);
+        if (clustered) {
+            gauge("chorus_cluster_unreachable", "Cluster members this node cannot reach.",
+                    () -> Cluster.get(system).state().getUnreachable().size());
+        }
+
+        byPeer("chorus_peer_packets_out_total", "Node-to-node media datagrams sent, by peer node.",
+                RelayStats.PeerTraffic::packetsOut);
+        byPeer("chorus_peer_bytes_out_total", "Node-to-node media bytes sent, by peer node.",
+                RelayStats.PeerTraffic::bytesOut);
+        byPeer("chorus_peer_packets_in_total", "Node-to-node media datagrams received, by peer node.",
+                RelayStats.PeerTraffic::packetsIn);
+        byPeer("chorus_peer_bytes_in_total", "Node-to-node media bytes received, by peer node.",
+                RelayStats.PeerTraffic::bytesIn);
+        byPeer("chorus_peer_file_bytes_out_total", "File bytes sent to another node (copies and fetches), by peer node.",
+                RelayStats.PeerTraffic::fileBytesOut);
+        byPeer("chorus_peer_file_bytes_in_total", "File bytes received from another node, by peer node.",
+                RelayStats.PeerTraffic::fileBytesIn);
+    }
+
+    /** Members by status, every status present (0 when none); alone, the node itself is up. */
+    private Map<String, Integer> clusterMembers(boolean clustered) {
+        Map<String, Integer> counts = new TreeMap<>();
+        if (!clustered) {
+            counts.put("up", 1);
+            return counts;
+        }
+        for (String s : CLUSTER_STATUSES) {
             counts.put(s, 0);
         }
-        var state = org.apache.pekko.cluster.typed.Cluster.get(system).state();
-        for (var m : state.getMembers()) {
-            String status = m.status().toString().toLowerCase(Locale.ROOT);
-            counts.merge(status, 1, Integer::sum);
+        for (var m : Cluster.get(system).state().getMembers()) {
+            counts.merge(m.status().toString().toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
-        counts.forEach((status, n) -> sample(out, "chorus_cluster_members", "{status=\"" + status + "\"}", n));
-        gauge(out, "chorus_cluster_unreachable", "Cluster members this node cannot reach.");
-        sample(out, "chorus_cluster_unreachable", "", state.getUnreachable().size());
+        return counts;
     }
 
-    private static String kind(MediaKind k) {
-        return "{kind=\"" + k.name().toLowerCase(Locale.ROOT) + "\"}";
+    private void gauge(String name, String help, IntSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsInt())).register(registry);
     }
 
-    private static String peer(RelayStats.PeerTraffic p) {
-        return "{peer=\"" + p.node().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    private void counter(String name, String help, LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
     }
 
-    private static void gauge(StringBuilder out, String name, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n");
+    private void byKind(String name, String help, ToLongFunction<MediaKind> value) {
+        CounterWithCallback.builder().name(name).help(help).labelNames("kind")
+                .callback(cb -> {
+                    for (MediaKind k : MediaKind.values()) {
+                        cb.call(value.applyAsLong(k), k.name().toLowerCase(Locale.ROOT));
+                    }
+                }).register(registry);
     }
 
-    private static void counter(StringBuilder out, String name, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n");
-    }
-
-    private static void sample(StringBuilder out, String name, String labels, double value) {
-        out.append(name).append(labels).append(' ');
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            out.append((long) value);
-        } else {
-            out.append(value);
-        }
-        out.append('\n');
-    }
-
-    private static void byKind(StringBuilder out, String name, String help,
-                               java.util.function.ToLongFunction<MediaKind> value) {
-        counter(out, name, help);
-        for (MediaKind k : MediaKind.values()) {
-            sample(out, name, kind(k), value.applyAsLong(k));
-        }
+    private void byPeer(String name, String help, ToLongFunction<RelayStats.PeerTraffic> value) {
+        CounterWithCallback.builder().name(name).help(help).labelNames("peer")
+                .callback(cb -> stats.peers().values().forEach(p -> cb.call(value.applyAsLong(p), p.node())))
+                .register(registry);
     }
 }

@@ -2,13 +2,14 @@ package chorus.relay.metrics;
 
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.Reassembler;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The relay node's media counters: datagrams and bytes in and out by kind, drops by reason.
- * Written from the UDP threads and the actors, read by tests, logs and (later) metrics.
+ * Written from the UDP threads and the actors, read by tests, logs and {@link Metrics}.
  */
 public final class RelayStats {
     private final Map<MediaKind, LongAdder> packetsIn = counters(MediaKind.class);
@@ -18,6 +19,7 @@ public final class RelayStats {
     private final Map<DropReason, LongAdder> drops = counters(DropReason.class);
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder addressMovesRefused = new LongAdder();
+    private final Map<Reassembler.FrameDrop, LongAdder> reassemblyDrops = counters(Reassembler.FrameDrop.class);
     private final LongAdder mixerTicks = new LongAdder();
     private final LongAdder mixerTickNanos = new LongAdder();
     private final LongAdder audioLate = new LongAdder();
@@ -147,6 +149,15 @@ public final class RelayStats {
 
     public long addressMovesRefused() {
         return addressMovesRefused.sum();
+    }
+
+    /** An incomplete audio frame one of the gateway's reassemblers gave up (a {@link Reassembler.DropListener}). */
+    public void reassemblyDropped(Reassembler.FrameDrop why) {
+        reassemblyDrops.get(why).increment();
+    }
+
+    public long reassemblyDrops(Reassembler.FrameDrop why) {
+        return reassemblyDrops.get(why).sum();
     }
 
     /** Rooms with a part on this node (set by {@link Rooms}). */

@@ -1,16 +1,25 @@
 package chorus.relay.metrics;
 
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
 import chorus.relay.ClusterTest;
 import chorus.relay.RawClient;
 import chorus.relay.RelayNode;
 import chorus.relay.Udp;
 import com.typesafe.config.ConfigFactory;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,6 +68,57 @@ class MetricsTest {
                 double perTick = m.get("chorus_mixer_tick_seconds_sum") / m.get("chorus_mixer_tick_seconds_count");
                 assertTrue(perTick >= 0 && perTick < 0.02, "a tick takes less than its 20 ms: " + perTick);
                 assertEquals(1.0, m.get("chorus_cluster_members{status=\"up\"}"), "alone: one member");
+            }
+        }
+    }
+
+    @Test
+    void aRefusedAddressMoveAndAnAudioFrameGivenUpAreSeries() throws Exception {
+        try (RelayNode relay = RelayNode.startOnLoopback(ConfigFactory.empty())) {
+            String room = "metrics-drops-" + System.nanoTime();
+            try (RawClient ada = RawClient.join(relay, room, "Ada");
+                 RawClient bob = RawClient.join(relay, room, "Bob");
+                 DatagramChannel replayer = DatagramChannel.open()
+                         .bind(new InetSocketAddress("127.0.0.1", 0))) {
+                ada.openMedia();
+                bob.openMedia();
+                Map<String, Double> before = scrape(relay);
+                assertEquals(0.0, before.get("chorus_media_address_moves_refused_total"), "a series from the start");
+
+                // A copy of Ada's datagram from another socket: verified, but not newer, so refused.
+                List<ByteBuffer> sent = new ArrayList<>();
+                byte[] frame = new byte[300];
+                ada.videoFragmenter().send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME,
+                        d -> sent.add(ByteBuffer.allocate(d.remaining()).put(d).flip()));
+                ada.video.send(sent.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
+                assertTrue(Udp.receive(bob.video, Duration.ofSeconds(2)) != null, "Ada's own copy went through first");
+                replayer.send(sent.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
+
+                // Ada's audio announcing a frame of 1,000 fragments, past the largest audio frame:
+                // authentic, well formed, and given up by the reassembler at once.
+                ByteBuffer oversized = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+                new MediaHeader().wrap(oversized, 0).magicAndVersion()
+                        .kind(MediaKind.AUDIO).flags(0).codec(Codec.PCM16)
+                        .payloadLength(100).mediaId(ada.welcome.mediaId()).sequence(0).timestamp(0).frameId(1)
+                        .fragmentIndex(0).fragmentCount(1000);
+                int signed = MediaHeader.signedLength(oversized, 0);
+                new MediaAuthenticator(ada.key).sign(oversized, 0, signed);
+                oversized.limit(signed + MediaHeader.TAG_LENGTH);
+                ada.audio.send(oversized, ada.relayAt(ada.welcome.media().audioPort()));
+
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                Map<String, Double> m = scrape(relay);
+                while ((m.getOrDefault("chorus_media_address_moves_refused_total", 0.0) < 1
+                        || m.getOrDefault("chorus_audio_reassembly_drops_total{reason=\"oversized\"}", 0.0) < 1)
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    m = scrape(relay);
+                }
+                assertEquals(1.0, m.get("chorus_media_address_moves_refused_total"), "the replay: " + m.keySet());
+                assertEquals(1.0, m.get("chorus_audio_reassembly_drops_total{reason=\"oversized\"}"), "the frame given up");
+                for (String reason : new String[] {"timed-out", "evicted", "inconsistent"}) {
+                    assertEquals(0.0, m.get("chorus_audio_reassembly_drops_total{reason=\"" + reason + "\"}"), reason);
+                }
             }
         }
     }
