@@ -66,10 +66,10 @@ final class Guardian extends AbstractBehavior<Guardian.Command> {
         this.gateway = gateway;
         this.fileAccess = fileAccess;
         this.bound = bound;
-        this.peers = relay.clustered() ? new ClusterPeers(relay.clusterSecret()) : null;
+        this.peers = relay.clustered() ? new ClusterPeers(relay.cluster().secret()) : null;
         Cluster cluster = Cluster.get(ctx.getSystem());
         // Seeds, or Cluster Bootstrap on Kubernetes, or else this node is the first (or the only one).
-        if (relay.clusterSeeds().isEmpty() && !ctx.getSystem().settings().config()
+        if (relay.cluster().seeds().isEmpty() && !ctx.getSystem().settings().config()
                 .getBoolean("chorus.relay.kubernetes.enabled")) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
@@ -82,12 +82,12 @@ final class Guardian extends AbstractBehavior<Guardian.Command> {
                 room -> new Room.Link(sharding.entityRefFor(RoomEntity.TYPE_KEY, room), node, host,
                         gateway.port(MediaPort.VIDEO), gateway.port(MediaPort.AUDIO)), expired), "rooms");
         if (peers != null) {
-            Drain.install(ctx.getSystem(), peers, rooms, gateway::participants, relay.drainTimeout());
+            Drain.install(ctx.getSystem(), peers, rooms, gateway::participants, relay.drain().timeout());
         }
-        var service = new FileService(ctx.getSystem(), files, fileAccess, relay.filesMaxBytes(), peers,
+        var service = new FileService(ctx.getSystem(), files, fileAccess, relay.files().maxBytes(), peers,
                 gateway.stats());
-        ctx.pipeToSelf(service.bind(relay.host(), relay.filesPort()), (binding, error) -> error != null
-                ? new Failed(new IOException("cannot listen on HTTP " + relay.host() + ":" + relay.filesPort()
+        ctx.pipeToSelf(service.bind(relay.listen().host(), relay.files().port()), (binding, error) -> error != null
+                ? new Failed(new IOException("cannot listen on HTTP " + relay.listen().host() + ":" + relay.files().port()
                         + " for files (" + error.getMessage() + ")", error))
                 : new FilesBound(binding.localAddress().getPort()));
     }
@@ -112,7 +112,7 @@ final class Guardian extends AbstractBehavior<Guardian.Command> {
 
     private Behavior<Command> onControlBound(ControlBound control) {
         if (peers != null) {
-            String host = relay.advertisedHost().isEmpty() ? RelayNode.clusterHostname(relay) : relay.advertisedHost();
+            String host = relay.listen().advertisedHost().isEmpty() ? RelayNode.clusterHostname(relay) : relay.listen().advertisedHost();
             getContext().spawn(NodeDirectory.create(peers, new NodeDirectory.Endpoints(host,
                     control.address().getPort(), fileAccess.port())), "nodes");
         }

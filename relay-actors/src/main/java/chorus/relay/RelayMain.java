@@ -3,6 +3,7 @@ package chorus.relay;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +43,7 @@ public final class RelayMain implements Callable<Integer> {
 
     @Option(names = "--cluster-seed", paramLabel = "HOST:PORT",
             description = "Join the Pekko Cluster through this seed node's cluster port (repeatable; turns the cluster on).")
-    java.util.List<String> clusterSeeds;
+    List<String> clusterSeeds;
 
     @Option(names = "--cluster", description = "Form a cluster even without seeds (this node is the first).")
     boolean cluster;

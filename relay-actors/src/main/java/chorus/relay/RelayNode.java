@@ -16,6 +16,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running relay node: the UDP media gateway and an actor system whose guardian starts the
@@ -57,11 +62,11 @@ public final class RelayNode implements AutoCloseable {
         Config resolved = config.withFallback(ConfigFactory.load()).resolve();
         boolean kubernetes = resolved.getBoolean("chorus.relay.kubernetes.enabled");
         if (kubernetes) {
-            resolved = ConfigFactory.parseString("chorus.relay.cluster.enabled = true").withFallback(resolved);
+            resolved = resolved.withValue("chorus.relay.cluster.enabled", ConfigValueFactory.fromAnyRef(true));
         }
         RelayConfig relay = RelayConfig.from(resolved);
         String sharedSecret = null;
-        if (relay.clustered() && relay.clusterSecret().isBlank()) {
+        if (relay.clustered() && relay.cluster().secret().isBlank()) {
             // Never one of this node's own: resuming on another node and file copies between nodes need it shared.
             if (!kubernetes) {
                 throw new IOException(MISSING_SECRET);
@@ -81,15 +86,15 @@ public final class RelayNode implements AutoCloseable {
         }
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
-            gateway.mediaIdBase((new java.security.SecureRandom().nextInt(1 << 15) + 1) << 16);
+            gateway.mediaIdBase((new SecureRandom().nextInt(1 << 15) + 1) << 16);
         }
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-        FileStore files = new FileStore(relay.filesDirectory());
+        FileStore files = new FileStore(relay.files().directory());
         if (!relay.clustered()) {
             // A node on its own forgets its rooms when it stops: files an earlier run left are orphans.
-            int orphans = files.deleteRoomsUnchangedFor(relay.roomRetention());
+            int orphans = files.deleteRoomsUnchangedFor(relay.room().retention());
             if (orphans > 0) {
-                org.slf4j.LoggerFactory.getLogger(RelayNode.class).info(
+                LoggerFactory.getLogger(RelayNode.class).info(
                         "deleted the files of {} rooms an earlier run left in {}", orphans, files.root());
             }
         }
@@ -102,9 +107,9 @@ public final class RelayNode implements AutoCloseable {
             if (kubernetes) {
                 startBootstrap(system);
             }
-            if (resolved.getBoolean("chorus.relay.metrics.enabled")) {
-                String host = relay.host();
-                int port = resolved.getInt("chorus.relay.metrics.port");
+            if (relay.metrics().enabled()) {
+                String host = relay.listen().host();
+                int port = relay.metrics().port();
                 node.metricsPort = new Metrics(gateway.stats(), gateway::participants, system)
                         .bind(host, port).toCompletableFuture()
                         .handle((binding, error) -> {
@@ -129,7 +134,7 @@ public final class RelayNode implements AutoCloseable {
             if (cause instanceof IOException io) {
                 throw io;
             }
-            throw new IOException("cannot listen on TCP " + relay.host() + ":" + relay.controlPort()
+            throw new IOException("cannot listen on TCP " + relay.listen().host() + ":" + relay.listen().controlPort()
                     + " (" + cause.getMessage() + ")", cause);
         }
     }
@@ -155,10 +160,10 @@ public final class RelayNode implements AutoCloseable {
 
     /** The hostname other nodes reach this one on. */
     static String clusterHostname(RelayConfig relay) {
-        if (!relay.clusterHostname().isEmpty()) {
-            return relay.clusterHostname();
+        if (!relay.cluster().hostname().isEmpty()) {
+            return relay.cluster().hostname();
         }
-        return relay.host().equals("0.0.0.0") ? "127.0.0.1" : relay.host();
+        return relay.listen().host().equals("0.0.0.0") ? "127.0.0.1" : relay.listen().host();
     }
 
     /**
@@ -169,20 +174,20 @@ public final class RelayNode implements AutoCloseable {
      */
     public static Config clusterConfig(RelayConfig relay) {
         List<String> seeds = new ArrayList<>();
-        for (String seed : relay.clusterSeeds()) {
+        for (String seed : relay.cluster().seeds()) {
             seeds.add("pekko://chorus@" + seed);
         }
         Map<String, Object> settings = new HashMap<>();
         settings.put("pekko.actor.provider", "cluster");
         settings.put("pekko.remote.artery.canonical.hostname", relay.clustered() ? clusterHostname(relay) : "127.0.0.1");
-        settings.put("pekko.remote.artery.canonical.port", relay.clustered() ? relay.clusterPort() : 0);
+        settings.put("pekko.remote.artery.canonical.port", relay.clustered() ? relay.cluster().port() : 0);
         settings.put("pekko.cluster.seed-nodes", seeds);
         // The drain (the first phase) may take its whole timeout.
         settings.put("pekko.coordinated-shutdown.phases.before-service-unbind.timeout",
-                relay.drainTimeout().plusSeconds(5).toMillis() + "ms");
+                relay.drain().timeout().plusSeconds(5).toMillis() + "ms");
         // A room's entity keeps an empty room for the retention: it must not be passivated before.
         settings.put("pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout",
-                relay.roomRetention().plusMinutes(1).toMillis() + "ms");
+                relay.room().retention().plusMinutes(1).toMillis() + "ms");
         if (!relay.clustered()) {
             // Alone, the node is its own leader (Up within 100 ms, not a second) and has nobody to hand
             // its rooms to: a message still on its way to a room when it stops (a member's leave)
@@ -192,7 +197,7 @@ public final class RelayNode implements AutoCloseable {
             settings.put("pekko.coordinated-shutdown.phases.cluster-exiting.timeout", "1s");
         }
         if (relay.clustered()) {
-            settings.put(SecretCheck.KEY, new ClusterPeers(relay.clusterSecret()).secretCheck());
+            settings.put(SecretCheck.KEY, new ClusterPeers(relay.cluster().secret()).secretCheck());
         }
         return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
     }
@@ -204,8 +209,7 @@ public final class RelayNode implements AutoCloseable {
      */
     static Config kubernetesConfig(Config overrides, RelayConfig relay) {
         return overrides.withFallback(ConfigFactory.systemProperties())
-                .withFallback(ConfigFactory.parseString("pekko.management.http.hostname = \""
-                        + clusterHostname(relay) + "\""))
+                .withFallback(ConfigFactory.parseMap(Map.of("pekko.management.http.hostname", clusterHostname(relay))))
                 .withFallback(ConfigFactory.parseResources("chorus-kubernetes.conf"));
     }
 
@@ -215,10 +219,10 @@ public final class RelayNode implements AutoCloseable {
      */
     private static void startBootstrap(ActorSystem<Guardian.Command> system) throws ExecutionException, InterruptedException,
             TimeoutException {
-        var classic = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system);
-        org.apache.pekko.management.javadsl.PekkoManagement.get(classic).start()
+        var classic = Adapter.toClassic(system);
+        PekkoManagement.get(classic).start()
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap.get(classic).start();
+        ClusterBootstrap.get(classic).start();
     }
 
     /** The port of Pekko Management's HTTP endpoint, or -1 when it is not started. */
@@ -229,9 +233,9 @@ public final class RelayNode implements AutoCloseable {
 
     /** Starts a node on 127.0.0.1 with ephemeral ports, for tests and local tools. */
     public static RelayNode startOnLoopback(Config overrides) throws IOException {
-        return start(overrides.withFallback(ConfigFactory.parseString(
-                "chorus.relay { host = \"127.0.0.1\", control-port = 0, video-port = 0, audio-port = 0, files.port = 0 }\n"
-                        + "chorus.relay.metrics.port = 0")));
+        return start(overrides.withFallback(ConfigFactory.parseMap(Map.of("chorus.relay.host", "127.0.0.1",
+                "chorus.relay.control-port", 0, "chorus.relay.video-port", 0, "chorus.relay.audio-port", 0,
+                "chorus.relay.files.port", 0, "chorus.relay.metrics.port", 0))));
     }
 
     public InetSocketAddress controlAddress() {
@@ -283,7 +287,7 @@ public final class RelayNode implements AutoCloseable {
 
     /** The line scripts wait for ({@link ReadyLine}); ports are the real ones when 0 was asked. */
     public String readyLine() {
-        return ReadyLine.relay(config.host(), controlPort(), videoPort(), audioPort(),
+        return ReadyLine.relay(config.listen().host(), controlPort(), videoPort(), audioPort(),
                 config.clustered() ? clusterAddress() : null, filesPort(), metricsPort()).toString();
     }
 
@@ -292,7 +296,7 @@ public final class RelayNode implements AutoCloseable {
         system.terminate();
         try {
             // A clustered node drains first (up to its drain timeout), then hands off its rooms and leaves.
-            system.getWhenTerminated().toCompletableFuture().get(config.drainTimeout().plusSeconds(20).toMillis(),
+            system.getWhenTerminated().toCompletableFuture().get(config.drain().timeout().plusSeconds(20).toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // closing anyway

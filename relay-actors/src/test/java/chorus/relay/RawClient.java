@@ -36,7 +36,7 @@ public final class RawClient implements AutoCloseable {
     public ControlMessage.Welcome welcome;
     public byte[] key;
     public DatagramChannel video;
-    DatagramChannel audio;
+    public DatagramChannel audio;
     private long sequence;
 
     public RawClient(InetSocketAddress control) throws IOException {

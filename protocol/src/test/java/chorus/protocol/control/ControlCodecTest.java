@@ -127,7 +127,7 @@ class ControlCodecTest {
     void encoderRefusesAMessageOverTheLimit() {
         String huge = "x".repeat(ControlCodec.MAX_FRAME_BYTES);
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ControlCodec.encodeFrame(ControlMessage.Error.of(ErrorCode.INTERNAL, huge)))
+                () -> ControlCodec.encodeFrame(new ControlMessage.Error(ErrorCode.INTERNAL.wire(), huge)))
                 .getMessage().contains("exceeds"));
     }
 }

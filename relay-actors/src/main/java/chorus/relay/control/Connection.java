@@ -218,9 +218,9 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             return;
         }
         int characters = text.codePointCount(0, text.length());
-        if (characters > config.chatMaxCharacters()) {
+        if (characters > config.chat().maxCharacters()) {
             send(ControlMessage.Error.of(ErrorCode.MESSAGE_TOO_LONG, "the message is " + characters
-                    + " characters; at most " + config.chatMaxCharacters() + " are allowed; it was not sent"));
+                    + " characters; at most " + config.chat().maxCharacters() + " are allowed; it was not sent"));
             return;
         }
         int bytes = chatFrameBytes(text);
@@ -302,13 +302,13 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         if (from.event() instanceof Participant.Welcomed w) {
                 // The version is read before the endpoints: a change between the two is sent again.
                 peersVersionSent = peers == null ? -1 : peers.version();
-                String host = config.advertisedHost().isEmpty()
-                        ? local.getAddress().getHostAddress() : config.advertisedHost();
+                String host = config.listen().advertisedHost().isEmpty()
+                        ? local.getAddress().getHostAddress() : config.listen().advertisedHost();
                 send(new ControlMessage.Welcome(ControlMessage.PROTOCOL_VERSION, self.participantId(),
                         self.mediaId(), Base64.getEncoder().encodeToString(mediaKey),
                         new ControlMessage.MediaEndpoints(host, gateway.port(MediaPort.VIDEO),
                                 gateway.port(MediaPort.AUDIO)),
-                        room, w.roster(), config.pingInterval().toMillis(), config.keepaliveTimeout().toMillis(),
+                        room, w.roster(), config.keepalive().pingInterval().toMillis(), config.keepalive().timeout().toMillis(),
                         new ControlMessage.FileService(fileAccess.port(), fileToken),
                         peers == null ? null : peers.resumeToken(self.participantId(), room),
                         peers == null ? List.of() : peers.controlEndpoints()));
@@ -316,7 +316,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                 beforeWelcome.forEach(this::send);
                 beforeWelcome.clear();
                 lastPongNanos = System.nanoTime();
-                timers.startTimerAtFixedRate(PingTick.INSTANCE, config.pingInterval());
+                timers.startTimerAtFixedRate(PingTick.INSTANCE, config.keepalive().pingInterval());
         } else if (from.event() instanceof Participant.Notified n) {
             // In a cluster a node's part of the room may pass on an event before the join is
             // confirmed; the welcome must still come first.
@@ -334,7 +334,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             return this;
         }
         Duration silent = Duration.ofNanos(System.nanoTime() - lastPongNanos);
-        if (silent.compareTo(config.keepaliveTimeout()) > 0) {
+        if (silent.compareTo(config.keepalive().timeout()) > 0) {
             fail(ErrorCode.KEEPALIVE_TIMEOUT, "no pong for " + silent.toMillis() + " ms; closing", "timeout");
             return this;
         }

@@ -104,7 +104,7 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
         this.bound = bound;
         ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(AcceptErrorFilter.Failures.class,
                 ctx.messageAdapter(AcceptErrorFilter.Failures.class, AcceptsFailed::new)));
-        address = InetSocketAddress.createUnresolved(config.host(), config.controlPort());
+        address = InetSocketAddress.createUnresolved(config.listen().host(), config.listen().controlPort());
         lastReportNanos = System.nanoTime() - REPORT_EVERY.toNanos();
         bind();
     }
@@ -217,7 +217,7 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                 ActorSource.<Connection.Outgoing>actorRef(
                                 o -> o == Connection.Close.INSTANCE,
                                 o -> Optional.empty(),
-                                config.outboxFrames(),
+                                config.control().outboxFrames(),
                                 OverflowStrategy.fail())
                         .preMaterialize(getContext().getSystem());
         ActorRef<Connection.Command> connection = getContext().spawn(

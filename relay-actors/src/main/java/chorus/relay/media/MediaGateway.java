@@ -52,8 +52,8 @@ public final class MediaGateway implements AutoCloseable {
     public MediaGateway(RelayConfig config, RelayStats stats) throws IOException {
         this.stats = stats;
         try {
-            channels.put(MediaPort.VIDEO, bind(config.host(), config.videoPort(), config));
-            channels.put(MediaPort.AUDIO, bind(config.host(), config.audioPort(), config));
+            channels.put(MediaPort.VIDEO, bind(config.listen().host(), config.listen().videoPort(), config));
+            channels.put(MediaPort.AUDIO, bind(config.listen().host(), config.listen().audioPort(), config));
         } catch (IOException e) {
             close();
             throw e;
@@ -68,8 +68,8 @@ public final class MediaGateway implements AutoCloseable {
 
     private static DatagramChannel bind(String host, int port, RelayConfig config) throws IOException {
         DatagramChannel ch = DatagramChannel.open();
-        ch.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferBytes());
-        ch.setOption(StandardSocketOptions.SO_SNDBUF, config.sendBufferBytes());
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, config.media().receiveBufferBytes());
+        ch.setOption(StandardSocketOptions.SO_SNDBUF, config.media().sendBufferBytes());
         try {
             ch.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {

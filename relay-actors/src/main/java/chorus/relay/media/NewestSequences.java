@@ -1,6 +1,7 @@
 package chorus.relay.media;
 
 import chorus.protocol.media.MediaKind;
+import java.util.Arrays;
 
 /**
  * The newest verified sequence number per port and kind of one participant. Each client socket
@@ -12,7 +13,7 @@ final class NewestSequences {
 
     NewestSequences() {
         for (long[] perKind : newest) {
-            java.util.Arrays.fill(perKind, -1);
+            Arrays.fill(perKind, -1);
         }
     }
 

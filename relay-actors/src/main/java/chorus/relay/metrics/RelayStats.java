@@ -5,6 +5,8 @@ import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.Reassembler;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,9 +26,9 @@ public final class RelayStats {
     private final LongAdder mixerTickNanos = new LongAdder();
     private final LongAdder audioLate = new LongAdder();
     private final LongAdder audioConcealed = new LongAdder();
-    private final java.util.concurrent.atomic.AtomicInteger rooms = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger rooms = new AtomicInteger();
 
-    private final java.util.concurrent.ConcurrentHashMap<String, PeerTraffic> peers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, PeerTraffic> peers = new ConcurrentHashMap<>();
 
     /** Node-to-node traffic with one peer node: media datagrams and bytes, and file bytes, each way. */
     public static final class PeerTraffic {
@@ -103,8 +105,8 @@ public final class RelayStats {
     }
 
     /** Node-to-node media counters by peer node. */
-    public java.util.Map<String, PeerTraffic> peers() {
-        return java.util.Map.copyOf(peers);
+    public Map<String, PeerTraffic> peers() {
+        return Map.copyOf(peers);
     }
 
     /** Bytes sent to all peer nodes. */

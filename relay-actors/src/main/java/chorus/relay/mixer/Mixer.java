@@ -70,10 +70,10 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
         super(ctx);
         this.room = room;
         this.stats = gateway.stats();
-        this.engine = new MixEngine(config.jitterTargetFrames(), config.jitterMaxFrames(),
+        this.engine = new MixEngine(config.mixer().jitterTargetFrames(), config.mixer().jitterMaxFrames(),
                 (datagram, to) -> gateway.send(MediaPort.AUDIO, datagram, to, MediaKind.AUDIO));
         if (ticking) {
-            timers.startTimerAtFixedRate(Tick.INSTANCE, config.mixerTick());
+            timers.startTimerAtFixedRate(Tick.INSTANCE, config.mixer().tick());
         }
     }
 

@@ -184,7 +184,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                                 (ReplicatorMessageAdapter<Command, LWWMap<String, Entry>> replicator) -> {
                                     RoomReplica replica = new RoomReplica(replicator, room,
                                             DistributedData.get(ctx.getSystem()).selfUniqueAddress(),
-                                            config.chatHistory());
+                                            config.chat().history());
                                     replica.load(true, Loaded::new, LoadFailed::new);
                                     return loading(ctx, stash, timers, replica, room, config, expired);
                                 })))));
@@ -228,7 +228,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         this.config = config;
         this.timers = timers;
         this.replica = replica;
-        this.history = new ChatHistory(config.chatHistory());
+        this.history = new ChatHistory(config.chat().history());
         List<Member> restored = new ArrayList<>();
         for (Entry e : entries.values()) {
             if (e instanceof ChatEntry c) {
@@ -294,7 +294,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         if (gone != null && gone.info().mediaId() == leave.mediaId()) {
             if (MOVED.equals(leave.reason())) {
                 timers.startSingleTimer(graceKey(leave.participantId()),
-                        new GraceOver(leave.participantId(), gone.home().room()), config.resumeGrace());
+                        new GraceOver(leave.participantId(), gone.home().room()), config.cluster().resumeGrace());
             } else {
                 removeMember(gone, leave.reason());
             }
@@ -355,7 +355,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         if (!members.isEmpty()) {
             timers.cancel(RetentionOver.INSTANCE);
         } else if (!timers.isTimerActive(RetentionOver.INSTANCE) && (!history.isEmpty() || !files.isEmpty())) {
-            timers.startSingleTimer(RetentionOver.INSTANCE, config.roomRetention());
+            timers.startSingleTimer(RetentionOver.INSTANCE, config.room().retention());
         }
     }
 
@@ -365,7 +365,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             return this;
         }
         getContext().getLog().info("empty for {}: its {} files deleted on every node, its {} chat messages dropped",
-                config.roomRetention(), files.size(), history.size());
+                config.room().retention(), files.size(), history.size());
         if (!files.isEmpty()) {
             expired.tell(Topic.publish(new RoomExpired(name)));
         }
@@ -467,7 +467,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         for (Member m : members.values()) {
             if (m.home().room().equals(gone.room())) {
                 timers.startSingleTimer(graceKey(m.info().participantId()),
-                        new GraceOver(m.info().participantId(), gone.room()), config.resumeGrace());
+                        new GraceOver(m.info().participantId(), gone.room()), config.cluster().resumeGrace());
             }
         }
         return this;

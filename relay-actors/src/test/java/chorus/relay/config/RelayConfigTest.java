@@ -24,24 +24,24 @@ class RelayConfigTest {
 
     @Test
     void upToTheCharactersThatAlwaysFitAnyTextFitsInAChatFrame() {
-        int bytes = worstChatFrame(RelayConfig.CHAT_CHARACTERS_ALWAYS_FIT);
+        int bytes = worstChatFrame(ChatConfig.CHARACTERS_ALWAYS_FIT);
         assertTrue(bytes <= ControlCodec.MAX_FRAME_BYTES, "frame of " + bytes + " bytes");
-        assertTrue(RelayConfig.from(ConfigFactory.load()).chatMaxCharacters() <= RelayConfig.CHAT_CHARACTERS_ALWAYS_FIT,
+        assertTrue(RelayConfig.from(ConfigFactory.load()).chat().maxCharacters() <= ChatConfig.CHARACTERS_ALWAYS_FIT,
                 "with the default limit, no message is refused for its size alone");
         // Above it a text can be too large (10 000 emoji: 120 932 bytes); the relay measures each
         // message's frame and refuses those (CollaborationTest sends one end to end).
-        assertTrue(worstChatFrame(RelayConfig.MAX_CHAT_CHARACTERS) > ControlCodec.MAX_FRAME_BYTES);
+        assertTrue(worstChatFrame(ChatConfig.MAX_CHARACTERS) > ControlCodec.MAX_FRAME_BYTES);
     }
 
     @Test
     void aLimitBeyondThatIsRefusedAtStartupWithTheReason() {
         var e = assertThrows(IllegalArgumentException.class, () -> RelayConfig.from(ConfigFactory.parseString(
-                "chorus.relay.chat.max-characters = " + (RelayConfig.MAX_CHAT_CHARACTERS + 1))
+                "chorus.relay.chat.max-characters = " + (ChatConfig.MAX_CHARACTERS + 1))
                 .withFallback(ConfigFactory.load()).resolve()));
         assertTrue(e.getMessage().contains("chorus.relay.chat.max-characters is 10001"), e.getMessage());
         var start = assertThrows(Exception.class, () -> RelayNode.startOnLoopback(ConfigFactory.parseString(
                 "chorus.relay.chat.max-characters = 0")));
         assertTrue(start.getMessage().contains("between 1 and"), start.getMessage());
-        assertEquals(4000, RelayConfig.from(ConfigFactory.load()).chatMaxCharacters(), "the default is accepted");
+        assertEquals(4000, RelayConfig.from(ConfigFactory.load()).chat().maxCharacters(), "the default is accepted");
     }
 }

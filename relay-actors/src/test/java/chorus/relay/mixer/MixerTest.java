@@ -126,7 +126,7 @@ class MixerTest {
         double[] tones = {0, 440, 660, 880};
         int ticks = 30;
         talk(mixer, tones, 0.25, ticks);
-        int played = ticks - config.jitterTargetFrames() + 1;
+        int played = ticks - config.mixer().jitterTargetFrames() + 1;
         for (int id = 1; id <= 3; id++) {
             short[] heard = concat(mixesReceived(sockets.get(id - 1), played));
             assertEquals(played * AudioFormat.FRAME_SAMPLES, heard.length, "listener " + id + " got every mix");
@@ -165,7 +165,7 @@ class MixerTest {
         }
         int ticks = 20;
         talk(mixer, tones, 0.9, ticks);
-        short[] heard = concat(mixesReceived(sockets.get(10), ticks - config.jitterTargetFrames() + 1));
+        short[] heard = concat(mixesReceived(sockets.get(10), ticks - config.mixer().jitterTargetFrames() + 1));
         assertTrue(heard.length > 0);
         short[] reference = Tones.sine(440, 0.9, 0, heard.length);
         int peak = 0;
