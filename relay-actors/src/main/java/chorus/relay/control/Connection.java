@@ -60,19 +60,23 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     record StreamFailed(Throwable cause) implements Command {
     }
 
-    private record FromParticipant(Participant.Event event) implements Command {
+    /** The connection's own messages: its participant's events, timers. */
+    private sealed interface Internal extends Command {
     }
 
-    private enum ParticipantStopped implements Command {
+    private record FromParticipant(Participant.Event event) implements Internal {
+    }
+
+    private enum ParticipantStopped implements Internal {
         INSTANCE
     }
 
-    private enum PingTick implements Command {
+    private enum PingTick implements Internal {
         INSTANCE
     }
 
     /** The socket did not finish closing in time after we asked; stop regardless. */
-    private enum CloseTimeout implements Command {
+    private enum CloseTimeout implements Internal {
         INSTANCE
     }
 
@@ -136,10 +140,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(StreamInit.class, init -> {
-                    init.ackTo().tell(Ack.INSTANCE);
-                    return this;
-                })
+                .onMessage(StreamInit.class, this::onStreamInit)
                 .onMessage(FrameIn.class, this::onFrame)
                 .onMessageEquals(StreamDone.INSTANCE, this::onStreamEnded)
                 .onMessage(StreamFailed.class, f -> onStreamEnded())
@@ -148,6 +149,11 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                 .onMessageEquals(ParticipantStopped.INSTANCE, this::onParticipantStopped)
                 .onMessageEquals(PingTick.INSTANCE, this::onPingTick)
                 .build();
+    }
+
+    private Behavior<Command> onStreamInit(StreamInit init) {
+        init.ackTo().tell(Ack.INSTANCE);
+        return this;
     }
 
     private Behavior<Command> onFrame(FrameIn in) {

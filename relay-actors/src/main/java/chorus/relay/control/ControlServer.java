@@ -42,19 +42,23 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     public sealed interface Command {
     }
 
-    private record Accepted(Tcp.IncomingConnection connection) implements Command {
+    /** Everything the server receives is its own: the binding, accepted sockets, accept failures. */
+    private sealed interface Internal extends Command {
     }
 
-    private record Bound(Tcp.ServerBinding binding) implements Command {
+    private record Accepted(Tcp.IncomingConnection connection) implements Internal {
     }
 
-    private record BindFailed(Throwable cause) implements Command {
+    private record Bound(Tcp.ServerBinding binding) implements Internal {
     }
 
-    private record AcceptsFailed(AcceptErrorFilter.Failures failures) implements Command {
+    private record BindFailed(Throwable cause) implements Internal {
     }
 
-    private enum Resume implements Command {
+    private record AcceptsFailed(AcceptErrorFilter.Failures failures) implements Internal {
+    }
+
+    private enum Resume implements Internal {
         INSTANCE
     }
 
