@@ -286,7 +286,7 @@ public final class Bot implements AutoCloseable {
             all.addAll(client.chat());
         }
         for (ChatMessage m : all) {
-            if (seen.add(Call.chatKey(m))) {
+            if (seen.add(RoomState.chatKey(m))) {
                 chat.add(new BotStats.ChatLine(m.id(), m.from(), m.text(), m.history()));
             }
         }

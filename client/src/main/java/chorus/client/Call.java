@@ -25,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +61,6 @@ public final class Call implements Closeable {
     private static final long CLOSE_WAIT_MILLIS = 5_000;
     /** The screen is sent at this rate: enough for slides and scrolling, light on the network. */
     public static final int SCREEN_FPS = 10;
-    /** Chat messages kept: more than the relay's default history of 500. */
-    static final int CHAT_KEPT = 1_000;
     /** Transfers running at once; more wait their turn. */
     private static final int TRANSFER_THREADS = 2;
 
@@ -73,6 +70,8 @@ public final class Call implements Closeable {
     private final LocalMedia local;
     private final RemoteVideo remote = new RemoteVideo();
     private final TalkerLevels levels = new TalkerLevels();
+    /** The room's chat, files and presenter, kept across connections: each connection writes into it. */
+    private final RoomState room = new RoomState();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final ExecutorService transfers;
 
@@ -98,23 +97,12 @@ public final class Call implements Closeable {
     private volatile double packetLoss = -1;
 
     // collaboration: written on the client's threads or the transfer threads, read by snapshot()
-    /** By (id, time, sender), so a history given again on rejoin is not shown twice; oldest first. Guarded by itself. */
-    private final LinkedHashMap<String, ChatLine> chat = new LinkedHashMap<>();
-    /** This participant's ids in every connection of the call, to know its own messages and files. */
-    private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger unreadChat = new AtomicInteger();
     private volatile String chatProblem;
-    private volatile ParticipantInfo presenter;
     private volatile ScreenView screen;
-    /** The media id of a share that ended: its late datagrams are not shown again. */
-    private volatile int endedScreenMediaId = NO_MEDIA_ID;
-    private static final int NO_MEDIA_ID = Integer.MIN_VALUE;
     private volatile String screenProblem;
     /** The share the person asked for (it survives a reconnection); connector thread only, except the flag. */
     private VideoSource screenSource;
     private volatile boolean screenWanted;
-    /** By file id, in the order offered. Guarded by itself. */
-    private final LinkedHashMap<String, FileInfo> offered = new LinkedHashMap<>();
     private final ConcurrentHashMap<String, FileView> downloads = new ConcurrentHashMap<>();
     /** By upload number, in the order asked. Guarded by itself. */
     private final LinkedHashMap<Long, UploadView> uploads = new LinkedHashMap<>();
@@ -158,7 +146,7 @@ public final class Call implements Closeable {
         ChorusClient client;
         RelayAddress relay = nextRelay();
         try {
-            client = ChorusClient.connect(options.clientOptions().withRelay(relay).withResume(resume), events);
+            client = ChorusClient.connect(options.clientOptions().withRelay(relay).withResume(resume), events, room);
         } catch (JoinRefusedException e) {
             if (FINAL_REFUSALS.contains(e.code())) {
                 end("The relay refused the join: " + e.relayMessage());
@@ -180,7 +168,6 @@ public final class Call implements Closeable {
         boolean rejoined = state == CallState.RECONNECTING;
         session = client;
         current = client;
-        ownIds.add(client.welcome().participantId());
         selfInfo = client.self();
         roster = client.roster();
         client.addAudioSink(local.output());
@@ -229,9 +216,8 @@ public final class Call implements Closeable {
         session = null;
         current = null;
         packetLoss = -1;
-        presenter = null;
+        room.forgetPresenter();
         screen = null;
-        endedScreenMediaId = NO_MEDIA_ID;
         levels.clear();
         state = CallState.RECONNECTING;
         problem = delayMillis == 0 ? sentence(reason) : "Lost the relay (" + reason + ")";
@@ -262,20 +248,12 @@ public final class Call implements Closeable {
         state = CallState.LEFT;
         local.close();
         transfers.shutdownNow(); // the file service's token ended with the connection
-        presenter = null;
+        room.forgetPresenter();
         screen = null;
         screenWanted = false;
         changed();
         connector.shutdown();
         ended.complete(null);
-    }
-
-    /**
-     * What tells chat messages apart: a connection that comes back is given the room's history
-     * again, and an id alone could repeat in a room that started over.
-     */
-    static String chatKey(ChatMessage m) {
-        return m.id() + "/" + m.serverTime() + "/" + m.participantId();
     }
 
     private static String sentence(String message) {
@@ -338,7 +316,7 @@ public final class Call implements Closeable {
 
     /** The person has seen the chat: the unread count starts again from zero. */
     public void markChatRead() {
-        if (unreadChat.getAndSet(0) != 0) {
+        if (room.markChatRead()) {
             changed();
         }
     }
@@ -439,10 +417,7 @@ public final class Call implements Closeable {
      * SHA-256; {@link CallSnapshot#files()} shows its progress and where it was saved.
      */
     public void download(String fileId, Path directory) {
-        FileInfo file;
-        synchronized (offered) {
-            file = offered.get(fileId);
-        }
+        FileInfo file = room.offered(fileId);
         if (file == null) {
             return;
         }
@@ -495,7 +470,7 @@ public final class Call implements Closeable {
 
     private void putDownload(FileInfo file, TransferState state, long done, Path savedTo, String why) {
         downloads.put(file.fileId(), new FileView(file.fileId(), file.name(), file.size(), file.uploaderName(),
-                ownIds.contains(file.uploaderId()), state, done, savedTo, why));
+                room.own(file.uploaderId()), state, done, savedTo, why));
         if (state != TransferState.RUNNING || done == 0) {
             changed();
         }
@@ -577,42 +552,34 @@ public final class Call implements Closeable {
                     latest != null && latest.active(now), levels.level(p.mediaId(), now), levels.speaking(p.mediaId(), now)));
         }
         ClientSnapshot c = client == null ? null : client.snapshot();
-        List<ChatLine> lines;
-        int unread;
-        synchronized (chat) {
-            unread = unreadChat.get();
-            lines = new ArrayList<>(chat.size());
-            for (ChatLine l : chat.values()) {
-                // Whose it is is decided now: a message may have arrived before its connection's id was known.
-                boolean self = ownIds.contains(l.participantId());
-                lines.add(self == l.self() ? l
-                        : new ChatLine(l.id(), l.participantId(), l.from(), l.text(), l.serverTime(), self, l.history()));
-            }
+        RoomState.Chat chat = room.chat();
+        List<ChatLine> lines = new ArrayList<>(chat.messages().size());
+        for (ChatMessage m : chat.messages()) {
+            lines.add(new ChatLine(m.id(), m.participantId(), m.from(), m.text(), m.serverTime(),
+                    room.own(m.participantId()), m.history()));
         }
         List<FileView> files = new ArrayList<>();
-        synchronized (offered) {
-            for (FileInfo f : offered.values()) {
-                FileView d = downloads.get(f.fileId());
-                files.add(d != null ? d : new FileView(f.fileId(), f.name(), f.size(), f.uploaderName(),
-                        ownIds.contains(f.uploaderId()), TransferState.NOT_STARTED, 0, null, null));
-            }
+        for (FileInfo f : room.offeredFiles()) {
+            FileView d = downloads.get(f.fileId());
+            files.add(d != null ? d : new FileView(f.fileId(), f.name(), f.size(), f.uploaderName(),
+                    room.own(f.uploaderId()), TransferState.NOT_STARTED, 0, null, null));
         }
         List<UploadView> sending;
         synchronized (uploads) {
             sending = List.copyOf(uploads.values());
         }
-        ParticipantInfo presenting = presenter;
+        ParticipantInfo presenting = room.presenter();
         ScreenView shown = screen;
         ScreenView screenView = presenting == null ? shown // a screen whose presenter message is still on its way
                 : shown != null && shown.presenterId().equals(presenting.participantId()) ? shown
                 : new ScreenView(presenting.participantId(), presenting.name(), presenting.mediaId(),
-                ownIds.contains(presenting.participantId()), null, 0);
+                room.own(presenting.participantId()), null, 0);
         return new CallSnapshot(state, options.relay(), options.name(), options.room(), problem, List.copyOf(views),
                 local.microphone(), local.camera(), local.speaker(),
                 c == null ? -1 : c.rttMillis(), client == null ? -1 : packetLoss,
                 c == null ? 0 : c.audioLevel(), reconnects,
                 c == null ? 0 : c.audioFramesSent(), c == null ? 0 : c.videoFramesSent(),
-                List.copyOf(lines), unread, chatProblem, screenView, screenWanted, screenProblem,
+                List.copyOf(lines), chat.unread(), chatProblem, screenView, screenWanted, screenProblem,
                 List.copyOf(files), sending);
     }
 
@@ -671,37 +638,15 @@ public final class Call implements Closeable {
 
         @Override
         public void onChat(ChatMessage m) {
-            ChatLine line = new ChatLine(m.id(), m.participantId(), m.from(), m.text(), m.serverTime(),
-                    ownIds.contains(m.participantId()), m.history());
-            boolean added;
-            synchronized (chat) { // the unread count with the line, so a snapshot sees both or neither
-                added = chat.putIfAbsent(chatKey(m), line) == null;
-                while (chat.size() > CHAT_KEPT) {
-                    chat.remove(chat.keySet().iterator().next());
-                }
-                if (added && !m.history() && !line.self()) {
-                    unreadChat.incrementAndGet();
-                }
-            }
-            if (added) {
-                changed();
-            }
+            changed(); // the room state has it, with its unread count
         }
 
         @Override
         public void onPresenterChanged(ParticipantInfo now) {
-            ParticipantInfo was = presenter;
+            // The room state has the presenter and the share that ended with the last one.
             ScreenView shown = screen;
-            if (was != null && (now == null || now.mediaId() != was.mediaId())) {
-                endedScreenMediaId = was.mediaId();
-            } else if (shown != null && (now == null || !shown.presenterId().equals(now.participantId()))) {
-                endedScreenMediaId = shown.mediaId();
-            }
-            if (now != null && now.mediaId() == endedScreenMediaId) {
-                endedScreenMediaId = NO_MEDIA_ID; // presenting again
-            }
-            presenter = now;
-            if (now == null || shown == null || !shown.presenterId().equals(now.participantId())) {
+            if (shown != null && (now == null || !shown.presenterId().equals(now.participantId()))) {
+                room.shareEnded(shown.mediaId());
                 screen = null;
             }
             changed();
@@ -709,10 +654,10 @@ public final class Call implements Closeable {
 
         @Override
         public void onScreenFrame(VideoFrame frame) {
-            if (frame.image() == null || frame.mediaId() == endedScreenMediaId) {
+            if (frame.image() == null || room.shareHasEnded(frame.mediaId())) {
                 return; // undecodable, or a late datagram of a share that ended
             }
-            ParticipantInfo p = presenter;
+            ParticipantInfo p = room.presenter();
             if (p == null) {
                 // UDP can overtake the presenter message; the relay has already checked the sender.
                 p = roster.stream().filter(r -> r.mediaId() == frame.mediaId()).findFirst().orElse(null);
@@ -731,9 +676,6 @@ public final class Call implements Closeable {
 
         @Override
         public void onFileOffered(FileInfo file, boolean history) {
-            synchronized (offered) {
-                offered.putIfAbsent(file.fileId(), file);
-            }
             changed();
         }
 

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One participant in one room: the control connection and the media session tied together, with
  * the roster kept current and per-sender counters named; the room's chat, presenter and offered
- * files as the relay reports them; and the room's file service ({@link #files()}). Headless; a UI
- * observes it through a {@link ClientListener} and {@link #snapshot()}, and sends intents back
- * through its methods.
+ * files written into its {@link RoomState} as the relay reports them; and the room's file service
+ * ({@link #files()}). Headless; a UI observes it through a {@link ClientListener} and
+ * {@link #snapshot()}, and sends intents back through its methods.
  */
 public final class ChorusClient implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(ChorusClient.class);
@@ -45,8 +44,6 @@ public final class ChorusClient implements Closeable {
     static final Duration LEAVE_WAIT = Duration.ofSeconds(2);
     /** Our own RTT pings are no more frequent than this, whatever the relay's interval. */
     static final long MIN_PING_INTERVAL_MILLIS = 1_000;
-    /** Chat messages kept for {@link #chat()}: more than the relay's default history of 500. */
-    static final int CHAT_KEPT = 1_000;
 
     private final ClientOptions options;
     private final ClientListener listener;
@@ -56,11 +53,7 @@ public final class ChorusClient implements Closeable {
     private final Welcome welcome;
     private final ScheduledExecutorService pinger;
     private final FileTransfers files;
-    /** Oldest first. Guarded by itself. */
-    private final ArrayDeque<ChatMessage> chat = new ArrayDeque<>();
-    /** By file id, in the order offered. Guarded by itself. */
-    private final LinkedHashMap<String, FileInfo> offered = new LinkedHashMap<>();
-    private volatile ParticipantInfo presenter;
+    private final RoomState room;
     /** A screen share asked for and not yet answered; guarded by {@code this}. */
     private ScreenRequest screenRequest;
     private volatile boolean presenting;
@@ -74,8 +67,9 @@ public final class ChorusClient implements Closeable {
     private volatile List<String> otherNodes;
 
     private ChorusClient(ClientOptions options, ClientListener listener, ControlConnection control,
-                         MediaSession.Config mediaConfig, ClientThreads threads) {
+                         MediaSession.Config mediaConfig, ClientThreads threads, RoomState room) {
         this.options = options;
+        this.room = room;
         this.listener = listener;
         this.threads = threads;
         this.control = control;
@@ -85,6 +79,7 @@ public final class ChorusClient implements Closeable {
             namesByMediaId.put(p.mediaId(), p.name());
         }
         namesByMediaId.putIfAbsent(welcome.mediaId(), options.name());
+        room.joinedAs(welcome.participantId());
         this.otherNodes = welcome.nodes() == null ? List.of() : List.copyOf(welcome.nodes());
         this.media = new MediaSession(mediaConfig, new MediaEvents(), threads);
         this.pinger = Executors.newSingleThreadScheduledExecutor(threads.named("ping"));
@@ -112,6 +107,15 @@ public final class ChorusClient implements Closeable {
      * @throws IOException               when the handshake breaks off or the media sockets cannot open
      */
     public static ChorusClient connect(ClientOptions options, ClientListener listener) throws IOException {
+        return connect(options, listener, new RoomState());
+    }
+
+    /**
+     * Joins a room, keeping what the room reports in {@code room}: a call passes the same state to
+     * each of its connections. Otherwise as {@link #connect(ClientOptions, ClientListener)}.
+     */
+    public static ChorusClient connect(ClientOptions options, ClientListener listener, RoomState room)
+            throws IOException {
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
                 options.resume());
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout());
@@ -119,7 +123,7 @@ public final class ChorusClient implements Closeable {
             Welcome welcome = control.welcome();
             MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo());
             ChorusClient client = new ChorusClient(options, listener == null ? new ClientListener() { } : listener,
-                    control, mediaConfig, new ClientThreads(options.room(), options.name()));
+                    control, mediaConfig, new ClientThreads(options.room(), options.name()), room);
             client.start();
             return client;
         } catch (IOException | RuntimeException e) {
@@ -395,23 +399,24 @@ public final class ChorusClient implements Closeable {
         return files;
     }
 
+    /** The room's chat, files offered and presenter as this client (or its call) has been told. */
+    public RoomState roomState() {
+        return room;
+    }
+
     /** The room's chat as seen so far (the history given on join included), oldest first. */
     public List<ChatMessage> chat() {
-        synchronized (chat) {
-            return List.copyOf(chat);
-        }
+        return room.chatMessages();
     }
 
     /** Files offered to the room (before this client joined, too), in the order offered. */
     public List<FileInfo> offeredFiles() {
-        synchronized (offered) {
-            return List.copyOf(offered.values());
-        }
+        return room.offeredFiles();
     }
 
     /** Who presents a screen, or null when nobody does. */
     public ParticipantInfo presenter() {
-        return presenter;
+        return room.presenter();
     }
 
     /** Whether this participant is the room's presenter. */
@@ -486,20 +491,15 @@ public final class ChorusClient implements Closeable {
                 listener.onParticipantLeft(removed != null ? removed : p, left.reason());
                 rosterChanged();
             } else if (message instanceof ChatMessage m) {
-                synchronized (chat) {
-                    chat.addLast(m);
-                    while (chat.size() > CHAT_KEPT) {
-                        chat.removeFirst();
-                    }
+                if (room.addChat(m)) {
+                    listener.onChat(m);
                 }
-                listener.onChat(m);
             } else if (message instanceof ControlMessage.PresenterChanged changed) {
                 onPresenterChanged(changed.presenter());
             } else if (message instanceof ControlMessage.FileOffered f) {
-                synchronized (offered) {
-                    offered.put(f.file().fileId(), f.file());
+                if (room.offer(f.file())) {
+                    listener.onFileOffered(f.file(), f.history());
                 }
-                listener.onFileOffered(f.file(), f.history());
             } else if (message instanceof ControlMessage.AudioLevels levels) {
                 listener.onAudioLevels(levels.levels() == null ? List.of() : levels.levels());
             } else if (message instanceof ControlMessage.Error error) {
@@ -537,7 +537,7 @@ public final class ChorusClient implements Closeable {
 
     /** The relay named a presenter (or nobody): start sending the screen if it is us, stop if it no longer is. */
     private void onPresenterChanged(ParticipantInfo now) {
-        presenter = now;
+        room.presenterChanged(now);
         boolean us = now != null && welcome.participantId().equals(now.participantId());
         ScreenRequest granted = null;
         boolean stopped = false;

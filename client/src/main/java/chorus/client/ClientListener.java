@@ -42,6 +42,8 @@ public interface ClientListener {
     /**
      * A chat message, this participant's own included (the relay sends every message to everyone,
      * so all see one order); {@code message.history()} marks those sent before this one joined.
+     * Each message once: one the client's {@link RoomState} has already (a call's new connection is
+     * given the history again) is not repeated.
      */
     default void onChat(ChatMessage message) {
     }
@@ -54,7 +56,10 @@ public interface ClientListener {
     default void onScreenFrame(VideoFrame frame) {
     }
 
-    /** A file was offered to the room; {@code history} when it was offered before this one joined. */
+    /**
+     * A file was offered to the room; {@code history} when it was offered before this one joined.
+     * Each file once, as with {@link #onChat}.
+     */
     default void onFileOffered(FileInfo file, boolean history) {
     }
 
