@@ -1,26 +1,20 @@
 package chorus.client;
 
-import chorus.protocol.control.ControlMessage;
+import chorus.client.device.TestSources;
 import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
+import chorus.protocol.control.ErrorCode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,45 +35,38 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>A relay node that drains asks its clients to {@code move}: the bot then resumes on one of the
- * other nodes as the same participant and goes on. With {@link BotOptions#reconnect()} it does the
- * same when the connection is lost (trying the other nodes of a clustered relay first, then the
- * relay it was given, with backoff) instead of ending. Its counters add up over the connections.
+ * <p>A bot drives a {@link Call}, as the desktop app does: the test pattern is its camera, the
+ * tone its microphone, the recording its speaker. A relay node that drains asks its clients to
+ * {@code move}: the call then resumes on one of the other nodes as the same participant and goes
+ * on. With {@link BotOptions#reconnect()} it does the same when the connection is lost (the call's
+ * one reconnect policy) instead of ending. Its counters add up over the connections.
  */
 public final class Bot implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Bot.class);
     /** How long {@link #stop()} lets transfers in progress finish before cancelling them. */
     static final Duration TRANSFER_WAIT = Duration.ofSeconds(60);
-
-    private static final long RETRY_FIRST_MILLIS = 200;
-    private static final long RETRY_MAX_MILLIS = 2_000;
+    /** Bound on leaving, a join in progress included. */
+    private static final long LEAVE_WAIT_SECONDS = 15;
+    static final String CLIENT_NAME = "chorus-bot/0.1";
 
     private final BotOptions options;
-    /** The current connection; replaced when the bot comes back on another one. */
-    private volatile ChorusClient client;
-    /** Counters and chat of the connections before the current one; null before any. Guarded by this. */
-    private ClientSnapshot earlier;
-    private final List<ChatMessage> earlierChat = new ArrayList<>();
-    /** Times it joined again after a lost connection or a move (reconnector thread only). */
-    private int reconnects;
+    /** Set once joined. */
+    private volatile Call call;
     private final WavWriter recording;
-    private final EndSignal end;
+    private final EndSignal end = new EndSignal();
     private final ScheduledExecutorService timer;
-    /** Joins again after a loss or a move, off the timer (whose duration must still end the run). */
-    private final ExecutorService reconnector;
-    private final Transfers files;
+    private final BotTransfers files;
+    private final List<BotStats.RelayError> relayErrors = Collections.synchronizedList(new ArrayList<>());
     private volatile String screenShareRefused;
     private final long startNanos = System.nanoTime();
     private BotStats finalStats; // guarded by this
 
-    private Bot(BotOptions options, WavWriter recording, EndSignal end, Transfers files) {
+    private Bot(BotOptions options, WavWriter recording) {
         this.options = options;
         this.recording = recording;
-        this.end = end;
-        this.files = files;
-        ClientThreads threads = new ClientThreads(options.room(), options.name());
-        this.timer = Executors.newSingleThreadScheduledExecutor(threads.named("bot-timer"));
-        this.reconnector = Executors.newSingleThreadExecutor(threads.named("bot-reconnect"));
+        this.files = new BotTransfers(options);
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                new ClientThreads(options.room(), options.name()).named("bot-timer"));
     }
 
     /** Joins, runs until the duration passes (or forever without one, or until the relay drops it), leaves. */
@@ -104,15 +91,15 @@ public final class Bot implements AutoCloseable {
      */
     public static Bot start(BotOptions options) throws IOException {
         WavWriter recording = options.recordAudio() == null ? null : new WavWriter(options.recordAudio());
-        EndSignal end = new EndSignal();
-        Transfers files = new Transfers(options);
-        Bot bot = new Bot(options, recording, end, files);
+        Bot bot = new Bot(options, recording);
         try {
-            bot.client = bot.connect(options.relay(), null);
+            bot.call = Call.join(CallOptions.of(options.relay(), options.name(), options.room())
+                    .withClientName(CLIENT_NAME).withFps(options.fps()).withReconnectOnLoss(options.reconnect())
+                    .withKeepPictures(false),
+                    bot.new Events());
         } catch (IOException | RuntimeException e) {
-            files.executor.shutdownNow();
+            bot.files.cancel();
             bot.timer.shutdownNow();
-            bot.reconnector.shutdownNow();
             if (recording != null) {
                 recording.close();
             }
@@ -122,37 +109,8 @@ public final class Bot implements AutoCloseable {
         return bot;
     }
 
-    private ChorusClient connect(RelayAddress relay, ControlMessage.Resume resume) throws IOException {
-        Events events = new Events();
-        ChorusClient joined = ChorusClient.connect(ClientOptions.of(relay, options.name(), options.room())
-                .withClientName("chorus-bot/0.1").withResume(resume), events);
-        events.client = joined;
-        return joined;
-    }
-
-    /** A connection's events; those of a connection the bot has left behind are ignored. */
-    private final class Events implements ClientListener {
-        volatile ChorusClient client;
-
-        @Override
-        public void onConnectionLost(String reason) {
-            if (client != Bot.this.client) {
-                return;
-            }
-            if (!options.reconnect()) {
-                end.end(BotStats.Ending.CONNECTION_LOST, reason);
-                return;
-            }
-            comeBack(client, "lost the relay (" + reason + ")", client.otherNodes());
-        }
-
-        @Override
-        public void onMove(List<String> nodes) {
-            if (client == Bot.this.client && !nodes.isEmpty()) {
-                comeBack(client, "the relay node is shutting down", nodes);
-            }
-        }
-
+    /** The call's events that the bot acts on or counts. */
+    private final class Events implements CallListener {
         @Override
         public void onFileOffered(FileInfo file, boolean history) {
             files.offered(file);
@@ -160,156 +118,84 @@ public final class Bot implements AutoCloseable {
 
         @Override
         public void onRelayError(String code, String message) {
-            files.relayErrors.add(new BotStats.RelayError(code, message));
-        }
-    }
-
-    private void comeBack(ChorusClient from, String why, List<String> nodes) {
-        try {
-            reconnector.execute(() -> reconnect(from, why, nodes));
-        } catch (RejectedExecutionException e) {
-            // stopping
-        }
-    }
-
-    /**
-     * On the reconnector thread: leaves {@code lost} behind and joins again as the same participant
-     * through {@code nodes} (in turn, from a random one), then the relay it was given, with
-     * backoff, until joined or the run ends.
-     */
-    private void reconnect(ChorusClient lost, String why, List<String> nodes) {
-        if (lost != client || ended()) {
-            return;
-        }
-        log.info("{}: {}; joining again through {}", options.name(), why, nodes.isEmpty() ? options.relay() : nodes);
-        ControlMessage.Resume resume = lost.resume();
-        lost.close();
-        List<RelayAddress> targets = new ArrayList<>(RelayAddress.parseNodes(nodes));
-        Collections.shuffle(targets);
-        targets.add(options.relay());
-        long backoff = RETRY_FIRST_MILLIS;
-        for (int attempt = 0; !ended(); attempt++) {
-            RelayAddress to = targets.get(attempt % targets.size());
-            try {
-                ChorusClient next = connect(to, resume);
-                if (ended()) {
-                    next.leave(); // stopped meanwhile
-                    return;
-                }
-                synchronized (this) {
-                    ClientSnapshot last = lost.snapshot();
-                    earlier = earlier == null ? last : last.after(earlier);
-                    earlierChat.addAll(lost.chat());
-                    client = next;
-                }
-                reconnects++;
-                log.info("{}: back in {} through {} ({} reconnections)", options.name(), options.room(), to, reconnects);
-                startMedia(next);
-                files.attach(next);
-                return;
-            } catch (JoinRefusedException e) {
-                log.warn("{}: {} refused the join: {}", options.name(), to, e.relayMessage());
-            } catch (IOException | RuntimeException e) {
-                log.info("{}: cannot join through {}: {}", options.name(), to, e.getMessage());
+            relayErrors.add(new BotStats.RelayError(code, message));
+            if (ErrorCode.PRESENTER_BUSY.wire().equals(code)) {
+                // The answer to the bot's own share: the relay refuses only one that was asked for.
+                screenShareRefused = message;
+                log.warn("{}: screen share refused: {}", options.name(), message);
             }
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                return; // stopping
-            }
-            backoff = Math.min(RETRY_MAX_MILLIS, backoff * 2);
+        }
+
+        @Override
+        public void onEnded(String reason) {
+            end.end(BotStats.Ending.CONNECTION_LOST, reason);
         }
     }
 
-    /** What the bot sends and records, on each connection. */
-    private void startMedia(ChorusClient joined) {
+    /** What the bot sends, records and does once joined; its devices stay with the call across connections. */
+    private void begin() {
         if (recording != null) {
-            joined.addAudioSink(new RecordingSink(recording));
+            call.useSpeaker(new Recorder(recording));
         }
         if (!options.silent()) {
-            joined.startAudio(new ToneSource(options.toneHz()));
+            call.useMicrophone(TestSources.tone(options.toneHz()));
         }
         if (options.video()) {
-            joined.startVideo(new TestPattern(options.name(), options.fps()), options.fps());
+            call.useCamera(TestSources.pattern(options.name(), options.fps()));
+            call.setCameraOn(true);
         }
         if (options.shareScreen()) {
-            shareScreen(joined);
+            call.startScreenShare(new TestScreen(options.name()), BotOptions.SCREEN_FPS);
         }
-    }
-
-    private void begin() {
-        startMedia(client);
         for (String text : options.say()) {
             say(text);
         }
-        files.begin(client);
+        files.begin(call);
         if (options.duration() != null) {
             timer.schedule(() -> end.end(BotStats.Ending.DURATION, "ran for " + options.duration().toMillis() / 1000.0 + " s"),
                     options.duration().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
-    private void shareScreen(ChorusClient client) {
-        client.startScreenShare(new TestScreen(options.name()), BotOptions.SCREEN_FPS).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (cause instanceof RelayErrorException refusal) {
-                    screenShareRefused = refusal.relayMessage();
-                    log.warn("{}: screen share refused: {}", options.name(), screenShareRefused);
-                } else {
-                    log.info("{}: no screen share: {}", options.name(), cause.getMessage()); // e.g. left first
-                }
-            } else {
-                log.info("{} presents its screen", options.name());
-            }
-        });
-    }
-
     /** Live counters (over every connection so far); {@code ended()} is null while it runs. */
     public BotStats snapshot() {
-        return BotStats.of(counters(), activity(), secondsSinceStart(), end.ending, end.reason);
-    }
-
-    private synchronized ClientSnapshot counters() {
-        ClientSnapshot now = client.snapshot();
-        return earlier == null ? now : now.after(earlier);
+        return BotStats.of(call.counters(), activity(), secondsSinceStart(), end.ending, end.reason);
     }
 
     private BotStats.Activity activity() {
         List<BotStats.ChatLine> chat = new ArrayList<>();
-        // Each message once: a connection that came back is given the history again.
-        Set<String> seen = new java.util.HashSet<>();
-        List<ChatMessage> all;
-        synchronized (this) {
-            all = new ArrayList<>(earlierChat);
-            all.addAll(client.chat());
+        // The call's room state has each message once, over all its connections.
+        for (ChatMessage m : call.roomState().chatMessages()) {
+            chat.add(new BotStats.ChatLine(m.id(), m.from(), m.text(), m.history()));
         }
-        for (ChatMessage m : all) {
-            if (seen.add(RoomState.chatKey(m))) {
-                chat.add(new BotStats.ChatLine(m.id(), m.from(), m.text(), m.history()));
-            }
+        List<BotStats.RelayError> errors;
+        synchronized (relayErrors) {
+            errors = List.copyOf(relayErrors);
         }
-        return new BotStats.Activity(screenShareRefused, chat, List.copyOf(files.uploads),
-                files.downloadResults(), List.copyOf(files.relayErrors));
+        return new BotStats.Activity(screenShareRefused, chat, files.uploadResults(), files.downloadResults(), errors);
     }
 
     /** Sends a chat message to the room (a test makes a bot answer with this). */
     public void say(String text) {
-        try {
-            client.sendChat(text);
-        } catch (IOException e) {
-            log.warn("{}: chat message not sent: {}", options.name(), e.getMessage());
-        }
+        call.sendChat(text);
     }
 
+    /** The current connection; null while the call is between connections. */
     public ChorusClient client() {
-        return client;
+        return call.client();
+    }
+
+    /** The call the bot drives. */
+    public Call call() {
+        return call;
     }
 
     /** Simulates a hung client: no pongs, no media, sockets left open. The relay should drop it. */
     public void freeze() {
-        client.freeze();
+        ChorusClient client = call.client();
+        if (client != null) {
+            client.freeze();
+        }
     }
 
     /** Waits until the run ends (duration passed, relay dropped it, or stop requested); true if it did. */
@@ -340,20 +226,18 @@ public final class Bot implements AutoCloseable {
             return finalStats;
         }
         end.end(BotStats.Ending.STOPPED, "stopped");
-        reconnector.shutdownNow(); // a join in progress sees the end and leaves again
-        try {
-            if (!reconnector.awaitTermination(15, TimeUnit.SECONDS)) {
-                log.warn("{}: still joining again after 15 s; leaving anyway", options.name());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         files.finish(TRANSFER_WAIT); // while still in the room: the file service's token ends with it
-        ClientSnapshot last = counters();
+        ClientSnapshot last = call.counters();
         BotStats.Activity activity = activity();
         double seconds = secondsSinceStart();
         timer.shutdownNow();
-        client.leave();
+        try {
+            call.leave().get(LEAVE_WAIT_SECONDS, TimeUnit.SECONDS); // a join in progress ends first, then leaves
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("{}: still leaving after {} s; going anyway", options.name(), LEAVE_WAIT_SECONDS);
+        }
         if (recording != null) {
             try {
                 recording.close();
@@ -375,117 +259,6 @@ public final class Bot implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    /**
-     * The bot's file transfers, one at a time on a thread of their own: its uploads once joined,
-     * and a download of each file offered (the history included, each once) when asked to.
-     */
-    private static final class Transfers {
-        final ExecutorService executor;
-        final BotOptions options;
-        final List<BotStats.FileResult> uploads = Collections.synchronizedList(new ArrayList<>());
-        final List<BotStats.RelayError> relayErrors = Collections.synchronizedList(new ArrayList<>());
-        /** Download results by file id, in the order offered; a null value is a download not finished. */
-        private final LinkedHashMap<String, BotStats.FileResult> downloads = new LinkedHashMap<>();
-        private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
-        private volatile ChorusClient client;
-
-        Transfers(BotOptions options) {
-            this.options = options;
-            this.executor = Executors.newSingleThreadExecutor(new ClientThreads(options.room(), options.name()).named("files"));
-        }
-
-        /** Joined: offer the uploads, and download what was offered before the client was handed over. */
-        void begin(ChorusClient joined) {
-            client = joined; // before the uploads run
-            for (Path file : options.uploads()) {
-                submit(() -> upload(file));
-            }
-            attach(joined);
-        }
-
-        /** Joined again on a new connection: transfers go through it (each file still downloaded once). */
-        void attach(ChorusClient joined) {
-            client = joined;
-            for (FileInfo file : joined.offeredFiles()) {
-                offered(file);
-            }
-        }
-
-        /** A file was offered (on the control thread, or from {@link #begin}); each is downloaded once. */
-        void offered(FileInfo file) {
-            if (options.downloadAll() == null || client == null || !scheduled.add(file.fileId())) {
-                return; // not wanted, or not joined yet: begin() picks it up from the client's list
-            }
-            synchronized (downloads) {
-                downloads.put(file.fileId(), null);
-            }
-            submit(() -> download(file));
-        }
-
-        private void submit(Runnable transfer) {
-            try {
-                executor.execute(transfer);
-            } catch (RejectedExecutionException e) {
-                // the bot is stopping: no new transfers
-            }
-        }
-
-        private void upload(Path file) {
-            String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-            long size = -1;
-            try {
-                size = Files.size(file);
-                FileInfo info = client.files().upload(file, name, FileTransfers.Progress.NONE);
-                uploads.add(new BotStats.FileResult(name, info.size(), info.sha256(), true, info.fileId(), null, null, null));
-            } catch (FileTransferException e) {
-                log.warn("{}: upload of {} failed: {} ({})", options.name(), file, e.getMessage(), e.code());
-                uploads.add(new BotStats.FileResult(name, size, null, false, null, null, e.code(), e.getMessage()));
-            } catch (IOException e) {
-                log.warn("{}: upload of {} failed: {}", options.name(), file, e.getMessage());
-                uploads.add(new BotStats.FileResult(name, size, null, false, null, null,
-                        FileTransferException.LOCAL_FILE, e.getMessage()));
-            }
-        }
-
-        private void download(FileInfo file) {
-            BotStats.FileResult result;
-            try {
-                Path saved = client.files().download(file, options.downloadAll(), FileTransfers.Progress.NONE);
-                result = new BotStats.FileResult(file.name(), file.size(), file.sha256(), true, file.fileId(),
-                        saved.toString(), null, null);
-            } catch (FileTransferException e) {
-                log.warn("{}: download of {} failed: {} ({})", options.name(), file.name(), e.getMessage(), e.code());
-                result = new BotStats.FileResult(file.name(), file.size(), file.sha256(), false, file.fileId(), null,
-                        e.code(), e.getMessage());
-            }
-            synchronized (downloads) {
-                downloads.put(file.fileId(), result);
-            }
-        }
-
-        /** Finished downloads, in the order offered. */
-        List<BotStats.FileResult> downloadResults() {
-            synchronized (downloads) {
-                return downloads.values().stream().filter(Objects::nonNull).toList();
-            }
-        }
-
-        /** Takes no new transfers; waits up to {@code wait} for those queued or running, then cancels the rest. */
-        void finish(Duration wait) {
-            executor.shutdown();
-            try {
-                if (!executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("{}: transfers still running after {} s; cancelling them", options.name(), wait.toSeconds());
-                    executor.shutdownNow();
-                    executor.awaitTermination(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                executor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /** The first reason the run ended wins. */
     private static final class EndSignal {
         final CountDownLatch latch = new CountDownLatch(1);
@@ -502,8 +275,32 @@ public final class Bot implements AutoCloseable {
         }
     }
 
+    /** The bot's speaker: the recording. */
+    private static final class Recorder implements MediaDevice<AudioPlayback> {
+        private final WavWriter wav;
+
+        Recorder(WavWriter wav) {
+            this.wav = wav;
+        }
+
+        @Override
+        public String id() {
+            return "recording";
+        }
+
+        @Override
+        public String label() {
+            return "Recording to " + wav.file();
+        }
+
+        @Override
+        public AudioPlayback open() {
+            return new RecordingSink(wav);
+        }
+    }
+
     /** Writes every played tick, silence included, so the file stays aligned with the wall clock. */
-    private static final class RecordingSink implements AudioSink {
+    private static final class RecordingSink implements AudioPlayback {
         private final WavWriter wav;
         private boolean failed;
 
@@ -522,6 +319,11 @@ public final class Bot implements AutoCloseable {
                 failed = true;
                 log.error("recording to {} stopped: {}", wav.file(), e.getMessage());
             }
+        }
+
+        @Override
+        public void close() {
+            // the bot closes the file once the call has ended: its last ticks are written by then
         }
     }
 }

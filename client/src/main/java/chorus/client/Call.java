@@ -1,5 +1,6 @@
 package chorus.client;
 
+import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.AudioLevel;
 import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
@@ -8,6 +9,7 @@ import chorus.protocol.control.ErrorCode;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,14 +81,13 @@ public final class Call implements Closeable {
     // connector thread only
     private ChorusClient session;
     private ScheduledFuture<?> retry;
-    private long backoffMillis;
+    private final ReconnectPolicy reconnect;
     private boolean leaving;
     private final long[][] lossSamples = new long[3][]; // {expected, received}, oldest first
-    /** After a loss: the other relay nodes the lost connection knew of, tried before the original relay. */
-    private List<RelayAddress> otherNodes = List.of();
-    private int attempts;
     /** After a loss: who to come back as (null when the relay gave no resume token). */
-    private chorus.protocol.control.ControlMessage.Resume resume;
+    private ControlMessage.Resume resume;
+    /** The counters of the connections before the current one; guards {@link #current} with them. */
+    private final Counters counters = new Counters();
 
     // read by snapshot() from any thread
     private volatile CallState state = CallState.CONNECTING;
@@ -102,6 +104,7 @@ public final class Call implements Closeable {
     private volatile String screenProblem;
     /** The share the person asked for (it survives a reconnection); connector thread only, except the flag. */
     private VideoSource screenSource;
+    private int screenFps = SCREEN_FPS;
     private volatile boolean screenWanted;
     private final ConcurrentHashMap<String, FileView> downloads = new ConcurrentHashMap<>();
     /** By upload number, in the order asked. Guarded by itself. */
@@ -110,11 +113,12 @@ public final class Call implements Closeable {
 
     private Call(CallOptions options, CallListener listener) {
         this.options = options;
+        this.reconnect = new ReconnectPolicy(options);
         this.listener = listener == null ? new CallListener() { } : listener;
         ClientThreads threads = new ClientThreads(options.room(), options.name());
         this.connector = Executors.newSingleThreadScheduledExecutor(threads.named("call"));
         this.transfers = Executors.newFixedThreadPool(TRANSFER_THREADS, threads.named("files"));
-        this.local = new LocalMedia(options.fps(), new LocalMedia.Events() {
+        this.local = new LocalMedia(options.fps(), options.keepPictures(), new LocalMedia.Events() {
             @Override
             public void onChange() {
                 changed();
@@ -131,8 +135,47 @@ public final class Call implements Closeable {
     public static Call start(CallOptions options, CallListener listener) {
         Call call = new Call(options, listener);
         call.connector.execute(call::attempt);
-        call.connector.scheduleAtFixedRate(call::sampleLoss, LOSS_SAMPLE_MILLIS, LOSS_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        call.sampleLossEverySecond();
         return call;
+    }
+
+    /**
+     * Joins on the calling thread and returns once joined (what a bot does): when the first attempt
+     * fails the call ends and this throws what it met. After that, as {@link #start}.
+     *
+     * @throws RelayUnreachableException when the relay cannot be reached
+     * @throws JoinRefusedException      when the relay refuses the join (code and message inside)
+     * @throws IOException               when the handshake breaks off or the media sockets cannot open
+     */
+    public static Call join(CallOptions options, CallListener listener) throws IOException {
+        Call call = new Call(options, listener);
+        try {
+            call.connector.submit(() -> {
+                call.connect();
+                return null;
+            }).get();
+        } catch (ExecutionException e) {
+            call.connector.execute(call::finish);
+            call.awaitEnd();
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.close();
+            throw new InterruptedIOException("interrupted while joining room " + options.room());
+        }
+        call.sampleLossEverySecond();
+        return call;
+    }
+
+    private void sampleLossEverySecond() {
+        connector.scheduleAtFixedRate(this::sampleLoss, LOSS_SAMPLE_MILLIS, LOSS_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     // ---- connecting ----
@@ -142,37 +185,40 @@ public final class Call implements Closeable {
         if (leaving) {
             return;
         }
-        SessionEvents events = new SessionEvents();
-        ChorusClient client;
-        RelayAddress relay = nextRelay();
         try {
-            client = ChorusClient.connect(options.clientOptions().withRelay(relay).withResume(resume), events, room);
+            connect();
         } catch (JoinRefusedException e) {
             if (FINAL_REFUSALS.contains(e.code())) {
-                end("The relay refused the join: " + e.relayMessage());
+                endByItself("The relay refused the join: " + e.relayMessage(), null);
             } else {
                 failed("The relay refused the join: " + e.relayMessage());
             }
-            return;
         } catch (IOException | RuntimeException e) {
             failed(sentence(e.getMessage()));
-            return;
         }
+    }
+
+    /** One attempt, on the connector thread: joins through the next relay of the policy. */
+    private void connect() throws IOException {
+        SessionEvents events = new SessionEvents();
+        RelayAddress relay = reconnect.next();
+        ChorusClient client = ChorusClient.connect(options.clientOptions().withRelay(relay).withResume(resume), events,
+                room);
         events.client = client;
-        otherNodes = List.of();
-        attempts = 0;
+        reconnect.joined();
         if (leaving) {
             client.leave();
             return;
         }
         boolean rejoined = state == CallState.RECONNECTING;
         session = client;
-        current = client;
+        synchronized (counters) {
+            current = client;
+        }
         selfInfo = client.self();
         roster = client.roster();
         client.addAudioSink(local.output());
         local.attach(client.media());
-        backoffMillis = 0;
         problem = null;
         resetLoss();
         if (rejoined) {
@@ -186,51 +232,53 @@ public final class Call implements Closeable {
         changed();
     }
 
-    /**
-     * Where to connect: the relay asked for, or after a loss each of the other nodes the lost
-     * connection knew (a clustered relay), then the original, in turn.
-     */
-    private RelayAddress nextRelay() {
-        int i = attempts++ % (otherNodes.size() + 1);
-        return i < otherNodes.size() ? otherNodes.get(i) : options.relay();
-    }
-
     /** The attempt failed: say why, and try again after the backoff. */
     private void failed(String why) {
         problem = why;
-        backoffMillis = backoffMillis == 0 ? options.reconnectInitial().toMillis()
-                : Math.min(options.reconnectMax().toMillis(), backoffMillis * 2);
-        log.info("{}; retrying in {} ms", why, backoffMillis);
-        retry = connector.schedule(this::attempt, backoffMillis, TimeUnit.MILLISECONDS);
+        long delay = reconnect.failed();
+        log.info("{}; retrying in {} ms", why, delay);
+        retry = connector.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
         changed();
     }
 
-    /** @param delayMillis before the first attempt: none when the relay asked to move */
-    private void lost(String reason, long delayMillis) {
-        otherNodes = RelayAddress.parseNodes(session.otherNodes());
-        // Starting at a random node spreads a drained node's participants over the others.
-        attempts = otherNodes.isEmpty() ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextInt(otherNodes.size());
+    /** The connection was lost, or (moved) the relay asked to go to another node now. */
+    private void lost(String reason, boolean moved) {
+        long delay = reconnect.lost(session.otherNodes(), moved);
         resume = session.resume();
         local.detach();
         session.close();
+        retire(session);
         session = null;
-        current = null;
         packetLoss = -1;
         room.forgetPresenter();
         screen = null;
         levels.clear();
         state = CallState.RECONNECTING;
-        problem = delayMillis == 0 ? sentence(reason) : "Lost the relay (" + reason + ")";
+        problem = moved ? sentence(reason) : "Lost the relay (" + reason + ")";
         log.warn("{}; reconnecting", problem);
-        backoffMillis = options.reconnectInitial().toMillis();
-        retry = connector.schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
+        retry = connector.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
         changed();
     }
 
-    private void end(String why) {
+    /** The counters of a connection that is over are added to those before it. */
+    private void retire(ChorusClient client) {
+        synchronized (counters) {
+            ClientSnapshot last = client.snapshot();
+            counters.earlier = counters.earlier == null ? last : last.after(counters.earlier);
+            current = null;
+        }
+    }
+
+    /** Ends the call without being asked to: a final refusal, or a lost connection not to be replaced. */
+    private void endByItself(String why, String lostReason) {
         problem = why;
         log.warn("call ended: {}", why);
         finish();
+        try {
+            listener.onEnded(lostReason != null ? lostReason : why);
+        } catch (RuntimeException e) {
+            log.warn("call listener failed", e);
+        }
     }
 
     private void finish() {
@@ -242,8 +290,8 @@ public final class Call implements Closeable {
         if (session != null) {
             local.detach();
             session.leave();
+            retire(session);
             session = null;
-            current = null;
         }
         state = CallState.LEFT;
         local.close();
@@ -327,8 +375,17 @@ public final class Call implements Closeable {
      * survives a reconnection (it is asked for again).
      */
     public void startScreenShare(VideoSource source) {
+        startScreenShare(source, SCREEN_FPS);
+    }
+
+    /** As {@link #startScreenShare(VideoSource)}, at {@code fps} (1..30) frames a second. */
+    public void startScreenShare(VideoSource source, int fps) {
+        if (fps < 1 || fps > 30) {
+            throw new IllegalArgumentException("screen fps " + fps + " is outside 1..30");
+        }
         run(() -> {
             screenSource = source;
+            screenFps = fps;
             screenWanted = true;
             screenProblem = null;
             ChorusClient client = session;
@@ -354,7 +411,7 @@ public final class Call implements Closeable {
 
     /** On the connector thread. */
     private void requestScreenShare(ChorusClient client) {
-        client.startScreenShare(screenSource, SCREEN_FPS).whenComplete((ok, failure) -> {
+        client.startScreenShare(screenSource, screenFps).whenComplete((ok, failure) -> {
             if (failure == null) {
                 screenProblem = null;
                 changed();
@@ -509,11 +566,16 @@ public final class Call implements Closeable {
     /** Leaves and waits (bounded) for it. */
     @Override
     public void close() {
+        leave();
+        awaitEnd();
+    }
+
+    private void awaitEnd() {
         try {
-            leave().get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            ended.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             log.warn("leaving took longer than {} ms", CLOSE_WAIT_MILLIS);
         }
     }
@@ -531,6 +593,32 @@ public final class Call implements Closeable {
     /** The current connection while joined, else null (for tests and diagnostics). */
     public ChorusClient client() {
         return current;
+    }
+
+    /** The room's chat, files offered and presenter, over all of the call's connections. */
+    public RoomState roomState() {
+        return room;
+    }
+
+    /**
+     * The current connection's counters with those of the call's earlier connections added (its
+     * other fields are the current one's, or the last one's between connections and after the
+     * end); null before the first join.
+     */
+    public ClientSnapshot counters() {
+        synchronized (counters) {
+            ChorusClient c = current;
+            if (c == null) {
+                return counters.earlier;
+            }
+            ClientSnapshot now = c.snapshot();
+            return counters.earlier == null ? now : now.after(counters.earlier);
+        }
+    }
+
+    /** The counters of the connections that are over, added up; null before any. */
+    private static final class Counters {
+        ClientSnapshot earlier;
     }
 
     public CallSnapshot snapshot() {
@@ -633,7 +721,9 @@ public final class Call implements Closeable {
 
         @Override
         public void onVideoFrame(VideoFrame frame) {
-            remote.onFrame(frame);
+            if (options.keepPictures()) {
+                remote.onFrame(frame);
+            }
         }
 
         @Override
@@ -654,7 +744,7 @@ public final class Call implements Closeable {
 
         @Override
         public void onScreenFrame(VideoFrame frame) {
-            if (frame.image() == null || room.shareHasEnded(frame.mediaId())) {
+            if (!options.keepPictures() || frame.image() == null || room.shareHasEnded(frame.mediaId())) {
                 return; // undecodable, or a late datagram of a share that ended
             }
             ParticipantInfo p = room.presenter();
@@ -677,6 +767,11 @@ public final class Call implements Closeable {
         @Override
         public void onFileOffered(FileInfo file, boolean history) {
             changed();
+            try {
+                listener.onFileOffered(file, history);
+            } catch (RuntimeException e) {
+                log.warn("call listener failed", e);
+            }
         }
 
         @Override
@@ -690,6 +785,11 @@ public final class Call implements Closeable {
                 chatProblem = "Your message was not sent: " + message;
                 changed();
             }
+            try {
+                listener.onRelayError(code, message);
+            } catch (RuntimeException e) {
+                log.warn("call listener failed", e);
+            }
         }
 
         @Override
@@ -697,7 +797,11 @@ public final class Call implements Closeable {
             try {
                 connector.execute(() -> {
                     if (session != null && session == client) {
-                        lost(reason, options.reconnectInitial().toMillis());
+                        if (options.reconnectOnLoss()) {
+                            lost(reason, false);
+                        } else {
+                            endByItself("Lost the relay (" + reason + ")", reason);
+                        }
                     }
                 });
             } catch (RejectedExecutionException e) {
@@ -711,7 +815,7 @@ public final class Call implements Closeable {
                 connector.execute(() -> {
                     if (session != null && session == client && !nodes.isEmpty()) {
                         // The node drains: go now, to the nodes it names, as the same participant.
-                        lost("the relay node is shutting down; moving to another node", 0);
+                        lost("the relay node is shutting down; moving to another node", true);
                     }
                 });
             } catch (RejectedExecutionException e) {

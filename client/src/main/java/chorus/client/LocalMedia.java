@@ -43,6 +43,8 @@ final class LocalMedia implements Closeable {
 
     private final Events events;
     private final long framePeriodNanos;
+    /** Whether a self view is kept (a copy of each frame); a headless call keeps none. */
+    private final boolean keepPreview;
     private final ScheduledExecutorService audioClock;
     private final ScheduledExecutorService videoClock;
     /** Opens and closes the speaker: the sound system can take seconds, which must not stall the microphone. */
@@ -79,8 +81,9 @@ final class LocalMedia implements Closeable {
     private volatile BufferedImage preview;
     private final AtomicLong framesCaptured = new AtomicLong();
 
-    LocalMedia(int fps, Events events, ClientThreads threads) {
+    LocalMedia(int fps, boolean keepPreview, Events events, ClientThreads threads) {
         this.events = events;
+        this.keepPreview = keepPreview;
         this.framePeriodNanos = 1_000_000_000L / fps;
         this.audioClock = Executors.newSingleThreadScheduledExecutor(threads.named("mic"));
         this.videoClock = Executors.newSingleThreadScheduledExecutor(threads.named("camera"));
@@ -330,7 +333,9 @@ final class LocalMedia implements Closeable {
                 log.debug("cannot encode a camera picture: {}", e.getMessage());
             }
         }
-        preview = scaledCopy(opaque, Math.min(PREVIEW_WIDTH, opaque.getWidth()));
+        if (keepPreview) {
+            preview = scaledCopy(opaque, Math.min(PREVIEW_WIDTH, opaque.getWidth()));
+        }
         framesCaptured.incrementAndGet();
     }
 
@@ -379,7 +384,7 @@ final class LocalMedia implements Closeable {
         return cameraOn;
     }
 
-    /** The newest self view (a small copy), or null while the camera is off. */
+    /** The newest self view (a small copy), or null while the camera is off (or no self view is kept). */
     BufferedImage preview() {
         return preview;
     }

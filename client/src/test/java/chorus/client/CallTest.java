@@ -178,7 +178,7 @@ class CallTest {
                 Thread.sleep(1000);
                 assertEquals(received, bob.snapshot().framesReceivedFrom().get("Ada"), "no video once the camera is off");
 
-                bob.client().stopVideo();
+                bob.call().setCameraOn(false); // the bot's camera
                 await("Bob's tile falls back to the placeholder", () -> !call.snapshot().others().get(0).videoActive());
             } finally {
                 call.close();
@@ -289,7 +289,7 @@ class CallTest {
                         Thread.sleep(20);
                     }
                     assertTrue(view(call, "Alice").speaking(), "Alice still speaks");
-                    alice.client().stopAudio();
+                    alice.call().setMuted(true); // the bot's microphone
                     await("Alice stops speaking when her sound stops", () -> !view(call, "Alice").speaking());
                 } finally {
                     call.close();
