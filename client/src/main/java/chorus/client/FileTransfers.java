@@ -8,12 +8,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
+import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.Proxy;
-import java.net.URL;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -22,31 +28,43 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Uploads files to the room and downloads the files offered in it, through the relay's file
- * service (HTTP, authorised by the token in the welcome). Both directions stream in small chunks:
- * an upload is hashed in one pass over the file and sent in a second, with a fixed length; a
- * download is written to a temporary file in the target directory while it is hashed, checked
- * against the SHA-256 it was offered with, and only then moved to its final name. Nothing here
- * holds a whole file in memory, and nothing is left behind by a transfer that fails.
+ * service (HTTP/1.1 through {@link HttpClient}, authorised by the token in the welcome). Both
+ * directions stream in small chunks: an upload is hashed in one pass over the file and sent in a
+ * second, with a fixed length, each chunk handed over as the client asks for it; a download is
+ * written to a temporary file in the target directory while it is hashed, checked against the
+ * SHA-256 it was offered with, and only then moved to its final name. Nothing here holds a whole
+ * file in memory, and nothing is left behind by a transfer that fails.
  *
  * <p>Methods block the calling thread until the transfer ends; interrupting that thread cancels
- * the transfer ({@link FileTransferException#CANCELLED}). Safe to use from several threads.
+ * the transfer ({@link FileTransferException#CANCELLED}): the connection is closed and the relay
+ * keeps nothing. A transfer that moves no bytes for {@link #IDLE_TIMEOUT} is broken off. Safe to
+ * use from several threads.
  */
 public final class FileTransfers {
     /** The header carrying a file's SHA-256 in hex, on uploads and downloads. */
     public static final String SHA256_HEADER = "X-Chorus-Sha256";
     static final int CHUNK_BYTES = 64 * 1024;
-    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
-    /** Bound on each read: the relay answers an upload as soon as its last byte is on disk. */
-    private static final int READ_TIMEOUT_MILLIS = 60_000;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Bound on each wait for the relay: the relay answers an upload as soon as its last byte is on disk. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** Enough for a FileInfo or an error; a longer answer is not the relay's. */
+    private static final int ANSWER_BYTES = 64 * 1024;
+    private static final int ERROR_BYTES = 16 * 1024;
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     /** Device names Windows will not create a file under, with any extension. */
@@ -56,6 +74,20 @@ public final class FileTransfers {
     /** Longest name given to a downloaded file, in UTF-8 bytes (below every common file system's 255). */
     static final int MAX_NAME_BYTES = 200;
     private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
+
+    /**
+     * One HTTP client for every file service in this JVM (its threads are daemons and its
+     * connections pooled): direct, never through a proxy (media does not go through one either),
+     * HTTP/1.1 as the file service speaks it, no redirects followed.
+     */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .build();
+    }
 
     /** Told how far a transfer is, after each chunk, on the transferring thread. Must return quickly. */
     @FunctionalInterface
@@ -123,68 +155,86 @@ public final class FileTransfers {
             throw new FileTransferException(FileTransferException.LOCAL_FILE, "cannot read " + file + ": " + describe(e), e);
         }
         String sha256 = sha256(file);
-        HttpURLConnection http = open(base + "/rooms/" + segment(room) + "/files?name=" + segment(name));
-        try {
-            http.setRequestMethod("PUT");
-            http.setDoOutput(true);
-            http.setFixedLengthStreamingMode(size);
-            http.setRequestProperty("Content-Type", "application/octet-stream");
-            http.setRequestProperty(SHA256_HEADER, sha256);
-            progress.update(0, size);
-            try (InputStream in = Files.newInputStream(file)) {
-                OutputStream out;
-                try {
-                    out = http.getOutputStream();
-                } catch (IOException e) {
-                    throw brokenOff("cannot reach the file service at " + base, e);
-                }
-                byte[] chunk = new byte[CHUNK_BYTES];
-                long sent = 0;
-                while (sent < size) {
-                    checkCancelled(http, "upload of " + name, sent, size);
-                    int n = in.read(chunk, 0, (int) Math.min(chunk.length, size - sent));
-                    if (n < 0) {
-                        http.disconnect();
-                        throw new FileTransferException(FileTransferException.LOCAL_FILE,
-                                file + " shrank while it was being uploaded; nothing was kept");
-                    }
-                    try {
-                        out.write(chunk, 0, n);
-                    } catch (IOException e) {
-                        throw refusalOr(http, brokenOff("the upload of " + name + " broke off after " + sent + " bytes", e));
-                    }
-                    sent += n;
-                    progress.update(sent, size);
-                }
-                try {
-                    out.close();
-                } catch (IOException e) {
-                    throw refusalOr(http, brokenOff("the upload of " + name + " broke off at its end", e));
-                }
-            } catch (FileTransferException e) {
-                throw e;
-            } catch (IOException e) {
-                http.disconnect();
-                throw new FileTransferException(FileTransferException.LOCAL_FILE, "cannot read " + file + ": " + describe(e), e);
+        UploadBody body = size == 0 ? null : new UploadBody(size);
+        HttpRequest request = request("/rooms/" + segment(room) + "/files?name=" + segment(name))
+                .header("Content-Type", "application/octet-stream")
+                .header(SHA256_HEADER, sha256)
+                .PUT(body == null ? HttpRequest.BodyPublishers.noBody() : body)
+                .build();
+        CompletableFuture<HttpResponse<ResponseBody>> answer = send(request);
+        String what = "upload of " + name;
+        progress.update(0, size);
+        long sent = body == null ? 0 : push(file, body, answer, what, size, progress);
+        HttpResponse<ResponseBody> response = await(answer, what, sent, size);
+        try (ResponseBody answerBody = response.body()) {
+            int status = response.statusCode();
+            if (status != 201 && status != 200) {
+                throw refusal(status, answerBody);
             }
-            int status = status(http);
-            if (status != HttpURLConnection.HTTP_CREATED && status != HttpURLConnection.HTTP_OK) {
-                throw refusal(http, status);
-            }
-            try (InputStream body = http.getInputStream()) {
-                FileInfo info = JSON.readValue(body, FileInfo.class);
-                log.info("uploaded {} ({} bytes) as {}", name, size, info.fileId());
-                return info;
+            FileInfo info;
+            try {
+                info = JSON.readValue(answerBody.readAtMost(ANSWER_BYTES), FileInfo.class);
             } catch (IOException e) {
                 throw brokenOff("the relay's answer to the upload of " + name + " could not be read", e);
             }
-        } catch (FileTransferException e) {
-            http.disconnect();
-            throw e;
-        } catch (IOException e) {
-            http.disconnect();
-            throw brokenOff("the upload of " + name + " failed", e);
+            log.info("uploaded {} ({} bytes) as {}", name, size, info.fileId());
+            return info;
         }
+    }
+
+    /**
+     * Reads {@code file} a chunk at a time and hands each to the request as the client asks for it;
+     * returns how many bytes were taken (fewer than {@code size} when the relay answered early).
+     */
+    private static long push(Path file, UploadBody body, CompletableFuture<HttpResponse<ResponseBody>> answer,
+                             String what, long size, Progress progress) throws FileTransferException {
+        answer.whenComplete((response, failure) -> body.exchangeOver());
+        long sent = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            while (sent < size) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw cancelled(body, answer, what, sent, size);
+                }
+                byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, size - sent)];
+                int n = in.readNBytes(chunk, 0, chunk.length);
+                if (n < chunk.length) {
+                    body.abort(new IOException("the file shrank"));
+                    throw new FileTransferException(FileTransferException.LOCAL_FILE,
+                            file + " shrank while it was being uploaded; nothing was kept");
+                }
+                if (!body.push(ByteBuffer.wrap(chunk), IDLE_TIMEOUT.toNanos())) {
+                    return sent; // answered (a refusal) or failed before taking it all: the answer says which
+                }
+                sent += n;
+                progress.update(sent, size);
+            }
+            body.complete();
+            return sent;
+        } catch (FileTransferException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw cancelled(body, answer, what, sent, size);
+        } catch (HttpTimeoutException e) {
+            body.abort(e);
+            answer.cancel(true);
+            throw brokenOff("the " + what + " broke off after " + sent + " bytes", e);
+        } catch (IOException e) {
+            if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+                throw cancelled(body, answer, what, sent, size);
+            }
+            body.abort(e);
+            answer.cancel(true);
+            throw new FileTransferException(FileTransferException.LOCAL_FILE, "cannot read " + file + ": " + describe(e), e);
+        }
+    }
+
+    private static FileTransferException cancelled(UploadBody body, CompletableFuture<?> answer, String what,
+                                                   long done, long total) {
+        body.abort(new IOException("cancelled"));
+        answer.cancel(true);
+        return new FileTransferException(FileTransferException.CANCELLED,
+                "the " + what + " was cancelled after " + done + " of " + total + " bytes");
     }
 
     // ---- download ----
@@ -204,74 +254,39 @@ public final class FileTransfers {
         if (!Files.isDirectory(dir)) {
             throw new FileTransferException(FileTransferException.LOCAL_FILE, "no directory " + dir + " to download into");
         }
-        HttpURLConnection http = open(base + "/rooms/" + segment(room) + "/files/" + segment(file.fileId()));
+        String what = "download of " + file.name();
+        HttpResponse<ResponseBody> response = await(send(request("/rooms/" + segment(room) + "/files/"
+                + segment(file.fileId())).GET().build()), what, 0, file.size());
         Path part = null;
-        try {
-            int status = status(http);
-            if (status != HttpURLConnection.HTTP_OK) {
-                throw refusal(http, status);
+        try (ResponseBody in = response.body()) {
+            int status = response.statusCode();
+            if (status != 200) {
+                throw refusal(status, in);
             }
-            String announced = http.getHeaderField(SHA256_HEADER);
+            String announced = response.headers().firstValue(SHA256_HEADER).orElse(null);
             if (announced != null && file.sha256() != null && !announced.equalsIgnoreCase(file.sha256())) {
                 throw new FileTransferException(FileTransferException.CHECKSUM_MISMATCH, "the relay serves " + file.name()
                         + " with SHA-256 " + announced + ", not the " + file.sha256() + " it was offered with");
             }
-            long declared = http.getContentLengthLong();
-            if (declared >= 0 && declared != file.size()) {
+            OptionalLong declared = response.headers().firstValueAsLong("Content-Length");
+            if (declared.isPresent() && declared.getAsLong() != file.size()) {
                 throw new FileTransferException(FileTransferException.CHECKSUM_MISMATCH, "the relay serves " + file.name()
-                        + " as " + declared + " bytes, not the " + file.size() + " it was offered with");
+                        + " as " + declared.getAsLong() + " bytes, not the " + file.size() + " it was offered with");
             }
-            long total = file.size();
             try {
                 part = Files.createTempFile(dir, ".chorus-", ".part");
             } catch (IOException e) {
                 throw new FileTransferException(FileTransferException.LOCAL_FILE, "cannot write in " + dir + ": " + describe(e), e);
             }
-            MessageDigest digest = sha256Digest();
-            long received = 0;
-            progress.update(0, total);
-            try (InputStream in = http.getInputStream(); OutputStream out = Files.newOutputStream(part)) {
-                byte[] chunk = new byte[CHUNK_BYTES];
-                while (true) {
-                    checkCancelled(http, "download of " + file.name(), received, total);
-                    int n;
-                    try {
-                        n = in.read(chunk);
-                    } catch (IOException e) {
-                        throw brokenOff("the download of " + file.name() + " broke off after " + received + " bytes", e);
-                    }
-                    if (n < 0) {
-                        break;
-                    }
-                    digest.update(chunk, 0, n);
-                    try {
-                        out.write(chunk, 0, n);
-                    } catch (IOException e) {
-                        throw new FileTransferException(FileTransferException.LOCAL_FILE,
-                                "cannot write " + part + ": " + describe(e), e);
-                    }
-                    received += n;
-                    progress.update(received, total);
-                }
-            }
-            if (received != file.size()) {
-                throw brokenOff("received " + received + " of the " + file.size() + " bytes of " + file.name(), null);
-            }
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = receive(in, part, file.name(), file.size(), progress);
             if (!actual.equalsIgnoreCase(file.sha256())) {
                 throw new FileTransferException(FileTransferException.CHECKSUM_MISMATCH, "the bytes received for "
                         + file.name() + " hash to " + actual + ", not the offered " + file.sha256() + "; nothing was kept");
             }
             Path target = moveIntoPlace(part, dir, safeName(file.name()));
             part = null;
-            log.info("downloaded {} ({} bytes) to {}", file.name(), received, target);
+            log.info("downloaded {} ({} bytes) to {}", file.name(), file.size(), target);
             return target;
-        } catch (FileTransferException e) {
-            http.disconnect();
-            throw e;
-        } catch (IOException e) {
-            http.disconnect();
-            throw brokenOff("the download of " + file.name() + " failed", e);
         } finally {
             if (part != null) {
                 deleteQuietly(part);
@@ -279,22 +294,62 @@ public final class FileTransfers {
         }
     }
 
-    /** The room's files as the relay lists them now. */
-    public List<FileInfo> list() throws FileTransferException {
-        requireService();
-        HttpURLConnection http = open(base + "/rooms/" + segment(room) + "/files");
-        try {
-            int status = status(http);
-            if (status != HttpURLConnection.HTTP_OK) {
-                throw refusal(http, status);
-            }
-            try (InputStream body = http.getInputStream()) {
-                return List.of(JSON.readValue(body, FileInfo[].class));
+    /** Writes the body to {@code part} while hashing it; returns the SHA-256 of exactly {@code total} bytes. */
+    private static String receive(ResponseBody in, Path part, String name, long total, Progress progress)
+            throws FileTransferException {
+        String what = "download of " + name;
+        MessageDigest digest = sha256Digest();
+        long received = 0;
+        progress.update(0, total);
+        try (OutputStream out = Files.newOutputStream(part)) {
+            byte[] chunk = new byte[CHUNK_BYTES];
+            while (true) {
+                checkCancelled(what, received, total);
+                int n;
+                try {
+                    n = in.read(chunk);
+                } catch (IOException e) {
+                    checkCancelled(what, received, total);
+                    throw brokenOff("the " + what + " broke off after " + received + " of the " + total + " bytes", e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                digest.update(chunk, 0, n);
+                try {
+                    out.write(chunk, 0, n);
+                } catch (IOException e) {
+                    checkCancelled(what, received, total);
+                    throw new FileTransferException(FileTransferException.LOCAL_FILE, "cannot write " + part + ": " + describe(e), e);
+                }
+                received += n;
+                progress.update(received, total);
             }
         } catch (FileTransferException e) {
             throw e;
         } catch (IOException e) {
-            http.disconnect();
+            checkCancelled(what, received, total);
+            throw new FileTransferException(FileTransferException.LOCAL_FILE, "cannot write " + part + ": " + describe(e), e);
+        }
+        if (received != total) {
+            throw brokenOff("received " + received + " of the " + total + " bytes of " + name, null);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** The room's files as the relay lists them now. */
+    public List<FileInfo> list() throws FileTransferException {
+        requireService();
+        HttpResponse<ResponseBody> response = await(send(request("/rooms/" + segment(room) + "/files").GET().build()),
+                "file list", 0, 0);
+        try (ResponseBody body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw refusal(response.statusCode(), body);
+            }
+            return List.of(JSON.readValue(body, FileInfo[].class));
+        } catch (FileTransferException e) {
+            throw e;
+        } catch (IOException e) {
             throw brokenOff("the relay's file list could not be read", e);
         }
     }
@@ -430,26 +485,48 @@ public final class FileTransfers {
         }
     }
 
-    /** A request to the file service: direct (never through a proxy: media does not go through one either). */
-    private HttpURLConnection open(String url) throws FileTransferException {
+    /** A request to the file service, authorised; {@code path} is already percent-encoded. */
+    private HttpRequest.Builder request(String path) throws FileTransferException {
         try {
-            HttpURLConnection http = (HttpURLConnection) new URL(url).openConnection(Proxy.NO_PROXY);
-            http.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-            http.setReadTimeout(READ_TIMEOUT_MILLIS);
-            http.setUseCaches(false);
-            http.setInstanceFollowRedirects(false);
-            http.setRequestProperty("Authorization", "Bearer " + token);
-            return http;
-        } catch (IOException e) {
-            throw brokenOff("cannot reach the file service at " + base, e);
+            return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token);
+        } catch (IllegalArgumentException e) {
+            throw new FileTransferException(FileTransferException.LOCAL_FILE, "cannot make a request for " + path
+                    + ": " + e.getMessage(), e);
         }
     }
 
-    private int status(HttpURLConnection http) throws FileTransferException {
+    private static CompletableFuture<HttpResponse<ResponseBody>> send(HttpRequest request) {
+        return Http.CLIENT.sendAsync(request, info -> new ResponseBody(IDLE_TIMEOUT));
+    }
+
+    /**
+     * Waits (at most the idle timeout) for the status and headers of an answer; interrupting the
+     * thread cancels the exchange.
+     */
+    private HttpResponse<ResponseBody> await(CompletableFuture<HttpResponse<ResponseBody>> answer, String what,
+                                             long done, long total) throws FileTransferException {
         try {
-            return http.getResponseCode();
-        } catch (IOException e) {
-            throw brokenOff("the file service at " + base + " did not answer", e);
+            return answer.get(IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.cancel(true);
+            throw new FileTransferException(FileTransferException.CANCELLED,
+                    "the " + what + " was cancelled after " + done + " of " + total + " bytes");
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw brokenOff("the file service at " + base + " did not answer within " + IDLE_TIMEOUT.toSeconds() + " s",
+                    null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            IOException io = cause instanceof IOException x ? x : new IOException(String.valueOf(cause), cause);
+            if (io instanceof ConnectException || io instanceof HttpConnectTimeoutException) {
+                throw brokenOff("cannot reach the file service at " + base, io);
+            }
+            if (io instanceof HttpTimeoutException) {
+                throw brokenOff("the file service at " + base + " did not answer", io);
+            }
+            throw brokenOff(done > 0 ? "the " + what + " broke off after " + done + " bytes"
+                    : "the " + what + " failed", io);
         }
     }
 
@@ -460,22 +537,19 @@ public final class FileTransfers {
         return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
     }
 
-    private static void checkCancelled(HttpURLConnection http, String what, long done, long total)
-            throws FileTransferException {
+    private static void checkCancelled(String what, long done, long total) throws FileTransferException {
         if (Thread.currentThread().isInterrupted()) {
-            http.disconnect(); // closes the socket: the relay sees the transfer end early and keeps nothing
+            // the caller's try-with-resources closes the answer: the connection goes, the relay keeps nothing
             throw new FileTransferException(FileTransferException.CANCELLED,
                     "the " + what + " was cancelled after " + done + " of " + total + " bytes");
         }
     }
 
     /** The relay's error answer {@code {"code", "message"}}, or a sentence about the status when it has none. */
-    private static FileTransferException refusal(HttpURLConnection http, int status) {
+    private static FileTransferException refusal(int status, ResponseBody answer) {
         String body = null;
-        try (InputStream error = http.getErrorStream()) {
-            if (error != null) {
-                body = new String(error.readNBytes(16 * 1024), StandardCharsets.UTF_8);
-            }
+        try {
+            body = new String(answer.readAtMost(ERROR_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             // no body to quote
         }
@@ -491,20 +565,6 @@ public final class FileTransfers {
             }
         }
         return new FileTransferException("http-" + status, "the file service answered HTTP " + status);
-    }
-
-    /** When the relay stopped reading because it refused the upload early, its answer says why; prefer that. */
-    private static FileTransferException refusalOr(HttpURLConnection http, FileTransferException otherwise) {
-        try {
-            int status = http.getResponseCode();
-            if (status >= 400) {
-                return refusal(http, status);
-            }
-        } catch (IOException | RuntimeException e) {
-            // no answer to read
-        }
-        http.disconnect();
-        return otherwise;
     }
 
     private static FileTransferException brokenOff(String message, IOException cause) {

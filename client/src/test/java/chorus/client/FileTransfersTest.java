@@ -1,6 +1,7 @@
 package chorus.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -172,6 +175,55 @@ class FileTransfersTest {
             assertEquals(FileTransferException.BROKEN_OFF, e.code());
             assertTrue(e.getMessage().contains(CONTENT.length + " of the " + whole.length), e.getMessage());
             assertEquals(List.of(), filesInDir());
+            server.join(5_000);
+        }
+    }
+
+    @Test
+    void aDownloadWaitingForBytesIsCancelledByAnInterruptAndLeavesNothing() throws Exception {
+        // A server that sends the first bytes of the file, then nothing more while holding the connection.
+        byte[] whole = new byte[CONTENT.length + 1000];
+        System.arraycopy(CONTENT, 0, whole, 0, CONTENT.length);
+        FileInfo offered = offer("minutes.txt", whole);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket s = stalling.accept()) {
+                    s.getInputStream().read(new byte[4096]); // the request
+                    OutputStream out = s.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + whole.length + "\r\n"
+                            + FileTransfers.SHA256_HEADER + ": " + offered.sha256() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(CONTENT);
+                    out.flush();
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // the client goes away either way
+                }
+            });
+            server.start();
+            FileTransfers stalled = FileTransfers.of(InetAddress.getLoopbackAddress(), stalling.getLocalPort(), "room", "t0ken");
+            CountDownLatch someBytes = new CountDownLatch(1);
+            AtomicReference<Throwable> ended = new AtomicReference<>();
+            Thread downloader = new Thread(() -> {
+                try {
+                    stalled.download(offered, dir, (done, total) -> {
+                        if (done > 0) {
+                            someBytes.countDown();
+                        }
+                    });
+                } catch (Throwable e) {
+                    ended.set(e);
+                }
+            });
+            downloader.start();
+            assertTrue(someBytes.await(10, TimeUnit.SECONDS), "the first bytes arrive");
+            downloader.interrupt(); // while it waits for bytes that do not come
+            downloader.join(5_000);
+            assertFalse(downloader.isAlive(), "the download gives way to the interrupt at once");
+            assertEquals(FileTransferException.CANCELLED, ((FileTransferException) ended.get()).code(),
+                    String.valueOf(ended.get()));
+            assertEquals(List.of(), filesInDir(), "nothing is left of it");
+            release.countDown();
             server.join(5_000);
         }
     }
