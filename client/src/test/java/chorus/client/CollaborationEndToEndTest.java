@@ -7,6 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.client.bot.Bot;
+import chorus.client.bot.BotOptions;
+import chorus.client.bot.BotStats;
+import chorus.client.files.FileTransferException;
+import chorus.client.files.FileTransfers;
+import chorus.client.media.TestScreen;
+import chorus.client.session.ChorusClient;
+import chorus.client.session.ClientListener;
+import chorus.client.session.ClientOptions;
+import chorus.client.session.RelayAddress;
+import chorus.client.session.VideoFrame;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ErrorCode;
 import chorus.relay.RelayNode;

@@ -2,6 +2,7 @@ package chorus.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import chorus.client.session.RelayAddress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

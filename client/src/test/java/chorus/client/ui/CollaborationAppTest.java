@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chorus.client.Bot;
-import chorus.client.BotOptions;
-import chorus.client.BotStats;
-import chorus.client.CallState;
-import chorus.client.FileTransfers;
-import chorus.client.RelayAddress;
+import chorus.client.bot.Bot;
+import chorus.client.bot.BotOptions;
+import chorus.client.bot.BotStats;
+import chorus.client.call.CallState;
+import chorus.client.files.FileTransfers;
+import chorus.client.session.RelayAddress;
 import chorus.relay.RelayNode;
 import com.typesafe.config.ConfigFactory;
 import java.awt.image.BufferedImage;
