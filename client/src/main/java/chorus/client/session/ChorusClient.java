@@ -22,13 +22,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,13 +55,8 @@ public final class ChorusClient implements Closeable {
     private final ScheduledExecutorService pinger;
     private final FileTransfers files;
     private final RoomState room;
-    /** A screen share asked for and not yet answered; guarded by {@code this}. */
-    private ScreenRequest screenRequest;
-    private volatile boolean presenting;
-    /** By participant id, in join order. Guarded by itself. */
-    private final LinkedHashMap<String, ParticipantInfo> roster = new LinkedHashMap<>();
-    /** Every name ever seen on a media id, so frames from someone who left are still attributed. */
-    private final ConcurrentHashMap<Integer, String> namesByMediaId = new ConcurrentHashMap<>();
+    private final Roster roster;
+    private final ScreenShare screenShare;
     private volatile ConnectionState state = ConnectionState.JOINED;
     private volatile String lostReason;
     /** The other relay nodes' control endpoints ({@code host:port}), from the welcome, then kept current. */
@@ -78,22 +70,15 @@ public final class ChorusClient implements Closeable {
         this.threads = threads;
         this.control = control;
         this.welcome = control.welcome();
-        for (ParticipantInfo p : welcome.roster() == null ? List.<ParticipantInfo>of() : welcome.roster()) {
-            roster.put(p.participantId(), p);
-            namesByMediaId.put(p.mediaId(), p.name());
-        }
-        namesByMediaId.putIfAbsent(welcome.mediaId(), options.name());
+        this.roster = new Roster(welcome, options.name());
         room.joinedAs(welcome.participantId());
         this.otherNodes = welcome.nodes() == null ? List.of() : List.copyOf(welcome.nodes());
         this.media = new MediaSession(mediaConfig, new MediaEvents(), threads);
+        this.screenShare = new ScreenShare(welcome.participantId(), control, media);
         this.pinger = Executors.newSingleThreadScheduledExecutor(threads.named("ping"));
         this.files = welcome.files() == null ? new FileTransfers(null, welcome.room(), null)
                 : FileTransfers.of(mediaConfig.videoEndpoint().getAddress(), welcome.files().port(), welcome.room(),
                 welcome.files().token());
-    }
-
-    /** A screen share waiting for the relay's answer. */
-    private record ScreenRequest(VideoSource source, int fps, CompletableFuture<Void> answer) {
     }
 
     /** Joins {@code room} as {@code name} on the relay at {@code host:port} with default options. */
@@ -254,57 +239,12 @@ public final class ChorusClient implements Closeable {
      * ("Ada is presenting"). While already presenting, the source is replaced at once.
      */
     public CompletableFuture<Void> startScreenShare(VideoSource source, int fps) {
-        if (fps < 1 || fps > 30) {
-            throw new IllegalArgumentException("screen fps " + fps + " is outside 1..30");
-        }
-        CompletableFuture<Void> answer;
-        synchronized (this) {
-            if (presenting) {
-                media.startScreen(source, fps);
-                return CompletableFuture.completedFuture(null);
-            }
-            if (screenRequest != null) {
-                answer = screenRequest.answer();
-                screenRequest = new ScreenRequest(source, fps, answer); // asked already: the newer source wins
-                return answer;
-            }
-            answer = new CompletableFuture<>();
-            screenRequest = new ScreenRequest(source, fps, answer);
-        }
-        try {
-            control.send(new ControlMessage.ScreenShareStart());
-        } catch (IOException e) {
-            synchronized (this) {
-                if (screenRequest != null && screenRequest.answer() == answer) {
-                    screenRequest = null;
-                }
-            }
-            answer.completeExceptionally(e);
-        }
-        return answer;
+        return screenShare.start(source, fps);
     }
 
     /** Stops presenting (or withdraws a request not yet answered); the relay tells the room. */
     public void stopScreenShare() {
-        boolean tell;
-        ScreenRequest withdrawn;
-        synchronized (this) {
-            withdrawn = screenRequest;
-            screenRequest = null;
-            tell = presenting || withdrawn != null;
-            presenting = false;
-        }
-        media.stopScreen();
-        if (withdrawn != null) {
-            withdrawn.answer().completeExceptionally(new CancellationException("screen share withdrawn"));
-        }
-        if (tell && state == ConnectionState.JOINED) {
-            try {
-                control.send(new ControlMessage.ScreenShareStop());
-            } catch (IOException e) {
-                log.debug("screen-stop not sent: {}", e.getMessage()); // the reader thread reports the loss
-            }
-        }
+        screenShare.stop(state == ConnectionState.JOINED);
     }
 
     /** Leaves the room: stops media, sends leave and waits (bounded) for the relay to close. */
@@ -317,7 +257,7 @@ public final class ChorusClient implements Closeable {
         state = ConnectionState.LEFT;
         pinger.shutdownNow();
         media.close();
-        abandonScreenShare("left the room");
+        screenShare.abandon("left the room");
         control.leave(LEAVE_WAIT);
         log.info("{} left room {}", options.name(), welcome.room());
     }
@@ -331,20 +271,7 @@ public final class ChorusClient implements Closeable {
         pinger.shutdownNow();
         media.close();
         control.close();
-        abandonScreenShare("disconnected");
-    }
-
-    /** The connection is ending: a share asked for will never be answered. */
-    private void abandonScreenShare(String why) {
-        ScreenRequest pending;
-        synchronized (this) {
-            pending = screenRequest;
-            screenRequest = null;
-            presenting = false;
-        }
-        if (pending != null) {
-            pending.answer().completeExceptionally(new IOException("no screen share: " + why));
-        }
+        screenShare.abandon("disconnected");
     }
 
     // ---- observation ----
@@ -381,17 +308,13 @@ public final class ChorusClient implements Closeable {
 
     /** This participant as the roster shows it. */
     public ParticipantInfo self() {
-        synchronized (roster) {
-            ParticipantInfo me = roster.get(welcome.participantId());
-            return me != null ? me : new ParticipantInfo(welcome.participantId(), options.name(), welcome.mediaId());
-        }
+        ParticipantInfo me = roster.get(welcome.participantId());
+        return me != null ? me : new ParticipantInfo(welcome.participantId(), options.name(), welcome.mediaId());
     }
 
     /** Everyone in the room, this participant included, in join order. */
     public List<ParticipantInfo> roster() {
-        synchronized (roster) {
-            return List.copyOf(roster.values());
-        }
+        return roster.list();
     }
 
     public MediaSession media() {
@@ -425,7 +348,7 @@ public final class ChorusClient implements Closeable {
 
     /** Whether this participant is the room's presenter. */
     public boolean presenting() {
-        return presenting;
+        return screenShare.presenting();
     }
 
     /** Smoothed control round-trip time in milliseconds, or -1 before the first measurement. */
@@ -448,8 +371,7 @@ public final class ChorusClient implements Closeable {
 
     /** The name behind a media id; {@code #id} for one never announced. */
     String nameOf(int mediaId) {
-        String name = namesByMediaId.get(mediaId);
-        return name != null ? name : "#" + mediaId;
+        return roster.nameOf(mediaId);
     }
 
     private void rosterChanged() {
@@ -462,20 +384,14 @@ public final class ChorusClient implements Closeable {
         public void onMessage(ControlMessage message) {
             if (message instanceof ParticipantJoined joined) {
                 ParticipantInfo p = joined.participant();
-                namesByMediaId.put(p.mediaId(), p.name());
-                synchronized (roster) {
-                    roster.put(p.participantId(), p);
-                }
+                roster.put(p);
                 log.info("{} joined", p.name());
                 listener.onParticipantJoined(p);
                 rosterChanged();
             } else if (message instanceof ControlMessage.ParticipantUpdated updated) {
                 // Came back through another relay node: same person, perhaps a new media id.
                 ParticipantInfo p = updated.participant();
-                namesByMediaId.put(p.mediaId(), p.name());
-                synchronized (roster) {
-                    roster.put(p.participantId(), p);
-                }
+                roster.put(p);
                 log.info("{} is back (media id {})", p.name(), p.mediaId());
                 rosterChanged();
             } else if (message instanceof ControlMessage.Nodes nodes) {
@@ -487,10 +403,7 @@ public final class ChorusClient implements Closeable {
                 listener.onMove(nodes);
             } else if (message instanceof ParticipantLeft left) {
                 ParticipantInfo p = left.participant();
-                ParticipantInfo removed;
-                synchronized (roster) {
-                    removed = roster.remove(p.participantId());
-                }
+                ParticipantInfo removed = roster.remove(p.participantId());
                 log.info("{} left ({})", p.name(), left.reason());
                 listener.onParticipantLeft(removed != null ? removed : p, left.reason());
                 rosterChanged();
@@ -509,14 +422,7 @@ public final class ChorusClient implements Closeable {
             } else if (message instanceof ControlMessage.Error error) {
                 log.warn("relay reported {}: {}", error.code(), error.message());
                 if (ErrorCode.PRESENTER_BUSY.wire().equals(error.code())) {
-                    ScreenRequest refused;
-                    synchronized (ChorusClient.this) {
-                        refused = screenRequest;
-                        screenRequest = null;
-                    }
-                    if (refused != null) {
-                        refused.answer().completeExceptionally(new RelayErrorException(error.code(), error.message()));
-                    }
+                    screenShare.refused(error.code(), error.message());
                 }
                 listener.onRelayError(error.code(), error.message());
             } else {
@@ -534,7 +440,7 @@ public final class ChorusClient implements Closeable {
             log.warn("connection to relay lost: {}", reason);
             pinger.shutdownNow();
             media.close();
-            abandonScreenShare("the connection to the relay was lost");
+            screenShare.abandon("the connection to the relay was lost");
             listener.onConnectionLost(reason);
         }
     }
@@ -542,29 +448,7 @@ public final class ChorusClient implements Closeable {
     /** The relay named a presenter (or nobody): start sending the screen if it is us, stop if it no longer is. */
     private void onPresenterChanged(ParticipantInfo now) {
         room.presenterChanged(now);
-        boolean us = now != null && welcome.participantId().equals(now.participantId());
-        ScreenRequest granted = null;
-        boolean stopped = false;
-        synchronized (this) {
-            if (us && screenRequest != null) {
-                granted = screenRequest;
-                screenRequest = null;
-                presenting = true;
-            } else if (!us && presenting) {
-                presenting = false;
-                stopped = true;
-            }
-        }
-        if (granted != null) {
-            try {
-                media.startScreen(granted.source(), granted.fps());
-                granted.answer().complete(null);
-            } catch (RuntimeException e) {
-                granted.answer().completeExceptionally(e);
-            }
-        } else if (stopped) {
-            media.stopScreen();
-        }
+        screenShare.presenterChanged(now);
         log.info("presenter: {}", now == null ? "nobody" : now.name());
         listener.onPresenterChanged(now);
     }
@@ -601,6 +485,6 @@ public final class ChorusClient implements Closeable {
 
     /** For tests: the names known for media ids, including participants who left. */
     Map<Integer, String> namesByMediaId() {
-        return Map.copyOf(namesByMediaId);
+        return roster.namesByMediaId();
     }
 }

@@ -8,7 +8,6 @@ import chorus.client.media.SequenceLoss;
 import chorus.client.media.VideoReceiver;
 import chorus.client.media.VideoSource;
 import chorus.protocol.audio.AudioFormat;
-import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaAuthenticator;
@@ -18,19 +17,13 @@ import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one receive thread per socket, a media clock (audio send, playout, hello and
  * keepalive), a video clock (encoding and sending video) and a screen clock (capturing, encoding
  * and sending the screen, which can take far longer than a camera frame). Listener callbacks come
- * from these threads and must return quickly.
+ * from these threads and must return quickly. Its parts: the two {@link MediaSocket}s, each with
+ * its hello and keepalive ({@link MediaSignalling}), and the sending half ({@link MediaSender}).
  */
 public final class MediaSession implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
@@ -57,8 +51,6 @@ public final class MediaSession implements Closeable {
     static final int HELLO_MAX_TRIES = 100;
     /** After the hello phase, one keepalive per socket every second. */
     static final int KEEPALIVE_EVERY_TICKS = 10;
-    /** Room for a burst of forwarded video from several senders while a frame is being decoded. */
-    private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
     private static final long CLOSE_WAIT_MILLIS = 1_000;
 
     /** What the engine reports; called on its own threads. */
@@ -102,37 +94,20 @@ public final class MediaSession implements Closeable {
     /** Screens are reassembled apart from camera video: the same sender numbers each stream's frames on its own. */
     private final VideoReceiver screenReceiver;
     private final AudioPlayout playout;
-    private final Fragmenter videoFragmenter;
-    private final Fragmenter screenFragmenter;
-    private final Fragmenter audioFragmenter;
-    private final AtomicLong videoFramesSent = new AtomicLong();
-    private final AtomicLong screenFramesSent = new AtomicLong();
-    private final AtomicLong audioFramesSent = new AtomicLong();
+    private final MediaSender sender;
     private final AtomicLong sendErrors = new AtomicLong();
-    private final AtomicLong videoSourceErrors = new AtomicLong();
     private final AtomicLong callbackFailures = new AtomicLong();
-    private final long startNanos = System.nanoTime();
 
-    // audio sending state: media clock thread only
-    private final short[] audioSamples = new short[AudioFormat.FRAME_SAMPLES];
-    private final byte[] audioBytes = new byte[AudioFormat.FRAME_BYTES];
-    private long audioTimestamp;
-
-    private DatagramChannel videoChannel;
-    private DatagramChannel audioChannel;
-    private volatile Signalling videoSignal;
-    private volatile Signalling audioSignal;
+    private MediaSocket videoSocket;
+    private MediaSocket audioSocket;
+    private volatile MediaSignalling videoSignal;
+    private volatile MediaSignalling audioSignal;
     private final Fragmenter.PacketSink videoOut;
     private final Fragmenter.PacketSink audioOut;
     private final AtomicBoolean readyReported = new AtomicBoolean();
     private ScheduledExecutorService mediaClock;
     private ScheduledExecutorService videoClock;
     private ScheduledExecutorService screenClock;
-    private Thread videoReceiveThread;
-    private Thread audioReceiveThread;
-    private ScheduledFuture<?> videoTask;
-    private ScheduledFuture<?> screenTask;
-    private ScheduledFuture<?> audioTask;
     private volatile boolean frozen;
     private volatile boolean closed;
 
@@ -149,32 +124,28 @@ public final class MediaSession implements Closeable {
                 callbackFailed("audio level listener", e);
             }
         });
-        this.videoFragmenter = new Fragmenter(MediaKind.VIDEO, config.mediaId(), Codec.JPEG, config.key());
-        this.screenFragmenter = new Fragmenter(MediaKind.SCREEN, config.mediaId(), Codec.JPEG, config.key());
-        this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, config.mediaId(), Codec.PCM16, config.key());
         // made once: the fragmenters call these per datagram
-        this.videoOut = datagram -> send(videoChannel, config.videoEndpoint(), datagram);
-        this.audioOut = datagram -> send(audioChannel, config.audioEndpoint(), datagram);
+        this.videoOut = datagram -> videoSocket.send(datagram);
+        this.audioOut = datagram -> audioSocket.send(datagram);
+        this.sender = new MediaSender(config.mediaId(), config.key(), videoOut, audioOut);
     }
 
     /** Opens both sockets and starts receiving, the hellos and the playout clock. */
     public void start() throws IOException {
         try {
-            videoChannel = open(config.videoEndpoint());
-            audioChannel = open(config.audioEndpoint());
+            videoSocket = MediaSocket.open("video", config.videoEndpoint(), sendErrors);
+            audioSocket = MediaSocket.open("audio", config.audioEndpoint(), sendErrors);
         } catch (IOException e) {
             close();
             throw new IOException("cannot open UDP sockets for media (" + e.getMessage() + ")", e);
         }
-        videoSignal = new Signalling("video", videoChannel, config.videoEndpoint());
-        audioSignal = new Signalling("audio", audioChannel, config.audioEndpoint());
+        videoSignal = new MediaSignalling("video", config.videoEndpoint(), config.mediaId(), config.key(), videoOut, drops,
+                this::onAcked, listener::onMediaProblem);
+        audioSignal = new MediaSignalling("audio", config.audioEndpoint(), config.mediaId(), config.key(), audioOut, drops,
+                this::onAcked, listener::onMediaProblem);
 
-        videoReceiveThread = threads.named("video-rx").newThread(
-                () -> receiveLoop(videoChannel, config.videoEndpoint(), MediaKind.VIDEO, videoSignal));
-        audioReceiveThread = threads.named("audio-rx").newThread(
-                () -> receiveLoop(audioChannel, config.audioEndpoint(), MediaKind.AUDIO, audioSignal));
-        videoReceiveThread.start();
-        audioReceiveThread.start();
+        receive(videoSocket, threads.named("video-rx"), config.videoEndpoint(), MediaKind.VIDEO, videoSignal);
+        receive(audioSocket, threads.named("audio-rx"), config.audioEndpoint(), MediaKind.AUDIO, audioSignal);
 
         mediaClock = Executors.newSingleThreadScheduledExecutor(threads.named("media-clock"));
         videoClock = Executors.newSingleThreadScheduledExecutor(threads.named("video-clock"));
@@ -184,89 +155,45 @@ public final class MediaSession implements Closeable {
                 AudioFormat.FRAME_MILLIS, AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** A socket of the relay's address family, on the wildcard address and an ephemeral port. */
-    private static DatagramChannel open(InetSocketAddress relay) throws IOException {
-        InetAddress address = relay.getAddress();
-        boolean v6 = address instanceof Inet6Address;
-        DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        try {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
-            channel.bind(new InetSocketAddress(InetAddress.getByName(v6 ? "::" : "0.0.0.0"), 0));
-            return channel;
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-    }
-
     // ---- sending ----
 
     /** Sends one JPEG frame as signed fragments; thread-safe, but meant for one video clock. */
     public void sendVideoFrame(byte[] jpeg, int offset, int length) {
-        if (frozen || closed) {
-            return;
-        }
-        long timestamp = (System.nanoTime() - startNanos) * 9 / 100_000; // 90 kHz media clock
-        synchronized (videoFragmenter) {
-            videoFragmenter.send(jpeg, offset, length, timestamp, MediaHeader.FLAG_KEYFRAME, videoOut);
-        }
-        videoFramesSent.incrementAndGet();
+        sender.sendVideoFrame(jpeg, offset, length);
     }
 
     /** Sends one JPEG frame of the shared screen as signed SCREEN fragments; meant for the screen clock. */
     public void sendScreenFrame(byte[] jpeg, int offset, int length) {
-        if (frozen || closed) {
-            return;
-        }
-        long timestamp = (System.nanoTime() - startNanos) * 9 / 100_000; // 90 kHz media clock
-        synchronized (screenFragmenter) {
-            screenFragmenter.send(jpeg, offset, length, timestamp, MediaHeader.FLAG_KEYFRAME, videoOut);
-        }
-        screenFramesSent.incrementAndGet();
+        sender.sendScreenFrame(jpeg, offset, length);
     }
 
     /** Sends one 20 ms frame of {@link AudioFormat#FRAME_SAMPLES} samples; thread-safe, meant for the media clock. */
     public void sendAudioFrame(short[] samples) {
-        if (frozen || closed) {
-            return;
-        }
-        synchronized (audioFragmenter) {
-            AudioFormat.toBytes(samples, audioBytes);
-            audioFragmenter.send(audioBytes, 0, audioBytes.length, audioTimestamp, 0, audioOut);
-            audioTimestamp += AudioFormat.FRAME_SAMPLES; // 48 kHz media clock: one tick per sample
-        }
-        audioFramesSent.incrementAndGet();
+        sender.sendAudioFrame(samples);
     }
 
     /** Sends a frame from {@code source} every 20 ms on the media clock, replacing any earlier source. */
-    public synchronized void startAudio(AudioSource source) {
+    public void startAudio(AudioSource source) {
         requireStarted();
-        stopAudio();
-        audioTask = mediaClock.scheduleAtFixedRate(guarded("audio send", () -> {
-            if (frozen) {
-                return;
-            }
-            source.read(audioSamples);
-            sendAudioFrame(audioSamples);
-        }), 0, AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+        sender.startAudio(mediaClock, source);
     }
 
-    public synchronized void stopAudio() {
-        if (audioTask != null) {
-            audioTask.cancel(false);
-            audioTask = null;
-        }
+    public void stopAudio() {
+        sender.stopAudio();
     }
 
     /**
      * Sends a frame from {@code source} {@code fps} times a second on the video clock, replacing any
      * earlier source. When encoding falls behind, frames are skipped rather than sent in a burst.
      */
-    public synchronized void startVideo(VideoSource source, int fps) {
-        checkFps(fps);
+    public void startVideo(VideoSource source, int fps) {
+        MediaSender.checkFps(fps);
         requireStarted();
-        stopVideo();
-        videoTask = sendPeriodically(videoClock, "video", source, fps, this::sendVideoFrame);
+        sender.startVideo(videoClock, source, fps);
+    }
+
+    public void stopVideo() {
+        sender.stopVideo();
     }
 
     /**
@@ -274,80 +201,19 @@ public final class MediaSession implements Closeable {
      * replacing any earlier screen source. The relay forwards it only while this participant is
      * the room's presenter (see {@link ChorusClient#startScreenShare}).
      */
-    public synchronized void startScreen(VideoSource source, int fps) {
-        checkFps(fps);
+    public void startScreen(VideoSource source, int fps) {
+        MediaSender.checkFps(fps);
         requireStarted();
-        stopScreen();
-        screenTask = sendPeriodically(screenClock, "screen", source, fps, this::sendScreenFrame);
+        sender.startScreen(screenClock, source, fps);
     }
 
-    public synchronized void stopScreen() {
-        if (screenTask != null) {
-            screenTask.cancel(false);
-            screenTask = null;
-        }
-    }
-
-    /** Where a periodic sender puts each encoded frame. */
-    private interface FrameSink {
-        void send(byte[] jpeg, int offset, int length);
-    }
-
-    /** When encoding falls behind, frames are skipped rather than sent in a burst. */
-    private ScheduledFuture<?> sendPeriodically(ScheduledExecutorService clock, String what, VideoSource source, int fps,
-                                                FrameSink sink) {
-        long periodNanos = 1_000_000_000L / fps;
-        long[] lastSent = {System.nanoTime() - periodNanos};
-        return clock.scheduleAtFixedRate(guarded(what + " send", () -> {
-            long now = System.nanoTime();
-            if (frozen || now - lastSent[0] < periodNanos / 2) {
-                return; // a catch-up run of the fixed-rate clock: skip instead of bursting
-            }
-            lastSent[0] = now;
-            ByteBuffer frame;
-            try {
-                frame = source.nextFrame();
-            } catch (IOException e) {
-                if (videoSourceErrors.getAndIncrement() == 0) {
-                    log.warn("{} source failed: {}", what, e.getMessage());
-                }
-                return;
-            }
-            if (frame == null) {
-                return; // nothing to send this time (a capture that is not ready)
-            }
-            sink.send(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
-        }), 0, periodNanos / 1000, TimeUnit.MICROSECONDS);
-    }
-
-    private static void checkFps(int fps) {
-        if (fps < 1 || fps > 120) {
-            throw new IllegalArgumentException("fps " + fps + " is outside 1..120");
-        }
+    public void stopScreen() {
+        sender.stopScreen();
     }
 
     private void requireStarted() {
         if (mediaClock == null) {
             throw new IllegalStateException("media session not started");
-        }
-    }
-
-    public synchronized void stopVideo() {
-        if (videoTask != null) {
-            videoTask.cancel(false);
-            videoTask = null;
-        }
-    }
-
-    private void send(DatagramChannel channel, InetSocketAddress to, ByteBuffer datagram) {
-        try {
-            channel.send(datagram, to);
-        } catch (ClosedChannelException e) {
-            // closing: the datagram is simply not sent
-        } catch (IOException e) {
-            if (sendErrors.getAndIncrement() == 0) {
-                log.warn("cannot send media to {}: {}", to, e.getMessage());
-            }
         }
     }
 
@@ -361,33 +227,12 @@ public final class MediaSession implements Closeable {
 
     // ---- receiving ----
 
-    private void receiveLoop(DatagramChannel channel, InetSocketAddress relay, MediaKind expected, Signalling signal) {
-        // One byte over the largest datagram: an oversized one arrives truncated to a length that fails validation.
-        ByteBuffer buffer = ByteBuffer.allocateDirect(MediaHeader.MAX_DATAGRAM + 1);
+    /** Receives on {@code socket}, each datagram checked with a verifier of the receive thread's own. */
+    private void receive(MediaSocket socket, ThreadFactory thread, InetSocketAddress relay,
+                         MediaKind expected, MediaSignalling signal) {
         MediaAuthenticator verifier = new MediaAuthenticator(config.key());
-        while (!closed) {
-            buffer.clear();
-            SocketAddress from;
-            try {
-                from = channel.receive(buffer); // blocks until a datagram arrives or the socket is closed
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                log.debug("receive failed on the {} socket: {}", expected, e.getMessage());
-                continue;
-            }
-            if (from == null) {
-                continue;
-            }
-            try {
-                onDatagram(buffer, buffer.position(), from, relay, expected, signal, verifier);
-            } catch (RuntimeException e) {
-                callbackFailed("handling a " + expected + " datagram", e); // a listener's bug must not stop receiving
-            }
-        }
+        socket.startReceiving(thread, (buffer, length, from) -> onDatagram(buffer, length, from, relay, expected, signal,
+                verifier), e -> callbackFailed("handling a " + expected + " datagram", e));
     }
 
     /** Logs a failure on a media thread without flooding: the 1st, 10th, 100th... */
@@ -406,7 +251,7 @@ public final class MediaSession implements Closeable {
     }
 
     private void onDatagram(ByteBuffer datagram, int length, SocketAddress from, InetSocketAddress relay,
-                            MediaKind expected, Signalling signal, MediaAuthenticator verifier) {
+                            MediaKind expected, MediaSignalling signal, MediaAuthenticator verifier) {
         if (!relay.equals(from)) {
             drops.add(DropCounts.FOREIGN_SOURCE);
             return;
@@ -447,6 +292,7 @@ public final class MediaSession implements Closeable {
     /** Simulates a hung client: stops sending (media, hellos, keepalives); the sockets stay open. */
     public void freeze() {
         frozen = true;
+        sender.halt();
     }
 
     public boolean frozen() {
@@ -455,27 +301,35 @@ public final class MediaSession implements Closeable {
 
     /** True once the relay acknowledged the hellos on both sockets. */
     public boolean ready() {
-        return videoSignal != null && videoSignal.acked && audioSignal.acked;
+        return videoSignal != null && videoSignal.acked() && audioSignal.acked();
+    }
+
+    /** A socket's hello was acknowledged: once both are, media is ready. */
+    private void onAcked() {
+        if (ready() && readyReported.compareAndSet(false, true)) {
+            log.info("media ready: relay acknowledged video and audio");
+            listener.onMediaReady();
+        }
     }
 
     public InetSocketAddress videoLocalAddress() throws IOException {
-        return (InetSocketAddress) videoChannel.getLocalAddress();
+        return videoSocket.localAddress();
     }
 
     public InetSocketAddress audioLocalAddress() throws IOException {
-        return (InetSocketAddress) audioChannel.getLocalAddress();
+        return audioSocket.localAddress();
     }
 
     public long videoFramesSent() {
-        return videoFramesSent.get();
+        return sender.videoFramesSent();
     }
 
     public long audioFramesSent() {
-        return audioFramesSent.get();
+        return sender.audioFramesSent();
     }
 
     public long screenFramesSent() {
-        return screenFramesSent.get();
+        return sender.screenFramesSent();
     }
 
     /** Complete screen frames received, by sender media id. */
@@ -550,6 +404,7 @@ public final class MediaSession implements Closeable {
     @Override
     public void close() {
         closed = true;
+        sender.close();
         if (mediaClock != null) {
             mediaClock.shutdownNow();
         }
@@ -559,10 +414,12 @@ public final class MediaSession implements Closeable {
         if (screenClock != null) {
             screenClock.shutdownNow();
         }
-        closeQuietly(videoChannel);
-        closeQuietly(audioChannel);
-        join(videoReceiveThread);
-        join(audioReceiveThread);
+        for (MediaSocket socket : new MediaSocket[] {videoSocket, audioSocket}) {
+            if (socket != null) {
+                socket.close();
+                socket.awaitReceiver(CLOSE_WAIT_MILLIS);
+            }
+        }
         try {
             if (mediaClock != null) {
                 mediaClock.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -578,28 +435,6 @@ public final class MediaSession implements Closeable {
         }
     }
 
-    private static void join(Thread thread) {
-        if (thread == null || thread == Thread.currentThread()) {
-            return;
-        }
-        try {
-            thread.join(CLOSE_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(DatagramChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing useful to do: the socket is going away
-        }
-    }
-
     /** A fixed-rate task that survives its own failures (an exception would silently cancel it). */
     private Runnable guarded(String what, Runnable task) {
         return () -> {
@@ -611,72 +446,5 @@ public final class MediaSession implements Closeable {
                 }
             }
         };
-    }
-
-    /**
-     * The hello/keepalive state of one socket: hello every tick until the relay's signed echo
-     * arrives (or the tries run out), then a keepalive every second.
-     */
-    private final class Signalling {
-        private final String what;
-        private final DatagramChannel channel;
-        private final InetSocketAddress relay;
-        private final ByteBuffer packet = ByteBuffer.allocateDirect(MediaHeader.MIN_DATAGRAM);
-        private final MediaAuthenticator signer = new MediaAuthenticator(config.key());
-        // media clock thread only
-        private long sequence;
-        private int tries;
-        private int ticksSinceKeepalive;
-        private boolean gaveUp;
-        // set on the receive thread
-        private volatile boolean acked;
-
-        Signalling(String what, DatagramChannel channel, InetSocketAddress relay) {
-            this.what = what;
-            this.channel = channel;
-            this.relay = relay;
-        }
-
-        void tick() {
-            if (acked || gaveUp) {
-                if (++ticksSinceKeepalive >= KEEPALIVE_EVERY_TICKS) {
-                    ticksSinceKeepalive = 0;
-                    signal(MediaKind.KEEPALIVE);
-                }
-                return;
-            }
-            if (tries >= HELLO_MAX_TRIES) {
-                gaveUp = true;
-                String problem = "relay at " + relay + " did not acknowledge the " + what + " hello after "
-                        + HELLO_MAX_TRIES + " tries; " + what + " may not reach this client";
-                log.warn(problem);
-                listener.onMediaProblem(problem);
-                return;
-            }
-            tries++;
-            signal(MediaKind.HELLO);
-        }
-
-        private void signal(MediaKind kind) {
-            Fragmenter.encodeSignal(packet, kind, config.mediaId(), sequence++ & 0xFFFF_FFFFL, signer);
-            send(channel, relay, packet);
-        }
-
-        /** A hello from the relay: the acknowledgement, valid only when signed with our key. */
-        void onAck(ByteBuffer datagram, MediaAuthenticator verifier) {
-            if (!verifier.verify(datagram, 0, MediaHeader.signedLength(datagram, 0))) {
-                drops.add(DropReason.BAD_TAG);
-                return;
-            }
-            if (acked) {
-                return;
-            }
-            acked = true;
-            log.debug("relay acknowledged the {} hello", what);
-            if (ready() && readyReported.compareAndSet(false, true)) {
-                log.info("media ready: relay acknowledged video and audio");
-                listener.onMediaReady();
-            }
-        }
     }
 }

@@ -117,14 +117,14 @@ class FileTransfersTest {
 
     @Test
     void safeNamesKeepWhatTheyCanAndStayShort() {
-        assertEquals("report.pdf", FileTransfers.safeName("report.pdf"));
-        assertEquals("holiday photos+1.zip", FileTransfers.safeName("holiday photos+1.zip"));
-        assertEquals("Zürich 🎉.txt", FileTransfers.safeName("Zürich 🎉.txt"));
-        assertEquals("download", FileTransfers.safeName("..."));
-        assertEquals("download", FileTransfers.safeName(" "));
-        assertEquals("notes", FileTransfers.safeName("notes. "));
-        String longName = FileTransfers.safeName("é".repeat(300) + ".pdf");
-        assertTrue(longName.getBytes(StandardCharsets.UTF_8).length <= FileTransfers.MAX_NAME_BYTES, longName);
+        assertEquals("report.pdf", FileNames.safeName("report.pdf"));
+        assertEquals("holiday photos+1.zip", FileNames.safeName("holiday photos+1.zip"));
+        assertEquals("Zürich 🎉.txt", FileNames.safeName("Zürich 🎉.txt"));
+        assertEquals("download", FileNames.safeName("..."));
+        assertEquals("download", FileNames.safeName(" "));
+        assertEquals("notes", FileNames.safeName("notes. "));
+        String longName = FileNames.safeName("é".repeat(300) + ".pdf");
+        assertTrue(longName.getBytes(StandardCharsets.UTF_8).length <= FileNames.MAX_NAME_BYTES, longName);
         assertTrue(longName.endsWith(".pdf"), longName);
         assertEquals("daily%20standup", FileTransfers.segment("daily standup"));
         assertEquals("holiday%20photos%2B1.zip", FileTransfers.segment("holiday photos+1.zip"));
