@@ -472,9 +472,9 @@ public final class Call implements Closeable {
     }
 
     /** A connection's events: it ended without the call leaving it. */
-    void connectionLost(ChorusClient client, String reason) {
+    void connectionLost(ConnectionEvents from, String reason) {
         run(() -> {
-            if (session != null && session == client) {
+            if (session != null && session == from.client()) {
                 if (options.reconnectOnLoss()) {
                     lost(reason, false);
                 } else {
@@ -485,9 +485,9 @@ public final class Call implements Closeable {
     }
 
     /** A connection's events: its node drains; go now, to the nodes it names, as the same participant. */
-    void moveRequested(ChorusClient client) {
+    void moveRequested(ConnectionEvents from) {
         run(() -> {
-            if (session != null && session == client) {
+            if (session != null && session == from.client()) {
                 lost("the relay node is shutting down; moving to another node", true);
             }
         });

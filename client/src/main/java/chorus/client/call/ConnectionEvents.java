@@ -32,6 +32,11 @@ final class ConnectionEvents implements ClientListener {
         client = connection;
     }
 
+    /** The connection these events come from; null while it is being made. */
+    ChorusClient client() {
+        return client;
+    }
+
     @Override
     public void onRosterChanged(List<ParticipantInfo> now) {
         participants.rosterChanged(now);
@@ -82,13 +87,13 @@ final class ConnectionEvents implements ClientListener {
 
     @Override
     public void onConnectionLost(String reason) {
-        call.connectionLost(client, reason);
+        call.connectionLost(this, reason); // which connection is read on the connector, once it is known
     }
 
     @Override
     public void onMove(List<String> nodes) {
         if (!nodes.isEmpty()) {
-            call.moveRequested(client);
+            call.moveRequested(this);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the room has told this participant beside its roster: the chat (each message once, the
  * newest {@value #CHAT_KEPT}, with a count of others' messages not yet read), the files offered,
  * who presents, and the ids this participant has had. The one place these are kept: a connection
- * writes into it as the relay reports, and a call ({@code chorus.client.call.Call}) hands the same
+ * writes into it as the relay reports, and a call (the {@code call} package's) hands the same
  * one to each of its connections, so it outlives a reconnection and a history given again on
  * rejoining is not added twice. Thread-safe.
  */
@@ -97,7 +97,7 @@ public final class RoomState {
      * What tells chat messages apart: an id alone could repeat in a room that started over (a
      * relay restarted), the id with its time and sender does not.
      */
-    static String chatKey(ChatMessage m) {
+    private static String chatKey(ChatMessage m) {
         return m.id() + "/" + m.serverTime() + "/" + m.participantId();
     }
 
