@@ -77,7 +77,7 @@ final class LocalMedia implements Closeable {
     private volatile String microphoneProblem;
     // speaker: speaker thread only, except the volatile fields
     private MediaDevice<AudioPlayback> speakerDevice;
-    private final ForwardingSink output = new ForwardingSink();
+    private final SpeakerOutput output = new SpeakerOutput();
     private volatile String speakerLabel;
     private volatile String speakerProblem;
 
@@ -466,34 +466,5 @@ final class LocalMedia implements Closeable {
                 log.warn("{} failed", what, e);
             }
         };
-    }
-
-    /** Plays through whichever speaker is open; a failing speaker is dropped, never the playout clock. */
-    private static final class ForwardingSink implements AudioSink {
-        private volatile AudioPlayback playback;
-
-        AudioPlayback swap(AudioPlayback next) {
-            AudioPlayback old = playback;
-            playback = next;
-            return old;
-        }
-
-        boolean playing() {
-            return playback != null;
-        }
-
-        @Override
-        public void play(short[] frame, Origin origin) {
-            AudioPlayback p = playback;
-            if (p == null) {
-                return;
-            }
-            try {
-                p.play(frame, origin);
-            } catch (RuntimeException e) {
-                log.warn("speaker failed; playing nothing from now on: {}", e.toString());
-                playback = null;
-            }
-        }
     }
 }
