@@ -1,5 +1,6 @@
 package chorus.client;
 
+import chorus.client.bot.BotCommand;
 import chorus.client.load.LoadTestCommand;
 import chorus.client.ui.ClientCommand;
 import chorus.client.ui.DemoCommand;
@@ -29,7 +30,7 @@ public final class ClientMain implements Runnable {
         return commandLine().execute(args);
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         return new CommandLine(new ClientMain());
     }
 

@@ -3,6 +3,9 @@ package chorus.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.client.bot.Bot;
+import chorus.client.call.Call;
+import chorus.client.session.ChorusClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,12 @@ package chorus.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.client.bot.Bot;
+import chorus.client.call.Call;
+import chorus.client.call.TransferState;
+import chorus.client.media.TestPattern;
+import chorus.client.session.ChorusClient;
+import chorus.client.session.ClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

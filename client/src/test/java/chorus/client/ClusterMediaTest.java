@@ -3,6 +3,9 @@ package chorus.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.client.bot.Bot;
+import chorus.client.bot.BotOptions;
+import chorus.client.bot.BotStats;
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.audio.Tones;
 import chorus.relay.RelayNode;

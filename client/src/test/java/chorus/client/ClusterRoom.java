@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import chorus.client.call.Call;
+import chorus.client.session.ChorusClient;
+import chorus.client.session.ClientListener;
+import chorus.client.session.ClientOptions;
+import chorus.client.session.RelayAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -7,6 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.client.bot.Bot;
+import chorus.client.bot.BotOptions;
+import chorus.client.bot.BotStats;
+import chorus.client.files.FileTransferException;
+import chorus.client.files.FileTransfers;
+import chorus.client.media.TestScreen;
+import chorus.client.session.ChorusClient;
+import chorus.client.session.ClientListener;
+import chorus.client.session.ClientOptions;
+import chorus.client.session.RelayAddress;
+import chorus.client.session.VideoFrame;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ErrorCode;
 import chorus.relay.RelayNode;
@@ -205,6 +216,8 @@ class CollaborationEndToEndTest {
             assertEquals(900_000, got.size());
             assertEquals(FileTransfers.sha256(photos), FileTransfers.sha256(Path.of(got.path())), "SHA-256 on both ends");
         }
+        // The others' downloads can end before Alice has read the relay's answer to her upload.
+        await("Alice's upload is done", () -> alice.snapshot().uploads().size() == 1);
         FileInfo offered = bob.client().offeredFiles().get(0);
         assertEquals("holiday photos.zip", offered.name());
         assertEquals("Alice", offered.uploaderName());
@@ -237,6 +250,8 @@ class CollaborationEndToEndTest {
             await("Carol receives Alice's screen", () -> screen.get() != null);
             assertEquals(TestScreen.WIDTH, screen.get().getWidth());
             assertEquals(TestScreen.HEIGHT, screen.get().getHeight());
+            // The screen's datagrams (UDP) can overtake the presenter message (TCP).
+            await("Carol is told who presents", () -> carol.presenter() != null);
             assertEquals("Alice", carol.presenter().name());
             assertEquals(0, bob.snapshot().videoDecodeErrors(), "every camera and screen frame decodes");
             assertEquals(0, bob.snapshot().drops().getOrDefault(chorus.protocol.media.DropReason.WRONG_PORT.label(), 0L), "screen is accepted on the video socket");
@@ -252,6 +267,8 @@ class CollaborationEndToEndTest {
             long before = bob.snapshot().screenFramesReceived();
             alice.stop(); // the presenter leaves: the share ends
             await("Carol is told nobody presents", () -> carol.presenter() == null);
+            // Her listener hears of it just after her room state has it.
+            await("Carol's listener hears it too", () -> presenters.size() == 2);
             assertEquals(List.of("Alice", "nobody"), presenters);
             assertTrue(bob.snapshot().screenFramesReceived() >= before);
         }
@@ -321,6 +338,8 @@ class CollaborationEndToEndTest {
         assertEquals(ErrorCode.UNKNOWN_FILE.wire(), unknown.code());
         try (Bot eve = Bot.start(quiet("Eve", room + "-elsewhere").withUpload(small))) {
             await("Eve's upload is done", () -> eve.snapshot().uploads().size() == 1 && eve.snapshot().uploads().get(0).ok());
+            // The relay's answer to the upload (HTTP) can arrive before its offer of the file (control).
+            await("Eve is offered her file", () -> !eve.client().offeredFiles().isEmpty());
             FileInfo elsewhere = eve.client().offeredFiles().get(0);
             FileTransferException otherRoom = assertThrows(FileTransferException.class,
                     () -> files.download(elsewhere, inbox, FileTransfers.Progress.NONE));

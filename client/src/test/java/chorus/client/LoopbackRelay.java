@@ -2,6 +2,7 @@ package chorus.client;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.client.session.RelayAddress;
 import chorus.relay.RelayNode;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -10,32 +11,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /** Starts the real relay on 127.0.0.1 with ephemeral ports and a fast keepalive, for the client's tests. */
-final class LoopbackRelay {
-    static final Duration PING_INTERVAL = Duration.ofMillis(200);
+public final class LoopbackRelay {
+    public static final Duration PING_INTERVAL = Duration.ofMillis(200);
     static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(2);
     /** Bound on every wait for something the relay or a peer should do. */
-    static final Duration WAIT = Duration.ofSeconds(10);
+    public static final Duration WAIT = Duration.ofSeconds(10);
     private static final AtomicInteger rooms = new AtomicInteger();
 
     private LoopbackRelay() {
     }
 
-    static RelayNode start() throws IOException {
+    public static RelayNode start() throws IOException {
         return RelayNode.startOnLoopback(ConfigFactory.parseString("chorus.relay.keepalive { ping-interval = "
                 + PING_INTERVAL.toMillis() + "ms, timeout = " + KEEPALIVE_TIMEOUT.toMillis() + "ms }"));
     }
 
-    static RelayAddress address(RelayNode relay) {
+    public static RelayAddress address(RelayNode relay) {
         return new RelayAddress("127.0.0.1", relay.controlPort());
     }
 
     /** A room name no other test uses, so tests sharing a relay do not meet. */
-    static String room(String prefix) {
+    public static String room(String prefix) {
         return prefix + "-" + rooms.incrementAndGet();
     }
 
     /** Polls {@code condition} until it holds; fails the test if it does not within {@link #WAIT}. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() - deadline < 0, "within " + WAIT.toSeconds() + " s: " + what);

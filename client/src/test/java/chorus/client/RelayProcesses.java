@@ -3,6 +3,7 @@ package chorus.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chorus.client.load.ServerProcess;
+import chorus.client.session.RelayAddress;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

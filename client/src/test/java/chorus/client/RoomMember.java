@@ -1,6 +1,14 @@
 package chorus.client;
 
+import chorus.client.bot.Bot;
+import chorus.client.bot.BotOptions;
+import chorus.client.call.Call;
+import chorus.client.call.CallOptions;
+import chorus.client.call.CallState;
 import chorus.client.device.TestSources;
+import chorus.client.session.ChorusClient;
+import chorus.client.session.ConnectionState;
+import chorus.client.session.RelayAddress;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,8 +1,5 @@
 package chorus.client.device;
 
-import chorus.client.DeviceUnavailableException;
-import chorus.client.MediaDevice;
-import chorus.client.VideoCapture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

@@ -1,8 +1,5 @@
 package chorus.client.device;
 
-import chorus.client.AudioCapture;
-import chorus.client.DeviceUnavailableException;
-import chorus.client.MediaDevice;
 import chorus.protocol.audio.AudioFormat;
 import java.util.ArrayList;
 import java.util.List;

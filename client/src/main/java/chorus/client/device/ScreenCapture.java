@@ -1,8 +1,7 @@
 package chorus.client.device;
 
-import chorus.client.DeviceUnavailableException;
-import chorus.client.JpegEncoder;
-import chorus.client.VideoSource;
+import chorus.client.media.JpegEncoder;
+import chorus.client.media.VideoSource;
 import java.awt.AWTException;
 import java.awt.GraphicsDevice;
 import java.awt.GraphicsEnvironment;

@@ -1,6 +1,5 @@
 package chorus.client.device;
 
-import chorus.client.SpeakerSink;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sound.sampled.AudioFormat;

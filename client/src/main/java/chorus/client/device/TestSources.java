@@ -1,10 +1,7 @@
 package chorus.client.device;
 
-import chorus.client.AudioCapture;
-import chorus.client.MediaDevice;
-import chorus.client.TestPattern;
-import chorus.client.ToneSource;
-import chorus.client.VideoCapture;
+import chorus.client.media.TestPattern;
+import chorus.client.media.ToneSource;
 import java.awt.image.BufferedImage;
 
 /** The synthetic camera and microphone: the moving test pattern and a sine tone (as the bots send). */

@@ -1,6 +1,6 @@
 package chorus.client.load;
 
-import chorus.client.RelayAddress;
+import chorus.client.session.RelayAddress;
 import chorus.protocol.control.ControlCodec;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.Hello;

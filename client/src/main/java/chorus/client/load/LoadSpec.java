@@ -1,6 +1,6 @@
 package chorus.client.load;
 
-import chorus.client.TestPattern;
+import chorus.client.media.TestPattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

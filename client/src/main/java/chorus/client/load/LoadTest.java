@@ -1,6 +1,6 @@
 package chorus.client.load;
 
-import chorus.client.RelayAddress;
+import chorus.client.session.RelayAddress;
 import chorus.client.load.LoadReport.Audio;
 import chorus.client.load.LoadReport.Delivery;
 import chorus.client.load.LoadReport.Generator;

@@ -1,6 +1,6 @@
 package chorus.client.load;
 
-import chorus.client.RelayAddress;
+import chorus.client.session.RelayAddress;
 import chorus.client.load.LoadReport.Machine;
 import chorus.client.load.LoadReport.SideReport;
 import java.io.IOException;

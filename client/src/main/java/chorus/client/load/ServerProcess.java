@@ -1,6 +1,6 @@
 package chorus.client.load;
 
-import chorus.client.RelayAddress;
+import chorus.client.session.RelayAddress;
 import chorus.protocol.process.ReadyLine;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedReader;

@@ -1,7 +1,7 @@
 package chorus.client.ui;
 
-import chorus.client.CallSnapshot;
-import chorus.client.CallState;
+import chorus.client.call.CallSnapshot;
+import chorus.client.call.CallState;
 import com.formdev.flatlaf.FlatClientProperties;
 import com.formdev.flatlaf.FlatLaf;
 import java.awt.FlowLayout;

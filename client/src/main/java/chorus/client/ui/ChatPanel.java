@@ -1,8 +1,8 @@
 package chorus.client.ui;
 
-import chorus.client.CallSnapshot;
-import chorus.client.CallState;
-import chorus.client.ChatLine;
+import chorus.client.call.CallSnapshot;
+import chorus.client.call.CallState;
+import chorus.client.call.ChatLine;
 import java.awt.BorderLayout;
 import java.awt.Dimension;
 import java.awt.Font;

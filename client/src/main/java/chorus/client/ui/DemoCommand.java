@@ -1,9 +1,9 @@
 package chorus.client.ui;
 
-import chorus.client.Bot;
-import chorus.client.BotOptions;
-import chorus.client.BotStats;
-import chorus.client.RelayAddress;
+import chorus.client.bot.Bot;
+import chorus.client.bot.BotOptions;
+import chorus.client.bot.BotStats;
+import chorus.client.session.RelayAddress;
 import chorus.client.device.Cameras;
 import chorus.client.device.Microphones;
 import chorus.client.device.Speakers;

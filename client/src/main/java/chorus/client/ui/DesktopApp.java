@@ -1,9 +1,9 @@
 package chorus.client.ui;
 
-import chorus.client.Call;
-import chorus.client.CallListener;
-import chorus.client.CallOptions;
-import chorus.client.DeviceKind;
+import chorus.client.call.Call;
+import chorus.client.call.CallListener;
+import chorus.client.call.CallOptions;
+import chorus.client.device.DeviceKind;
 import java.awt.GraphicsEnvironment;
 import java.awt.HeadlessException;
 import java.util.concurrent.CompletableFuture;

@@ -1,9 +1,9 @@
 package chorus.client.ui;
 
-import chorus.client.AudioCapture;
-import chorus.client.AudioPlayback;
-import chorus.client.MediaDevice;
-import chorus.client.VideoCapture;
+import chorus.client.device.AudioCapture;
+import chorus.client.device.AudioPlayback;
+import chorus.client.device.MediaDevice;
+import chorus.client.device.VideoCapture;
 import chorus.client.device.Cameras;
 import chorus.client.device.Microphones;
 import chorus.client.device.Speakers;

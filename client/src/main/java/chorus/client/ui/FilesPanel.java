@@ -1,10 +1,10 @@
 package chorus.client.ui;
 
-import chorus.client.CallSnapshot;
-import chorus.client.CallState;
-import chorus.client.FileView;
-import chorus.client.TransferState;
-import chorus.client.UploadView;
+import chorus.client.call.CallSnapshot;
+import chorus.client.call.CallState;
+import chorus.client.call.FileView;
+import chorus.client.call.TransferState;
+import chorus.client.call.UploadView;
 import java.awt.BorderLayout;
 import java.awt.Dimension;
 import java.awt.FlowLayout;

@@ -1,6 +1,6 @@
 package chorus.client.ui;
 
-import chorus.client.RelayAddress;
+import chorus.client.session.RelayAddress;
 import chorus.protocol.control.Names;
 import java.awt.BorderLayout;
 import java.awt.Color;

@@ -1,6 +1,6 @@
 package chorus.client.ui;
 
-import chorus.client.RelayAddress;
+import chorus.client.session.RelayAddress;
 import java.awt.Dimension;
 
 /**

@@ -1,10 +1,10 @@
 package chorus.client.ui;
 
-import chorus.client.Call;
-import chorus.client.CallSnapshot;
-import chorus.client.CallState;
-import chorus.client.DeviceKind;
-import chorus.client.DeviceUnavailableException;
+import chorus.client.call.Call;
+import chorus.client.call.CallSnapshot;
+import chorus.client.call.CallState;
+import chorus.client.device.DeviceKind;
+import chorus.client.device.DeviceUnavailableException;
 import chorus.client.device.ScreenCapture;
 import chorus.client.device.TestSources;
 import java.awt.BorderLayout;

@@ -1,8 +1,8 @@
 package chorus.client.ui;
 
-import chorus.client.CallSnapshot;
-import chorus.client.DeviceKind;
-import chorus.client.DeviceState;
+import chorus.client.call.CallSnapshot;
+import chorus.client.device.DeviceKind;
+import chorus.client.device.DeviceState;
 import com.formdev.flatlaf.FlatClientProperties;
 import java.awt.BorderLayout;
 import java.awt.Color;

@@ -1,7 +1,7 @@
 package chorus.client.ui;
 
-import chorus.client.CallSnapshot;
-import chorus.client.ParticipantView;
+import chorus.client.call.CallSnapshot;
+import chorus.client.call.ParticipantView;
 import java.awt.BorderLayout;
 import java.awt.Color;
 import java.awt.Component;

@@ -1,6 +1,6 @@
 package chorus.client.ui;
 
-import chorus.client.ParticipantView;
+import chorus.client.call.ParticipantView;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Dimension;

@@ -1,6 +1,6 @@
 package chorus.client.ui;
 
-import chorus.client.ScreenView;
+import chorus.client.call.ScreenView;
 import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Font;

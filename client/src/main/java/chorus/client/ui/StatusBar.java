@@ -1,6 +1,6 @@
 package chorus.client.ui;
 
-import chorus.client.CallSnapshot;
+import chorus.client.call.CallSnapshot;
 import java.awt.BorderLayout;
 import java.awt.Color;
 import java.awt.FlowLayout;

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import chorus.client.AudioCapture;
-import chorus.client.DeviceUnavailableException;
-import chorus.client.MediaDevice;
-import chorus.client.VideoCapture;
 import chorus.protocol.audio.AudioFormat;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

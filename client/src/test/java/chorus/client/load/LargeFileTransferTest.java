@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chorus.client.Bot;
-import chorus.client.BotOptions;
-import chorus.client.BotStats;
-import chorus.client.FileTransfers;
+import chorus.client.bot.Bot;
+import chorus.client.bot.BotOptions;
+import chorus.client.bot.BotStats;
+import chorus.client.files.FileTransfers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -12,10 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import chorus.client.Bot;
-import chorus.client.BotOptions;
-import chorus.client.CallState;
-import chorus.client.RelayAddress;
+import chorus.client.bot.Bot;
+import chorus.client.bot.BotOptions;
+import chorus.client.call.CallState;
+import chorus.client.session.RelayAddress;
 import chorus.protocol.media.MediaKind;
 import chorus.relay.RelayNode;
 import com.typesafe.config.ConfigFactory;
@@ -243,8 +243,8 @@ class DesktopAppTest {
         twoBots(room, true);
         launch(relay, room, false);
         MainWindow window = window();
-        await("the camera's problem is shown", edt(() -> window.notices().message(chorus.client.DeviceKind.CAMERA) != null));
-        await("the microphone's problem is shown", edt(() -> window.notices().message(chorus.client.DeviceKind.MICROPHONE) != null));
+        await("the camera's problem is shown", edt(() -> window.notices().message(chorus.client.device.DeviceKind.CAMERA) != null));
+        await("the microphone's problem is shown", edt(() -> window.notices().message(chorus.client.device.DeviceKind.MICROPHONE) != null));
         assertEquals("No camera at /dev/chorus-test-no-camera: the device is not there (unplugged?).",
                 text(window, "notice.camera.message"));
         assertEquals("The microphone Chorus test microphone that is not there is not connected.",
@@ -257,10 +257,10 @@ class DesktopAppTest {
 
         // The buttons stay usable: pressing them tries again and says so again.
         click(window, "notice.camera.close");
-        assertEquals(null, onEdt(() -> window.notices().message(chorus.client.DeviceKind.CAMERA)));
+        assertEquals(null, onEdt(() -> window.notices().message(chorus.client.device.DeviceKind.CAMERA)));
         click(window, "camera");
         await("the camera's problem is shown again",
-                edt(() -> window.notices().message(chorus.client.DeviceKind.CAMERA) != null));
+                edt(() -> window.notices().message(chorus.client.device.DeviceKind.CAMERA) != null));
         click(window, "mute");
         Thread.sleep(500);
         assertEquals("Unmute", text(window, "mute"), "still not sending: there is no microphone");
@@ -277,7 +277,7 @@ class DesktopAppTest {
                 throw new AssertionError(e);
             }
         });
-        await("the camera notice goes away", edt(() -> window.notices().message(chorus.client.DeviceKind.CAMERA) == null));
+        await("the camera notice goes away", edt(() -> window.notices().message(chorus.client.device.DeviceKind.CAMERA) == null));
         click(window, "notice.microphone.test");
         await("Mute is offered once the test tone is on", edt(() -> text(window, "mute").equals("Mute")));
         await("audio flows", () -> relay.stats().packetsIn(MediaKind.AUDIO) > audio + 20);
@@ -290,7 +290,7 @@ class DesktopAppTest {
         twoBots(room, true);
         launch(relay, room, false);
         MainWindow window = window();
-        await("the camera's problem is shown", edt(() -> window.notices().message(chorus.client.DeviceKind.CAMERA) != null));
+        await("the camera's problem is shown", edt(() -> window.notices().message(chorus.client.device.DeviceKind.CAMERA) != null));
 
         Gui.clickLater(window, "settings");
         await("the settings dialog lists the devices", edt(() -> Gui.window("settingsDialog") != null

@@ -1,7 +1,0 @@
-package chorus.client;
-
-/** An open speaker: plays each 20 ms frame it is given, without blocking the playout clock. */
-public interface AudioPlayback extends AudioSink, AutoCloseable {
-    @Override
-    void close();
-}

@@ -1,0 +1,257 @@
+package chorus.client.bot;
+
+import chorus.client.session.RelayAddress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code chorus bot}: a headless participant for demos, tests and load. */
+@Command(name = "bot",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+                "Join a room as a headless participant: send a moving test pattern and a sine tone, "
+                        + "count the video received from everyone else, optionally record the mix heard; "
+                        + "optionally chat, present a synthetic screen, offer files and download every file "
+                        + "offered in the room.",
+                "Runs for --duration, or until SIGINT/SIGTERM; then leaves (letting file transfers in "
+                        + "progress finish, for up to a minute), prints a one-line summary and exits 0 (1 when "
+                        + "the relay cannot be reached, refuses the join or drops the bot, or refuses or breaks "
+                        + "off something it asked for: a chat message, the screen share, a file transfer)."})
+public final class BotCommand implements Callable<Integer> {
+    /** How long a signal waits for the bot to leave and write its stats before the JVM goes anyway. */
+    private static final long SHUTDOWN_WAIT_SECONDS = 5;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", required = true, paramLabel = "HOST:PORT", converter = RelayAddressConverter.class,
+            description = "Relay control address, e.g. 127.0.0.1:5005.")
+    RelayAddress server;
+
+    @Option(names = "--room", required = true, paramLabel = "ROOM", description = "Room to join.")
+    String room;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Participant name.")
+    String name;
+
+    @Option(names = "--video", defaultValue = "testsrc", paramLabel = "testsrc|none",
+            description = "Video to send: testsrc (moving test pattern) or none. Default: ${DEFAULT-VALUE}.")
+    String video;
+
+    @Option(names = "--fps", defaultValue = "" + BotOptions.DEFAULT_FPS, paramLabel = "N",
+            description = "Video frames per second. Default: ${DEFAULT-VALUE}.")
+    int fps;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    AudioChoice audio;
+
+    static final class AudioChoice {
+        @Option(names = "--tone", paramLabel = "HZ",
+                description = "Send a sine tone of HZ at a quarter of full scale. Default: 440 Hz.")
+        Double toneHz;
+
+        @Option(names = "--silent", description = "Send no audio (the mix is still heard and recorded).")
+        boolean silent;
+    }
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Leave after this many seconds (decimals allowed). Default: run until interrupted.")
+    Double durationSeconds;
+
+    @Option(names = "--record-audio", paramLabel = "FILE.wav",
+            description = "Write the mix heard (after the jitter buffer; silence while nothing plays) "
+                    + "as 48 kHz mono 16-bit WAV.")
+    Path recordAudio;
+
+    @Option(names = "--stats", paramLabel = "FILE.json", description = "Write the bot's final stats as JSON.")
+    Path statsFile;
+
+    @Option(names = "--say", paramLabel = "TEXT",
+            description = "Send TEXT to the room's chat once joined (repeatable; sent in order). "
+                    + "The stats list every message seen under \"chat\".")
+    List<String> say = List.of();
+
+    @Option(names = "--share-screen",
+            description = "Present a synthetic 1280x720 screen at " + BotOptions.SCREEN_FPS + " fps. When someone "
+                    + "else presents, the relay's refusal (\"NAME is presenting\") is printed and recorded.")
+    boolean shareScreen;
+
+    @Option(names = "--upload", paramLabel = "FILE",
+            description = "Offer FILE to the room once joined (repeatable; one at a time, in order).")
+    List<Path> uploads = List.of();
+
+    @Option(names = "--download-all", paramLabel = "DIR",
+            description = "Download every file offered in the room, those offered before the bot joined "
+                    + "included, into DIR (created if missing), each checked against its SHA-256.")
+    Path downloadAll;
+
+    @Option(names = "--reconnect",
+            description = "When the connection is lost, come back (through the other nodes of a clustered relay "
+                    + "first, as the same participant) instead of ending. A draining relay node's move is followed "
+                    + "either way.")
+    boolean reconnect;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        BotOptions options = options();
+        for (Path file : uploads) {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                err.println("chorus bot: cannot upload " + file + " (no such readable file)");
+                err.flush();
+                return 1;
+            }
+        }
+        if (downloadAll != null) {
+            try {
+                Files.createDirectories(downloadAll);
+            } catch (IOException e) {
+                err.println("chorus bot: cannot download into " + downloadAll + " (" + e.getMessage() + ")");
+                err.flush();
+                return 1;
+            }
+        }
+        if (statsFile != null) {
+            Path dir = statsFile.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                // Found out now rather than after a long run.
+                err.println("chorus bot: cannot write stats to " + statsFile + " (no such directory)");
+                err.flush();
+                return 1;
+            }
+        }
+
+        Bot bot;
+        try {
+            bot = Bot.start(options);
+        } catch (IOException e) {
+            err.println("chorus bot: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+
+        // On SIGINT/SIGTERM: let the main thread leave and report, then end with its exit code
+        // (halt, because the JVM would otherwise report the signal as the exit status).
+        CountDownLatch reported = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(1);
+        Thread shutdown = new Thread(() -> {
+            bot.requestStop();
+            try {
+                if (reported.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    Runtime.getRuntime().halt(exitCode.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "chorus-bot-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            bot.awaitEnd();
+            int code = report(bot.stop(), out, err);
+            exitCode.set(code);
+            return code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            bot.stop();
+            return 1;
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it ends the JVM with our exit code
+            }
+        }
+    }
+
+    private int report(BotStats stats, PrintWriter out, PrintWriter err) {
+        int code = 0;
+        if (statsFile != null) {
+            try {
+                Files.writeString(statsFile, stats.toJson() + System.lineSeparator());
+            } catch (IOException e) {
+                err.println("chorus bot: cannot write stats to " + statsFile + " (" + e.getMessage() + ")");
+                code = 1;
+            }
+        }
+        out.println(stats.summary());
+        out.flush();
+        if (stats.ended() == BotStats.Ending.CONNECTION_LOST) {
+            err.println("chorus bot: connection lost (" + stats.endReason() + ")");
+            code = 1;
+        }
+        // What was asked for and refused or broken off: one line each.
+        for (BotStats.RelayError e : stats.relayErrors()) {
+            err.println("chorus bot: the relay refused: " + e.message() + " (" + e.code() + ")");
+            code = 1;
+        }
+        for (BotStats.FileResult f : stats.uploads()) {
+            if (!f.ok()) {
+                err.println("chorus bot: upload of " + f.name() + " failed: " + f.error() + " (" + f.errorCode() + ")");
+                code = 1;
+            }
+        }
+        for (BotStats.FileResult f : stats.downloads()) {
+            if (!f.ok()) {
+                err.println("chorus bot: download of " + f.name() + " failed: " + f.error() + " (" + f.errorCode() + ")");
+                code = 1;
+            }
+        }
+        err.flush();
+        return code;
+    }
+
+    private BotOptions options() {
+        CommandLine cl = spec.commandLine();
+        boolean sendVideo = switch (video) {
+            case "testsrc" -> true;
+            case "none" -> false;
+            default -> throw new ParameterException(cl, "--video must be testsrc or none, not '" + video + "'");
+        };
+        double toneHz = audio == null || audio.toneHz == null ? BotOptions.DEFAULT_TONE_HZ : audio.toneHz;
+        if (audio != null && audio.silent) {
+            toneHz = 0;
+        }
+        Duration duration = null;
+        if (durationSeconds != null) {
+            if (!(durationSeconds > 0) || durationSeconds > 365 * 86_400) {
+                throw new ParameterException(cl, "--duration must be a positive number of seconds");
+            }
+            duration = Duration.ofNanos(Math.round(durationSeconds * 1e9));
+        }
+        try {
+            return new BotOptions(server, name, room, sendVideo, fps, toneHz, duration, recordAudio, say, shareScreen,
+                    uploads, downloadAll, reconnect);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, e.getMessage());
+        }
+    }
+
+    /** Parses {@code --server}; its message says what was expected. */
+    static final class RelayAddressConverter implements CommandLine.ITypeConverter<RelayAddress> {
+        @Override
+        public RelayAddress convert(String value) {
+            try {
+                return RelayAddress.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

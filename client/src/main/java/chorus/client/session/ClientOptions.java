@@ -1,0 +1,51 @@
+package chorus.client.session;
+
+import java.time.Duration;
+
+/**
+ * How to join: which relay, as whom, in which room.
+ *
+ * @param timeout     bound on the TCP connect and, separately, on the wait for the welcome
+ * @param decodeVideo decode received JPEGs into images (a load generator may skip the cost)
+ * @param clientName  the software name sent in the hello, e.g. {@code chorus-bot/0.1}
+ * @param resume      come back as an earlier participant (after its relay node was lost); null joins afresh
+ */
+public record ClientOptions(RelayAddress relay, String name, String room, Duration timeout, boolean decodeVideo,
+                            String clientName, chorus.protocol.control.ControlMessage.Resume resume) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    public ClientOptions {
+        if (relay == null) {
+            throw new IllegalArgumentException("relay address is required");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+    }
+
+    /** Defaults: 5 s timeout, decode video, client name {@code chorus-client/0.1}. */
+    public static ClientOptions of(RelayAddress relay, String name, String room) {
+        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null);
+    }
+
+    public ClientOptions withTimeout(Duration timeout) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+    }
+
+    public ClientOptions withDecodeVideo(boolean decodeVideo) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+    }
+
+    public ClientOptions withClientName(String clientName) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+    }
+
+    /** Through another relay (node). */
+    public ClientOptions withRelay(RelayAddress relay) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+    }
+
+    public ClientOptions withResume(chorus.protocol.control.ControlMessage.Resume resume) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+    }
+}

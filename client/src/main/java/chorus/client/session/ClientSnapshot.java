@@ -1,0 +1,55 @@
+package chorus.client.session;
+
+import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A client's state at one instant, for a UI to render or a test to assert on. Immutable.
+ *
+ * @param videoFramesReceivedFrom complete video frames received, by sender name (senders who left
+ *                                stay in the map)
+ * @param audioFramesPlayed       mixed frames played as received (not concealed)
+ * @param audioTicksSilent        playout ticks with nothing to play
+ * @param drops                   received datagrams dropped, by reason label
+ * @param rttMillis               smoothed control round-trip time, -1 before the first measurement
+ * @param screenFramesSent        frames of this participant's shared screen sent
+ * @param screenFramesReceived    complete frames of others' shared screens received
+ */
+public record ClientSnapshot(String name, String room, String participantId, int mediaId, ConnectionState state,
+                             List<ParticipantInfo> roster, boolean mediaReady,
+                             long videoFramesSent, long audioFramesSent,
+                             Map<String, Long> videoFramesReceivedFrom, long videoFramesIncomplete,
+                             long videoDecodeErrors,
+                             long audioFramesReceived, long audioFramesPlayed, long audioFramesConcealed,
+                             long audioTicksSilent, long audioFramesLate, double audioLevel,
+                             Map<String, Long> drops, long sendErrors, double rttMillis, String lostReason,
+                             long screenFramesSent, long screenFramesReceived) {
+
+    /** Names in the roster, in join order. */
+    public List<String> rosterNames() {
+        return roster.stream().map(ParticipantInfo::name).toList();
+    }
+
+    /**
+     * The counters of {@code earlier} (a connection that was lost) added to this one's, for a client
+     * that came back on a new connection; everything else is this one's.
+     */
+    public ClientSnapshot after(ClientSnapshot earlier) {
+        return new ClientSnapshot(name, room, participantId, mediaId, state, roster, mediaReady,
+                earlier.videoFramesSent + videoFramesSent, earlier.audioFramesSent + audioFramesSent,
+                sum(earlier.videoFramesReceivedFrom, videoFramesReceivedFrom),
+                earlier.videoFramesIncomplete + videoFramesIncomplete, earlier.videoDecodeErrors + videoDecodeErrors,
+                earlier.audioFramesReceived + audioFramesReceived, earlier.audioFramesPlayed + audioFramesPlayed,
+                earlier.audioFramesConcealed + audioFramesConcealed, earlier.audioTicksSilent + audioTicksSilent,
+                earlier.audioFramesLate + audioFramesLate, audioLevel, sum(earlier.drops, drops),
+                earlier.sendErrors + sendErrors, rttMillis, lostReason,
+                earlier.screenFramesSent + screenFramesSent, earlier.screenFramesReceived + screenFramesReceived);
+    }
+
+    private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> all = new java.util.TreeMap<>(a);
+        b.forEach((k, v) -> all.merge(k, v, Long::sum));
+        return Map.copyOf(all);
+    }
+}

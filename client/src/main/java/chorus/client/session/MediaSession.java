@@ -1,0 +1,450 @@
+package chorus.client.session;
+
+import chorus.client.media.AudioPlayout;
+import chorus.client.media.AudioSink;
+import chorus.client.media.AudioSource;
+import chorus.client.media.DropCounts;
+import chorus.client.media.SequenceLoss;
+import chorus.client.media.VideoReceiver;
+import chorus.client.media.VideoSource;
+import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.media.DropReason;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.Reassembler;
+import java.awt.image.BufferedImage;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client's media engine: two UDP sockets (video, audio), each bound to port 0 and used to send
+ * and receive, so the relay learns each socket's address from its signed hello. Sends video frames,
+ * screen frames (on the video socket, kind SCREEN) and 20 ms audio frames; receives forwarded video
+ * and screen frames and the relay's audio mix, accepting only well-formed datagrams from the
+ * relay's own endpoint and counting the rest by reason.
+ *
+ * <p>Threads: one receive thread per socket, a media clock (audio send, playout, hello and
+ * keepalive), a video clock (encoding and sending video) and a screen clock (capturing, encoding
+ * and sending the screen, which can take far longer than a camera frame). Listener callbacks come
+ * from these threads and must return quickly. Its parts: the two {@link MediaSocket}s, each with
+ * its hello and keepalive ({@link MediaSignalling}), and the sending half ({@link MediaSender}).
+ */
+public final class MediaSession implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
+
+    static final long SIGNAL_TICK_MILLIS = 100;
+    /** Hello is resent every tick until acknowledged, at most this often (10 s). */
+    static final int HELLO_MAX_TRIES = 100;
+    /** After the hello phase, one keepalive per socket every second. */
+    static final int KEEPALIVE_EVERY_TICKS = 10;
+    private static final long CLOSE_WAIT_MILLIS = 1_000;
+
+    /** What the engine reports; called on its own threads. */
+    public interface Listener {
+        default void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+        }
+
+        /** A complete frame of someone's shared screen (kind SCREEN); on the video receive thread. */
+        default void onScreenFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+        }
+
+        /** Both sockets' hellos were acknowledged by the relay. */
+        default void onMediaReady() {
+        }
+
+        /** Something that degrades the call without ending it, in one sentence. */
+        default void onMediaProblem(String problem) {
+        }
+
+        /** Level (RMS, 0..1) of each frame played, every 20 ms. */
+        default void onAudioLevel(double rms) {
+        }
+    }
+
+    /**
+     * @param videoEndpoint the relay's video port; video datagrams are accepted only from here
+     * @param audioEndpoint the relay's audio port; audio datagrams are accepted only from here
+     * @param mediaId       this participant's id on the media, from the welcome
+     * @param key           this participant's 32-byte media key, from the welcome
+     * @param decodeVideo   decode received JPEGs into images (a load generator may not want to)
+     */
+    public record Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
+                         boolean decodeVideo) {
+    }
+
+    private final Config config;
+    private final Listener listener;
+    private final ClientThreads threads;
+    private final DropCounts drops = new DropCounts();
+    private final VideoReceiver videoReceiver;
+    /** Screens are reassembled apart from camera video: the same sender numbers each stream's frames on its own. */
+    private final VideoReceiver screenReceiver;
+    private final AudioPlayout playout;
+    private final MediaSender sender;
+    private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicLong callbackFailures = new AtomicLong();
+
+    private MediaSocket videoSocket;
+    private MediaSocket audioSocket;
+    private volatile MediaSignalling videoSignal;
+    private volatile MediaSignalling audioSignal;
+    private final Fragmenter.PacketSink videoOut;
+    private final Fragmenter.PacketSink audioOut;
+    private final AtomicBoolean readyReported = new AtomicBoolean();
+    private ScheduledExecutorService mediaClock;
+    private ScheduledExecutorService videoClock;
+    private ScheduledExecutorService screenClock;
+    private volatile boolean frozen;
+    private volatile boolean closed;
+
+    MediaSession(Config config, Listener listener, ClientThreads threads) {
+        this.config = config;
+        this.listener = listener;
+        this.threads = threads;
+        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame);
+        this.screenReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onScreenFrame);
+        this.playout = new AudioPlayout(drops, rms -> {
+            try {
+                listener.onAudioLevel(rms);
+            } catch (RuntimeException e) {
+                callbackFailed("audio level listener", e);
+            }
+        });
+        // made once: the fragmenters call these per datagram
+        this.videoOut = datagram -> videoSocket.send(datagram);
+        this.audioOut = datagram -> audioSocket.send(datagram);
+        this.sender = new MediaSender(config.mediaId(), config.key(), videoOut, audioOut);
+    }
+
+    /** Opens both sockets and starts receiving, the hellos and the playout clock. */
+    public void start() throws IOException {
+        try {
+            videoSocket = MediaSocket.open("video", config.videoEndpoint(), sendErrors);
+            audioSocket = MediaSocket.open("audio", config.audioEndpoint(), sendErrors);
+        } catch (IOException e) {
+            close();
+            throw new IOException("cannot open UDP sockets for media (" + e.getMessage() + ")", e);
+        }
+        videoSignal = new MediaSignalling("video", config.videoEndpoint(), config.mediaId(), config.key(), videoOut, drops,
+                this::onAcked, listener::onMediaProblem);
+        audioSignal = new MediaSignalling("audio", config.audioEndpoint(), config.mediaId(), config.key(), audioOut, drops,
+                this::onAcked, listener::onMediaProblem);
+
+        receive(videoSocket, threads.named("video-rx"), config.videoEndpoint(), MediaKind.VIDEO, videoSignal);
+        receive(audioSocket, threads.named("audio-rx"), config.audioEndpoint(), MediaKind.AUDIO, audioSignal);
+
+        mediaClock = Executors.newSingleThreadScheduledExecutor(threads.named("media-clock"));
+        videoClock = Executors.newSingleThreadScheduledExecutor(threads.named("video-clock"));
+        screenClock = Executors.newSingleThreadScheduledExecutor(threads.named("screen-clock"));
+        mediaClock.scheduleAtFixedRate(guarded("signalling", this::signalTick), 0, SIGNAL_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        mediaClock.scheduleAtFixedRate(guarded("playout", playout::tick),
+                AudioFormat.FRAME_MILLIS, AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- sending ----
+
+    /** Sends one JPEG frame as signed fragments; thread-safe, but meant for one video clock. */
+    public void sendVideoFrame(byte[] jpeg, int offset, int length) {
+        sender.sendVideoFrame(jpeg, offset, length);
+    }
+
+    /** Sends one JPEG frame of the shared screen as signed SCREEN fragments; meant for the screen clock. */
+    public void sendScreenFrame(byte[] jpeg, int offset, int length) {
+        sender.sendScreenFrame(jpeg, offset, length);
+    }
+
+    /** Sends one 20 ms frame of {@link AudioFormat#FRAME_SAMPLES} samples; thread-safe, meant for the media clock. */
+    public void sendAudioFrame(short[] samples) {
+        sender.sendAudioFrame(samples);
+    }
+
+    /** Sends a frame from {@code source} every 20 ms on the media clock, replacing any earlier source. */
+    public void startAudio(AudioSource source) {
+        requireStarted();
+        sender.startAudio(mediaClock, source);
+    }
+
+    public void stopAudio() {
+        sender.stopAudio();
+    }
+
+    /**
+     * Sends a frame from {@code source} {@code fps} times a second on the video clock, replacing any
+     * earlier source. When encoding falls behind, frames are skipped rather than sent in a burst.
+     */
+    public void startVideo(VideoSource source, int fps) {
+        MediaSender.checkFps(fps);
+        requireStarted();
+        sender.startVideo(videoClock, source, fps);
+    }
+
+    public void stopVideo() {
+        sender.stopVideo();
+    }
+
+    /**
+     * Sends the shared screen from {@code source} {@code fps} times a second on the screen clock,
+     * replacing any earlier screen source. The relay forwards it only while this participant is
+     * the room's presenter (see {@link ChorusClient#startScreenShare}).
+     */
+    public void startScreen(VideoSource source, int fps) {
+        MediaSender.checkFps(fps);
+        requireStarted();
+        sender.startScreen(screenClock, source, fps);
+    }
+
+    public void stopScreen() {
+        sender.stopScreen();
+    }
+
+    private void requireStarted() {
+        if (mediaClock == null) {
+            throw new IllegalStateException("media session not started");
+        }
+    }
+
+    private void signalTick() {
+        if (frozen) {
+            return;
+        }
+        videoSignal.tick();
+        audioSignal.tick();
+    }
+
+    // ---- receiving ----
+
+    /** Receives on {@code socket}, each datagram checked with a verifier of the receive thread's own. */
+    private void receive(MediaSocket socket, ThreadFactory thread, InetSocketAddress relay,
+                         MediaKind expected, MediaSignalling signal) {
+        MediaAuthenticator verifier = new MediaAuthenticator(config.key());
+        socket.startReceiving(thread, (buffer, length, from) -> onDatagram(buffer, length, from, relay, expected, signal,
+                verifier), e -> callbackFailed("handling a " + expected + " datagram", e));
+    }
+
+    /** Logs a failure on a media thread without flooding: the 1st, 10th, 100th... */
+    private void callbackFailed(String what, RuntimeException e) {
+        long n = callbackFailures.incrementAndGet();
+        if (isPowerOfTen(n)) {
+            log.warn("{} failed ({} so far)", what, n, e);
+        }
+    }
+
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
+    }
+
+    private void onDatagram(ByteBuffer datagram, int length, SocketAddress from, InetSocketAddress relay,
+                            MediaKind expected, MediaSignalling signal, MediaAuthenticator verifier) {
+        if (!relay.equals(from)) {
+            drops.add(DropCounts.FOREIGN_SOURCE);
+            return;
+        }
+        DropReason problem = MediaHeader.validate(datagram, 0, length);
+        if (problem != null) {
+            drops.add(problem);
+            return;
+        }
+        MediaKind kind = MediaHeader.kind(datagram, 0);
+        if (kind == MediaKind.HELLO) {
+            signal.onAck(datagram, verifier);
+        } else if (kind == MediaKind.KEEPALIVE) {
+            return; // nothing to learn from a relay's keepalive
+        } else if (kind != expected && !(kind == MediaKind.SCREEN && expected == MediaKind.VIDEO)) {
+            drops.add(DropReason.WRONG_PORT);
+        } else if (frozen) {
+            return; // a hung client does not process media either
+        } else if (kind == MediaKind.VIDEO) {
+            videoReceiver.offer(datagram, System.nanoTime());
+        } else if (kind == MediaKind.SCREEN) {
+            screenReceiver.offer(datagram, System.nanoTime());
+        } else {
+            playout.offer(datagram, System.nanoTime());
+        }
+    }
+
+    // ---- controls and observation ----
+
+    public void addAudioSink(AudioSink sink) {
+        playout.addSink(sink);
+    }
+
+    public void removeAudioSink(AudioSink sink) {
+        playout.removeSink(sink);
+    }
+
+    /** Simulates a hung client: stops sending (media, hellos, keepalives); the sockets stay open. */
+    public void freeze() {
+        frozen = true;
+        sender.halt();
+    }
+
+    public boolean frozen() {
+        return frozen;
+    }
+
+    /** True once the relay acknowledged the hellos on both sockets. */
+    public boolean ready() {
+        return videoSignal != null && videoSignal.acked() && audioSignal.acked();
+    }
+
+    /** A socket's hello was acknowledged: once both are, media is ready. */
+    private void onAcked() {
+        if (ready() && readyReported.compareAndSet(false, true)) {
+            log.info("media ready: relay acknowledged video and audio");
+            listener.onMediaReady();
+        }
+    }
+
+    public InetSocketAddress videoLocalAddress() throws IOException {
+        return videoSocket.localAddress();
+    }
+
+    public InetSocketAddress audioLocalAddress() throws IOException {
+        return audioSocket.localAddress();
+    }
+
+    public long videoFramesSent() {
+        return sender.videoFramesSent();
+    }
+
+    public long audioFramesSent() {
+        return sender.audioFramesSent();
+    }
+
+    public long screenFramesSent() {
+        return sender.screenFramesSent();
+    }
+
+    /** Complete screen frames received, by sender media id. */
+    public Map<Integer, Long> screenFramesByMediaId() {
+        return screenReceiver.framesByMediaId();
+    }
+
+    public long screenFramesReceived() {
+        return screenReceiver.framesByMediaId().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long sendErrors() {
+        return sendErrors.get();
+    }
+
+    /** Complete video frames received, by sender media id. */
+    public Map<Integer, Long> videoFramesByMediaId() {
+        return videoReceiver.framesByMediaId();
+    }
+
+    public long videoDecodeErrors() {
+        return videoReceiver.decodeErrors();
+    }
+
+    /** Video datagrams the senders' sequence numbers say should have reached us (see {@link SequenceLoss}). */
+    public long videoPacketsExpected() {
+        return videoReceiver.loss().expected();
+    }
+
+    /** Video datagrams that reached us (late and duplicate ones included). */
+    public long videoPacketsReceived() {
+        return videoReceiver.loss().received();
+    }
+
+    public long videoFramesIncomplete() {
+        return videoReceiver.framesIncomplete();
+    }
+
+    public long audioFramesReceived() {
+        return playout.framesReceived();
+    }
+
+    public long audioFramesPlayed() {
+        return playout.framesPlayed();
+    }
+
+    public long audioFramesConcealed() {
+        return playout.framesConcealed();
+    }
+
+    public long audioTicksSilent() {
+        return playout.ticksSilent();
+    }
+
+    public long audioFramesLate() {
+        return playout.framesLate();
+    }
+
+    public double audioLevel() {
+        return playout.level();
+    }
+
+    /** Datagrams dropped, by reason label (see {@link DropReason#label()} and {@link DropCounts}). */
+    public Map<String, Long> drops() {
+        return drops.snapshot();
+    }
+
+    public long drops(String label) {
+        return drops.get(label);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sender.close();
+        if (mediaClock != null) {
+            mediaClock.shutdownNow();
+        }
+        if (videoClock != null) {
+            videoClock.shutdownNow();
+        }
+        if (screenClock != null) {
+            screenClock.shutdownNow();
+        }
+        for (MediaSocket socket : new MediaSocket[] {videoSocket, audioSocket}) {
+            if (socket != null) {
+                socket.close();
+                socket.awaitReceiver(CLOSE_WAIT_MILLIS);
+            }
+        }
+        try {
+            if (mediaClock != null) {
+                mediaClock.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            if (videoClock != null) {
+                videoClock.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            if (screenClock != null) {
+                screenClock.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A fixed-rate task that survives its own failures (an exception would silently cancel it). */
+    private Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    log.warn("{} failed", what, e);
+                }
+            }
+        };
+    }
+}
