@@ -2,6 +2,7 @@ package chorus.client.device;
 
 import chorus.protocol.audio.AudioFormat;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sound.sampled.AudioSystem;
@@ -105,7 +106,7 @@ public final class Microphones {
             int n = Math.min(available, AudioFormat.FRAME_BYTES) & ~1; // whole samples only
             int read = n > 0 ? line.read(bytes, 0, n) : 0;
             if (read < AudioFormat.FRAME_BYTES) {
-                java.util.Arrays.fill(bytes, Math.max(0, read), AudioFormat.FRAME_BYTES, (byte) 0);
+                Arrays.fill(bytes, Math.max(0, read), AudioFormat.FRAME_BYTES, (byte) 0);
                 underruns.incrementAndGet();
             }
             AudioFormat.toSamples(bytes, frame);

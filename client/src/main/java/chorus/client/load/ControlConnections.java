@@ -10,6 +10,7 @@ import chorus.protocol.control.ControlMessage.Welcome;
 import chorus.protocol.control.ControlProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -83,7 +84,7 @@ final class ControlConnections implements AutoCloseable {
         SocketChannel channel = SocketChannel.open();
         Link link = new Link(channel);
         try {
-            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.socket().connect(new InetSocketAddress(relay.host(), relay.port()), (int) timeout.toMillis());
             ByteBuffer frame = ByteBuffer.wrap(ControlCodec.encodeFrame(hello));
             while (frame.hasRemaining()) {

@@ -7,9 +7,9 @@ import chorus.protocol.media.MediaKind;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 

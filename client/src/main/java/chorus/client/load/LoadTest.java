@@ -1,6 +1,5 @@
 package chorus.client.load;
 
-import chorus.client.session.RelayAddress;
 import chorus.client.load.LoadReport.Audio;
 import chorus.client.load.LoadReport.Delivery;
 import chorus.client.load.LoadReport.Generator;
@@ -10,13 +9,16 @@ import chorus.client.load.LoadReport.ServerUsage;
 import chorus.client.load.LoadReport.SideReport;
 import chorus.client.load.LoadReport.SocketDrops;
 import chorus.client.load.LoadReport.Video;
+import chorus.client.session.RelayAddress;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,8 +149,8 @@ final class LoadTest {
 
     /** Receive-buffer drops at the server's media sockets and at the generator's, over the run. */
     private static SocketDrops socketDrops(UdpSocketDrops before, UdpSocketDrops after, List<LoadParticipant> participants) {
-        java.util.Set<Integer> server = new java.util.HashSet<>();
-        java.util.Set<Integer> generator = new java.util.HashSet<>();
+        Set<Integer> server = new HashSet<>();
+        Set<Integer> generator = new HashSet<>();
         for (LoadParticipant p : participants) {
             server.add(p.videoEndpoint.getPort());
             generator.add(p.video.socket().getLocalPort());

@@ -1,8 +1,8 @@
 package chorus.client.load;
 
-import chorus.client.session.RelayAddress;
 import chorus.client.load.LoadReport.Machine;
 import chorus.client.load.LoadReport.SideReport;
+import chorus.client.session.RelayAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package chorus.client.media;
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.audio.JitterBuffer;
 import chorus.protocol.media.Codec;
+import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.Reassembler;
 import java.nio.ByteBuffer;
@@ -49,7 +50,7 @@ public final class AudioPlayout {
     /** One validated audio datagram from the relay; on the audio receive thread. */
     public void offer(ByteBuffer datagram, long nowNanos) {
         if (MediaHeader.mediaId(datagram, 0) != MIX_MEDIA_ID) {
-            drops.add(chorus.protocol.media.DropReason.UNKNOWN_MEDIA_ID);
+            drops.add(DropReason.UNKNOWN_MEDIA_ID);
             return;
         }
         long incompleteBefore = reassembler.framesDropped();

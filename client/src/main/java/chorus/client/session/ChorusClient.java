@@ -20,6 +20,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -150,7 +151,7 @@ public final class ChorusClient implements Closeable {
         InetAddress address;
         try {
             address = InetAddress.getByName(advertised);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IOException("relay's media host '" + advertised + "' cannot be resolved", e);
         }
         return address.isAnyLocalAddress() ? controlPeer : address;

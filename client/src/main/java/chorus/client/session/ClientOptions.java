@@ -1,5 +1,6 @@
 package chorus.client.session;
 
+import chorus.protocol.control.ControlMessage;
 import java.time.Duration;
 
 /**
@@ -11,7 +12,7 @@ import java.time.Duration;
  * @param resume      come back as an earlier participant (after its relay node was lost); null joins afresh
  */
 public record ClientOptions(RelayAddress relay, String name, String room, Duration timeout, boolean decodeVideo,
-                            String clientName, chorus.protocol.control.ControlMessage.Resume resume) {
+                            String clientName, ControlMessage.Resume resume) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ClientOptions {
@@ -45,7 +46,7 @@ public record ClientOptions(RelayAddress relay, String name, String room, Durati
         return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
     }
 
-    public ClientOptions withResume(chorus.protocol.control.ControlMessage.Resume resume) {
+    public ClientOptions withResume(ControlMessage.Resume resume) {
         return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
     }
 }

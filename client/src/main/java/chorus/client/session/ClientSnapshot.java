@@ -3,6 +3,7 @@ package chorus.client.session;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A client's state at one instant, for a UI to render or a test to assert on. Immutable.
@@ -48,7 +49,7 @@ public record ClientSnapshot(String name, String room, String participantId, int
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
-        Map<String, Long> all = new java.util.TreeMap<>(a);
+        Map<String, Long> all = new TreeMap<>(a);
         b.forEach((k, v) -> all.merge(k, v, Long::sum));
         return Map.copyOf(all);
     }

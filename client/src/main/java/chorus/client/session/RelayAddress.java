@@ -1,5 +1,9 @@
 package chorus.client.session;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
 /**
  * Where a relay's control port listens, as typed on a command line: {@code HOST:PORT}, or
  * {@code [V6ADDRESS]:PORT} for an IPv6 literal.
@@ -48,13 +52,13 @@ public record RelayAddress(String host, int port) {
      * The relay nodes a clustered relay names ({@code welcome.nodes}, {@code nodes}, {@code move}),
      * those that parse, in order; one that does not is left out (and logged).
      */
-    public static java.util.List<RelayAddress> parseNodes(java.util.List<String> endpoints) {
-        java.util.List<RelayAddress> nodes = new java.util.ArrayList<>();
+    public static List<RelayAddress> parseNodes(List<String> endpoints) {
+        List<RelayAddress> nodes = new ArrayList<>();
         for (String endpoint : endpoints) {
             try {
                 nodes.add(parse(endpoint));
             } catch (IllegalArgumentException e) {
-                org.slf4j.LoggerFactory.getLogger(RelayAddress.class).debug("ignoring node endpoint {}: {}",
+                LoggerFactory.getLogger(RelayAddress.class).debug("ignoring node endpoint {}: {}",
                         endpoint, e.getMessage());
             }
         }

@@ -22,6 +22,7 @@ import javax.swing.JScrollPane;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
 import javax.swing.SwingConstants;
+import javax.swing.SwingUtilities;
 import javax.swing.UIManager;
 
 /**
@@ -116,7 +117,7 @@ final class ChatPanel extends JPanel {
             messages.repaint();
             if (atBottom || chat.get(chat.size() - 1).self()) {
                 // Follow the conversation, unless the person scrolled up to read.
-                javax.swing.SwingUtilities.invokeLater(() -> messages.scrollRectToVisible(
+                SwingUtilities.invokeLater(() -> messages.scrollRectToVisible(
                         new Rectangle(0, messages.getHeight() - 1, 1, 1)));
             }
         } else if (chat.isEmpty() && empty.getParent() == null) {

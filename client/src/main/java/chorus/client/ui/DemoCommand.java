@@ -3,11 +3,12 @@ package chorus.client.ui;
 import chorus.client.bot.Bot;
 import chorus.client.bot.BotOptions;
 import chorus.client.bot.BotStats;
-import chorus.client.session.RelayAddress;
 import chorus.client.device.Cameras;
 import chorus.client.device.Microphones;
 import chorus.client.device.Speakers;
 import chorus.client.load.ServerProcess;
+import chorus.client.session.RelayAddress;
+import java.awt.Dimension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
 import javax.swing.SwingUtilities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("chorus demo: CHORUS_RELAY_CLASSPATH is not set; run it as ./chorus demo");
             return 1;
         }
-        java.awt.Dimension windowSize = parseSize(size);
+        Dimension windowSize = parseSize(size);
         String me = name != null ? name : JoinDialog.defaultName();
         Path work = Files.createTempDirectory("chorus-demo");
         Path log = work.resolve("server.log");
@@ -101,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
             LaunchOptions options = new LaunchOptions(address, me, ROOM, testCamera, testMicrophone, windowSize);
             // The user's theme and devices, but what the demo changes (its relay, a test source) is not remembered.
             AppPreferences user = AppPreferences.user();
-            AppPreferences prefs = new AppPreferences(java.util.prefs.Preferences.userRoot().node("chorus/demo"));
+            AppPreferences prefs = new AppPreferences(Preferences.userRoot().node("chorus/demo"));
             prefs.theme(user.theme());
             for (String kind : List.of(AppPreferences.CAMERA, AppPreferences.MICROPHONE, AppPreferences.SPEAKER)) {
                 prefs.device(kind, user.device(kind));
@@ -183,11 +185,11 @@ public final class DemoCommand implements Callable<Integer> {
         return showing[0];
     }
 
-    private static java.awt.Dimension parseSize(String text) {
+    private static Dimension parseSize(String text) {
         String[] parts = text.toLowerCase().split("x");
         try {
             if (parts.length == 2) {
-                return new java.awt.Dimension(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+                return new Dimension(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
             }
         } catch (NumberFormatException e) {
             // fall through

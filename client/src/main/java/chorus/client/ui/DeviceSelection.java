@@ -2,12 +2,12 @@ package chorus.client.ui;
 
 import chorus.client.device.AudioCapture;
 import chorus.client.device.AudioPlayback;
-import chorus.client.device.MediaDevice;
-import chorus.client.device.VideoCapture;
 import chorus.client.device.Cameras;
+import chorus.client.device.MediaDevice;
 import chorus.client.device.Microphones;
 import chorus.client.device.Speakers;
 import chorus.client.device.TestSources;
+import chorus.client.device.VideoCapture;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -11,6 +11,9 @@ import java.awt.BorderLayout;
 import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.FlowLayout;
+import java.awt.Font;
+import java.awt.GraphicsEnvironment;
+import java.awt.Rectangle;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
 import java.io.IOException;
@@ -99,7 +102,7 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
         getContentPane().add(bottom, BorderLayout.SOUTH);
         setMinimumSize(new Dimension(720, 480));
         Dimension wanted = options.windowSize() != null ? options.windowSize() : LaunchOptions.DEFAULT_SIZE;
-        java.awt.Rectangle screen = java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment().getMaximumWindowBounds();
+        Rectangle screen = GraphicsEnvironment.getLocalGraphicsEnvironment().getMaximumWindowBounds();
         setSize(Math.min(wanted.width, screen.width), Math.min(wanted.height, screen.height));
         setLocationRelativeTo(null);
 
@@ -134,7 +137,7 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
         unread.setBackground(new Color(0xc4, 0x2b, 0x1c));
         unread.setForeground(Color.WHITE);
         unread.setBorder(BorderFactory.createEmptyBorder(0, 5, 0, 5));
-        unread.setFont(unread.getFont().deriveFont(java.awt.Font.BOLD, unread.getFont().getSize2D() - 1));
+        unread.setFont(unread.getFont().deriveFont(Font.BOLD, unread.getFont().getSize2D() - 1));
         unread.setVisible(false);
         chatTab.add(unread);
         sidebar.setTabComponentAt(CHAT_TAB, chatTab);

@@ -1,6 +1,7 @@
 package chorus.client.ui;
 
 import java.awt.BorderLayout;
+import java.awt.FlowLayout;
 import java.awt.Frame;
 import java.awt.GridBagConstraints;
 import java.awt.GridBagLayout;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import javax.swing.BorderFactory;
+import javax.swing.Box;
 import javax.swing.ButtonGroup;
 import javax.swing.JButton;
 import javax.swing.JComboBox;
@@ -63,9 +65,9 @@ final class SettingsDialog extends JDialog {
         row(form, 0, "Camera", camera);
         row(form, 1, "Microphone", microphone);
         row(form, 2, "Speaker", speaker);
-        JPanel themeRow = new JPanel(new java.awt.FlowLayout(java.awt.FlowLayout.LEFT, 0, 0));
+        JPanel themeRow = new JPanel(new FlowLayout(FlowLayout.LEFT, 0, 0));
         themeRow.add(light);
-        themeRow.add(javax.swing.Box.createHorizontalStrut(12));
+        themeRow.add(Box.createHorizontalStrut(12));
         themeRow.add(dark);
         row(form, 3, "Theme", themeRow);
 

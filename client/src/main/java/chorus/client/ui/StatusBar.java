@@ -3,6 +3,7 @@ package chorus.client.ui;
 import chorus.client.call.CallSnapshot;
 import java.awt.BorderLayout;
 import java.awt.Color;
+import java.awt.Dimension;
 import java.awt.FlowLayout;
 import java.util.Locale;
 import javax.swing.BorderFactory;
@@ -37,7 +38,7 @@ final class StatusBar extends JPanel {
         left.add(detail);
         JPanel right = new JPanel(new FlowLayout(FlowLayout.RIGHT, 14, 0));
         right.setOpaque(false);
-        output.setPreferredSize(new java.awt.Dimension(70, 8));
+        output.setPreferredSize(new Dimension(70, 8));
         output.setToolTipText("Level of the call's sound you are hearing");
         rtt.setToolTipText("Round-trip time to the relay over the control connection");
         loss.setToolTipText("Video packets from the others that did not reach you, over the last two seconds");

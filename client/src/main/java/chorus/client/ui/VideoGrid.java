@@ -3,6 +3,8 @@ package chorus.client.ui;
 import chorus.client.call.CallSnapshot;
 import chorus.client.call.ParticipantView;
 import java.awt.BorderLayout;
+import java.awt.Component;
+import java.awt.Dimension;
 import java.awt.FlowLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,7 +54,7 @@ final class VideoGrid extends JPanel {
         stage.setOpaque(false);
         strip.setName("strip");
         strip.setOpaque(false);
-        strip.setPreferredSize(new java.awt.Dimension(STRIP_WIDTH, 100));
+        strip.setPreferredSize(new Dimension(STRIP_WIDTH, 100));
         strip.setLayout(new TileLayout(1, GAP));
         stage.add(screenTile, BorderLayout.CENTER);
         stage.add(strip, BorderLayout.EAST);
@@ -153,7 +155,7 @@ final class VideoGrid extends JPanel {
     /** The tiles on the current page (or beside the presented screen), in order. */
     List<ParticipantTile> visibleTiles() {
         List<ParticipantTile> out = new ArrayList<>();
-        for (java.awt.Component c : (presenting ? strip : cells).getComponents()) {
+        for (Component c : (presenting ? strip : cells).getComponents()) {
             out.add((ParticipantTile) c);
         }
         return out;

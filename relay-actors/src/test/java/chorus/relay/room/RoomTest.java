@@ -2,10 +2,7 @@ package chorus.relay.room;
 
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
-import chorus.protocol.media.Codec;
-import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaAuthenticator;
-import chorus.protocol.media.MediaKind;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.RelayNode;
 import chorus.relay.media.MediaGateway;
@@ -14,7 +11,6 @@ import chorus.relay.media.MediaRoute;
 import chorus.relay.metrics.RelayStats;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +29,6 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
