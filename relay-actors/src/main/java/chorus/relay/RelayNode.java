@@ -191,10 +191,10 @@ public final class RelayNode implements AutoCloseable {
         if (!relay.clustered()) {
             // Alone, the node is its own leader (Up within 100 ms, not a second) and has nobody to hand
             // its rooms to: a message still on its way to a room when it stops (a member's leave)
-            // holds the hand-off, and then leaving, for a second each rather than ten.
+            // holds the hand-off for a second, and leaving (a second when all is well) for two, rather than ten each.
             settings.put("pekko.cluster.leader-actions-interval", "100ms");
             settings.put("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "1s");
-            settings.put("pekko.coordinated-shutdown.phases.cluster-exiting.timeout", "1s");
+            settings.put("pekko.coordinated-shutdown.phases.cluster-exiting.timeout", "2s");
         }
         if (relay.clustered()) {
             settings.put(SecretCheck.KEY, new ClusterPeers(relay.cluster().secret()).secretCheck());
