@@ -20,6 +20,8 @@ public enum ErrorCode {
     ALREADY_JOINED,
     /** No pong within the keepalive timeout: the relay closes the connection. */
     KEEPALIVE_TIMEOUT,
+    /** No hello was accepted within the relay's hello timeout after connecting: it closes the connection. */
+    HELLO_TIMEOUT,
     SHUTTING_DOWN,
     /**
      * A chat message over the room's limit (4 000 characters by default), or whose {@code chat}

@@ -75,6 +75,11 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         INSTANCE
     }
 
+    /** The client has not joined within the hello timeout. */
+    private enum HelloTimeout implements Internal {
+        INSTANCE
+    }
+
     /** The socket did not finish closing in time after we asked; stop regardless. */
     private enum CloseTimeout implements Internal {
         INSTANCE
@@ -135,6 +140,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         this.rooms = rooms;
         this.outbox = outbox;
         this.local = local;
+        timers.startSingleTimer(HelloTimeout.INSTANCE, config.control().helloTimeout());
     }
 
     @Override
@@ -148,6 +154,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                 .onMessage(FromParticipant.class, this::onParticipantEvent)
                 .onMessageEquals(ParticipantStopped.INSTANCE, this::onParticipantStopped)
                 .onMessageEquals(PingTick.INSTANCE, this::onPingTick)
+                .onMessageEquals(HelloTimeout.INSTANCE, this::onHelloTimeout)
                 .build();
     }
 
@@ -331,6 +338,15 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             } else {
                 beforeWelcome.add(n.message());
             }
+        }
+        return this;
+    }
+
+    /** Not joined in time (nothing sent, a frame dripping in, or only other messages): closed. */
+    private Behavior<Command> onHelloTimeout() {
+        if (participant == null && !closing) {
+            fail(ErrorCode.HELLO_TIMEOUT, "no hello within " + config.control().helloTimeout().toMillis()
+                    + " ms of connecting; closing", null);
         }
         return this;
     }
