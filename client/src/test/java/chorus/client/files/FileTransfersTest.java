@@ -149,6 +149,32 @@ class FileTransfersTest {
         assertEquals(List.of(), filesInDir());
     }
 
+    /**
+     * A server (started) that answers one download with the headers of a file of {@code length}
+     * bytes but only its first bytes ({@code CONTENT}); then it closes the connection, or with
+     * {@code hold} keeps it open sending nothing until {@code hold} is released.
+     */
+    private static Thread sendingTheFirstBytes(ServerSocket listening, FileInfo offered, int length,
+                                               CountDownLatch hold) {
+        Thread server = new Thread(() -> {
+            try (Socket s = listening.accept()) {
+                s.getInputStream().read(new byte[4096]); // the request
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n"
+                        + FileTransfers.SHA256_HEADER + ": " + offered.sha256() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(CONTENT);
+                out.flush();
+                if (hold != null) {
+                    hold.await(30, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                // the client sees the connection end, or goes away, either way
+            }
+        });
+        server.start();
+        return server;
+    }
+
     @Test
     void aDownloadCutShortLeavesNothing() throws Exception {
         // A server that sends the first bytes of a longer file, then closes the connection.
@@ -156,19 +182,7 @@ class FileTransfersTest {
         System.arraycopy(CONTENT, 0, whole, 0, CONTENT.length);
         FileInfo offered = offer("minutes.txt", whole);
         try (ServerSocket cutting = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> {
-                try (Socket s = cutting.accept()) {
-                    s.getInputStream().read(new byte[4096]); // the request
-                    OutputStream out = s.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + whole.length + "\r\n"
-                            + FileTransfers.SHA256_HEADER + ": " + offered.sha256() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(CONTENT);
-                    out.flush();
-                } catch (Exception e) {
-                    // the client sees the connection end either way
-                }
-            });
-            server.start();
+            Thread server = sendingTheFirstBytes(cutting, offered, whole.length, null);
             FileTransfers cut = FileTransfers.of(InetAddress.getLoopbackAddress(), cutting.getLocalPort(), "room", "t0ken");
             FileTransferException e = assertThrows(FileTransferException.class,
                     () -> cut.download(offered, dir, FileTransfers.Progress.NONE));
@@ -187,20 +201,7 @@ class FileTransfersTest {
         FileInfo offered = offer("minutes.txt", whole);
         CountDownLatch release = new CountDownLatch(1);
         try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread server = new Thread(() -> {
-                try (Socket s = stalling.accept()) {
-                    s.getInputStream().read(new byte[4096]); // the request
-                    OutputStream out = s.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + whole.length + "\r\n"
-                            + FileTransfers.SHA256_HEADER + ": " + offered.sha256() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(CONTENT);
-                    out.flush();
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    // the client goes away either way
-                }
-            });
-            server.start();
+            Thread server = sendingTheFirstBytes(stalling, offered, whole.length, release);
             FileTransfers stalled = FileTransfers.of(InetAddress.getLoopbackAddress(), stalling.getLocalPort(), "room", "t0ken");
             CountDownLatch someBytes = new CountDownLatch(1);
             AtomicReference<Throwable> ended = new AtomicReference<>();
