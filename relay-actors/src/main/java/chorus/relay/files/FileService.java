@@ -294,14 +294,14 @@ public final class FileService extends AllDirectives {
     private HttpResponse refusedBeforeStoring(Optional<String> name, Optional<String> declared, OptionalLong length) {
         String problem = name.isEmpty() ? "the file name is required (?name=...)" : Names.fileNameProblem(name.get());
         if (problem != null) {
-            return errorResponse(StatusCodes.BAD_REQUEST, ErrorCode.BAD_FILE_NAME, problem);
+            return refused(StatusCodes.BAD_REQUEST, ErrorCode.BAD_FILE_NAME, problem);
         }
         if (declared.isEmpty() || !HEX_SHA256.matcher(declared.get()).matches()) {
-            return errorResponse(StatusCodes.BAD_REQUEST, ErrorCode.CHECKSUM_MISMATCH,
+            return refused(StatusCodes.BAD_REQUEST, ErrorCode.CHECKSUM_MISMATCH,
                     "the " + SHA256_HEADER + " header with the file's SHA-256 in hex is required");
         }
         if (length.isPresent() && length.getAsLong() > maxBytes) {
-            return errorResponse(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.FILE_TOO_LARGE,
+            return refused(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.FILE_TOO_LARGE,
                     "the file is " + length.getAsLong() + " bytes; this relay accepts at most " + maxBytes);
         }
         return null;
@@ -337,35 +337,35 @@ public final class FileService extends AllDirectives {
                     if (failure != null) {
                         deleteQuietly(part);
                         if (String.valueOf(failure.getMessage()).contains("exceeded") || received.get() > maxBytes) {
-                            return errorResponse(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.FILE_TOO_LARGE,
+                            return refused(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.FILE_TOO_LARGE,
                                     "the upload passed this relay's limit of " + maxBytes + " bytes; nothing was kept");
                         }
                         log.info("room={} upload of {} cut off after {} bytes: {}", grant.room(), name, received.get(),
                                 failure.toString());
-                        return errorResponse(StatusCodes.BAD_REQUEST, ErrorCode.UPLOAD_INCOMPLETE,
+                        return refused(StatusCodes.BAD_REQUEST, ErrorCode.UPLOAD_INCOMPLETE,
                                 "the upload ended after " + received.get() + " bytes; nothing was kept");
                     }
                     if (length.isPresent() && received.get() != length.getAsLong()) {
                         deleteQuietly(part);
-                        return errorResponse(StatusCodes.BAD_REQUEST, ErrorCode.UPLOAD_INCOMPLETE,
+                        return refused(StatusCodes.BAD_REQUEST, ErrorCode.UPLOAD_INCOMPLETE,
                                 "received " + received.get() + " of " + length.getAsLong() + " bytes; nothing was kept");
                     }
                     String actual = HexFormat.of().formatHex(digest.digest());
                     if (!actual.equalsIgnoreCase(declaredSha256)) {
                         deleteQuietly(part);
-                        return errorResponse(StatusCodes.UNPROCESSABLE_ENTITY, ErrorCode.CHECKSUM_MISMATCH,
+                        return refused(StatusCodes.UNPROCESSABLE_ENTITY, ErrorCode.CHECKSUM_MISMATCH,
                                 "the bytes received hash to " + actual + ", not " + declaredSha256 + "; nothing was kept");
                     }
                     if (!access.valid(authorization)) {
                         deleteQuietly(part);
-                        return errorResponse(StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN,
+                        return refused(StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN,
                                 "the uploader left the room before the upload finished; nothing was kept");
                     }
                     try {
                         Files.move(part, store.file(grant.room(), fileId), StandardCopyOption.ATOMIC_MOVE);
                     } catch (IOException e) {
                         deleteQuietly(part);
-                        return errorResponse(StatusCodes.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL,
+                        return refused(StatusCodes.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL,
                                 "cannot store the file: " + e.getMessage());
                     }
                     FileInfo info = new FileInfo(fileId, name, received.get(), actual,
@@ -414,6 +414,12 @@ public final class FileService extends AllDirectives {
 
     private Route error(StatusCode status, ErrorCode code, String message) {
         return complete(errorResponse(status, code, message));
+    }
+
+    /** The answer to a refused upload, counted by its code. */
+    private HttpResponse refused(StatusCode status, ErrorCode code, String message) {
+        stats.uploadRefused(code);
+        return errorResponse(status, code, message);
     }
 
     private static HttpResponse errorResponse(StatusCode status, ErrorCode code, String message) {

@@ -113,6 +113,10 @@ public final class Metrics {
                         cb.call(stats.drops(r), r.label());
                     }
                 }).register(registry);
+        CounterWithCallback.builder().name("chorus_file_uploads_refused_total")
+                .help("Uploads the file service refused or gave up, by the error code answered.").labelNames("code")
+                .callback(cb -> stats.uploadsRefused().forEach((code, n) -> cb.call(n, code.wire())))
+                .register(registry);
         counter("chorus_media_send_errors_total", "Media datagrams the socket refused to send.", stats::sendErrors);
         counter("chorus_media_address_moves_refused_total",
                 "Verified datagrams from a new address that were not the newest (replays, stragglers): not moved.",

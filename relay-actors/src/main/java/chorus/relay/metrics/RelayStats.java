@@ -1,5 +1,6 @@
 package chorus.relay.metrics;
 
+import chorus.protocol.control.ErrorCode;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.Reassembler;
@@ -27,6 +28,7 @@ public final class RelayStats {
     private final LongAdder audioLate = new LongAdder();
     private final LongAdder audioConcealed = new LongAdder();
     private final AtomicInteger rooms = new AtomicInteger();
+    private final Map<ErrorCode, LongAdder> uploadsRefused = counters(ErrorCode.class);
 
     private final ConcurrentHashMap<String, PeerTraffic> peers = new ConcurrentHashMap<>();
 
@@ -222,5 +224,25 @@ public final class RelayStats {
 
     public long audioConcealed() {
         return audioConcealed.sum();
+    }
+
+    /** An upload the file service refused or gave up, by the error its uploader was answered with. */
+    public void uploadRefused(ErrorCode code) {
+        uploadsRefused.get(code).increment();
+    }
+
+    public long uploadsRefused(ErrorCode code) {
+        return uploadsRefused.get(code).sum();
+    }
+
+    /** Refused uploads by error code, only the codes that occurred. */
+    public Map<ErrorCode, Long> uploadsRefused() {
+        Map<ErrorCode, Long> seen = new EnumMap<>(ErrorCode.class);
+        uploadsRefused.forEach((code, n) -> {
+            if (n.sum() > 0) {
+                seen.put(code, n.sum());
+            }
+        });
+        return seen;
     }
 }

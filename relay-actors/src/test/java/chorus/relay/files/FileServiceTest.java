@@ -153,6 +153,7 @@ class FileServiceTest {
             assertEquals(ErrorCode.CHECKSUM_MISMATCH.wire(), code(corrupted.body()));
 
             // An upload cut off midway: the declared length never arrives.
+            long incompleteBefore = relay.stats().uploadsRefused(ErrorCode.UPLOAD_INCOMPLETE);
             try (Socket s = new Socket("127.0.0.1", ada.welcome.files().port())) {
                 OutputStream out = s.getOutputStream();
                 out.write(("PUT /rooms/" + room + "/files?name=cut.bin HTTP/1.1\r\nHost: x\r\n"
@@ -162,10 +163,16 @@ class FileServiceTest {
                 out.write(random(5000, 6));
                 out.flush();
             }
+            // Waiting for the disk alone raced the relay: the part file may not exist yet when the
+            // loop first looks (CI saw it appear just before the assertion). The counter says the
+            // relay has given the upload up, after it deleted the part file.
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (filesOnDisk(room) != before && System.nanoTime() < deadline) {
+            while (relay.stats().uploadsRefused(ErrorCode.UPLOAD_INCOMPLETE) == incompleteBefore
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
+            assertEquals(incompleteBefore + 1, relay.stats().uploadsRefused(ErrorCode.UPLOAD_INCOMPLETE),
+                    "the cut-off upload was given up and counted");
             assertEquals(before, filesOnDisk(room), "no partial or refused file is left on disk");
             assertEquals(0, JSON.readTree(bob.getFiles(room, "", bob.welcome.files().token()).body()).size(),
                     "nothing was added to the room's index");
