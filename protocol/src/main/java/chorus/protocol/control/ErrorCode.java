@@ -44,7 +44,22 @@ public enum ErrorCode {
     /** The upload ended before all its bytes arrived; nothing was kept or announced. */
     UPLOAD_INCOMPLETE,
     /** The relay could not complete the request; try again. */
-    INTERNAL;
+    INTERNAL,
+    // Limits (chorus.relay.limits): one client cannot take more than its share.
+    /** The room has as many participants as the relay allows ({@code limits.room-size}); the hello is refused. */
+    ROOM_FULL,
+    /** Chat messages faster than {@code limits.chat-rate} allows; those were not sent, the connection stays. */
+    RATE_LIMITED,
+    /** Nothing received for {@code limits.control-idle-timeout}, a frame not complete within {@code limits.frame-timeout}, or an upload idle for {@code limits.upload-idle-timeout}. */
+    IDLE_TIMEOUT,
+    /** The relay already holds as many connections from this address, or in all, as it allows; closed at once. */
+    TOO_MANY_CONNECTIONS,
+    /** The room's files would exceed {@code limits.room-quota}; nothing was kept. */
+    QUOTA_EXCEEDED,
+    /** The relay's free disk space is under {@code limits.disk-low-water}; the upload was refused before a byte was written. */
+    DISK_FULL,
+    /** The participant already has {@code limits.transfers-per-participant} uploads and downloads running. */
+    TOO_MANY_TRANSFERS;
 
     /** The code on the wire: lower case with dashes, e.g. {@code frame-too-large}. */
     public String wire() {

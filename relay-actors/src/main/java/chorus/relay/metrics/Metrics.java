@@ -117,6 +117,15 @@ public final class Metrics {
                 .help("Uploads the file service refused or gave up, by the error code answered.").labelNames("code")
                 .callback(cb -> stats.uploadsRefused().forEach((code, n) -> cb.call(n, code.wire())))
                 .register(registry);
+        CounterWithCallback.builder().name("chorus_limit_hits_total")
+                .help("Requests, messages and connections refused or cut by a limit (chorus.relay.limits), by limit.")
+                .labelNames("limit")
+                .callback(cb -> {
+                    for (Limit l : Limit.values()) {
+                        cb.call(stats.limitHits(l), l.label());
+                    }
+                }).register(registry);
+        gauge("chorus_control_connections", "Control connections open on this node.", stats::controlConnections);
         counter("chorus_media_send_errors_total", "Media datagrams the socket refused to send.", stats::sendErrors);
         counter("chorus_media_address_moves_refused_total",
                 "Verified datagrams from a new address that were not the newest (replays, stragglers): not moved.",

@@ -2,6 +2,7 @@ package chorus.relay.room;
 
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.protocol.control.ErrorCode;
 import chorus.relay.files.FileAccess;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
@@ -40,6 +41,10 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                          List<ParticipantInfo> roster) implements Command {
     }
 
+    /** The room refused the join (it is full); the connection tells the client and closes. */
+    public record Refuse(ErrorCode code, String message) implements Command {
+    }
+
     /** A control message for this participant's client (someone joined or left, ...). */
     public record Notify(ControlMessage message) implements Command {
     }
@@ -64,6 +69,9 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     }
 
     public record Notified(ControlMessage message) implements Event {
+    }
+
+    public record Refused(ErrorCode code, String message) implements Event {
     }
 
     private final ParticipantInfo info;
@@ -106,6 +114,10 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                 .onMessage(AddressSeen.class, this::onAddressSeen)
                 .onMessage(Joined.class, this::onJoined)
                 .onMessage(Notify.class, this::onNotify)
+                .onMessage(Refuse.class, r -> {
+                    connection.tell(new Refused(r.code(), r.message()));
+                    return this;
+                })
                 .onMessage(SendChat.class, this::onSendChat)
                 .onMessage(ShareScreen.class, this::onShareScreen)
                 .onMessage(Leave.class, this::onLeave)
