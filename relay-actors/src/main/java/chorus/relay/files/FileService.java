@@ -4,6 +4,7 @@ import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
 import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess.Grant;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.metrics.RelayStats.PeerTraffic;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -93,6 +95,7 @@ public final class FileService extends AllDirectives {
     private final RelayStats stats;
     /** Null for a node on its own; else where copies go and where missing bytes come from. */
     private final PeerFiles peerFiles;
+    private final TransferLimits limits;
 
     public FileService(ActorSystem<?> system, FileStore store, FileAccess access, long maxBytes) {
         this(system, store, access, maxBytes, null, new RelayStats());
@@ -107,10 +110,12 @@ public final class FileService extends AllDirectives {
         this.store = store;
         this.access = access;
         this.maxBytes = maxBytes;
+        this.limits = new TransferLimits(RelayConfig.from(system.settings().config()).limits(), stats, store.root());
     }
 
+    /** Serves {@link #routes} within the connection limits ({@link FileConnections}). */
     public CompletionStage<ServerBinding> bind(String host, int port) {
-        return Http.get(system).newServerAt(host, port).bind(routes());
+        return new FileConnections(limits.config(), stats).serve(system, Http.get(system).newServerAt(host, port), routes());
     }
 
     /**
@@ -253,8 +258,24 @@ public final class FileService extends AllDirectives {
             if (info.isEmpty() || !Files.isRegularFile(file)) {
                 return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no file '" + fileId + "' in this room");
             }
-            return complete(fileResponse(info.get(), FileIO.fromPath(file)));
+            return transfer(grant, bytes -> complete(fileResponse(info.get(), bytes)), FileIO.fromPath(file));
         });
+    }
+
+    /**
+     * A download counted among its participant's transfers until its bytes have gone (or the
+     * stream failed); refused with 429 {@code too-many-transfers} over the limit.
+     */
+    private Route transfer(Grant grant, Function<Source<ByteString, ?>, Route> respond, Source<ByteString, ?> bytes) {
+        String who = grant.participant().participantId();
+        TransferLimits.Refusal refusal = limits.startTransfer(who);
+        if (refusal != null) {
+            return complete(refused(refusal));
+        }
+        return respond.apply(bytes.watchTermination((mat, done) -> {
+            done.whenComplete((ok, failure) -> limits.ended(who));
+            return mat;
+        }));
     }
 
     /** A file uploaded through another node: streamed from one that holds it. */
@@ -287,7 +308,24 @@ public final class FileService extends AllDirectives {
             entity.discardBytes(materializer);
             return complete(refused);
         }
-        return completeWithFuture(receive(grant, authorization, name.get(), declared.get(), length, entity, materializer));
+        String who = grant.participant().participantId();
+        TransferLimits.Refusal busy = limits.startTransfer(who);
+        if (busy != null) {
+            entity.discardBytes(materializer);
+            return complete(refused(busy));
+        }
+        CompletionStage<List<FileInfo>> files = AskPattern.ask(grant.roomRef(), Room.ListFiles::new, ASK_TIMEOUT,
+                system.scheduler());
+        CompletionStage<HttpResponse> answer = files.thenCompose(list -> {
+            long stored = list.stream().mapToLong(FileInfo::size).sum();
+            TransferLimits.Refusal refusal = limits.beforeUpload(grant.room(), stored, length);
+            if (refusal != null) {
+                entity.discardBytes(materializer);
+                return CompletableFuture.completedFuture(refused(refusal));
+            }
+            return receive(grant, authorization, name.get(), declared.get(), length, stored, entity, materializer);
+        });
+        return completeWithFuture(answer.whenComplete((response, failure) -> limits.ended(who)));
     }
 
     /** The first of checks 2–4 of an upload that fails, as the answer to give; null if none does. */
@@ -312,8 +350,8 @@ public final class FileService extends AllDirectives {
      * copies it to a second node (clustered), tells the room and answers 201 with its FileInfo.
      */
     private CompletionStage<HttpResponse> receive(Grant grant, String authorization, String name,
-                                                  String declaredSha256, OptionalLong length, RequestEntity entity,
-                                                  Materializer materializer) {
+                                                  String declaredSha256, OptionalLong length, long roomBytes,
+                                                  RequestEntity entity, Materializer materializer) {
         String fileId = FileStore.newFileId();
         Path part;
         try {
@@ -327,15 +365,25 @@ public final class FileService extends AllDirectives {
         AtomicLong received = new AtomicLong();
         AtomicReference<FileInfo> stored = new AtomicReference<>();
         return entity.withSizeLimit(maxBytes).getDataBytes()
+                .idleTimeout(limits.config().uploadIdleTimeout())
                 .map(bytes -> {
                     digest.update(bytes.asByteBuffer());
                     received.addAndGet(bytes.size());
+                    limits.received(grant.room(), roomBytes, bytes.size());
                     return bytes;
                 })
                 .runWith(FileIO.toPath(part), materializer)
                 .handle((io, failure) -> {
+                    limits.uploadEnded(grant.room(), received.get());
                     if (failure != null) {
                         deleteQuietly(part);
+                        if (causedBy(failure, TransferLimits.QuotaExceeded.class)) {
+                            return refused(limits.quotaRefusal(roomBytes));
+                        }
+                        if (causedBy(failure, TimeoutException.class)) {
+                            log.info("room={} upload of {} idle after {} bytes: aborted", grant.room(), name, received.get());
+                            return refused(limits.idleRefusal(received.get()));
+                        }
                         if (String.valueOf(failure.getMessage()).contains("exceeded") || received.get() > maxBytes) {
                             return refused(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.FILE_TOO_LARGE,
                                     "the upload passed this relay's limit of " + maxBytes + " bytes; nothing was kept");
@@ -392,6 +440,16 @@ public final class FileService extends AllDirectives {
         return extractRequestEntity(entity -> extractMaterializer(materializer -> inner.apply(entity, materializer)));
     }
 
+    /** Whether {@code type} is in the chain of causes (the file sink wraps what failed the stream). */
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -414,6 +472,11 @@ public final class FileService extends AllDirectives {
 
     private Route error(StatusCode status, ErrorCode code, String message) {
         return complete(errorResponse(status, code, message));
+    }
+
+    /** The answer to a transfer refused by a limit (counted there), counted by its code. */
+    private HttpResponse refused(TransferLimits.Refusal refusal) {
+        return refused(refusal.status(), refusal.code(), refusal.message());
     }
 
     /** The answer to a refused upload, counted by its code. */
