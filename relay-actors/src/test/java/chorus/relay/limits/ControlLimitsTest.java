@@ -152,6 +152,29 @@ class ControlLimitsTest {
         assertTrue(LimitMetrics.hits(relay, "connections-per-address") > before);
     }
 
+    @Test
+    void theNodeHoldsNoMoreThanItsConnectionsInAll() throws Exception {
+        try (RelayNode small = RelayNode.startOnLoopback(ConfigFactory.parseString("chorus.relay.limits.max-connections = 3"))) {
+            List<RawClient> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) { // one address each: the per-address limit is not what refuses
+                    open.add(RawClient.join(new RawClient(small.controlAddress(), loopback(210 + i), 0),
+                            "total-" + System.nanoTime(), "Own" + i));
+                }
+                try (RawClient extra = new RawClient(small.controlAddress(), loopback(220), 0)) {
+                    ControlMessage.Error error = assertInstanceOf(ControlMessage.Error.class, extra.read());
+                    assertEquals("too-many-connections", error.code(), error.message());
+                    assertTrue(extra.closedByRelay());
+                }
+            } finally {
+                for (RawClient c : open) {
+                    c.close();
+                }
+            }
+            assertEquals(1, LimitMetrics.hits(small, "connections-total"));
+        }
+    }
+
     private static boolean joinsFrom(InetSocketAddress from) throws Exception {
         try (RawClient again = new RawClient(relay.controlAddress(), from, 0)) {
             again.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Again",
