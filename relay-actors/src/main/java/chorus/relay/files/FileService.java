@@ -49,6 +49,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -253,7 +254,7 @@ public final class FileService extends AllDirectives {
         return onSuccess(found, info -> {
             Path file = store.file(grant.room(), fileId);
             if (info.isPresent() && !Files.isRegularFile(file) && peerFiles != null) {
-                return downloadFromPeers(grant.room(), fileId, info.get());
+                return downloadFromPeers(grant, fileId, info.get());
             }
             if (info.isEmpty() || !Files.isRegularFile(file)) {
                 return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no file '" + fileId + "' in this room");
@@ -262,14 +263,12 @@ public final class FileService extends AllDirectives {
         });
     }
 
-    /**
-     * A download counted among its participant's transfers until its bytes have gone (or the
-     * stream failed); refused with 429 {@code too-many-transfers} over the limit.
-     */
+    /** A download, one of its participant's transfers until its bytes are gone; 429 over the limit. */
     private Route transfer(Grant grant, Function<Source<ByteString, ?>, Route> respond, Source<ByteString, ?> bytes) {
         String who = grant.participant().participantId();
         TransferLimits.Refusal refusal = limits.startTransfer(who);
         if (refusal != null) {
+            bytes.runWith(Sink.cancelled(), Materializer.matFromSystem(system)); // a peer's response is let go
             return complete(refused(refusal));
         }
         return respond.apply(bytes.watchTermination((mat, done) -> {
@@ -279,10 +278,10 @@ public final class FileService extends AllDirectives {
     }
 
     /** A file uploaded through another node: streamed from one that holds it. */
-    private Route downloadFromPeers(String room, String fileId, FileInfo info) {
-        return onSuccess(peerFiles.fetch(room, fileId), bytes -> bytes.isEmpty()
+    private Route downloadFromPeers(Grant grant, String fileId, FileInfo info) {
+        return onSuccess(peerFiles.fetch(grant.room(), fileId), bytes -> bytes.isEmpty()
                 ? error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no node holding file '" + fileId + "' is reachable")
-                : complete(fileResponse(info, bytes.get())));
+                : transfer(grant, counted -> complete(fileResponse(info, counted)), bytes.get()));
     }
 
     private static HttpResponse fileResponse(FileInfo info, Source<ByteString, ?> bytes) {
@@ -314,9 +313,8 @@ public final class FileService extends AllDirectives {
             entity.discardBytes(materializer);
             return complete(refused(busy));
         }
-        CompletionStage<List<FileInfo>> files = AskPattern.ask(grant.roomRef(), Room.ListFiles::new, ASK_TIMEOUT,
-                system.scheduler());
-        CompletionStage<HttpResponse> answer = files.thenCompose(list -> {
+        CompletionStage<HttpResponse> answer = AskPattern.<Room.Command, List<FileInfo>>ask(grant.roomRef(),
+                Room.ListFiles::new, ASK_TIMEOUT, system.scheduler()).thenCompose(list -> {
             long stored = list.stream().mapToLong(FileInfo::size).sum();
             TransferLimits.Refusal refusal = limits.beforeUpload(grant.room(), stored, length);
             if (refusal != null) {

@@ -50,15 +50,17 @@ final class TransferLimits {
     /** One more transfer for {@code participant}, or a refusal; a started one must be {@link #ended}. */
     Refusal startTransfer(String participant) {
         if (transfers.merge(participant, 1, Integer::sum) > limits.transfersPerParticipant()) {
-            ended(participant);
+            transfers.computeIfPresent(participant, (p, n) -> n <= 1 ? null : n - 1);
             return refusal(StatusCodes.TOO_MANY_REQUESTS, ErrorCode.TOO_MANY_TRANSFERS, Limit.TRANSFERS_PER_PARTICIPANT,
                     "you have " + limits.transfersPerParticipant() + " transfers running, the most allowed; wait for one to end");
         }
+        stats.fileTransfers(1);
         return null;
     }
 
     void ended(String participant) {
         transfers.computeIfPresent(participant, (p, n) -> n <= 1 ? null : n - 1);
+        stats.fileTransfers(-1);
     }
 
     /**

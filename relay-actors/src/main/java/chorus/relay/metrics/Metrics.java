@@ -126,6 +126,7 @@ public final class Metrics {
                     }
                 }).register(registry);
         gauge("chorus_control_connections", "Control connections open on this node.", stats::controlConnections);
+        gauge("chorus_file_transfers", "Uploads and downloads running on this node.", stats::fileTransfers);
         counter("chorus_media_send_errors_total", "Media datagrams the socket refused to send.", stats::sendErrors);
         counter("chorus_media_address_moves_refused_total",
                 "Verified datagrams from a new address that were not the newest (replays, stragglers): not moved.",

@@ -31,6 +31,7 @@ public final class RelayStats {
     private final Map<ErrorCode, LongAdder> uploadsRefused = counters(ErrorCode.class);
     private final Map<Limit, LongAdder> limitHits = counters(Limit.class);
     private final AtomicInteger controlConnections = new AtomicInteger();
+    private final AtomicInteger fileTransfers = new AtomicInteger();
 
     private final ConcurrentHashMap<String, PeerTraffic> peers = new ConcurrentHashMap<>();
 
@@ -264,5 +265,14 @@ public final class RelayStats {
 
     public int controlConnections() {
         return controlConnections.get();
+    }
+
+    /** A file transfer (upload or download) started (+1) or ended (-1) on this node. */
+    public void fileTransfers(int delta) {
+        fileTransfers.addAndGet(delta);
+    }
+
+    public int fileTransfers() {
+        return fileTransfers.get();
     }
 }
