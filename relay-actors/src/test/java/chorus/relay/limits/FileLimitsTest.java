@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chorus.relay.RawClient;
 import chorus.relay.RelayNode;
 import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileLimitsTest {
     private static final String ANY_SHA256 = "0".repeat(64);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path storage;
@@ -111,7 +115,16 @@ class FileLimitsTest {
             assertEquals(413, over.statusCode(), over.body());
             assertTrue(over.body().contains("\"quota-exceeded\""), over.body());
             assertEquals(201, upload(ada, room, bytes(300)).statusCode(), "what still fits is taken");
-            assertEquals(2, filesUnder(storage).size(), "the refused upload left nothing");
+            // No length declared (chunked): cut off once the bytes pass the quota.
+            byte[] more = bytes(500);
+            HttpResponse<String> chunked = HTTP.send(HttpRequest.newBuilder(ada.filesUri(room, "?name=more.bin"))
+                    .header("Authorization", "Bearer " + ada.welcome.files().token())
+                    .header("X-Chorus-Sha256", RawClient.sha256(more))
+                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(more))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, chunked.statusCode(), chunked.body());
+            assertTrue(chunked.body().contains("\"quota-exceeded\""), chunked.body());
+            assertEquals(2, filesUnder(storage).size(), "the refused uploads left nothing");
             assertTrue(LimitMetrics.hits(relay, "room-quota") >= 1, "counted");
         }
     }
