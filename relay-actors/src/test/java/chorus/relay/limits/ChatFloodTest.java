@@ -86,7 +86,9 @@ class ChatFloodTest {
             assertEquals("Slow", slow.await(ControlMessage.ChatMessage.class, c -> c.text().equals("still here"),
                     Duration.ofSeconds(20)).from());
         }
-        assertTrue(LimitMetrics.hits(relay, "chat-rate") > 0, "counted");
+        long refused = LimitMetrics.hits(relay, "chat-rate");
+        assertTrue(refused > 0, "counted");
+        System.out.printf("chat flood: %d messages refused by the chat rate in %d s%n", refused, FLOOD.toSeconds());
     }
 
     @Test
