@@ -1,0 +1,50 @@
+package chorus.protocol.media;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One sender's side of one (key, channel, direction): the strictly increasing packet counter
+ * that keeps every nonce under the key unique, and the buffer sealed datagrams are written to.
+ * Not thread-safe: a sender that seals from several threads holds this object's lock around
+ * sealing and sending the result (the returned buffer is reused by the next call).
+ */
+public final class MediaSealer {
+    private final MediaCipher cipher;
+    private final int channel;
+    private final int direction;
+    private final ByteBuffer out = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+    private long nextPacketNumber;
+
+    public MediaSealer(byte[] key, int channel, int direction) {
+        this.cipher = new MediaCipher(key);
+        this.channel = channel;
+        this.direction = direction;
+    }
+
+    /** Seals the clear datagram from {@code clear}'s position 0 to its limit; the result is valid until the next call. */
+    public ByteBuffer seal(ByteBuffer clear) {
+        ByteBuffer source = clear;
+        if (!clear.hasArray()) {
+            // a direct buffer (a sender's own): copied once into the output buffer's twin
+            source = staging(clear);
+        }
+        cipher.seal(source, clear.limit(), nextPacketNumber++, channel, direction, out);
+        return out;
+    }
+
+    private ByteBuffer staging;
+
+    private ByteBuffer staging(ByteBuffer direct) {
+        if (staging == null) {
+            staging = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        }
+        staging.clear();
+        staging.put(0, direct, 0, direct.limit());
+        return staging;
+    }
+
+    /** Datagrams sealed so far; the next one gets this packet number. */
+    public long packetsSealed() {
+        return nextPacketNumber;
+    }
+}
