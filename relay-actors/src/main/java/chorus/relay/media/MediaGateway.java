@@ -64,18 +64,6 @@ public final class MediaGateway implements AutoCloseable {
     private final RelayStats stats;
     private volatile boolean open = true;
 
-    /** A peer node's media socket as this node receives from it: that node's key, a replay window. */
-    private static final class PeerSocket {
-        final MediaCipher opener;
-        final ReplayWindow window = new ReplayWindow();
-        final RelayStats.PeerTraffic traffic;
-
-        PeerSocket(byte[] key, RelayStats.PeerTraffic traffic) {
-            this.opener = new MediaCipher(key);
-            this.traffic = traffic;
-        }
-    }
-
     public MediaGateway(RelayConfig config, RelayStats stats) throws IOException {
         this.stats = stats;
         this.limits = config.media().limits();
@@ -264,7 +252,10 @@ public final class MediaGateway implements AutoCloseable {
                 }
                 continue;
             }
-            if (open(route.openers[port.ordinal()], route.windows[port.ordinal()], port, MediaCipher.CLIENT_TO_RELAY,
+            // A sender already over its limit costs no decryption: its bucket only ever fills from what opened.
+            if (!route.buckets[port.ordinal()].holds(length, System.nanoTime())) {
+                rateLimited(port, route);
+            } else if (open(route.openers[port.ordinal()], route.windows[port.ordinal()], port, MediaCipher.CLIENT_TO_RELAY,
                     buffer, length, clear)) {
                 route(port, route, clear, length, (InetSocketAddress) from, signal);
             }
@@ -301,11 +292,7 @@ public final class MediaGateway implements AutoCloseable {
         stats.received(kind, length);
         long now = System.nanoTime();
         if (!route.buckets[p].take(length, now)) {
-            stats.dropped(DropReason.RATE_LIMITED);
-            if (now - route.rateLimitToldNanos[p] >= 1_000_000_000L) {
-                route.rateLimitToldNanos[p] = now;
-                route.participant.tell(new Participant.RateLimited(port));
-            }
+            rateLimited(port, route);
             return;
         }
         if (!from.equals(route.confirmed[p])) {
@@ -357,6 +344,17 @@ public final class MediaGateway implements AutoCloseable {
                 }
                 mixer.tell(new Mixer.AudioFrame(route.mediaId, frame.frameId(), AudioFormat.toSamples(frame.data())));
             }
+        }
+    }
+
+    /** Counts the drop; the participant hears of it at most once a second per port. */
+    private void rateLimited(MediaPort port, MediaRoute route) {
+        int p = port.ordinal();
+        stats.dropped(DropReason.RATE_LIMITED);
+        long now = System.nanoTime();
+        if (now - route.rateLimitToldNanos[p] >= 1_000_000_000L) {
+            route.rateLimitToldNanos[p] = now;
+            route.participant.tell(new Participant.RateLimited(port));
         }
     }
 

@@ -19,6 +19,15 @@ final class TokenBucket {
 
     /** Takes {@code bytes} if the bucket holds them; false (and nothing taken) when over the limit. */
     boolean take(int bytes, long nowNanos) {
+        if (!holds(bytes, nowNanos)) {
+            return false;
+        }
+        tokens -= bytes;
+        return true;
+    }
+
+    /** Whether {@code bytes} could be taken now (refilling first); takes nothing. */
+    boolean holds(int bytes, long nowNanos) {
         long elapsed = nowNanos - lastNanos;
         if (elapsed > 0) {
             // whole bytes only; the remainder of the interval stays for the next refill
@@ -28,10 +37,6 @@ final class TokenBucket {
                 lastNanos = refill == burst ? nowNanos : lastNanos + refill * 1_000_000_000L / bytesPerSecond;
             }
         }
-        if (tokens < bytes) {
-            return false;
-        }
-        tokens -= bytes;
-        return true;
+        return tokens >= bytes;
     }
 }
