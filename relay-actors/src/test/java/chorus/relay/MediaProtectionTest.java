@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * datagrams and can send from sockets of its own (real UDP on loopback): replays to the other
  * port, to the same port, from another socket, and a hello from a socket that never answers the
  * relay's challenge (what a spoofed source address amounts to). Each worked on the version-1
- * protocol (HMAC over a header without the port, addresses learned from any verified datagram).
+ * protocol (HMAC over a header without the port, addresses learned from any verified datagram);
+ * MediaProtectionTest written for version 1 failed 4 of 4 on main (see the commit that added it).
  */
 class MediaProtectionTest {
     private static final Duration WAIT = Duration.ofSeconds(3);

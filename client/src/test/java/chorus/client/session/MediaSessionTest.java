@@ -249,7 +249,7 @@ class MediaSessionTest {
 
         alice.media.startAudio(new ToneSource(440));
         byte[] jpeg = new TestPattern("alice", 15).jpeg(3);
-        // The relay forwards only datagrams whose tag verifies with alice's key. The ack can come a
+        // The relay forwards only datagrams that open with alice's key. The ack can come a
         // moment before the relay's fan-out knows bob's address, so send until one copy arrives.
         LoopbackRelay.await("alice's frame reaches bob", () -> {
             alice.media.sendVideoFrame(jpeg, 0, jpeg.length);

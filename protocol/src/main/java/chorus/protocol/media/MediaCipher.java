@@ -1,6 +1,7 @@
 package chorus.protocol.media;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
@@ -72,8 +73,8 @@ public final class MediaCipher {
     public static byte[] nodeKey(String clusterSecret, String node) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(clusterSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(("chorus media node " + node).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            mac.init(new SecretKeySpec(clusterSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(("chorus media node " + node).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }

@@ -13,6 +13,8 @@ public final class MediaSealer {
     private final int channel;
     private final int direction;
     private final ByteBuffer out = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+    /** A direct clear datagram is copied here first (made on first use). */
+    private ByteBuffer staging;
     private long nextPacketNumber;
 
     public MediaSealer(byte[] key, int channel, int direction) {
@@ -31,8 +33,6 @@ public final class MediaSealer {
         cipher.seal(source, clear.limit(), nextPacketNumber++, channel, direction, out);
         return out;
     }
-
-    private ByteBuffer staging;
 
     private ByteBuffer staging(ByteBuffer direct) {
         if (staging == null) {

@@ -1,5 +1,7 @@
 package chorus.protocol.media;
 
+import java.util.Arrays;
+
 /**
  * The anti-replay window of one receiver of one (key, channel, direction), as in SRTP (RFC 3711
  * §3.3.2) and IPsec (RFC 4303 §3.4.3): the highest packet number accepted and a bitmap of the
@@ -34,7 +36,7 @@ public final class ReplayWindow {
         if (packetNumber > highest) {
             long advance = highest < 0 ? SIZE : packetNumber - highest;
             if (advance >= SIZE) {
-                java.util.Arrays.fill(seen, 0);
+                Arrays.fill(seen, 0);
             } else {
                 for (long n = highest + 1; n < packetNumber; n++) {
                     clear(n);

@@ -166,12 +166,12 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
             rateLimitToldNanos = now;
             gateway.stats().rateLimitNotice();
             connection.tell(new Notified(ControlMessage.Error.of(ErrorCode.RATE_LIMITED, "media on the "
-                    + seen(limited.port()) + " port is over this relay's limit; the excess is dropped")));
+                    + portName(limited.port()) + " port is over this relay's limit; the excess is dropped")));
         }
         return this;
     }
 
-    private static String seen(MediaPort port) {
+    private static String portName(MediaPort port) {
         return port == MediaPort.VIDEO ? "video" : "audio";
     }
 
