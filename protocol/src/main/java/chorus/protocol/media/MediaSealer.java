@@ -18,9 +18,19 @@ public final class MediaSealer {
     private long nextPacketNumber;
 
     public MediaSealer(byte[] key, int channel, int direction) {
+        this(key, channel, direction, 0);
+    }
+
+    /**
+     * A sealer whose first packet number is {@code firstPacketNumber}: for a key that outlives
+     * the sender (a relay node's, derived from the cluster secret and its address), a start the
+     * sender's restart cannot repeat.
+     */
+    public MediaSealer(byte[] key, int channel, int direction, long firstPacketNumber) {
         this.cipher = new MediaCipher(key);
         this.channel = channel;
         this.direction = direction;
+        this.nextPacketNumber = firstPacketNumber;
     }
 
     /** Seals the clear datagram from {@code clear}'s position 0 to its limit; the result is valid until the next call. */

@@ -120,8 +120,11 @@ public final class MediaGateway implements AutoCloseable {
      */
     public void node(String node) {
         byte[] key = MediaCipher.nodeKey(clusterSecret, node);
+        // The key is the same after a restart at the same address: counting on from the clock
+        // (2^20 a millisecond) never reuses a nonce, and peers' replay windows accept the new start.
+        long first = System.currentTimeMillis() << 20;
         for (MediaPort port : MediaPort.values()) {
-            nodeSealers[port.ordinal()] = new MediaSealer(key, port.channel(), MediaCipher.NODE_TO_NODE);
+            nodeSealers[port.ordinal()] = new MediaSealer(key, port.channel(), MediaCipher.NODE_TO_NODE, first);
         }
     }
 
