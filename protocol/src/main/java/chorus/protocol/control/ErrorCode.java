@@ -45,11 +45,15 @@ public enum ErrorCode {
     UPLOAD_INCOMPLETE,
     /** The relay could not complete the request; try again. */
     INTERNAL,
+    /**
+     * The participant sends more media on a port than its limit (chorus.relay.limits.media); the
+     * excess is dropped. Also chat faster than {@code limits.chat-rate}: those messages went to
+     * nobody. Sent at most once a second while it lasts; the connection stays open.
+     */
+    RATE_LIMITED,
     // Limits (chorus.relay.limits): one client cannot take more than its share.
     /** The room has as many participants as the relay allows ({@code limits.room-size}); the hello is refused. */
     ROOM_FULL,
-    /** Chat messages faster than {@code limits.chat-rate} allows; those were not sent, the connection stays. */
-    RATE_LIMITED,
     /** Nothing received for {@code limits.control-idle-timeout}, a frame not complete within {@code limits.frame-timeout}, or an upload idle for {@code limits.upload-idle-timeout}. */
     IDLE_TIMEOUT,
     /** The relay already holds as many connections from this address, or in all, as it allows; closed at once. */
