@@ -5,10 +5,12 @@ import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.room.Rooms;
+import chorus.relay.tls.RelayTls;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.NotUsed;
@@ -22,6 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.TLSClosing;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -31,7 +34,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Listens on the control port (Pekko Streams TCP) and gives each accepted socket a
+ * Listens on the control port (Pekko Streams TCP, with TLS unless the relay runs in plain text) and gives each accepted socket a
  * {@link Connection} actor: bytes in are framed and fed to it with backpressure, frames out come
  * from a bounded queue it writes to. When accepts fail (file descriptors exhausted) it stops
  * listening for a growing interval, as Netty and Tomcat pause on EMFILE, and reports the failures
@@ -66,6 +69,8 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     static final Duration MIN_PAUSE = Duration.ofMillis(100);
     static final Duration MAX_PAUSE = Duration.ofSeconds(2);
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    /** Pekko's default for {@code Tcp.bind}, kept for the TLS binding. */
+    private static final int BACKLOG = 100;
 
     private final RelayConfig config;
     private final MediaGateway gateway;
@@ -73,6 +78,8 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     private final FileAccess fileAccess;
     /** Null for a node on its own. */
     private final ClusterPeers peers;
+    /** Null when the control port speaks plain text. */
+    private final RelayTls tls;
     private final CompletableFuture<InetSocketAddress> bound;
     private final TimerScheduler<Command> timers;
     private final UnixOperatingSystemMXBean os;
@@ -88,15 +95,17 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     private long lastReportNanos;
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
-                                           FileAccess fileAccess, ClusterPeers peers, CompletableFuture<InetSocketAddress> bound) {
+                                           FileAccess fileAccess, ClusterPeers peers, RelayTls tls,
+                                           CompletableFuture<InetSocketAddress> bound) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new ControlServer(ctx, timers, config, gateway, rooms, fileAccess, peers, bound)));
+                new ControlServer(ctx, timers, config, gateway, rooms, fileAccess, peers, tls, bound)));
     }
 
     private ControlServer(ActorContext<Command> ctx, TimerScheduler<Command> timers, RelayConfig config,
                           MediaGateway gateway, ActorRef<Rooms.Command> rooms, FileAccess fileAccess,
-                          ClusterPeers peers, CompletableFuture<InetSocketAddress> bound) {
+                          ClusterPeers peers, RelayTls tls, CompletableFuture<InetSocketAddress> bound) {
         super(ctx);
+        this.tls = tls;
         this.timers = timers;
         // Looked up now: at the limit, even loading what a lookup needs may take a descriptor.
         this.os = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix ? unix : null;
@@ -115,8 +124,14 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
 
     private void bind() {
         ActorRef<Command> self = getContext().getSelf();
-        var bindings = Tcp.get(getContext().getSystem())
-                .bind(address.getHostString(), address.getPort())
+        Tcp tcp = Tcp.get(getContext().getSystem());
+        // Each accepted connection's flow carries plain bytes either way: with TLS they are
+        // decrypted before the framing sees them. Eager close: when the connection actor ends its
+        // outbox (after an error, a hello timeout), the TLS session and the socket close too.
+        var incoming = tls == null ? tcp.bind(address.getHostString(), address.getPort())
+                : tcp.bindWithTls(address.getHostString(), address.getPort(), tls::serverEngine, BACKLOG, List.of(),
+                        Optional.empty(), session -> Optional.empty(), TLSClosing.eagerClose());
+        var bindings = incoming
                 .to(Sink.foreach(c -> self.tell(new Accepted(c))))
                 .run(getContext().getSystem());
         getContext().pipeToSelf(bindings, (b, error) -> b != null ? new Bound(b) : new BindFailed(error));
