@@ -15,6 +15,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -59,14 +60,15 @@ final class PemFiles {
                     return converter.getPrivateKey(info); // PKCS#8
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate(); // PKCS#1 (RSA) or SEC1 (EC)
+                    // PKCS#1 (RSA) or SEC1 (EC); SEC1's public key is optional, so only the private part is read
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
                     throw new IOException("the private key in " + file + " is encrypted; give it unencrypted "
                             + "(e.g. openssl pkey -in KEY -out tls.key) and readable by the relay only");
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (PEMException | RuntimeException e) {
             throw new IOException("cannot read the private key in " + file + ": " + e.getMessage(), e);
         }
         throw new IOException("no PEM private key (-----BEGIN PRIVATE KEY-----, RSA or EC PRIVATE KEY) in " + file);
