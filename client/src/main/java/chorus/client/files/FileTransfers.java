@@ -1,6 +1,7 @@
 package chorus.client.files;
 
 import chorus.protocol.control.ControlMessage.FileInfo;
+import chorus.protocol.tls.PinnedTrustManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,6 +79,18 @@ public final class FileTransfers {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .build();
+        /** Per relay certificate: the same client, trusting that certificate only (pinned by the control connection). */
+        static final ConcurrentHashMap<String, HttpClient> PINNED = new ConcurrentHashMap<>();
+
+        static HttpClient pinned(String fingerprint) {
+            return PINNED.computeIfAbsent(fingerprint, f -> HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .proxy(HttpClient.Builder.NO_PROXY)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .sslContext(PinnedTrustManager.context(f))
+                    .build());
+        }
     }
 
     /** Told how far a transfer is, after each chunk, on the transferring thread. Must return quickly. */
@@ -90,6 +104,7 @@ public final class FileTransfers {
     private final String base;
     private final String room;
     private final String token;
+    private final HttpClient http;
 
     /**
      * @param base  {@code http://host:port} of the file service, or null when the relay has none
@@ -97,6 +112,11 @@ public final class FileTransfers {
      * @param token the bearer token from the welcome
      */
     public FileTransfers(String base, String room, String token) {
+        this(base, room, token, Http.CLIENT);
+    }
+
+    private FileTransfers(String base, String room, String token, HttpClient http) {
+        this.http = http;
         this.base = base;
         this.room = room;
         this.token = token;
@@ -104,6 +124,15 @@ public final class FileTransfers {
 
     /** The file service of a welcome's room, at the media host (where the relay's HTTP port is). */
     public static FileTransfers of(InetAddress host, int port, String room, String token) {
+        return of(host, port, room, token, null);
+    }
+
+    /**
+     * As {@link #of(InetAddress, int, String, String)}, over HTTPS trusting only the certificate
+     * with this fingerprint (the one the control connection trusted: the relay serves both with
+     * it), or plain HTTP when {@code tlsFingerprint} is null.
+     */
+    public static FileTransfers of(InetAddress host, int port, String room, String token, String tlsFingerprint) {
         if (port <= 0 || token == null) {
             return new FileTransfers(null, room, null);
         }
@@ -112,7 +141,10 @@ public final class FileTransfers {
             int zone = literal.indexOf('%');
             literal = "[" + (zone >= 0 ? literal.substring(0, zone) : literal) + "]";
         }
-        return new FileTransfers("http://" + literal + ":" + port, room, token);
+        if (tlsFingerprint == null) {
+            return new FileTransfers("http://" + literal + ":" + port, room, token);
+        }
+        return new FileTransfers("https://" + literal + ":" + port, room, token, Http.pinned(tlsFingerprint));
     }
 
     /** Whether the relay has a file service. */
@@ -392,8 +424,8 @@ public final class FileTransfers {
         }
     }
 
-    private static CompletableFuture<HttpResponse<ResponseBody>> send(HttpRequest request) {
-        return Http.CLIENT.sendAsync(request, info -> new ResponseBody(IDLE_TIMEOUT));
+    private CompletableFuture<HttpResponse<ResponseBody>> send(HttpRequest request) {
+        return http.sendAsync(request, info -> new ResponseBody(IDLE_TIMEOUT));
     }
 
     /**
