@@ -53,7 +53,8 @@ public final class RelayHandshake {
         try {
             ssl.startHandshake();
         } catch (SocketTimeoutException e) {
-            throw new IOException("relay at " + relay + " did not complete the TLS handshake in time", e);
+            // The same words as for a plain-text relay that is silent after the hello: the relay hangs.
+            throw new IOException("relay at " + relay + " did not answer the hello within " + tcp.getSoTimeout() + " ms", e);
         } catch (SSLException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof PinMismatchException m) {
