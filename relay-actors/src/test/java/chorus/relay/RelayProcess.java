@@ -43,7 +43,7 @@ public final class RelayProcess implements AutoCloseable {
     public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env)
             throws IOException {
         List<String> args = new ArrayList<>(EPHEMERAL);
-        args.addAll(List.of("--cluster-port", "0", "--cluster-hostname", "127.0.0.1"));
+        args.addAll(List.of("--cluster-port", "0", "--cluster-hostname", "127.0.0.1", "--plaintext"));
         return start(dir, name, properties, env, args);
     }
 

@@ -1,7 +1,6 @@
 package chorus.client.files;
 
 import chorus.protocol.control.ControlMessage.FileInfo;
-import chorus.protocol.tls.PinnedTrustManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +31,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,7 +55,6 @@ public final class FileTransfers {
     /** The header carrying a file's SHA-256 in hex, on uploads and downloads. */
     public static final String SHA256_HEADER = "X-Chorus-Sha256";
     static final int CHUNK_BYTES = 64 * 1024;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Bound on each wait for the relay: the relay answers an upload as soon as its last byte is on disk. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** Enough for a FileInfo or an error; a longer answer is not the relay's. */
@@ -66,32 +63,6 @@ public final class FileTransfers {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
-
-    /**
-     * One HTTP client for every file service in this JVM (its threads are daemons and its
-     * connections pooled): direct, never through a proxy (media does not go through one either),
-     * HTTP/1.1 as the file service speaks it, no redirects followed.
-     */
-    private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .build();
-        /** Per relay certificate: the same client, trusting that certificate only (pinned by the control connection). */
-        static final ConcurrentHashMap<String, HttpClient> PINNED = new ConcurrentHashMap<>();
-
-        static HttpClient pinned(String fingerprint) {
-            return PINNED.computeIfAbsent(fingerprint, f -> HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .proxy(HttpClient.Builder.NO_PROXY)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .connectTimeout(CONNECT_TIMEOUT)
-                    .sslContext(PinnedTrustManager.context(f))
-                    .build());
-        }
-    }
 
     /** Told how far a transfer is, after each chunk, on the transferring thread. Must return quickly. */
     @FunctionalInterface
@@ -112,7 +83,7 @@ public final class FileTransfers {
      * @param token the bearer token from the welcome
      */
     public FileTransfers(String base, String room, String token) {
-        this(base, room, token, Http.CLIENT);
+        this(base, room, token, FileHttpClients.PLAIN);
     }
 
     private FileTransfers(String base, String room, String token, HttpClient http) {
@@ -144,7 +115,7 @@ public final class FileTransfers {
         if (tlsFingerprint == null) {
             return new FileTransfers("http://" + literal + ":" + port, room, token);
         }
-        return new FileTransfers("https://" + literal + ":" + port, room, token, Http.pinned(tlsFingerprint));
+        return new FileTransfers("https://" + literal + ":" + port, room, token, FileHttpClients.pinned(tlsFingerprint));
     }
 
     /** Whether the relay has a file service. */
