@@ -5,6 +5,8 @@ import chorus.client.tls.RelayTrust;
 import java.awt.Font;
 import java.lang.reflect.InvocationTargetException;
 import javax.swing.BoxLayout;
+import javax.swing.JButton;
+import javax.swing.JDialog;
 import javax.swing.JLabel;
 import javax.swing.JOptionPane;
 import javax.swing.JPanel;
@@ -17,9 +19,8 @@ import javax.swing.SwingUtilities;
  * one the relay printed, as SSH and Mumble do. Trusted, it is pinned in the known-relays file.
  */
 final class RelayFingerprintDialog {
+    static final String NAME = "relayFingerprintDialog";
     static final String TITLE = "Unknown relay certificate";
-    static final String TRUST = "Trust and join";
-    static final String CANCEL = "Cancel";
 
     private RelayFingerprintDialog() {
     }
@@ -53,13 +54,24 @@ final class RelayFingerprintDialog {
                 + "trusted authority vouches for.<br>Compare its fingerprint with the one the relay printed "
                 + "when it started (tls=sha256:...):</html>"));
         JTextArea text = new JTextArea(fingerprint.replaceFirst("^(sha256:)(.{32})", "$1$2\n"));
+        text.setName("relayFingerprint");
         text.setEditable(false);
         text.setFont(new Font(Font.MONOSPACED, Font.PLAIN, text.getFont().getSize()));
         message.add(text);
         message.add(new JLabel("<html>If they match, the app remembers it and warns you should it ever change.</html>"));
-        int choice = JOptionPane.showOptionDialog(null, message, TITLE, JOptionPane.DEFAULT_OPTION,
-                JOptionPane.WARNING_MESSAGE, null, new Object[] {TRUST, CANCEL}, CANCEL);
-        return choice == 0;
+        JButton trust = new JButton("Trust and join");
+        trust.setName("trustRelay");
+        JButton cancel = new JButton("Cancel");
+        cancel.setName("cancelRelay");
+        JOptionPane pane = new JOptionPane(message, JOptionPane.WARNING_MESSAGE, JOptionPane.DEFAULT_OPTION, null,
+                new Object[] {trust, cancel}, cancel);
+        trust.addActionListener(e -> pane.setValue(trust));
+        cancel.addActionListener(e -> pane.setValue(cancel));
+        JDialog dialog = pane.createDialog(null, TITLE);
+        dialog.setName(NAME);
+        dialog.setVisible(true); // modal: returns once answered or closed
+        dialog.dispose();
+        return pane.getValue() == trust;
     }
 
     private static String escape(String s) {
