@@ -4,15 +4,16 @@ import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
 import chorus.relay.media.MediaGateway;
+import chorus.relay.metrics.RelayStats;
 import chorus.relay.room.Rooms;
 import chorus.relay.tls.RelayTls;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -25,9 +26,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.TLSClosing;
+import org.apache.pekko.stream.TLSProtocol;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.TLS;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
@@ -69,8 +72,6 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     static final Duration MIN_PAUSE = Duration.ofMillis(100);
     static final Duration MAX_PAUSE = Duration.ofSeconds(2);
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
-    /** Pekko's default for {@code Tcp.bind}, kept for the TLS binding. */
-    private static final int BACKLOG = 100;
 
     private final RelayConfig config;
     private final MediaGateway gateway;
@@ -124,14 +125,8 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
 
     private void bind() {
         ActorRef<Command> self = getContext().getSelf();
-        Tcp tcp = Tcp.get(getContext().getSystem());
-        // Each accepted connection's flow carries plain bytes either way: with TLS they are
-        // decrypted before the framing sees them. Eager close: when the connection actor ends its
-        // outbox (after an error, a hello timeout), the TLS session and the socket close too.
-        var incoming = tls == null ? tcp.bind(address.getHostString(), address.getPort())
-                : tcp.bindWithTls(address.getHostString(), address.getPort(), tls::serverEngine, BACKLOG, List.of(),
-                        Optional.empty(), session -> Optional.empty(), TLSClosing.eagerClose());
-        var bindings = incoming
+        var bindings = Tcp.get(getContext().getSystem())
+                .bind(address.getHostString(), address.getPort())
                 .to(Sink.foreach(c -> self.tell(new Accepted(c))))
                 .run(getContext().getSystem());
         getContext().pipeToSelf(bindings, (b, error) -> b != null ? new Bound(b) : new BindFailed(error));
@@ -252,7 +247,43 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                 Connection.StreamFailed::new));
         Source<ByteString, NotUsed> out = outbox.second()
                 .map(o -> ((Connection.Frame) o).bytes());
-        tcp.handleWith(Flow.fromSinkAndSourceCoupled(in, out), getContext().getSystem());
+        Flow<ByteString, ByteString, NotUsed> plain = Flow.fromSinkAndSourceCoupled(in, out);
+        tcp.handleWith(tls == null ? plain : secured(plain), getContext().getSystem());
         return this;
+    }
+
+    /**
+     * The connection's bytes through Pekko Streams TLS, so the framing sees them decrypted. Eager
+     * close: when the connection actor ends its outbox (after an error, a hello timeout), the TLS
+     * session and the socket close too. A failed handshake (plain text or garbage on the TLS port, a
+     * client refusing the certificate) closes the connection and is counted.
+     */
+    private Flow<ByteString, ByteString, NotUsed> secured(Flow<ByteString, ByteString, NotUsed> plain) {
+        Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsOutbound, NotUsed> app =
+                Flow.<TLSProtocol.SslTlsInbound>create()
+                        .collectType(TLSProtocol.SessionBytes.class)
+                        .map(TLSProtocol.SessionBytes::bytes)
+                        .via(plain)
+                        .map(bytes -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(bytes));
+        RelayStats stats = gateway.stats();
+        // Pekko's TLS stage ends the stream quietly when a handshake fails, so a failure is told by
+        // bytes having come in without a session ever being established.
+        AtomicBoolean bytesIn = new AtomicBoolean();
+        AtomicBoolean established = new AtomicBoolean();
+        var tlsStage = TLS.create(tls::serverEngine, session -> established.set(true), TLSClosing.eagerClose());
+        return Flow.<ByteString>create()
+                .map(bytes -> {
+                    bytesIn.set(true);
+                    return bytes;
+                })
+                .via(tlsStage.reversed().join(app))
+                .watchTermination((notUsed, done) -> {
+                    done.whenComplete((ok, failure) -> {
+                        if (bytesIn.get() && !established.get()) {
+                            stats.tlsHandshakeFailed();
+                        }
+                    });
+                    return notUsed;
+                });
     }
 }

@@ -118,6 +118,9 @@ public final class Metrics {
                 .callback(cb -> stats.uploadsRefused().forEach((code, n) -> cb.call(n, code.wire())))
                 .register(registry);
         counter("chorus_media_send_errors_total", "Media datagrams the socket refused to send.", stats::sendErrors);
+        counter("chorus_control_tls_handshakes_failed_total",
+                "Control connections closed because their TLS handshake failed (plain text or garbage on the TLS port).",
+                stats::tlsHandshakesFailed);
         counter("chorus_media_address_moves_refused_total",
                 "Verified datagrams from a new address that were not the newest (replays, stragglers): not moved.",
                 stats::addressMovesRefused);

@@ -22,6 +22,7 @@ public final class RelayStats {
     private final Map<DropReason, LongAdder> drops = counters(DropReason.class);
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder addressMovesRefused = new LongAdder();
+    private final LongAdder tlsHandshakesFailed = new LongAdder();
     private final Map<Reassembler.FrameDrop, LongAdder> reassemblyDrops = counters(Reassembler.FrameDrop.class);
     private final LongAdder mixerTicks = new LongAdder();
     private final LongAdder mixerTickNanos = new LongAdder();
@@ -153,6 +154,15 @@ public final class RelayStats {
 
     public long addressMovesRefused() {
         return addressMovesRefused.sum();
+    }
+
+    /** A control connection whose TLS handshake failed: plain text or garbage on the TLS port, or a client that refused the certificate. */
+    public void tlsHandshakeFailed() {
+        tlsHandshakesFailed.increment();
+    }
+
+    public long tlsHandshakesFailed() {
+        return tlsHandshakesFailed.sum();
     }
 
     /** An incomplete audio frame one of the gateway's reassemblers gave up (a {@link Reassembler.DropListener}). */

@@ -180,6 +180,11 @@ class RelayTlsTest {
                 }
                 assertTrue(first < 0 || first == 0x15, "nothing but a TLS alert before the close: " + first);
             }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (relay.stats().tlsHandshakesFailed() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, relay.stats().tlsHandshakesFailed(), "the dropped connection is counted");
             try (SSLSocket ssl = connect(PinnedTrustManager.context(relay.tls().fingerprint()),
                     relay.controlAddress(), "127.0.0.1")) {
                 join(ssl, "after-" + System.nanoTime());
