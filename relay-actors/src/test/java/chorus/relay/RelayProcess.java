@@ -62,8 +62,9 @@ public final class RelayProcess implements AutoCloseable {
         return start(dir, name, properties, env, EPHEMERAL, classPath);
     }
 
-    private static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
-                                      List<String> args, String classPath) throws IOException {
+    /** Starts {@code chorus server ARGS} on {@code classPath}. */
+    public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
+                                     List<String> args, String classPath) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
