@@ -50,8 +50,13 @@ public final class ClientCommand implements Callable<Integer> {
                     + "`chorus bot` is the headless participant");
             return 1;
         }
-        LaunchOptions options = new LaunchOptions(server, name, room, testSource, testSource, null,
-                trust.trust(RelayFingerprintDialog::ask));
+        LaunchOptions options;
+        try {
+            options = new LaunchOptions(server, name, room, testSource, testSource, null,
+                    trust.trust(RelayFingerprintDialog::ask));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         DesktopApp app = DesktopApp.launch(options, AppPreferences.user());
         try {
             app.closed().get();
