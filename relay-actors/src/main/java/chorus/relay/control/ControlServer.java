@@ -37,9 +37,9 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Listens on the control port (Pekko Streams TCP, with TLS unless the relay runs in plain text) and gives each accepted socket a
- * {@link Connection} actor: bytes in are framed and fed to it with backpressure, frames out come
- * from a bounded queue it writes to. When accepts fail (file descriptors exhausted) it stops
+ * Listens on the control port (Pekko Streams TCP, and TLS unless the relay runs in plain text) and
+ * gives each accepted socket a {@link Connection} actor: bytes in are framed and fed to it with
+ * backpressure, frames out come from a bounded queue it writes to. When accepts fail (file descriptors exhausted) it stops
  * listening for a growing interval, as Netty and Tomcat pause on EMFILE, and reports the failures
  * with their count at most every {@link #REPORT_EVERY}.
  */
