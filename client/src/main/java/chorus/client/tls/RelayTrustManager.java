@@ -25,9 +25,14 @@ final class RelayTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager system;
 
     RelayTrustManager(RelayTrust trust, Optional<String> known) {
+        this(trust, known, systemTrust());
+    }
+
+    /** @param system the CA check (the JVM's trust store), or null for none */
+    RelayTrustManager(RelayTrust trust, Optional<String> known, X509ExtendedTrustManager system) {
         this.trust = trust;
         this.known = known;
-        this.system = systemTrust();
+        this.system = system;
     }
 
     private static X509ExtendedTrustManager systemTrust() {
