@@ -9,6 +9,7 @@ import chorus.relay.files.FileAccess.Grant;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.metrics.RelayStats.PeerTraffic;
 import chorus.relay.room.Room;
+import chorus.relay.tls.RelayTls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -56,7 +58,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file service: HTTP on the relay (Pekko HTTP), one room per path, authorised by the bearer
+ * The file service: HTTPS (or, with TLS off, HTTP) on the relay (Pekko HTTP), one room per path, authorised by the bearer
  * token each participant gets in its welcome. Uploads stream to disk while their SHA-256 is
  * computed; only a complete upload whose hash matches the uploader's is kept and announced to
  * the room. Downloads stream from disk. Neither ever holds a whole file in memory.
@@ -114,9 +116,15 @@ public final class FileService extends AllDirectives {
         this.limits = new TransferLimits(RelayConfig.from(system.settings().config()).limits(), stats, store.root());
     }
 
-    /** Serves {@link #routes} within the connection limits ({@link FileConnections}). */
     public CompletionStage<ServerBinding> bind(String host, int port) {
-        return new FileConnections(limits.config(), stats).serve(system, Http.get(system).newServerAt(host, port), routes());
+        return bind(host, port, null);
+    }
+
+    /** HTTPS with the relay's certificate (plain HTTP when {@code tls} is null), within {@link FileConnections}. */
+    public CompletionStage<ServerBinding> bind(String host, int port, RelayTls tls) {
+        var server = Http.get(system).newServerAt(host, port);
+        return new FileConnections(limits.config(), stats).serve(system,
+                tls == null ? server : server.enableHttps(ConnectionContext.httpsServer(tls::serverEngine)), routes());
     }
 
     /**
@@ -375,10 +383,10 @@ public final class FileService extends AllDirectives {
                     limits.uploadEnded(grant.room(), received.get());
                     if (failure != null) {
                         deleteQuietly(part);
-                        if (causedBy(failure, TransferLimits.QuotaExceeded.class)) {
+                        if (TransferLimits.causedBy(failure, TransferLimits.QuotaExceeded.class)) {
                             return refused(limits.quotaRefusal(roomBytes));
                         }
-                        if (causedBy(failure, TimeoutException.class)) {
+                        if (TransferLimits.causedBy(failure, TimeoutException.class)) {
                             log.info("room={} upload of {} idle after {} bytes: aborted", grant.room(), name, received.get());
                             return refused(limits.idleRefusal(received.get()));
                         }
@@ -436,16 +444,6 @@ public final class FileService extends AllDirectives {
     /** The request's entity and the materializer to read (or discard) it with. */
     private Route withBody(BiFunction<RequestEntity, Materializer, Route> inner) {
         return extractRequestEntity(entity -> extractMaterializer(materializer -> inner.apply(entity, materializer)));
-    }
-
-    /** Whether {@code type} is in the chain of causes (the file sink wraps what failed the stream). */
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static MessageDigest sha256() {

@@ -111,6 +111,16 @@ final class TransferLimits {
                 + limits.uploadIdleTimeout().toMillis() + " ms after " + received + "; the upload was aborted, nothing was kept");
     }
 
+    /** Whether {@code type} is in the chain of causes (the file sink wraps what failed the stream). */
+    static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Refusal refusal(StatusCode status, ErrorCode code, Limit limit, String message) {
         stats.limitHit(limit);
         return new Refusal(status, code, limit, message);
