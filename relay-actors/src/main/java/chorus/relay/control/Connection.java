@@ -11,6 +11,7 @@ import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.Drain;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
+import chorus.relay.limits.TokenBucket;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
 import chorus.relay.metrics.Limit;
@@ -264,7 +265,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                     + ControlCodec.MAX_FRAME_BYTES + " fit; it was not sent"));
             return;
         }
-        if (!chatRate.tryTake(System.nanoTime())) {
+        if (!chatRate.take(1, System.nanoTime())) {
             refuseChatOverRate();
             return;
         }
