@@ -2,6 +2,7 @@ package chorus.relay;
 
 import chorus.protocol.process.ReadyLine;
 import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.cluster.ClusterTls;
 import chorus.relay.cluster.KubernetesSecret;
 import chorus.relay.cluster.SecretCheck;
 import chorus.relay.config.RelayConfig;
@@ -45,10 +46,12 @@ public final class RelayNode implements AutoCloseable {
 
     private final FileStore files;
     private final FileAccess fileAccess;
+    private final ClusterTls clusterTls;
     private int metricsPort = -1;
 
     private RelayNode(ActorSystem<Guardian.Command> system, MediaGateway gateway, RelayConfig config,
-                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess) {
+                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess, ClusterTls clusterTls) {
+        this.clusterTls = clusterTls;
         this.files = files;
         this.fileAccess = fileAccess;
         this.system = system;
@@ -75,15 +78,26 @@ public final class RelayNode implements AutoCloseable {
             resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
             relay = RelayConfig.from(resolved);
         }
+        ClusterTls tls = clusterTls(config, relay, kubernetes, resolved);
         // A node on its own is a cluster of one (remoting on loopback, an ephemeral port), so it runs
         // the same sharded rooms as a node of a cluster.
-        resolved = clusterConfig(relay).withFallback(resolved).resolve();
+        resolved = clusterConfig(relay, tls).withFallback(resolved).resolve();
         if (kubernetes) {
             resolved = kubernetesConfig(config, relay).withFallback(resolved).resolve();
         }
         if (sharedSecret != null) {
             resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
         }
+        try {
+            return start(relay, resolved, kubernetes, tls);
+        } catch (IOException | RuntimeException e) {
+            tls.close();
+            throw e;
+        }
+    }
+
+    private static RelayNode start(RelayConfig relay, Config resolved, boolean kubernetes, ClusterTls tls)
+            throws IOException {
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
             gateway.mediaIdBase((new SecureRandom().nextInt(1 << 15) + 1) << 16);
@@ -103,12 +117,12 @@ public final class RelayNode implements AutoCloseable {
                 Guardian.create(relay, gateway, files, fileAccess, bound), "chorus", resolved);
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
-            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess);
+            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls);
             if (kubernetes) {
                 startBootstrap(system);
             }
             if (relay.metrics().enabled()) {
-                String host = relay.listen().host();
+                String host = metricsHost(relay, kubernetes);
                 int port = relay.metrics().port();
                 node.metricsPort = new Metrics(gateway.stats(), gateway::participants, system)
                         .bind(host, port).toCompletableFuture()
@@ -158,6 +172,30 @@ public final class RelayNode implements AutoCloseable {
         return "the relay stopped by itself" + reason.map(r -> " (" + r + ")").orElse("") + "; the log says why";
     }
 
+    /**
+     * This node's certificate for Artery's mutual TLS: from {@code chorus.relay.cluster.tls.directory},
+     * on Kubernetes else from the Secret the relays share, for a relay alone one of its own.
+     */
+    private static ClusterTls clusterTls(Config overrides, RelayConfig relay, boolean kubernetes, Config resolved)
+            throws IOException {
+        ClusterTls.Shared shared = !kubernetes ? null : () -> KubernetesSecret.readOrCreate(
+                kubernetesConfig(overrides, relay).withFallback(resolved).resolve(),
+                resolved.getString("chorus.relay.kubernetes.cluster-tls-secret"), KubernetesSecret.TLS_TYPE,
+                ClusterTls::newSharedCertificate);
+        return ClusterTls.of(relay.cluster().tlsDirectory(), relay.clustered(), shared);
+    }
+
+    /**
+     * Where {@code /metrics} listens: {@code chorus.relay.metrics.host}, or by default 127.0.0.1, and on
+     * Kubernetes the pod's address (where Prometheus scrapes it and the NetworkPolicy guards it).
+     */
+    static String metricsHost(RelayConfig relay, boolean kubernetes) {
+        if (!relay.metrics().host().isBlank()) {
+            return relay.metrics().host();
+        }
+        return kubernetes ? clusterHostname(relay) : "127.0.0.1";
+    }
+
     /** The hostname other nodes reach this one on. */
     static String clusterHostname(RelayConfig relay) {
         if (!relay.cluster().hostname().isEmpty()) {
@@ -167,12 +205,13 @@ public final class RelayNode implements AutoCloseable {
     }
 
     /**
-     * Pekko Cluster settings from {@code chorus.relay.cluster}: Artery on the cluster port, the
-     * seeds, the Split Brain Resolver (keep-majority), jackson-cbor for node-to-node messages, and
-     * the join check that keeps out a node with another secret ({@link SecretCheck}).
+     * Pekko Cluster settings from {@code chorus.relay.cluster}: Artery on the cluster port over mutual
+     * TLS with this node's certificate ({@code tls}), the seeds, the Split Brain Resolver
+     * (keep-majority), jackson-cbor for node-to-node messages, and the join check that keeps out a
+     * node with another secret ({@link SecretCheck}).
      * A node on its own is a cluster of one: Artery on 127.0.0.1 and an ephemeral port, no seeds.
      */
-    public static Config clusterConfig(RelayConfig relay) {
+    public static Config clusterConfig(RelayConfig relay, ClusterTls tls) {
         List<String> seeds = new ArrayList<>();
         for (String seed : relay.cluster().seeds()) {
             seeds.add("pekko://chorus@" + seed);
@@ -199,7 +238,8 @@ public final class RelayNode implements AutoCloseable {
         if (relay.clustered()) {
             settings.put(SecretCheck.KEY, new ClusterPeers(relay.cluster().secret()).secretCheck());
         }
-        return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
+        return ConfigFactory.parseMap(settings).withFallback(tls.artery())
+                .withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
     }
 
     /**
@@ -302,5 +342,6 @@ public final class RelayNode implements AutoCloseable {
             // closing anyway
         }
         gateway.close();
+        clusterTls.close();
     }
 }

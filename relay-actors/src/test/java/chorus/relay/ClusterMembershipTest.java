@@ -1,0 +1,103 @@
+package chorus.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.cluster.SecretCheck;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cluster membership is authenticated by Artery's mutual TLS: a node joining with the cluster's
+ * secret but without a certificate from the cluster's CA (none at all, or one from another CA) is
+ * never a member of the running nodes, while a node with a good certificate, started after it,
+ * joins. Before mutual TLS, both strangers became members (the secret was all they needed).
+ */
+class ClusterMembershipTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+    }
+
+    private RelayNode node(Config config) throws Exception {
+        RelayNode n = RelayNode.startOnLoopback(config);
+        started.add(n);
+        return n;
+    }
+
+    @Test
+    void aNodeWithoutAnyCertificateNeverBecomesAMember() throws Exception {
+        RelayNode first = node(ClusterTest.clustered(null));
+        awaitUp(first, first.system().address());
+        // A Pekko node with the cluster's published settings (chorus-cluster.conf), name, seed and
+        // secret, but Artery over plain TCP and no certificate.
+        ActorSystem<Void> stranger = ActorSystem.create(Behaviors.empty(), "chorus", ConfigFactory.parseMap(Map.of(
+                        "pekko.actor.provider", "cluster",
+                        "pekko.remote.artery.transport", "tcp",
+                        "pekko.remote.artery.canonical.hostname", "127.0.0.1",
+                        "pekko.remote.artery.canonical.port", 0,
+                        "pekko.cluster.seed-nodes", List.of("pekko://chorus@" + first.clusterAddress()),
+                        SecretCheck.KEY, new ClusterPeers("cluster-test").secretCheck()))
+                .withFallback(ConfigFactory.parseResources("chorus-cluster.conf")).withFallback(ConfigFactory.load()));
+        started.add(() -> stranger.terminate());
+        assertAGoodNodeJoinsButNot(first, stranger.address());
+    }
+
+    @Test
+    void aNodeWithACertificateFromAnotherCaNeverBecomesAMember() throws Exception {
+        RelayNode first = node(ClusterTest.clustered(null));
+        awaitUp(first, first.system().address());
+        RelayNode stranger = node(ClusterTest.clustered(first.clusterAddress(), ClusterCerts.fromAnotherCa()));
+        assertAGoodNodeJoinsButNot(first, stranger.system().address());
+        List<Address> seen = new ArrayList<>();
+        Cluster.get(stranger.system()).state().getMembers().forEach(m -> seen.add(m.address()));
+        assertFalse(seen.contains(first.system().address()), "nor did the stranger get in on its side: " + seen);
+    }
+
+    /**
+     * A node with a certificate from the cluster's CA, started after the stranger, joins; by then the
+     * stranger had as long, and it is not a member, as the running nodes see it.
+     */
+    private void assertAGoodNodeJoinsButNot(RelayNode first, Address stranger) throws Exception {
+        RelayNode good = node(ClusterTest.clustered(first.clusterAddress()));
+        awaitUp(first, good.system().address());
+        awaitUp(good, first.system().address());
+        for (RelayNode running : List.of(first, good)) {
+            List<Address> members = new ArrayList<>();
+            Cluster.get(running.system()).state().getMembers().forEach(m -> members.add(m.address()));
+            assertFalse(members.contains(stranger), stranger + " is not a member: " + members);
+            assertEquals(2, members.size(), "the two nodes with certificates: " + members);
+        }
+    }
+
+    private static void awaitUp(RelayNode on, Address who) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            for (var m : Cluster.get(on.system()).state().getMembers()) {
+                if (m.address().equals(who) && m.status() == MemberStatus.up()) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, who + " Up on " + on.clusterAddress() + " within " + WAIT);
+            Thread.sleep(50);
+        }
+    }
+}
