@@ -2,16 +2,23 @@ package chorus.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.relay.cluster.ClusterCertsMain;
 import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.SecretCheck;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -19,6 +26,8 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Cluster membership is authenticated by Artery's mutual TLS: a node joining with the cluster's
@@ -29,6 +38,9 @@ import org.junit.jupiter.api.Test;
 class ClusterMembershipTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private final List<AutoCloseable> started = new ArrayList<>();
+
+    @TempDir
+    Path dir;
 
     @AfterEach
     void stop() throws Exception {
@@ -70,6 +82,39 @@ class ClusterMembershipTest {
         List<Address> seen = new ArrayList<>();
         Cluster.get(stranger.system()).state().getMembers().forEach(m -> seen.add(m.address()));
         assertFalse(seen.contains(first.system().address()), "nor did the stranger get in on its side: " + seen);
+    }
+
+    @Test
+    void aClusteredNodeWithoutTheCertificateRefusesToStartAndSaysHowToMakeIt() {
+        IOException refused = assertThrows(IOException.class, () -> node(ConfigFactory.parseString(
+                "chorus.relay.cluster { enabled = true, port = 0, secret = cluster-test }")));
+        assertTrue(refused.getMessage().contains("CHORUS_CLUSTER_TLS_DIR"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("chorus cluster-certs --out"), "how to make it: " + refused.getMessage());
+        IOException incomplete = assertThrows(IOException.class, () -> node(ConfigFactory.parseString(
+                "chorus.relay.cluster { enabled = true, port = 0, secret = cluster-test, tls.directory = \""
+                        + ClusterCerts.hocon(dir) + "\" }")));
+        assertTrue(incomplete.getMessage().contains("lacks tls.crt, tls.key, ca.crt"), incomplete.getMessage());
+    }
+
+    @Test
+    void nodesWithCertificatesFromChorusClusterCertsJoinEachOther() throws Exception {
+        assertEquals(0, new CommandLine(new ClusterCertsMain()).execute("--out", dir.toString(), "--node", "a",
+                "--node", "b"));
+        assertTrue(Files.exists(dir.resolve("ca.key")), "the CA's key, to issue more");
+        for (String n : List.of("a", "b")) {
+            assertEquals(Set.of("tls.crt", "tls.key", "ca.crt"), Files.list(dir.resolve(n))
+                    .map(p -> p.getFileName().toString()).collect(Collectors.toSet()), "a node gets no CA key");
+        }
+        assertEquals(1, new CommandLine(new ClusterCertsMain()).execute("--out", dir.toString(), "--node", "a"),
+                "an existing node certificate is kept without --force");
+        // A later run issues from the same CA.
+        assertEquals(0, new CommandLine(new ClusterCertsMain()).execute("--out", dir.toString(), "--node", "c"));
+        RelayNode a = node(ClusterTest.clustered(null, dir.resolve("a")));
+        RelayNode b = node(ClusterTest.clustered(a.clusterAddress(), dir.resolve("b")));
+        RelayNode c = node(ClusterTest.clustered(a.clusterAddress(), dir.resolve("c")));
+        for (RelayNode joined : List.of(b, c)) {
+            awaitUp(a, joined.system().address());
+        }
     }
 
     /**
