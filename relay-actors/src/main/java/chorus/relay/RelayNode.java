@@ -3,6 +3,7 @@ package chorus.relay;
 import chorus.protocol.process.ReadyLine;
 import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.ClusterTls;
+import chorus.relay.cluster.KubernetesFiles;
 import chorus.relay.cluster.KubernetesSecret;
 import chorus.relay.cluster.SecretCheck;
 import chorus.relay.config.RelayConfig;
@@ -47,11 +48,14 @@ public final class RelayNode implements AutoCloseable {
     private final FileStore files;
     private final FileAccess fileAccess;
     private final ClusterTls clusterTls;
+    private final KubernetesFiles kubernetesFiles;
     private int metricsPort = -1;
 
     private RelayNode(ActorSystem<Guardian.Command> system, MediaGateway gateway, RelayConfig config,
-                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess, ClusterTls clusterTls) {
+                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess, ClusterTls clusterTls,
+                      KubernetesFiles kubernetesFiles) {
         this.clusterTls = clusterTls;
+        this.kubernetesFiles = kubernetesFiles;
         this.files = files;
         this.fileAccess = fileAccess;
         this.system = system;
@@ -78,7 +82,18 @@ public final class RelayNode implements AutoCloseable {
             resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
             relay = RelayConfig.from(resolved);
         }
-        ClusterTls tls = clusterTls(config, relay, kubernetes, resolved);
+        KubernetesFiles shared = kubernetes
+                ? KubernetesFiles.apply(resolved, kubernetesConfig(config, relay).withFallback(resolved).resolve())
+                : KubernetesFiles.NONE;
+        resolved = shared.applyTo(resolved);
+        relay = RelayConfig.from(resolved);
+        ClusterTls tls;
+        try {
+            tls = clusterTls(config, relay, kubernetes, resolved);
+        } catch (IOException | RuntimeException e) {
+            shared.close();
+            throw e;
+        }
         // A node on its own is a cluster of one (remoting on loopback, an ephemeral port), so it runs
         // the same sharded rooms as a node of a cluster.
         resolved = clusterConfig(relay, tls).withFallback(resolved).resolve();
@@ -88,16 +103,18 @@ public final class RelayNode implements AutoCloseable {
         if (sharedSecret != null) {
             resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
         }
+        resolved = shared.applyTo(resolved);
         try {
-            return start(relay, resolved, kubernetes, tls);
+            return start(relay, resolved, kubernetes, tls, shared);
         } catch (IOException | RuntimeException e) {
             tls.close();
+            shared.close();
             throw e;
         }
     }
 
-    private static RelayNode start(RelayConfig relay, Config resolved, boolean kubernetes, ClusterTls tls)
-            throws IOException {
+    private static RelayNode start(RelayConfig relay, Config resolved, boolean kubernetes, ClusterTls tls,
+                                   KubernetesFiles shared) throws IOException {
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
             gateway.mediaIdBase((new SecureRandom().nextInt(1 << 15) + 1) << 16);
@@ -117,7 +134,7 @@ public final class RelayNode implements AutoCloseable {
                 Guardian.create(relay, gateway, files, fileAccess, bound), "chorus", resolved);
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
-            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls);
+            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls, shared);
             if (kubernetes) {
                 startBootstrap(system);
             }
@@ -343,5 +360,6 @@ public final class RelayNode implements AutoCloseable {
         }
         gateway.close();
         clusterTls.close();
+        kubernetesFiles.close();
     }
 }

@@ -102,18 +102,23 @@ public final class ClusterCertificates {
          * these extra DNS names, valid for {@code validity}.
          */
         public NodeCertificate issue(List<String> dnsNames, Duration validity) {
+            List<String> names = new ArrayList<>();
+            names.add(SUBJECT);
+            dnsNames.stream().filter(n -> !n.equals(SUBJECT)).forEach(names::add);
+            return issue(SUBJECT, names, validity);
+        }
+
+        /** A TLS server and client certificate named {@code commonName}, with these DNS names. */
+        public NodeCertificate issue(String commonName, List<String> dnsNames, Duration validity) {
             KeyPair node = rsa();
             List<GeneralName> names = new ArrayList<>();
-            names.add(new GeneralName(GeneralName.dNSName, SUBJECT));
             for (String n : dnsNames) {
-                if (!n.equals(SUBJECT)) {
-                    names.add(new GeneralName(GeneralName.dNSName, n));
-                }
+                names.add(new GeneralName(GeneralName.dNSName, n));
             }
             try {
                 JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
                 X509v3CertificateBuilder b = builder(X500Name.getInstance(
-                        certificate.getSubjectX500Principal().getEncoded()), new X500Name("CN=" + SUBJECT),
+                        certificate.getSubjectX500Principal().getEncoded()), new X500Name("CN=" + commonName),
                         node.getPublic(), validity)
                         .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                         .addExtension(Extension.keyUsage, true,
