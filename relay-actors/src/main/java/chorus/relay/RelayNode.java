@@ -131,7 +131,7 @@ public final class RelayNode implements AutoCloseable {
         }
         FileAccess fileAccess = new FileAccess();
         ActorSystem<Guardian.Command> system = ActorSystem.create(
-                Guardian.create(relay, gateway, files, fileAccess, bound), "chorus", resolved);
+                Guardian.create(relay, gateway, files, fileAccess, bound), "chorus", tls.setup(resolved));
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
             RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls, shared);

@@ -59,18 +59,38 @@ class ClusterMembershipTest {
     void aNodeWithoutAnyCertificateNeverBecomesAMember() throws Exception {
         RelayNode first = node(ClusterTest.clustered(null));
         awaitUp(first, first.system().address());
-        // A Pekko node with the cluster's published settings (chorus-cluster.conf), name, seed and
-        // secret, but Artery over plain TCP and no certificate.
-        ActorSystem<Void> stranger = ActorSystem.create(Behaviors.empty(), "chorus", ConfigFactory.parseMap(Map.of(
+        // The cluster's name, seed and secret, but no certificate.
+        ActorSystem<Void> stranger = plainStranger(first.clusterAddress());
+        started.add(() -> stranger.terminate());
+        assertAGoodNodeJoinsButNot(first, stranger.address());
+    }
+
+    @Test
+    void aRelayAloneAdmitsNoOtherNode() throws Exception {
+        // Alone, Artery listens on 127.0.0.1 with a certificate only the relay itself trusts.
+        RelayNode alone = node(ConfigFactory.empty());
+        ActorSystem<Void> stranger = plainStranger(alone.clusterAddress());
+        started.add(() -> stranger.terminate());
+        // Nothing to wait for but time: before, this stranger was a member within about a second.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Address> members = new ArrayList<>();
+            Cluster.get(alone.system()).state().getMembers().forEach(m -> members.add(m.address()));
+            assertEquals(List.of(alone.system().address()), members, "the relay alone, only");
+            Thread.sleep(200);
+        }
+    }
+
+    /** A Pekko node with the cluster's published settings but Artery over plain TCP, joining {@code seed}. */
+    private static ActorSystem<Void> plainStranger(String seed) {
+        return ActorSystem.create(Behaviors.empty(), "chorus", ConfigFactory.parseMap(Map.of(
                         "pekko.actor.provider", "cluster",
                         "pekko.remote.artery.transport", "tcp",
                         "pekko.remote.artery.canonical.hostname", "127.0.0.1",
                         "pekko.remote.artery.canonical.port", 0,
-                        "pekko.cluster.seed-nodes", List.of("pekko://chorus@" + first.clusterAddress()),
+                        "pekko.cluster.seed-nodes", List.of("pekko://chorus@" + seed),
                         SecretCheck.KEY, new ClusterPeers("cluster-test").secretCheck()))
                 .withFallback(ConfigFactory.parseResources("chorus-cluster.conf")).withFallback(ConfigFactory.load()));
-        started.add(() -> stranger.terminate());
-        assertAGoodNodeJoinsButNot(first, stranger.address());
     }
 
     @Test

@@ -161,6 +161,34 @@ public final class ClusterCertificates {
         }
     }
 
+    /**
+     * A certificate that is its own CA ({@code ca.crt} is {@code tls.crt}): one RSA key instead of
+     * two, for what the relays make and share themselves on Kubernetes, where no other certificate
+     * is ever issued from it (so no CA key is kept apart).
+     */
+    public static NodeCertificate selfSigned(String commonName, List<String> dnsNames, Duration validity) {
+        KeyPair keys = rsa();
+        X500Name name = new X500Name("CN=" + commonName);
+        List<GeneralName> names = new ArrayList<>();
+        for (String n : dnsNames) {
+            names.add(new GeneralName(GeneralName.dNSName, n));
+        }
+        try {
+            X509v3CertificateBuilder b = builder(name, name, keys.getPublic(), validity)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature
+                            | KeyUsage.keyEncipherment | KeyUsage.keyCertSign))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(names.toArray(GeneralName[]::new)));
+            X509Certificate cert = sign(b, keys.getPrivate());
+            return new NodeCertificate(cert, keys.getPrivate(), cert);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a self-signed certificate: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes node files (as {@link NodeCertificate#files} gives them) into {@code dir}, the key owner-only. */
     public static void writeFiles(Path dir, Map<String, byte[]> files) throws IOException {
         Files.createDirectories(dir);
@@ -220,7 +248,7 @@ public final class ClusterCertificates {
         }
     }
 
-    private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Duration validity) {
+    static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Duration validity) {
         Instant now = Instant.now();
         // A minute back, so a peer whose clock is a little behind accepts it at once.
         return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
@@ -228,8 +256,13 @@ public final class ClusterCertificates {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey) throws GeneralSecurityException {
+        return sign(b, issuerKey, SIGNATURE);
+    }
+
+    static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey, String algorithm)
+            throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(SIGNATURE)
+            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(algorithm)
                     .build(issuerKey)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e.getMessage(), e);

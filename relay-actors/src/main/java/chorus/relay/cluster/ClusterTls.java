@@ -11,6 +11,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
+import org.apache.pekko.remote.artery.tcp.SSLEngineProviderSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * This node's certificate for Pekko Artery's mutual TLS, and where it came from: the directory
  * {@code chorus.relay.cluster.tls.directory} names ({@code tls.crt}, {@code tls.key}, {@code ca.crt},
  * reread by Pekko as they rotate); on Kubernetes without one, the Secret the relays share
- * ({@link KubernetesSecret}); for a relay alone, a CA and certificate of its own made at start and
- * thrown away (its key is never kept), so no other process can join it even on loopback.
+ * ({@link KubernetesSecret}); for a relay alone, a certificate of its own made in memory (on the
+ * first connection to it) and trusted by nothing else ({@link EphemeralTls}), so no other process can join it even on loopback.
  */
 public final class ClusterTls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterTls.class);
@@ -33,10 +36,12 @@ public final class ClusterTls implements AutoCloseable {
 
     private final Path directory;
     private final boolean own;
+    private final EphemeralTls ephemeral;
 
-    private ClusterTls(Path directory, boolean own) {
+    private ClusterTls(Path directory, boolean own, EphemeralTls ephemeral) {
         this.directory = directory;
         this.own = own;
+        this.ephemeral = ephemeral;
     }
 
     /**
@@ -51,7 +56,7 @@ public final class ClusterTls implements AutoCloseable {
         if (!configured.isBlank()) {
             Path dir = Path.of(configured);
             if (ClusterCertificates.present(dir)) {
-                return new ClusterTls(dir.toAbsolutePath(), false);
+                return new ClusterTls(dir.toAbsolutePath(), false, null);
             }
             if (shared == null) {
                 throw new IOException(dir + " lacks " + String.join(", ", ClusterCertificates.missing(dir)) + ": " + MISSING);
@@ -60,17 +65,12 @@ public final class ClusterTls implements AutoCloseable {
         if (shared != null) {
             Path dir = privateDirectory();
             ClusterCertificates.writeFiles(dir, shared.files());
-            return new ClusterTls(dir, true);
+            return new ClusterTls(dir, true, null);
         }
         if (clustered) {
             throw new IOException(MISSING);
         }
-        long started = System.nanoTime();
-        Path dir = privateDirectory();
-        ClusterCertificates.Authority.create("Chorus relay " + ProcessHandle.current().pid(), Duration.ofDays(3650))
-                .issue(List.of(), Duration.ofDays(3650)).write(dir);
-        log.debug("made this relay's own cluster certificate in {} ms", (System.nanoTime() - started) / 1_000_000);
-        return new ClusterTls(dir, true);
+        return new ClusterTls(null, false, new EphemeralTls());
     }
 
     /** The relays' one certificate on Kubernetes, read from or made into their Secret. */
@@ -79,26 +79,39 @@ public final class ClusterTls implements AutoCloseable {
         Map<String, byte[]> files() throws IOException;
     }
 
-    /** A certificate for a whole cluster whose CA key is thrown away at once: the nodes share it. */
+    /**
+     * A certificate for a whole cluster, which the nodes share: its own CA (one RSA key; a fresh JVM
+     * spends about a second of CPU on each), so nothing else can be issued from it.
+     */
     public static Map<String, byte[]> newSharedCertificate() {
         try {
-            return ClusterCertificates.Authority.create("Chorus cluster CA", Duration.ofDays(3650))
-                    .issue(List.of(), Duration.ofDays(3650)).files();
+            return ClusterCertificates.selfSigned(ClusterCertificates.SUBJECT, List.of(ClusterCertificates.SUBJECT),
+                    Duration.ofDays(3650)).files();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The certificate's directory, or null for a relay alone (its certificate is in memory). */
     public Path directory() {
         return directory;
     }
 
     /** Artery over TLS with mutual authentication ({@code chorus-cluster.conf}) reading these files. */
     public Config artery() {
+        if (directory == null) {
+            return ConfigFactory.empty();
+        }
         return ConfigFactory.parseMap(Map.of(
                 ENGINE + "key-file", directory.resolve(ClusterCertificates.PRIVATE_KEY).toString(),
                 ENGINE + "cert-file", directory.resolve(ClusterCertificates.CERTIFICATE).toString(),
                 ENGINE + "ca-cert-file", directory.resolve(ClusterCertificates.CA_CERTIFICATE).toString()));
+    }
+
+    /** The actor system's setup: {@code config}, and for a relay alone its in-memory TLS. */
+    public ActorSystemSetup setup(Config config) {
+        ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config));
+        return ephemeral == null ? setup : setup.withSetup(SSLEngineProviderSetup.create(system -> ephemeral));
     }
 
     private static Path privateDirectory() throws IOException {

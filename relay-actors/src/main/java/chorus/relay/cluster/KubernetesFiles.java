@@ -120,8 +120,7 @@ public final class KubernetesFiles implements AutoCloseable {
     /** A certificate for the relays' control port and file service, which clients pin on first use. */
     private static Map<String, byte[]> newControlCertificate() {
         try {
-            return ClusterCertificates.Authority.create("Chorus relay CA", Duration.ofDays(3650))
-                    .issue("chorus-relay", List.of("chorus-relay"), Duration.ofDays(3650)).files();
+            return ClusterCertificates.selfSigned("chorus-relay", List.of("chorus-relay"), Duration.ofDays(3650)).files();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the relays' certificate: " + e.getMessage(), e);
         }
