@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chorus.relay.cluster.ClusterCertificates;
 import chorus.relay.cluster.ClusterCertsMain;
 import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.cluster.ClusterTls;
 import chorus.relay.cluster.SecretCheck;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -135,6 +137,17 @@ class ClusterMembershipTest {
         for (RelayNode joined : List.of(b, c)) {
             awaitUp(a, joined.system().address());
         }
+    }
+
+    @Test
+    void nodesSharingTheCertificateTheRelaysMakeOnKubernetesJoinEachOther() throws Exception {
+        // What the first relay pod puts in Secret chorus-cluster-tls: one certificate that is its own CA.
+        Path shared = dir.resolve("shared");
+        ClusterCertificates.writeFiles(shared, ClusterTls.newSharedCertificate());
+        RelayNode a = node(ClusterTest.clustered(null, shared));
+        RelayNode b = node(ClusterTest.clustered(a.clusterAddress(), shared));
+        awaitUp(a, b.system().address());
+        awaitUp(b, a.system().address());
     }
 
     /**
