@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code chorus.relay.cluster.tls.directory} names ({@code tls.crt}, {@code tls.key}, {@code ca.crt},
  * reread by Pekko as they rotate); on Kubernetes without one, the Secret the relays share
  * ({@link KubernetesSecret}); for a relay alone, a certificate of its own made in memory (on the
- * first connection to it) and trusted by nothing else ({@link EphemeralTls}), so no other process can join it even on loopback.
+ * first connection to it) and trusted by nothing else ({@link EphemeralTls}), so no other process
+ * can join it even on loopback.
  */
 public final class ClusterTls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterTls.class);
