@@ -13,6 +13,7 @@ import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
 import chorus.relay.metrics.Metrics;
 import chorus.relay.metrics.RelayStats;
+import chorus.relay.tls.RelayTls;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -47,13 +48,16 @@ public final class RelayNode implements AutoCloseable {
 
     private final FileStore files;
     private final FileAccess fileAccess;
+    /** Null when the control port and file service speak plain text. */
+    private final RelayTls tls;
     private final ClusterTls clusterTls;
     private final KubernetesFiles kubernetesFiles;
     private int metricsPort = -1;
 
     private RelayNode(ActorSystem<Guardian.Command> system, MediaGateway gateway, RelayConfig config,
-                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess, ClusterTls clusterTls,
-                      KubernetesFiles kubernetesFiles) {
+                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess, RelayTls tls,
+                      ClusterTls clusterTls, KubernetesFiles kubernetesFiles) {
+        this.tls = tls;
         this.clusterTls = clusterTls;
         this.kubernetesFiles = kubernetesFiles;
         this.files = files;
@@ -87,16 +91,16 @@ public final class RelayNode implements AutoCloseable {
                 : KubernetesFiles.NONE;
         resolved = shared.applyTo(resolved);
         relay = RelayConfig.from(resolved);
-        ClusterTls tls;
+        ClusterTls clusterTls;
         try {
-            tls = clusterTls(config, relay, kubernetes, resolved);
+            clusterTls = clusterTls(config, relay, kubernetes, resolved);
         } catch (IOException | RuntimeException e) {
             shared.close();
             throw e;
         }
         // A node on its own is a cluster of one (remoting on loopback, an ephemeral port), so it runs
         // the same sharded rooms as a node of a cluster.
-        resolved = clusterConfig(relay, tls).withFallback(resolved).resolve();
+        resolved = clusterConfig(relay, clusterTls).withFallback(resolved).resolve();
         if (kubernetes) {
             resolved = kubernetesConfig(config, relay).withFallback(resolved).resolve();
         }
@@ -105,16 +109,17 @@ public final class RelayNode implements AutoCloseable {
         }
         resolved = shared.applyTo(resolved);
         try {
-            return start(relay, resolved, kubernetes, tls, shared);
+            return start(relay, resolved, kubernetes, clusterTls, shared);
         } catch (IOException | RuntimeException e) {
-            tls.close();
+            clusterTls.close();
             shared.close();
             throw e;
         }
     }
 
-    private static RelayNode start(RelayConfig relay, Config resolved, boolean kubernetes, ClusterTls tls,
+    private static RelayNode start(RelayConfig relay, Config resolved, boolean kubernetes, ClusterTls clusterTls,
                                    KubernetesFiles shared) throws IOException {
+        RelayTls tls = relayTls(relay);
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
             gateway.mediaIdBase((new SecureRandom().nextInt(1 << 15) + 1) << 16);
@@ -131,10 +136,10 @@ public final class RelayNode implements AutoCloseable {
         }
         FileAccess fileAccess = new FileAccess();
         ActorSystem<Guardian.Command> system = ActorSystem.create(
-                Guardian.create(relay, gateway, files, fileAccess, bound), "chorus", tls.setup(resolved));
+                Guardian.create(relay, gateway, files, fileAccess, tls, bound), "chorus", clusterTls.setup(resolved));
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
-            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls, shared);
+            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls, clusterTls, shared);
             if (kubernetes) {
                 startBootstrap(system);
             }
@@ -168,6 +173,24 @@ public final class RelayNode implements AutoCloseable {
             throw new IOException("cannot listen on TCP " + relay.listen().host() + ":" + relay.listen().controlPort()
                     + " (" + cause.getMessage() + ")", cause);
         }
+    }
+
+    /**
+     * The control port's and file service's certificate (PEM files, or the kept self-signed one),
+     * its fingerprint logged for users to compare; null, with a warning, when TLS is turned off.
+     */
+    private static RelayTls relayTls(RelayConfig relay) throws IOException {
+        var log = LoggerFactory.getLogger(RelayNode.class);
+        if (!relay.tls().enabled()) {
+            log.warn("TLS is off (--plaintext, chorus.relay.tls.enabled = false): the control connection and the file "
+                    + "service are plain text, so anyone on the network can read the media keys, the chat and the files");
+            return null;
+        }
+        RelayTls tls = RelayTls.from(relay.tls(), List.of(relay.listen().host(), relay.listen().advertisedHost(),
+                relay.cluster().hostname()));
+        log.info("TLS on the control port and file service with {} certificate {}, fingerprint {}",
+                tls.selfSigned() ? "the self-signed" : "the", tls.certificateFile(), tls.fingerprint());
+        return tls;
     }
 
     static final String MISSING_SECRET = "a clustered node needs the cluster's secret, the same on every node "
@@ -282,6 +305,11 @@ public final class RelayNode implements AutoCloseable {
         ClusterBootstrap.get(classic).start();
     }
 
+    /** The control port's and file service's certificate; null when they speak plain text. */
+    public RelayTls tls() {
+        return tls;
+    }
+
     /** The port of Pekko Management's HTTP endpoint, or -1 when it is not started. */
     public int managementPort() {
         var c = system.settings().config();
@@ -345,7 +373,8 @@ public final class RelayNode implements AutoCloseable {
     /** The line scripts wait for ({@link ReadyLine}); ports are the real ones when 0 was asked. */
     public String readyLine() {
         return ReadyLine.relay(config.listen().host(), controlPort(), videoPort(), audioPort(),
-                config.clustered() ? clusterAddress() : null, filesPort(), metricsPort()).toString();
+                config.clustered() ? clusterAddress() : null, filesPort(), metricsPort())
+                .withTls(tls == null ? "off" : tls.fingerprint()).toString();
     }
 
     @Override

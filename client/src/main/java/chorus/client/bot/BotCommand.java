@@ -1,6 +1,8 @@
 package chorus.client.bot;
 
 import chorus.client.session.RelayAddress;
+import chorus.client.tls.RelayTrust;
+import chorus.client.tls.RelayTrustOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -38,6 +41,15 @@ public final class BotCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    RelayTrustOptions trust = new RelayTrustOptions();
+
+    @Option(names = "--trust-on-first-use",
+            description = "Trust and pin a relay's self-signed certificate the first time it is seen (as ssh does); "
+                    + "without it the bot refuses an unknown certificate and prints its fingerprint. A pinned "
+                    + "certificate that changes is refused either way.")
+    boolean trustOnFirstUse;
 
     @Option(names = "--server", required = true, paramLabel = "HOST:PORT", converter = RelayAddressConverter.class,
             description = "Relay control address, e.g. 127.0.0.1:5005.")
@@ -237,7 +249,8 @@ public final class BotCommand implements Callable<Integer> {
         }
         try {
             return new BotOptions(server, name, room, sendVideo, fps, toneHz, duration, recordAudio, say, shareScreen,
-                    uploads, downloadAll, reconnect);
+                    uploads, downloadAll, reconnect, trust.trust(trustOnFirstUse
+                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -13,6 +13,7 @@ import chorus.client.session.JoinRefusedException;
 import chorus.client.session.RelayAddress;
 import chorus.client.session.RelayUnreachableException;
 import chorus.client.session.RoomState;
+import chorus.client.tls.UntrustedRelayException;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ErrorCode;
 import java.io.Closeable;
@@ -184,6 +185,9 @@ public final class Call implements Closeable {
             } else {
                 failed("The relay refused the join: " + e.relayMessage());
             }
+        } catch (UntrustedRelayException e) {
+            // Trying again would meet the same certificate: the user must decide, not the retry loop.
+            endByItself(sentence(e.getMessage()), null);
         } catch (IOException | RuntimeException e) {
             failed(sentence(e.getMessage()));
         }

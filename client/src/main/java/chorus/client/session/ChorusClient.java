@@ -13,7 +13,7 @@ import chorus.protocol.control.ControlMessage.ParticipantJoined;
 import chorus.protocol.control.ControlMessage.ParticipantLeft;
 import chorus.protocol.control.ControlMessage.Welcome;
 import chorus.protocol.control.ErrorCode;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
@@ -79,7 +79,7 @@ public final class ChorusClient implements Closeable {
         this.pinger = Executors.newSingleThreadScheduledExecutor(threads.named("ping"));
         this.files = welcome.files() == null ? new FileTransfers(null, welcome.room(), null)
                 : FileTransfers.of(mediaConfig.videoEndpoint().getAddress(), welcome.files().port(), welcome.room(),
-                welcome.files().token());
+                welcome.files().token(), control.tlsFingerprint());
     }
 
     /** Joins {@code room} as {@code name} on the relay at {@code host:port} with default options. */
@@ -108,7 +108,7 @@ public final class ChorusClient implements Closeable {
             throws IOException {
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
                 options.resume());
-        ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout());
+        ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
             MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo());
@@ -129,8 +129,8 @@ public final class ChorusClient implements Closeable {
         } catch (IllegalArgumentException e) {
             throw new IOException("relay sent a media key that is not base64");
         }
-        if (key.length != MediaAuthenticator.KEY_LENGTH) {
-            throw new IOException("relay sent a media key of " + key.length + " bytes; expected " + MediaAuthenticator.KEY_LENGTH);
+        if (key.length != MediaCipher.KEY_LENGTH) {
+            throw new IOException("relay sent a media key of " + key.length + " bytes; expected " + MediaCipher.KEY_LENGTH);
         }
         if (welcome.media() == null) {
             throw new IOException("relay's welcome has no media endpoints");

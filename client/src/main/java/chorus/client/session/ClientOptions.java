@@ -1,5 +1,6 @@
 package chorus.client.session;
 
+import chorus.client.tls.RelayTrust;
 import chorus.protocol.control.ControlMessage;
 import java.time.Duration;
 
@@ -10,9 +11,10 @@ import java.time.Duration;
  * @param decodeVideo decode received JPEGs into images (a load generator may skip the cost)
  * @param clientName  the software name sent in the hello, e.g. {@code chorus-bot/0.1}
  * @param resume      come back as an earlier participant (after its relay node was lost); null joins afresh
+ * @param trust       TLS and whom to trust as the relay (null: {@link RelayTrust#defaults()})
  */
 public record ClientOptions(RelayAddress relay, String name, String room, Duration timeout, boolean decodeVideo,
-                            String clientName, ControlMessage.Resume resume) {
+                            String clientName, ControlMessage.Resume resume, RelayTrust trust) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ClientOptions {
@@ -22,31 +24,36 @@ public record ClientOptions(RelayAddress relay, String name, String room, Durati
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
+        trust = trust == null ? RelayTrust.defaults() : trust;
     }
 
     /** Defaults: 5 s timeout, decode video, client name {@code chorus-client/0.1}. */
     public static ClientOptions of(RelayAddress relay, String name, String room) {
-        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null);
+        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null, null);
     }
 
     public ClientOptions withTimeout(Duration timeout) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
     }
 
     public ClientOptions withDecodeVideo(boolean decodeVideo) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
     }
 
     public ClientOptions withClientName(String clientName) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
     }
 
     /** Through another relay (node). */
     public ClientOptions withRelay(RelayAddress relay) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
+    }
+
+    public ClientOptions withTrust(RelayTrust trust) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
     }
 
     public ClientOptions withResume(ControlMessage.Resume resume) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
     }
 }

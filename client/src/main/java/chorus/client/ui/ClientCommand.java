@@ -1,12 +1,14 @@
 package chorus.client.ui;
 
 import chorus.client.session.RelayAddress;
+import chorus.client.tls.RelayTrustOptions;
 import chorus.protocol.control.Names;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -32,6 +34,9 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Your name in the call.")
     String name;
 
+    @Mixin
+    RelayTrustOptions trust = new RelayTrustOptions();
+
     @Option(names = "--test-source",
             description = "Send the moving test pattern and a test tone instead of the camera and microphone.")
     boolean testSource;
@@ -45,7 +50,13 @@ public final class ClientCommand implements Callable<Integer> {
                     + "`chorus bot` is the headless participant");
             return 1;
         }
-        LaunchOptions options = new LaunchOptions(server, name, room, testSource, testSource, null);
+        LaunchOptions options;
+        try {
+            options = new LaunchOptions(server, name, room, testSource, testSource, null,
+                    trust.trust(RelayFingerprintDialog::ask));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         DesktopApp app = DesktopApp.launch(options, AppPreferences.user());
         try {
             app.closed().get();

@@ -44,7 +44,12 @@ public enum ErrorCode {
     /** The upload ended before all its bytes arrived; nothing was kept or announced. */
     UPLOAD_INCOMPLETE,
     /** The relay could not complete the request; try again. */
-    INTERNAL;
+    INTERNAL,
+    /**
+     * The participant sends more media on a port than its limit (chorus.relay.limits.media); the
+     * excess is dropped. Sent at most once a second while it lasts; the connection stays open.
+     */
+    RATE_LIMITED;
 
     /** The code on the wire: lower case with dashes, e.g. {@code frame-too-large}. */
     public String wire() {

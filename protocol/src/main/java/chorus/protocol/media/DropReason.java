@@ -13,14 +13,20 @@ public enum DropReason {
     BAD_FRAGMENT,
     /** No participant has this media id. */
     UNKNOWN_MEDIA_ID,
-    /** The authentication tag does not verify with the participant's key. */
+    /** Does not decrypt: the GCM tag fails with the key, channel and direction it must have. */
     BAD_TAG,
     /** A kind that is not expected on this port (e.g. audio on the video port). */
     WRONG_PORT,
     /** Screen from someone who is not the room's presenter. */
     NOT_PRESENTER,
     /** Arrived while a bounded queue was full: media is dropped rather than blocking. */
-    QUEUE_FULL;
+    QUEUE_FULL,
+    /** Its packet number was seen before (inside the replay window). */
+    REPLAYED,
+    /** Its packet number is older than the replay window reaches. */
+    TOO_OLD,
+    /** Over the sender's media rate limit for the port (token bucket). */
+    RATE_LIMITED;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

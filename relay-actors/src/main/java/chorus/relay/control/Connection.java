@@ -6,7 +6,7 @@ import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ControlProtocolException;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.Drain;
 import chorus.relay.config.RelayConfig;
@@ -282,7 +282,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             return;
         }
         room = hello.room();
-        mediaKey = MediaAuthenticator.newKey();
+        mediaKey = MediaCipher.newKey();
         self = new ParticipantInfo(participantId(hello), hello.name(), gateway.nextMediaId());
         ActorRef<Participant.Event> events = getContext().messageAdapter(Participant.Event.class, FromParticipant::new);
         fileToken = FileAccess.newToken();
