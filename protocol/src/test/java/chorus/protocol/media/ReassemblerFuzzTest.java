@@ -60,7 +60,7 @@ class ReassemblerFuzzTest {
                 checkMadeOfOfferedFragments(frame, fragment, offered, maxFrameBytes);
             }
         }
-        assertEquals(completed, reassembler.framesCompleted());
+        assertEquals(completed, reassembler.framesCompleted(), "frames given out and framesCompleted() disagree");
         reassembler.expire(now + timeoutNanos);
         assertEquals(0, reassembler.pendingFrames(), "every incomplete frame expires");
         assertEquals(dropsHeard[0], reassembler.framesDropped());
@@ -69,10 +69,10 @@ class ReassemblerFuzzTest {
     /** A frame is completed by the fragment just offered, from fragments that agree with it. */
     private static void checkMadeOfOfferedFragments(Reassembler.Frame frame, Fragment last, List<Fragment> offered,
                                                     int maxFrameBytes) {
-        assertEquals(last.frameId(), frame.frameId());
-        assertEquals(last.codec(), frame.codec());
-        assertEquals(last.flags(), frame.flags());
-        assertEquals(last.timestamp(), frame.timestamp());
+        assertEquals(last.frameId(), frame.frameId(), "a frame completed by a fragment of another frame");
+        assertEquals(last.codec(), frame.codec(), "a frame whose fragments disagree on the codec");
+        assertEquals(last.flags(), frame.flags(), "a frame whose fragments disagree on the flags");
+        assertEquals(last.timestamp(), frame.timestamp(), "a frame whose fragments disagree on the timestamp");
         if (last.count() == 1) {
             assertArrayEquals(last.payload(), frame.data(), "a one-fragment frame is its payload");
             return;
