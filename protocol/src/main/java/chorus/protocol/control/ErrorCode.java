@@ -44,7 +44,15 @@ public enum ErrorCode {
     /** The upload ended before all its bytes arrived; nothing was kept or announced. */
     UPLOAD_INCOMPLETE,
     /** The relay could not complete the request; try again. */
-    INTERNAL;
+    INTERNAL,
+    /** The hello had no access token, or one that is not valid for this room on this relay; closed. */
+    INVALID_TOKEN,
+    /** The hello's access token has expired; closed. */
+    TOKEN_EXPIRED,
+    /** The participant's token does not grant this (present, share files); in the file service HTTP 403. */
+    NOT_ALLOWED,
+    /** The same identity joined the room again (another device, a reload): this older connection is closed. */
+    REPLACED;
 
     /** The code on the wire: lower case with dashes, e.g. {@code frame-too-large}. */
     public String wire() {

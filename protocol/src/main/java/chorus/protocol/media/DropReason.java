@@ -20,7 +20,9 @@ public enum DropReason {
     /** Screen from someone who is not the room's presenter. */
     NOT_PRESENTER,
     /** Arrived while a bounded queue was full: media is dropped rather than blocking. */
-    QUEUE_FULL;
+    QUEUE_FULL,
+    /** Audio or video from a participant whose access token does not grant publishing it. */
+    NOT_ALLOWED;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -266,6 +266,10 @@ public final class MediaGateway implements AutoCloseable {
                     stats.dropped(DropReason.NOT_PRESENTER);
                     return;
                 }
+                if (kind == MediaKind.VIDEO && !route.publishVideo) {
+                    stats.dropped(DropReason.NOT_ALLOWED);
+                    return;
+                }
                 datagram.limit(length).position(0);
                 fanOut(fanout, route.mediaId, datagram, kind);
                 // Once per other node with members in the room, never once per remote member.
@@ -274,6 +278,10 @@ public final class MediaGateway implements AutoCloseable {
                 }
             }
             case AUDIO -> {
+                if (!route.publishAudio) {
+                    stats.dropped(DropReason.NOT_ALLOWED);
+                    return;
+                }
                 MediaRoute.Peer[] peers = route.room.peers();
                 if (peers.length > 0) {
                     datagram.limit(length).position(0);

@@ -69,6 +69,15 @@ public final class MediaRoute {
     private volatile InetSocketAddress audioRouted;
     public volatile RoomFanout room = RoomFanout.EMPTY;
     volatile ActorRef<Mixer.Command> mixer;
+    /** What its access token grants: audio is mixed, video forwarded, only when true. */
+    volatile boolean publishAudio = true;
+    volatile boolean publishVideo = true;
+
+    /** Set from its access token's grants, before its welcome. */
+    public void mayPublish(boolean audio, boolean video) {
+        this.publishAudio = audio;
+        this.publishVideo = video;
+    }
 
     /** The mixer this participant's audio goes to, once it has joined a room (else null). */
     public ActorRef<Mixer.Command> mixer() {

@@ -117,6 +117,12 @@ public final class Metrics {
                 .help("Uploads the file service refused or gave up, by the error code answered.").labelNames("code")
                 .callback(cb -> stats.uploadsRefused().forEach((code, n) -> cb.call(n, code.wire())))
                 .register(registry);
+        CounterWithCallback.builder().name("chorus_joins_refused_total")
+                .help("Hellos refused for their access token or name, by the error code answered.").labelNames("code")
+                .callback(cb -> stats.joinsRefused().forEach((code, n) -> cb.call(n, code.wire())))
+                .register(registry);
+        counter("chorus_participants_replaced_total",
+                "Participants closed because their identity joined the room again.", stats::participantsReplaced);
         counter("chorus_media_send_errors_total", "Media datagrams the socket refused to send.", stats::sendErrors);
         counter("chorus_media_address_moves_refused_total",
                 "Verified datagrams from a new address that were not the newest (replays, stragglers): not moved.",

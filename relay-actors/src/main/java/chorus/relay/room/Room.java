@@ -5,6 +5,8 @@ import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.media.MediaHeader;
+import chorus.relay.access.AccessToken;
+import chorus.relay.access.Grant;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
@@ -51,7 +53,13 @@ public final class Room extends AbstractBehavior<Room.Command> {
     public record Link(EntityRef<RoomEntity.Command> entity, String node, String host, int videoPort, int audioPort) {
     }
 
-    public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant) implements Command {
+    /** {@code access}: the identity (one participant per identity) and grants ({@code subscribe}) of the joiner. */
+    public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant, AccessToken access)
+            implements Command {
+        /** With every grant and no identity (the open mode without a token). */
+        public Join(ParticipantInfo info, ActorRef<Participant.Command> participant) {
+            this(info, participant, AccessToken.open(null, info.name()));
+        }
     }
 
     public record Leave(int mediaId, String reason) implements Command {
@@ -232,11 +240,11 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private Behavior<Command> onJoin(Join join) {
         joinsSeen++;
         int id = join.info().mediaId();
-        members.add(join.info(), join.participant());
+        members.add(join.info(), join.participant(), join.access().identity(), join.access().allows(Grant.SUBSCRIBE));
         getContext().watchWith(join.participant(), new MemberStopped(id));
         rebuildFanout();
         mixer.tell(new Mixer.AddMember(id));
-        RoomEntity.Join ask = new RoomEntity.Join(new RoomEntity.Member(join.info(), home()));
+        RoomEntity.Join ask = new RoomEntity.Join(new RoomEntity.Member(join.info(), home(), join.access().identity()));
         unconfirmed.join(id, ask);
         link.entity().tell(ask);
         timers.startSingleTimer(admitKey(id), new AdmitFromCopy(id), RESUME_FROM_COPY_AFTER);
@@ -278,8 +286,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (a.port() == MediaPort.VIDEO) {
             m.video = a.address();
             rebuildFanout();
-        } else {
-            mixer.tell(new Mixer.ListenerAddress(a.mediaId(), a.address()));
+        } else if (m.subscribe) {
+            mixer.tell(new Mixer.ListenerAddress(a.mediaId(), a.address())); // no mix for one not granted subscribe
         }
         MediaRoute route = gateway.route(a.mediaId());
         if (route != null) {
@@ -429,7 +437,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
     }
 
     private Behavior<Command> admitFromCopy(Member member, List<ChatMessage> history) {
-        RoomEntity.Member here = new RoomEntity.Member(member.info, home());
+        RoomEntity.Member here = new RoomEntity.Member(member.info, home(), member.identity);
         roster.merge(here);
         rebuildFanout();
         announceNewcomers(member.info.mediaId());
@@ -467,7 +475,16 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
     private Behavior<Command> onMemberLeft(RoomEntity.MemberLeft left) {
         String pid = left.info().participantId();
-        if (members.byParticipant(pid) != null) {
+        Member here = members.byParticipant(pid);
+        if (here != null && RoomEntity.REPLACED.equals(left.reason()) && here.info.mediaId() == left.info().mediaId()) {
+            // Its identity joined again (here or on another node): out now, before the room's news of
+            // the newcomer, so everyone sees the leave first; then its connection is told and closed.
+            remove(here.info.mediaId(), RoomEntity.REPLACED);
+            here.ref.tell(Participant.Replace.INSTANCE);
+            gateway.stats().participantReplaced();
+            return this;
+        }
+        if (here != null) {
             return this; // connected here: its leave is this node's to tell
         }
         RoomEntity.Member gone = roster.remove(pid, left.info().mediaId());
