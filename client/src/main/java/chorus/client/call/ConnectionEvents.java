@@ -3,6 +3,7 @@ package chorus.client.call;
 import chorus.client.session.ChorusClient;
 import chorus.client.session.ClientListener;
 import chorus.client.session.VideoFrame;
+import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.ControlMessage.AudioLevel;
 import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
@@ -81,6 +82,9 @@ final class ConnectionEvents implements ClientListener {
 
     @Override
     public void onRelayError(String code, String message) {
+        if (ErrorCode.REPLACED.wire().equals(code)) {
+            call.replaced(this, code, message); // before the close that follows, so the call does not come back
+        }
         chat.relayError(code, message);
         call.tell(l -> l.onRelayError(code, message));
     }

@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param decodeVideo decode received JPEGs into images (a load generator may skip the cost)
  * @param clientName  the software name sent in the hello, e.g. {@code chorus-bot/0.1}
  * @param resume      come back as an earlier participant (after its relay node was lost); null joins afresh
+ * @param token       the access token (a JWT from {@code chorus token} or a join link); null for a relay in
+ *                    the open mode. With one, the relay names the participant by the token, not {@code name}
  */
 public record ClientOptions(RelayAddress relay, String name, String room, Duration timeout, boolean decodeVideo,
-                            String clientName, ControlMessage.Resume resume) {
+                            String clientName, ControlMessage.Resume resume, String token) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ClientOptions {
@@ -22,31 +24,38 @@ public record ClientOptions(RelayAddress relay, String name, String room, Durati
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
+        if (name == null && token != null) {
+            name = TokenPeek.nameOrNull(token); // the name the relay will give
+        }
     }
 
     /** Defaults: 5 s timeout, decode video, client name {@code chorus-client/0.1}. */
     public static ClientOptions of(RelayAddress relay, String name, String room) {
-        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null);
+        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null, null);
     }
 
     public ClientOptions withTimeout(Duration timeout) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, token);
     }
 
     public ClientOptions withDecodeVideo(boolean decodeVideo) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, token);
     }
 
     public ClientOptions withClientName(String clientName) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, token);
     }
 
     /** Through another relay (node). */
     public ClientOptions withRelay(RelayAddress relay) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, token);
     }
 
     public ClientOptions withResume(ControlMessage.Resume resume) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, token);
+    }
+
+    public ClientOptions withToken(String token) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, token);
     }
 }

@@ -10,9 +10,16 @@ import java.awt.Dimension;
  * @param testCamera     send the test pattern instead of a camera (--test-source, or no camera)
  * @param testMicrophone send the test tone instead of a microphone (--test-source, or no microphone)
  * @param windowSize     the main window's size, or null for the default
+ * @param token          the access token to join with, or null (a relay in the open mode); with one, the
+ *                       relay names the participant by the token
  */
 public record LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
-                            Dimension windowSize) {
+                            Dimension windowSize, String token) {
+    public LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
+                         Dimension windowSize) {
+        this(relay, name, room, testCamera, testMicrophone, windowSize, null);
+    }
+
     public static final Dimension DEFAULT_SIZE = new Dimension(1280, 800);
 
     public static LaunchOptions of(RelayAddress relay, String name, String room) {
@@ -25,14 +32,19 @@ public record LaunchOptions(RelayAddress relay, String name, String room, boolea
     }
 
     public LaunchOptions withTestSource(boolean camera, boolean microphone) {
-        return new LaunchOptions(relay, name, room, camera, microphone, windowSize);
+        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, token);
     }
 
     public LaunchOptions withWindowSize(Dimension size) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, token);
     }
 
     public LaunchOptions withJoin(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, token);
+    }
+
+    /** Where to join with an access token (the token's name is the one shown). */
+    public LaunchOptions withJoin(RelayAddress relay, String name, String room, String token) {
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, token);
     }
 }
