@@ -80,6 +80,10 @@ class TokenJoinTest {
         long before = relay.stats().joinsRefused(ErrorCode.INVALID_TOKEN);
         assertRefused(room(), null, ErrorCode.INVALID_TOKEN);
         assertEquals(before + 1, relay.stats().joinsRefused(ErrorCode.INVALID_TOKEN), "counted");
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + relay.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("chorus_joins_refused_total{code=\"invalid-token\"}"), "exported");
     }
 
     @Test
