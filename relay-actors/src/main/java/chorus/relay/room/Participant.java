@@ -141,6 +141,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(Replace.INSTANCE, () -> {
                     room = null; // the room has let it go already; its leave is not the room's news
+                    gateway.stats().participantReplaced();
                     connection.tell(Replaced.INSTANCE);
                     return this;
                 })

@@ -5,8 +5,6 @@ import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.media.MediaHeader;
-import chorus.relay.access.AccessToken;
-import chorus.relay.access.Grant;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
@@ -53,13 +51,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
     public record Link(EntityRef<RoomEntity.Command> entity, String node, String host, int videoPort, int audioPort) {
     }
 
-    /** {@code access}: the identity (one participant per identity) and grants ({@code subscribe}) of the joiner. */
-    public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant, AccessToken access)
-            implements Command {
-        /** With every grant and no identity (the open mode without a token). */
-        public Join(ParticipantInfo info, ActorRef<Participant.Command> participant) {
-            this(info, participant, AccessToken.open(null, info.name()));
-        }
+    /** {@code identity}: its token's (one participant per identity), or null; {@code subscribe}: its token grants it. */
+    public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant, String identity,
+                       boolean subscribe) implements Command {
     }
 
     public record Leave(int mediaId, String reason) implements Command {
@@ -240,11 +234,11 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private Behavior<Command> onJoin(Join join) {
         joinsSeen++;
         int id = join.info().mediaId();
-        members.add(join.info(), join.participant(), join.access().identity(), join.access().allows(Grant.SUBSCRIBE));
+        members.add(join.info(), join.participant(), join.identity(), join.subscribe());
         getContext().watchWith(join.participant(), new MemberStopped(id));
         rebuildFanout();
         mixer.tell(new Mixer.AddMember(id));
-        RoomEntity.Join ask = new RoomEntity.Join(new RoomEntity.Member(join.info(), home(), join.access().identity()));
+        RoomEntity.Join ask = new RoomEntity.Join(new RoomEntity.Member(join.info(), home(), join.identity()));
         unconfirmed.join(id, ask);
         link.entity().tell(ask);
         timers.startSingleTimer(admitKey(id), new AdmitFromCopy(id), RESUME_FROM_COPY_AFTER);
@@ -476,12 +470,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private Behavior<Command> onMemberLeft(RoomEntity.MemberLeft left) {
         String pid = left.info().participantId();
         Member here = members.byParticipant(pid);
-        if (here != null && RoomEntity.REPLACED.equals(left.reason()) && here.info.mediaId() == left.info().mediaId()) {
-            // Its identity joined again (here or on another node): out now, before the room's news of
-            // the newcomer, so everyone sees the leave first; then its connection is told and closed.
-            remove(here.info.mediaId(), RoomEntity.REPLACED);
+        if (here != null && SameIdentity.REPLACED.equals(left.reason()) && here.info.mediaId() == left.info().mediaId()) {
+            // Its identity joined again: out now, before the newcomer's news, then its connection is closed.
+            remove(here.info.mediaId(), SameIdentity.REPLACED);
             here.ref.tell(Participant.Replace.INSTANCE);
-            gateway.stats().participantReplaced();
             return this;
         }
         if (here != null) {

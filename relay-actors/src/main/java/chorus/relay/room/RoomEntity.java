@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,9 +60,6 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
 
     /** {@code identity}: its access token's, one participant per identity; null for a join without a token. */
     public record Member(ParticipantInfo info, Home home, String identity) implements CborSerializable {
-        public Member(ParticipantInfo info, Home home) {
-            this(info, home, null);
-        }
     }
 
     /** A participant joined (or resumed) on {@code member.home()}; its node's part gets {@link Admitted}. */
@@ -171,12 +167,6 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     /** The reason of a {@link Leave} from a draining node: the member keeps its place for the resume grace. */
     public static final String MOVED = "moved";
 
-    /** The reason of a {@link MemberLeft} when the member's identity joined again: its node's part closes it. */
-    public static final String REPLACED = "replaced";
-
-    /** Replaced members remembered, so that a sync sent before their node heard of it does not bring them back. */
-    private static final int REPLACED_REMEMBERED = 1024;
-
     /** The topic {@link RoomExpired} goes out on; each node's {@link Rooms} subscribes. */
     public static Behavior<Topic.Command<RoomExpired>> expiredTopic() {
         return Topic.create(RoomExpired.class, "chorus-room-expired");
@@ -230,7 +220,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private final Map<String, FileInfo> files = new LinkedHashMap<>();
     private ParticipantInfo presenter;
     private final ActorRef<Topic.Command<RoomExpired>> expired;
-    private final Set<String> replaced = new LinkedHashSet<>();
+    private final SameIdentity sameIdentity = new SameIdentity();
 
     private RoomEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, RoomReplica replica, String name,
                        RelayConfig config, ActorRef<Topic.Command<RoomExpired>> expired, Map<String, Entry> entries) {
@@ -291,8 +281,10 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             timers.cancel(graceKey(member.info().participantId()));
             getContext().getLog().info("{} resumed on {} (media id {} -> {})", member.info().name(),
                     member.home().node(), was.info().mediaId(), member.info().mediaId());
-        } else {
-            replaceSameIdentity(member);
+        }
+        // One identity is one participant: the earlier one leaves first; its node's part closes it.
+        for (Member m : sameIdentity.replacedBy(member, List.copyOf(members.values()))) {
+            removeMember(m, SameIdentity.REPLACED);
         }
         members.put(member.info().participantId(), member);
         membersChanged();
@@ -301,28 +293,6 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                 history.messages(), List.copyOf(files.values()), presenter));
         broadcast(new MemberJoined(member));
         return this;
-    }
-
-    /**
-     * One identity is one participant: an earlier member with the newcomer's identity leaves (reason
-     * {@link #REPLACED}) before the newcomer is announced, and its node's part closes its connection.
-     */
-    private void replaceSameIdentity(Member newcomer) {
-        if (newcomer.identity() == null) {
-            return;
-        }
-        for (Member m : List.copyOf(members.values())) {
-            if (newcomer.identity().equals(m.identity())) {
-                getContext().getLog().info("{} ({}) joined again on {}: the earlier connection on {} is replaced",
-                        m.info().name(), m.info().participantId(), newcomer.home().node(), m.home().node());
-                timers.cancel(graceKey(m.info().participantId()));
-                replaced.add(m.info().participantId());
-                if (replaced.size() > REPLACED_REMEMBERED) {
-                    replaced.remove(replaced.iterator().next());
-                }
-                removeMember(m, REPLACED);
-            }
-        }
     }
 
     private Behavior<Command> onLeave(Leave leave) {
@@ -343,7 +313,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         Set<String> there = new HashSet<>();
         for (ParticipantInfo info : sync.members()) {
             there.add(info.participantId());
-            if (replaced.contains(info.participantId())) {
+            if (sameIdentity.wasReplaced(info.participantId())) {
                 continue; // its node has not yet closed it
             }
             Member known = members.get(info.participantId());

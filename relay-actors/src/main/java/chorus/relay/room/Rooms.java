@@ -3,6 +3,7 @@ package chorus.relay.room;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.relay.access.AccessToken;
+import chorus.relay.access.Grant;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileStore;
 import chorus.relay.media.MediaGateway;
@@ -113,7 +114,8 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
                 "room-" + (++roomsCreated))));
         gateway.stats().rooms(rooms.size());
         entry.joinsForwarded++;
-        entry.ref.tell(new Room.Join(join.info(), join.participant(), join.access()));
+        entry.ref.tell(new Room.Join(join.info(), join.participant(), join.access().identity(),
+                join.access().allows(Grant.SUBSCRIBE)));
         return this;
     }
 
