@@ -42,7 +42,7 @@ public class MixerTickBenchmark {
 
     @Setup(Level.Trial)
     public void room() {
-        engine = new MixEngine(1, 10, (datagram, to) -> datagrams++);
+        engine = new MixEngine(1, 10, (datagram, mediaId, to) -> datagrams++);
         for (int id = 1; id <= participants; id++) {
             engine.addMember(id);
             engine.listenerAddress(id, new InetSocketAddress("127.0.0.1", 20_000 + id));

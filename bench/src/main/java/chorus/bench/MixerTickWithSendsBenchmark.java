@@ -1,6 +1,8 @@
 package chorus.bench;
 
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.media.MediaCipher;
+import chorus.protocol.media.MediaSealer;
 import chorus.relay.mixer.MixEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The same tick as {@link MixerTickBenchmark}, but every datagram really goes out through a
  * DatagramChannel to listeners on loopback (16 sockets shared round-robin by the room's
- * members): what a tick costs the relay in full, kernel sends included.
+ * members), each sealed first with its listener's key as the gateway does: what a tick costs the
+ * relay in full, AES-GCM and kernel sends included.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,11 +55,13 @@ public class MixerTickWithSendsBenchmark {
         for (int i = 0; i < listeners.length; i++) {
             listeners[i] = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         }
-        engine = new MixEngine(1, 10, (datagram, to) -> {
+        MediaSealer[] sealers = new MediaSealer[participants + 1];
+        for (int id = 1; id <= participants; id++) {
+            sealers[id] = new MediaSealer(MediaCipher.newKey(), MediaCipher.AUDIO_CHANNEL, MediaCipher.RELAY_TO_CLIENT);
+        }
+        engine = new MixEngine(1, 10, (datagram, mediaId, to) -> {
             try {
-                int position = datagram.position();
-                out.send(datagram, to);
-                datagram.position(position);
+                out.send(sealers[mediaId].seal(datagram), to);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,7 +1,7 @@
 package chorus.bench;
 
 import chorus.protocol.media.Codec;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import chorus.relay.media.MediaPort;
@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the relay's video receive thread does to each datagram before it forwards it (as
  * {@code MediaGateway.receiveLoop} and {@code route} do): validate the header, check the kind
- * belongs on the port, look the sender's route up by media id, verify the tag with that sender's
- * key. Full 1,244-byte datagrams in direct buffers (the gateway receives into one), from
+ * belongs on the port, look the sender's route up by media id, open it (AES-256-GCM) with that
+ * sender's key. Full 1,252-byte datagrams in heap buffers (the gateway receives into one), from
  * {@link #senders} participants in turn out of {@link #routes} on the node. Run with
  * {@code -prof gc}: {@code gc.alloc.rate.norm} is the garbage per datagram.
  */
@@ -44,8 +44,8 @@ public class VideoDatagramBenchmark {
     @Param("16")
     public int senders;
 
-    /** Stands in for the gateway's {@code MediaRoute}: the sender's authenticator for the video port. */
-    private record Route(int mediaId, MediaAuthenticator video) {
+    /** Stands in for the gateway's {@code MediaRoute}: the sender's opener for the video port. */
+    private record Route(int mediaId, MediaCipher video) {
     }
 
     /** The table the gateway keeps its routes in. */
@@ -53,6 +53,7 @@ public class VideoDatagramBenchmark {
     private ByteBuffer[] datagrams;
     private Route[] senderRoutes;
     private int next;
+    private final ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
 
     @Setup
     public void setUp() {
@@ -60,7 +61,7 @@ public class VideoDatagramBenchmark {
         Route[] all = new Route[routes];
         for (int i = 0; i < routes; i++) {
             int mediaId = MediaHeader.RELAY_MEDIA_ID + 1 + i;
-            all[i] = new Route(mediaId, new MediaAuthenticator(MediaAuthenticator.newKey()));
+            all[i] = new Route(mediaId, new MediaCipher(MediaCipher.newKey()));
             table.put(mediaId, all[i]);
         }
         datagrams = new ByteBuffer[senders];
@@ -69,14 +70,15 @@ public class VideoDatagramBenchmark {
         for (int s = 0; s < senders; s++) {
             // senders spread over the id range, most of them past the Integer cache's 127
             Route from = all[(int) ((long) (s + 1) * routes / (senders + 1))];
-            ByteBuffer d = ByteBuffer.allocateDirect(MediaHeader.MAX_DATAGRAM);
-            header.wrap(d, 0).magicAndVersion().kind(MediaKind.VIDEO).flags(MediaHeader.FLAG_KEYFRAME)
+            ByteBuffer c = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+            header.wrap(c, 0).magicAndVersion().kind(MediaKind.VIDEO).flags(MediaHeader.FLAG_KEYFRAME)
                     .codec(Codec.JPEG).payloadLength(MediaHeader.MAX_PAYLOAD).mediaId(from.mediaId())
                     .sequence(s).timestamp(90_000).frameId(s).fragmentIndex(0).fragmentCount(12);
             byte[] payload = new byte[MediaHeader.MAX_PAYLOAD];
             random.nextBytes(payload);
-            d.put(MediaHeader.HEADER_LENGTH, payload);
-            from.video().sign(d, 0, MediaHeader.signedLength(d, 0));
+            c.put(MediaHeader.HEADER_LENGTH, payload);
+            ByteBuffer d = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+            from.video().seal(c, MediaHeader.clearLength(c, 0), s, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY, d);
             datagrams[s] = d;
             senderRoutes[s] = from;
         }
@@ -89,7 +91,7 @@ public class VideoDatagramBenchmark {
         return datagrams[next++ & (senders - 1)];
     }
 
-    /** Header validate + port check + route lookup + tag verify: true when it may be forwarded. */
+    /** Header validate + port check + route lookup + open: true when it may be forwarded. */
     @Benchmark
     public boolean receiveVideoDatagram() {
         ByteBuffer d = nextDatagram();
@@ -98,7 +100,8 @@ public class VideoDatagramBenchmark {
             return false;
         }
         Route route = table.get(MediaHeader.mediaId(d, 0));
-        return route != null && route.video().verify(d, 0, MediaHeader.signedLength(d, 0));
+        return route != null && route.video().open(d, MediaHeader.MAX_DATAGRAM, MediaCipher.VIDEO_CHANNEL,
+                MediaCipher.CLIENT_TO_RELAY, clear);
     }
 
     /** The route lookup alone: where boxing the media id would show. */
@@ -107,11 +110,12 @@ public class VideoDatagramBenchmark {
         return table.get(MediaHeader.mediaId(nextDatagram(), 0));
     }
 
-    /** The tag check alone (HMAC-SHA256/128 over 1,228 bytes), the sender's route already known. */
+    /** The open alone (AES-256-GCM over 1,200 bytes, the 36-byte header as AD), the sender's route already known. */
     @Benchmark
-    public boolean tagVerify() {
+    public boolean open() {
         int s = next++ & (senders - 1);
         ByteBuffer d = datagrams[s];
-        return senderRoutes[s].video().verify(d, 0, MediaHeader.signedLength(d, 0));
+        return senderRoutes[s].video().open(d, MediaHeader.MAX_DATAGRAM, MediaCipher.VIDEO_CHANNEL,
+                MediaCipher.CLIENT_TO_RELAY, clear);
     }
 }

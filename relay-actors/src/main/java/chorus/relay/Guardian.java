@@ -77,6 +77,7 @@ final class Guardian extends AbstractBehavior<Guardian.Command> {
         RoomEntity.initSharding(ctx.getSystem(), relay, expired);
         ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
         String node = cluster.selfMember().address().toString();
+        gateway.node(node); // its node-to-node media key
         String host = RelayNode.clusterHostname(relay);
         this.rooms = ctx.spawn(Rooms.create(gateway, relay, files,
                 room -> new Room.Link(sharding.entityRefFor(RoomEntity.TYPE_KEY, room), node, host,

@@ -209,7 +209,7 @@ public final class ClusterTest {
             bob.openMedia();
             ada.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Bob"), WAIT);
             Fragmenter audio = new Fragmenter(chorus.protocol.media.MediaKind.AUDIO, ada.welcome.mediaId(),
-                    chorus.protocol.media.Codec.PCM16, ada.key);
+                    chorus.protocol.media.Codec.PCM16);
             long before = nodes.get(0).stats().peerPacketsOut();
             ByteBuffer mix = null;
             long deadline = System.nanoTime() + WAIT.toNanos();
@@ -217,17 +217,12 @@ public final class ClusterTest {
                 assertTrue(System.nanoTime() < deadline, "Bob, on node 2, hears Ada, on node 1");
                 byte[] pcm = chorus.protocol.audio.AudioFormat.toBytes(chorus.protocol.audio.Tones.sine(440, 0.25,
                         i * 960L, chorus.protocol.audio.AudioFormat.FRAME_SAMPLES));
-                audio.send(pcm, 0, pcm.length, i * 960L, 0, d -> {
-                    try {
-                        ada.audio.send(d, ada.relayAt(ada.welcome.media().audioPort()));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                audio.send(pcm, 0, pcm.length, i * 960L, 0, ada::sendAudioDatagram);
                 Thread.sleep(20);
                 mix = Udp.receive(bob.audio, Duration.ofMillis(1));
             }
             assertEquals(MediaHeader.RELAY_MEDIA_ID, MediaHeader.mediaId(mix, 0), "the mix made on Bob's own node");
+            assertNotNull(bob.open(mix, bob.welcome.media().audioPort()), "sealed for Bob by his own node");
             assertTrue(nodes.get(0).stats().peerPacketsOut() > before, "Ada's audio crossed to Bob's node");
         }
     }

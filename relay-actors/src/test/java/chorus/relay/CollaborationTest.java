@@ -164,7 +164,7 @@ class CollaborationTest {
             assertEquals(ErrorCode.PRESENTER_BUSY.wire(), busy.code());
             assertEquals("Ada is presenting", busy.message());
 
-            Fragmenter adaScreen = new Fragmenter(MediaKind.SCREEN, ada.welcome.mediaId(), Codec.JPEG, ada.key);
+            Fragmenter adaScreen = new Fragmenter(MediaKind.SCREEN, ada.welcome.mediaId(), Codec.JPEG);
             byte[] frame = new byte[3000];
             adaScreen.send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME, d -> sendVideo(ada, d));
             for (RawClient viewer : List.of(bob, cy)) {
@@ -175,7 +175,7 @@ class CollaborationTest {
                 }
             }
             long refusedBefore = relay.stats().drops(DropReason.NOT_PRESENTER);
-            Fragmenter bobScreen = new Fragmenter(MediaKind.SCREEN, bob.welcome.mediaId(), Codec.JPEG, bob.key);
+            Fragmenter bobScreen = new Fragmenter(MediaKind.SCREEN, bob.welcome.mediaId(), Codec.JPEG);
             bobScreen.send(frame, 0, 100, 0, MediaHeader.FLAG_KEYFRAME, d -> sendVideo(bob, d));
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (relay.stats().drops(DropReason.NOT_PRESENTER) == refusedBefore && System.nanoTime() < deadline) {
@@ -207,10 +207,6 @@ class CollaborationTest {
     }
 
     private static void sendVideo(RawClient c, java.nio.ByteBuffer d) {
-        try {
-            c.video.send(d, c.relayAt(c.welcome.media().videoPort()));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        c.sendVideoDatagram(d);
     }
 }

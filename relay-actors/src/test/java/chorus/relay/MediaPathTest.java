@@ -3,9 +3,10 @@ package chorus.relay;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.MediaSealer;
 import chorus.relay.metrics.RelayStats;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
@@ -73,6 +74,7 @@ class MediaPathTest {
 
     @Test
     void videoGoesToEveryoneElseInTheRoomUnchangedAndToNobodyElse() throws Exception {
+        // Unchanged once opened: the relay re-encrypts for each receiver, who opens it with its own key.
         String room = room();
         try (RawClient ada = RawClient.join(relay, room, "Ada");
              RawClient bob = RawClient.join(relay, room, "Bob");
@@ -85,19 +87,20 @@ class MediaPathTest {
             f.send(frame, 0, frame.length, 90_000, MediaHeader.FLAG_KEYFRAME, d -> {
                 ByteBuffer copy = ByteBuffer.allocate(d.remaining()).put(d.duplicate()).flip();
                 sent.add(copy);
-                try {
-                    ada.video.send(d, ada.relayAt(ada.welcome.media().videoPort()));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                ada.sendVideoDatagram(d);
             });
             for (RawClient receiver : List.of(bob, cy)) {
                 List<ByteBuffer> got = receive(receiver.video, sent.size());
                 assertEquals(sent.size(), got.size(), receiver.welcome.roster().size() + " datagrams to " + receiver);
                 for (ByteBuffer g : got) {
                     assertEquals(ada.welcome.mediaId(), MediaHeader.mediaId(g, 0), "sender's media id kept");
-                    ByteBuffer match = sent.get(new MediaHeader().wrap(g, 0).fragmentIndex());
-                    assertArrayEquals(match.array(), java.util.Arrays.copyOf(g.array(), g.limit()), "forwarded unchanged");
+                    assertNull(ada.openVideo(g), "sealed for the receiver, not with the sender's key");
+                    ByteBuffer clear = receiver.openVideo(g);
+                    assertNotNull(clear, "opens with the receiver's key, relay to client");
+                    ByteBuffer match = sent.get(new MediaHeader().wrap(clear, 0).fragmentIndex());
+                    clear.putLong(MediaHeader.PACKET_NUMBER_OFFSET, 0); // the receiver's own counter
+                    assertArrayEquals(match.array(), java.util.Arrays.copyOf(clear.array(), clear.limit()),
+                            "forwarded unchanged");
                 }
             }
             assertNull(Udp.receive(ada.video, QUIET), "nobody gets their own video back");
@@ -113,23 +116,28 @@ class MediaPathTest {
              DatagramChannel attacker = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             join(ada, bob);
             long badTagsBefore = relay.stats().drops(DropReason.BAD_TAG);
+            long replayedBefore = relay.stats().drops(DropReason.REPLAYED);
             // Right media id (Ada's), wrong key.
-            Fragmenter forged = new Fragmenter(MediaKind.VIDEO, ada.welcome.mediaId(), Codec.JPEG, MediaAuthenticator.newKey());
+            MediaSealer wrongKey = new MediaSealer(MediaCipher.newKey(), MediaCipher.VIDEO_CHANNEL,
+                    MediaCipher.CLIENT_TO_RELAY);
+            Fragmenter forged = new Fragmenter(MediaKind.VIDEO, ada.welcome.mediaId(), Codec.JPEG);
             byte[] payload = pattern(800, 9);
             forged.send(payload, 0, payload.length, 0, 0, d -> {
                 try {
-                    attacker.send(d, ada.relayAt(ada.welcome.media().videoPort()));
+                    attacker.send(wrongKey.seal(d), ada.relayAt(ada.welcome.media().videoPort()));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
             ByteBuffer hello = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-            Fragmenter.encodeSignal(hello, MediaKind.HELLO, ada.welcome.mediaId(), 99, new MediaAuthenticator(MediaAuthenticator.newKey()));
-            attacker.send(hello, ada.relayAt(ada.welcome.media().videoPort()));
+            Fragmenter.encodeSignal(hello, MediaKind.HELLO, ada.welcome.mediaId(), 99);
+            attacker.send(wrongKey.seal(hello), ada.relayAt(ada.welcome.media().videoPort()));
 
             assertNull(Udp.receive(bob.video, QUIET), "forged video reached nobody");
             assertNull(Udp.receive(attacker, QUIET), "forged hello got no ack");
-            waitFor(() -> relay.stats().drops(DropReason.BAD_TAG) >= badTagsBefore + 2);
+            // Dropped before decryption when its packet number is one Ada already used, else as a bad tag.
+            waitFor(() -> relay.stats().drops(DropReason.BAD_TAG) - badTagsBefore
+                    + relay.stats().drops(DropReason.REPLAYED) - replayedBefore >= 2);
 
             // Bob's video still goes to Ada's real socket, not to the attacker.
             bob.sendVideo(bob.videoFragmenter(), pattern(300, 2));
@@ -162,17 +170,18 @@ class MediaPathTest {
             List<ByteBuffer> captured = new ArrayList<>();
             byte[] frame = pattern(300, 5);
             ada.videoFragmenter().send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME, d -> {
-                captured.add(ByteBuffer.allocate(d.remaining()).put(d.duplicate()).flip());
+                ByteBuffer sealed = ada.videoSealer.seal(d);
+                captured.add(ByteBuffer.allocate(sealed.remaining()).put(sealed.duplicate()).flip());
                 try {
-                    ada.video.send(d, ada.relayAt(ada.welcome.media().videoPort()));
+                    ada.video.send(sealed, ada.relayAt(ada.welcome.media().videoPort()));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
             assertNotNull(Udp.receive(bob.video, WAIT));
-            long refusedBefore = relay.stats().addressMovesRefused();
+            long replayedBefore = relay.stats().drops(DropReason.REPLAYED);
             replayer.send(captured.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
-            waitFor(() -> relay.stats().addressMovesRefused() > refusedBefore);
+            waitFor(() -> relay.stats().drops(DropReason.REPLAYED) > replayedBefore);
             bob.sendVideo(bob.videoFragmenter(), pattern(300, 6));
             assertNotNull(Udp.receive(ada.video, WAIT), "Bob's video still goes to Ada's own socket");
             assertNull(Udp.receive(replayer, QUIET), "and never to the replayer");
@@ -185,20 +194,15 @@ class MediaPathTest {
         try (RawClient ada = RawClient.join(relay, room, "Ada");
              RawClient bob = RawClient.join(relay, room, "Bob")) {
             join(ada, bob);
-            Fragmenter audio = new Fragmenter(MediaKind.AUDIO, ada.welcome.mediaId(), Codec.PCM16, ada.key);
+            Fragmenter audio = new Fragmenter(MediaKind.AUDIO, ada.welcome.mediaId(), Codec.PCM16);
             for (int i = 0; i < 10; i++) {
                 byte[] pcm = chorus.protocol.audio.AudioFormat.toBytes(chorus.protocol.audio.Tones.sine(440, 0.25,
                         i * 960L, chorus.protocol.audio.AudioFormat.FRAME_SAMPLES));
-                audio.send(pcm, 0, pcm.length, i * 960L, 0, d -> {
-                    try {
-                        ada.audio.send(d, ada.relayAt(ada.welcome.media().audioPort()));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                audio.send(pcm, 0, pcm.length, i * 960L, 0, ada::sendAudioDatagram);
             }
             ByteBuffer mix = Udp.receive(bob.audio, WAIT);
             assertNotNull(mix, "Bob hears Ada");
+            assertNotNull(bob.open(mix, bob.welcome.media().audioPort()), "the mix is sealed with Bob's key");
             assertEquals(MediaHeader.RELAY_MEDIA_ID, MediaHeader.mediaId(mix, 0), "as the relay's mix");
             assertEquals(MediaKind.AUDIO, MediaHeader.kind(mix, 0));
             assertNull(Udp.receive(ada.audio, QUIET), "a lone talker hears nothing");
@@ -221,14 +225,15 @@ class MediaPathTest {
 
             junk.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), videoPort);
             ByteBuffer valid = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-            Fragmenter.encodeSignal(valid, MediaKind.KEEPALIVE, ada.welcome.mediaId(), 1, new MediaAuthenticator(ada.key));
+            Fragmenter.encodeSignal(valid, MediaKind.KEEPALIVE, ada.welcome.mediaId(), 1);
+            valid = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM).put(ada.videoSealer.seal(valid)).flip();
             junk.send(mutated(valid, 0, 0x00), videoPort);
             junk.send(mutated(valid, 2, 7), videoPort);
             ByteBuffer unknownId = mutated(valid, MediaHeader.MEDIA_ID_OFFSET, 0x7F);
             junk.send(unknownId, videoPort);
             ByteBuffer audio = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-            new Fragmenter(MediaKind.AUDIO, ada.welcome.mediaId(), Codec.PCM16, ada.key)
-                    .send(new byte[10], 0, 10, 0, 0, d -> audio.put(d).flip());
+            new Fragmenter(MediaKind.AUDIO, ada.welcome.mediaId(), Codec.PCM16)
+                    .send(new byte[10], 0, 10, 0, 0, d -> audio.put(ada.audioSealer.seal(d)).flip());
             junk.send(audio, videoPort);
 
             waitFor(() -> s.drops(DropReason.TOO_SHORT) > shortBefore

@@ -4,9 +4,10 @@ import chorus.protocol.control.ControlCodec;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.MediaSealer;
 import chorus.relay.files.FileService;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -28,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * A bare-bones protocol peer for relay tests: frames written by hand on a real TCP socket and
  * datagrams on real UDP sockets bound to port 0, so the tests see exactly what is on the wire.
+ * Datagrams are sealed per port (client to relay, one packet counter per port, as a client's
+ * socket has) and what the relay sends is opened with {@link #open}.
  */
 public final class RawClient implements AutoCloseable {
     public final Socket socket;
@@ -37,7 +40,11 @@ public final class RawClient implements AutoCloseable {
     public byte[] key;
     public DatagramChannel video;
     public DatagramChannel audio;
+    public MediaSealer videoSealer;
+    public MediaSealer audioSealer;
     private long sequence;
+    /** Bytes of challenges received by {@link #hello} (return routability). */
+    public long challengeBytes;
 
     public RawClient(InetSocketAddress control) throws IOException {
         socket = new Socket();
@@ -61,6 +68,8 @@ public final class RawClient implements AutoCloseable {
         }
         c.welcome = w;
         c.key = Base64.getDecoder().decode(w.mediaKey());
+        c.videoSealer = new MediaSealer(c.key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
+        c.audioSealer = new MediaSealer(c.key, MediaCipher.AUDIO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         return c;
     }
 
@@ -123,17 +132,70 @@ public final class RawClient implements AutoCloseable {
         return ch;
     }
 
-    /** Sends a HELLO every 100 ms until the relay acknowledges it, as PROTOCOL.md asks of clients. */
+    /**
+     * Sends a HELLO every 100 ms until the relay acknowledges it, answering its challenge from the
+     * same socket on the way, as PROTOCOL.md asks of clients.
+     */
     public void hello(DatagramChannel ch, int port) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
         ByteBuffer ack = null;
+        MediaSealer sealer = sealer(port);
         for (int attempt = 0; attempt < 50 && ack == null; attempt++) {
-            Fragmenter.encodeSignal(b, MediaKind.HELLO, welcome.mediaId(), sequence++, new MediaAuthenticator(key));
-            ch.send(b, relayAt(port));
-            ack = Udp.receive(ch, Duration.ofMillis(100));
+            Fragmenter.encodeSignal(b, MediaKind.HELLO, welcome.mediaId(), sequence++);
+            ch.send(sealer.seal(b), relayAt(port));
+            ByteBuffer got = Udp.receive(ch, Duration.ofMillis(100));
+            ByteBuffer clear = got == null ? null : open(got, port);
+            if (clear != null && MediaHeader.kind(clear, 0) == MediaKind.CHALLENGE) {
+                challengeBytes += got.limit();
+                Fragmenter.encodeCookie(b, MediaKind.RESPONSE, welcome.mediaId(), sequence++, Fragmenter.cookie(clear));
+                ch.send(sealer.seal(b), relayAt(port));
+            } else if (clear != null && MediaHeader.kind(clear, 0) == MediaKind.HELLO) {
+                ack = clear;
+            }
         }
-        assertTrue(ack != null && MediaHeader.kind(ack, 0) == MediaKind.HELLO, "hello acknowledged");
-        assertTrue(new MediaAuthenticator(key).verify(ack, 0, MediaHeader.HEADER_LENGTH), "ack signed with our key");
+        assertTrue(ack != null, "hello acknowledged (opened with our key, relay to client)");
+    }
+
+    /** This client's sealer for the relay's {@code port} (its video or its audio port). */
+    public MediaSealer sealer(int port) {
+        return port == welcome.media().videoPort() ? videoSealer : audioSealer;
+    }
+
+    /** Seals a clear datagram for the video port and sends it from the video socket. */
+    public void sendVideoDatagram(ByteBuffer clear) {
+        try {
+            video.send(videoSealer.seal(clear), relayAt(welcome.media().videoPort()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Seals a clear datagram for the audio port and sends it from the audio socket. */
+    public void sendAudioDatagram(ByteBuffer clear) {
+        try {
+            audio.send(audioSealer.seal(clear), relayAt(welcome.media().audioPort()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A datagram the relay sent to this client on its {@code port}, opened with this client's key
+     * (relay to client), or null when it does not open. A copy: the argument is left as it was.
+     */
+    public ByteBuffer open(ByteBuffer datagram, int port) {
+        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        ByteBuffer copy = ByteBuffer.allocate(datagram.limit()).put(datagram.duplicate().position(0)).flip();
+        if (MediaHeader.validate(copy, 0, copy.limit()) != null) {
+            return null;
+        }
+        int channel = port == welcome.media().videoPort() ? MediaCipher.VIDEO_CHANNEL : MediaCipher.AUDIO_CHANNEL;
+        return new MediaCipher(key).open(copy, copy.limit(), channel, MediaCipher.RELAY_TO_CLIENT, clear) ? clear : null;
+    }
+
+    /** {@link #open} for the video port. */
+    public ByteBuffer openVideo(ByteBuffer datagram) {
+        return open(datagram, welcome.media().videoPort());
     }
 
     public InetSocketAddress relayAt(int port) {
@@ -141,19 +203,15 @@ public final class RawClient implements AutoCloseable {
     }
 
     public Fragmenter videoFragmenter() {
-        return new Fragmenter(MediaKind.VIDEO, welcome.mediaId(), Codec.JPEG, key);
+        return new Fragmenter(MediaKind.VIDEO, welcome.mediaId(), Codec.JPEG);
     }
 
     /** Sends one video frame from the video socket; returns the datagrams' count. */
     public int sendVideo(Fragmenter f, byte[] frame) {
         int[] count = {0};
         f.send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME, d -> {
-            try {
-                video.send(d, relayAt(welcome.media().videoPort()));
-                count[0]++;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            sendVideoDatagram(d);
+            count[0]++;
         });
         return count[0];
     }

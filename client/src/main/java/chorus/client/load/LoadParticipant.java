@@ -4,7 +4,9 @@ import chorus.client.session.RelayAddress;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.Welcome;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
+import chorus.protocol.media.MediaSealer;
+import chorus.protocol.media.ReplayWindow;
 import chorus.protocol.media.MediaKind;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,10 +38,18 @@ final class LoadParticipant {
     final DatagramChannel audio;
     final InetSocketAddress videoEndpoint;
     final InetSocketAddress audioEndpoint;
-    /** Signs what this participant sends: the main thread's HELLOs, then the sender thread's media. */
-    final MediaAuthenticator sendAuthenticator;
-    /** Checks HELLO acks, on the receiver thread. */
-    final MediaAuthenticator ackAuthenticator;
+    /**
+     * Seal what this participant sends per socket (client to relay): the main thread's HELLOs,
+     * the sender thread's media, the receiver thread's answers to challenges; hold the sealer's
+     * lock to seal and send.
+     */
+    final MediaSealer videoSealer;
+    final MediaSealer audioSealer;
+    /** Open what the relay sends, per socket, on the receiver thread; with a replay window each. */
+    final MediaCipher videoOpener;
+    final MediaCipher audioOpener;
+    final ReplayWindow videoWindow = new ReplayWindow();
+    final ReplayWindow audioWindow = new ReplayWindow();
 
     // main thread: address learning
     private long signalSequence;
@@ -76,8 +86,10 @@ final class LoadParticipant {
         this.audio = audio;
         this.videoEndpoint = new InetSocketAddress(mediaHost, welcome.media().videoPort());
         this.audioEndpoint = new InetSocketAddress(mediaHost, welcome.media().audioPort());
-        this.sendAuthenticator = new MediaAuthenticator(key);
-        this.ackAuthenticator = new MediaAuthenticator(key);
+        this.videoSealer = new MediaSealer(key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
+        this.audioSealer = new MediaSealer(key, MediaCipher.AUDIO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
+        this.videoOpener = new MediaCipher(key);
+        this.audioOpener = new MediaCipher(key);
     }
 
     /**
@@ -96,7 +108,7 @@ final class LoadParticipant {
         } catch (IllegalArgumentException e) {
             throw new IOException("relay sent a media key that is not base64");
         }
-        if (key.length != MediaAuthenticator.KEY_LENGTH || welcome.media() == null) {
+        if (key.length != MediaCipher.KEY_LENGTH || welcome.media() == null) {
             throw new IOException("relay sent a welcome without a usable media key or media endpoints");
         }
         InetAddress host = mediaHost(welcome.media().host(), link.remoteAddress().getAddress());
@@ -145,12 +157,16 @@ final class LoadParticipant {
     /** Sends a HELLO from each socket whose address the relay has not acknowledged yet. */
     void sendHellos(ByteBuffer scratch) throws IOException {
         if (!videoAcked) {
-            Fragmenter.encodeSignal(scratch, MediaKind.HELLO, mediaId, signalSequence++, sendAuthenticator);
-            video.send(scratch, videoEndpoint);
+            Fragmenter.encodeSignal(scratch, MediaKind.HELLO, mediaId, signalSequence++);
+            synchronized (videoSealer) {
+                video.send(videoSealer.seal(scratch), videoEndpoint);
+            }
         }
         if (audio != null && !audioAcked) {
-            Fragmenter.encodeSignal(scratch, MediaKind.HELLO, mediaId, signalSequence++, sendAuthenticator);
-            audio.send(scratch, audioEndpoint);
+            Fragmenter.encodeSignal(scratch, MediaKind.HELLO, mediaId, signalSequence++);
+            synchronized (audioSealer) {
+                audio.send(audioSealer.seal(scratch), audioEndpoint);
+            }
         }
     }
 

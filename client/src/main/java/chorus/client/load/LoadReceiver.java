@@ -1,6 +1,10 @@
 package chorus.client.load;
 
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaSealer;
+import chorus.protocol.media.ReplayWindow;
 import chorus.protocol.media.MediaKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,7 +36,10 @@ final class LoadReceiver implements Runnable {
 
     private final Selector selector;
     private final LatencyHistogram latency = new LatencyHistogram();
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(2 * MediaHeader.MAX_DATAGRAM);
+    private final ByteBuffer buffer = ByteBuffer.allocate(2 * MediaHeader.MAX_DATAGRAM);
+    /** What the relay sent, opened (the measured stamp is inside the encrypted payload). */
+    private final ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+    private final ByteBuffer response = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
     private volatile boolean running = true;
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
@@ -103,26 +110,28 @@ final class LoadReceiver implements Runnable {
             }
             long now = System.nanoTime();
             int length = buffer.position();
-            if (!e.relay.equals(from) || MediaHeader.validate(buffer, 0, length) != null) {
+            LoadParticipant p = e.participant;
+            if (!e.relay.equals(from) || !opened(e, p, length)) {
                 ignored++;
                 continue;
             }
-            MediaKind kind = MediaHeader.kind(buffer, 0);
-            LoadParticipant p = e.participant;
+            MediaKind kind = MediaHeader.kind(clear, 0);
             if (kind == MediaKind.HELLO) {
                 acknowledge(e, p);
+            } else if (kind == MediaKind.CHALLENGE) {
+                respond(e, p);
             } else if (e.video && kind == MediaKind.VIDEO
-                    && MediaHeader.payloadLength(buffer, 0) >= ProbeFrameWriter.STAMP_LENGTH) {
-                if (ProbeFrameWriter.phase(buffer, 0) == ProbeFrameWriter.PHASE_MEASURED) {
+                    && MediaHeader.payloadLength(clear, 0) >= ProbeFrameWriter.STAMP_LENGTH) {
+                if (ProbeFrameWriter.phase(clear, 0) == ProbeFrameWriter.PHASE_MEASURED) {
                     p.videoDelivered++;
                     p.videoBytesDelivered += length;
-                    latency.recordNanos(now - ProbeFrameWriter.sendNanos(buffer, 0));
+                    latency.recordNanos(now - ProbeFrameWriter.sendNanos(clear, 0));
                     lastMeasuredArrival = now;
                 }
             } else if (!e.video && kind == MediaKind.AUDIO) {
                 if (now - windowStart >= 0 && now - windowEnd < 0) {
                     p.audioDatagramsInWindow++;
-                    if (MediaHeader.fragmentIndex(buffer, 0) == 0) {
+                    if (MediaHeader.fragmentIndex(clear, 0) == 0) {
                         p.audioFramesInWindow++;
                     }
                 }
@@ -132,9 +141,40 @@ final class LoadReceiver implements Runnable {
         }
     }
 
+    /** Every datagram is opened (as a real client does): header, replay window, tag. */
+    private boolean opened(Endpoint e, LoadParticipant p, int length) {
+        if (MediaHeader.validate(buffer, 0, length) != null) {
+            return false;
+        }
+        ReplayWindow window = e.video ? p.videoWindow : p.audioWindow;
+        long packetNumber = MediaHeader.packetNumber(buffer, 0);
+        if (window.check(packetNumber) != null || !(e.video ? p.videoOpener : p.audioOpener).open(buffer, length,
+                e.video ? MediaCipher.VIDEO_CHANNEL : MediaCipher.AUDIO_CHANNEL, MediaCipher.RELAY_TO_CLIENT, clear)) {
+            return false;
+        }
+        window.accept(packetNumber);
+        return true;
+    }
+
+    /** Answers the relay's challenge from the socket it reached (return routability). */
+    private void respond(Endpoint e, LoadParticipant p) {
+        if (MediaHeader.payloadLength(clear, 0) != Fragmenter.COOKIE_LENGTH) {
+            ignored++;
+            return;
+        }
+        Fragmenter.encodeCookie(response, MediaKind.RESPONSE, p.mediaId, 0, Fragmenter.cookie(clear));
+        MediaSealer sealer = e.video ? p.videoSealer : p.audioSealer;
+        try {
+            synchronized (sealer) {
+                e.channel.send(sealer.seal(response), e.relay);
+            }
+        } catch (IOException failed) {
+            ignored++;
+        }
+    }
+
     private void acknowledge(Endpoint e, LoadParticipant p) {
-        if (MediaHeader.mediaId(buffer, 0) != p.mediaId
-                || !p.ackAuthenticator.verify(buffer, 0, MediaHeader.signedLength(buffer, 0))) {
+        if (MediaHeader.mediaId(clear, 0) != p.mediaId) {
             ignored++;
         } else if (e.video) {
             p.videoAcked = true;

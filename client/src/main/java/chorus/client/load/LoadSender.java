@@ -108,10 +108,15 @@ final class LoadSender implements Runnable {
         long frameId = p.videoFrameId++ & 0xFFFF_FFFFL;
         long timestamp = frameId * VIDEO_CLOCK_HZ / fps;
         for (int i = 0; i < videoWriter.fragmentCount(); i++) {
-            ByteBuffer datagram = videoWriter.fragment(p.mediaId, p.videoSequence++, timestamp, frameId, i, phase,
-                    p.sendAuthenticator);
-            int length = datagram.remaining();
-            if (send(p, p.video, datagram, p.videoEndpoint) && phase == ProbeFrameWriter.PHASE_MEASURED) {
+            boolean sent;
+            int length;
+            synchronized (p.videoSealer) {
+                ByteBuffer datagram = videoWriter.fragment(p.mediaId, p.videoSequence++, timestamp, frameId, i, phase,
+                        p.videoSealer);
+                length = datagram.remaining();
+                sent = send(p, p.video, datagram, p.videoEndpoint);
+            }
+            if (sent && phase == ProbeFrameWriter.PHASE_MEASURED) {
                 p.videoSentMeasured++;
                 p.videoBytesSentMeasured += length;
             }
@@ -122,9 +127,13 @@ final class LoadSender implements Runnable {
         long frameId = p.audioFrameId++ & 0xFFFF_FFFFL;
         long timestamp = frameId * AudioFormat.FRAME_SAMPLES;
         for (int i = 0; i < audioWriter.fragmentCount(); i++) {
-            ByteBuffer datagram = audioWriter.fragment(p.mediaId, p.audioSequence++, timestamp, frameId, i, phase,
-                    p.sendAuthenticator);
-            if (send(p, p.audio, datagram, p.audioEndpoint) && phase == ProbeFrameWriter.PHASE_MEASURED) {
+            boolean sent;
+            synchronized (p.audioSealer) {
+                ByteBuffer datagram = audioWriter.fragment(p.mediaId, p.audioSequence++, timestamp, frameId, i, phase,
+                        p.audioSealer);
+                sent = send(p, p.audio, datagram, p.audioEndpoint);
+            }
+            if (sent && phase == ProbeFrameWriter.PHASE_MEASURED) {
                 p.audioSentMeasured++;
             }
         }

@@ -1,7 +1,7 @@
 package chorus.client.load;
 
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaSealer;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import java.nio.ByteBuffer;
@@ -35,7 +35,7 @@ final class ProbeFrameWriter {
     private final int frameBytes;
     private final int fragmentCount;
     private final int chunk;
-    private final ByteBuffer packet = ByteBuffer.allocateDirect(MediaHeader.MAX_DATAGRAM);
+    private final ByteBuffer packet = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
     private final MediaHeader header = new MediaHeader().wrap(packet, 0);
 
     ProbeFrameWriter(MediaKind kind, int codec, int flags, int frameBytes) {
@@ -80,12 +80,12 @@ final class ProbeFrameWriter {
 
     /**
      * Writes fragment {@code index} of a frame, stamps it with the current time and
-     * {@code phase}, and signs it.
+     * {@code phase}, and seals it; the caller holds {@code sealer}'s lock until it has sent it.
      *
-     * @return the datagram, position 0 to limit; valid until the next call
+     * @return the datagram, position 0 to limit; valid until the sealer's next call
      */
     ByteBuffer fragment(int mediaId, long sequence, long timestamp, long frameId, int index, int phase,
-                        MediaAuthenticator authenticator) {
+                        MediaSealer sealer) {
         int length = payloadLength(index);
         packet.clear();
         header.magicAndVersion()
@@ -98,14 +98,14 @@ final class ProbeFrameWriter {
                 .timestamp(timestamp)
                 .frameId(frameId)
                 .fragmentIndex(index)
-                .fragmentCount(fragmentCount);
+                .fragmentCount(fragmentCount)
+                .packetNumber(0);
         int payload = MediaHeader.HEADER_LENGTH;
         packet.put(payload + PHASE_OFFSET, (byte) phase);
-        // Taken last before signing: the sign (a few µs) is the only work between stamp and send.
+        // Taken last before sealing: the seal (a few µs) is the only work between stamp and send.
         packet.putLong(payload + SEND_NANOS_OFFSET, System.nanoTime());
-        authenticator.sign(packet, 0, MediaHeader.HEADER_LENGTH + length);
-        packet.limit(MediaHeader.HEADER_LENGTH + length + MediaHeader.TAG_LENGTH).position(0);
-        return packet;
+        packet.limit(MediaHeader.HEADER_LENGTH + length).position(0);
+        return sealer.seal(packet);
     }
 
     static long sendNanos(ByteBuffer datagram, int offset) {

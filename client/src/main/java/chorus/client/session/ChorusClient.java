@@ -13,7 +13,7 @@ import chorus.protocol.control.ControlMessage.ParticipantJoined;
 import chorus.protocol.control.ControlMessage.ParticipantLeft;
 import chorus.protocol.control.ControlMessage.Welcome;
 import chorus.protocol.control.ErrorCode;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
@@ -129,8 +129,8 @@ public final class ChorusClient implements Closeable {
         } catch (IllegalArgumentException e) {
             throw new IOException("relay sent a media key that is not base64");
         }
-        if (key.length != MediaAuthenticator.KEY_LENGTH) {
-            throw new IOException("relay sent a media key of " + key.length + " bytes; expected " + MediaAuthenticator.KEY_LENGTH);
+        if (key.length != MediaCipher.KEY_LENGTH) {
+            throw new IOException("relay sent a media key of " + key.length + " bytes; expected " + MediaCipher.KEY_LENGTH);
         }
         if (welcome.media() == null) {
             throw new IOException("relay's welcome has no media endpoints");

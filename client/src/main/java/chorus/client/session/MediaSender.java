@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sending half of a {@link MediaSession}: each frame cut into signed datagrams (video and
+ * The sending half of a {@link MediaSession}: each frame cut into datagrams (sealed by the socket) (video and
  * screen for the video socket, audio for the audio socket) and counted, and the sources that feed
  * them on the session's clocks: audio every 20 ms, video and screen at their frame rates, skipping
  * a frame rather than sending a burst when encoding falls behind. Sends nothing once halted (a
@@ -48,10 +48,10 @@ final class MediaSender {
     private volatile boolean closed;
 
     /** @param videoOut where video and screen datagrams go; {@code audioOut} where audio datagrams go */
-    MediaSender(int mediaId, byte[] key, Fragmenter.PacketSink videoOut, Fragmenter.PacketSink audioOut) {
-        this.videoFragmenter = new Fragmenter(MediaKind.VIDEO, mediaId, Codec.JPEG, key);
-        this.screenFragmenter = new Fragmenter(MediaKind.SCREEN, mediaId, Codec.JPEG, key);
-        this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, mediaId, Codec.PCM16, key);
+    MediaSender(int mediaId, Fragmenter.PacketSink videoOut, Fragmenter.PacketSink audioOut) {
+        this.videoFragmenter = new Fragmenter(MediaKind.VIDEO, mediaId, Codec.JPEG);
+        this.screenFragmenter = new Fragmenter(MediaKind.SCREEN, mediaId, Codec.JPEG);
+        this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, mediaId, Codec.PCM16);
         this.videoOut = videoOut;
         this.audioOut = audioOut;
     }

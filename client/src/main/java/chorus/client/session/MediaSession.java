@@ -10,7 +10,7 @@ import chorus.client.media.VideoSource;
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.Reassembler;
@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A client's media engine: two UDP sockets (video, audio), each bound to port 0 and used to send
- * and receive, so the relay learns each socket's address from its signed hello. Sends video frames,
- * screen frames (on the video socket, kind SCREEN) and 20 ms audio frames; receives forwarded video
- * and screen frames and the relay's audio mix, accepting only well-formed datagrams from the
- * relay's own endpoint and counting the rest by reason.
+ * and receive, so the relay learns each socket's address from its hello and the challenge it
+ * answers. Sends video frames, screen frames (on the video socket, kind SCREEN) and 20 ms audio
+ * frames; receives forwarded video and screen frames and the relay's audio mix, accepting only
+ * well-formed, fresh datagrams from the relay's own endpoint that open with this participant's
+ * key (relay to client, that port's channel), and counting the rest by reason.
  *
  * <p>Threads: one receive thread per socket, a media clock (audio send, playout, hello and
  * keepalive), a video clock (encoding and sending video) and a screen clock (capturing, encoding
@@ -127,25 +128,27 @@ public final class MediaSession implements Closeable {
         // made once: the fragmenters call these per datagram
         this.videoOut = datagram -> videoSocket.send(datagram);
         this.audioOut = datagram -> audioSocket.send(datagram);
-        this.sender = new MediaSender(config.mediaId(), config.key(), videoOut, audioOut);
+        this.sender = new MediaSender(config.mediaId(), videoOut, audioOut);
     }
 
     /** Opens both sockets and starts receiving, the hellos and the playout clock. */
     public void start() throws IOException {
         try {
-            videoSocket = MediaSocket.open("video", config.videoEndpoint(), sendErrors);
-            audioSocket = MediaSocket.open("audio", config.audioEndpoint(), sendErrors);
+            videoSocket = MediaSocket.open("video", config.videoEndpoint(), sendErrors, config.key(),
+                    MediaCipher.VIDEO_CHANNEL, drops);
+            audioSocket = MediaSocket.open("audio", config.audioEndpoint(), sendErrors, config.key(),
+                    MediaCipher.AUDIO_CHANNEL, drops);
         } catch (IOException e) {
             close();
             throw new IOException("cannot open UDP sockets for media (" + e.getMessage() + ")", e);
         }
-        videoSignal = new MediaSignalling("video", config.videoEndpoint(), config.mediaId(), config.key(), videoOut, drops,
+        videoSignal = new MediaSignalling("video", config.videoEndpoint(), config.mediaId(), videoOut, drops,
                 this::onAcked, listener::onMediaProblem);
-        audioSignal = new MediaSignalling("audio", config.audioEndpoint(), config.mediaId(), config.key(), audioOut, drops,
+        audioSignal = new MediaSignalling("audio", config.audioEndpoint(), config.mediaId(), audioOut, drops,
                 this::onAcked, listener::onMediaProblem);
 
-        receive(videoSocket, threads.named("video-rx"), config.videoEndpoint(), MediaKind.VIDEO, videoSignal);
-        receive(audioSocket, threads.named("audio-rx"), config.audioEndpoint(), MediaKind.AUDIO, audioSignal);
+        receive(videoSocket, threads.named("video-rx"), MediaKind.VIDEO, videoSignal);
+        receive(audioSocket, threads.named("audio-rx"), MediaKind.AUDIO, audioSignal);
 
         mediaClock = Executors.newSingleThreadScheduledExecutor(threads.named("media-clock"));
         videoClock = Executors.newSingleThreadScheduledExecutor(threads.named("video-clock"));
@@ -157,12 +160,12 @@ public final class MediaSession implements Closeable {
 
     // ---- sending ----
 
-    /** Sends one JPEG frame as signed fragments; thread-safe, but meant for one video clock. */
+    /** Sends one JPEG frame as sealed fragments; thread-safe, but meant for one video clock. */
     public void sendVideoFrame(byte[] jpeg, int offset, int length) {
         sender.sendVideoFrame(jpeg, offset, length);
     }
 
-    /** Sends one JPEG frame of the shared screen as signed SCREEN fragments; meant for the screen clock. */
+    /** Sends one JPEG frame of the shared screen as sealed SCREEN fragments; meant for the screen clock. */
     public void sendScreenFrame(byte[] jpeg, int offset, int length) {
         sender.sendScreenFrame(jpeg, offset, length);
     }
@@ -227,12 +230,10 @@ public final class MediaSession implements Closeable {
 
     // ---- receiving ----
 
-    /** Receives on {@code socket}, each datagram checked with a verifier of the receive thread's own. */
-    private void receive(MediaSocket socket, ThreadFactory thread, InetSocketAddress relay,
-                         MediaKind expected, MediaSignalling signal) {
-        MediaAuthenticator verifier = new MediaAuthenticator(config.key());
-        socket.startReceiving(thread, (buffer, length, from) -> onDatagram(buffer, length, from, relay, expected, signal,
-                verifier), e -> callbackFailed("handling a " + expected + " datagram", e));
+    /** Receives on {@code socket}, which hands on only what opened with this participant's key. */
+    private void receive(MediaSocket socket, ThreadFactory thread, MediaKind expected, MediaSignalling signal) {
+        socket.startReceiving(thread, (clear, length, from) -> onDatagram(clear, expected, signal),
+                e -> callbackFailed("handling a " + expected + " datagram", e));
     }
 
     /** Logs a failure on a media thread without flooding: the 1st, 10th, 100th... */
@@ -250,22 +251,15 @@ public final class MediaSession implements Closeable {
         return n == 1;
     }
 
-    private void onDatagram(ByteBuffer datagram, int length, SocketAddress from, InetSocketAddress relay,
-                            MediaKind expected, MediaSignalling signal, MediaAuthenticator verifier) {
-        if (!relay.equals(from)) {
-            drops.add(DropCounts.FOREIGN_SOURCE);
-            return;
-        }
-        DropReason problem = MediaHeader.validate(datagram, 0, length);
-        if (problem != null) {
-            drops.add(problem);
-            return;
-        }
+    /** A datagram from the relay that opened (source, freshness and tag checked by the socket). */
+    private void onDatagram(ByteBuffer datagram, MediaKind expected, MediaSignalling signal) {
         MediaKind kind = MediaHeader.kind(datagram, 0);
         if (kind == MediaKind.HELLO) {
-            signal.onAck(datagram, verifier);
-        } else if (kind == MediaKind.KEEPALIVE) {
-            return; // nothing to learn from a relay's keepalive
+            signal.onAck();
+        } else if (kind == MediaKind.CHALLENGE) {
+            signal.onChallenge(datagram);
+        } else if (kind == MediaKind.KEEPALIVE || kind == MediaKind.RESPONSE) {
+            return; // nothing to learn from a relay's keepalive (and a response is never the relay's)
         } else if (kind != expected && !(kind == MediaKind.SCREEN && expected == MediaKind.VIDEO)) {
             drops.add(DropReason.WRONG_PORT);
         } else if (frozen) {

@@ -3,7 +3,6 @@ package chorus.client.session;
 import chorus.client.media.DropCounts;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import java.net.InetSocketAddress;
@@ -13,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hello/keepalive state of one media socket: a hello every tick until the relay's signed echo
- * arrives (or the tries run out), then a keepalive every second.
+ * The hello/keepalive state of one media socket: a hello every tick until the relay's echo
+ * arrives (or the tries run out), then a keepalive every second; and the answer to each of the
+ * relay's challenges, sent from this socket with the challenge's cookie (return routability).
  */
 final class MediaSignalling {
     private static final Logger log = LoggerFactory.getLogger(MediaSignalling.class);
@@ -26,8 +26,8 @@ final class MediaSignalling {
     private final DropCounts drops;
     private final Runnable onAcked;
     private final Consumer<String> onProblem;
-    private final ByteBuffer packet = ByteBuffer.allocateDirect(MediaHeader.MIN_DATAGRAM);
-    private final MediaAuthenticator signer;
+    private final ByteBuffer packet = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+    private final ByteBuffer response = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
     // media clock thread only
     private long sequence;
     private int tries;
@@ -42,7 +42,7 @@ final class MediaSignalling {
      * @param onAcked   called once, on the receive thread, when the relay acknowledged the hello
      * @param onProblem told when the relay never acknowledged it
      */
-    MediaSignalling(String what, InetSocketAddress relay, int mediaId, byte[] key, Fragmenter.PacketSink out,
+    MediaSignalling(String what, InetSocketAddress relay, int mediaId, Fragmenter.PacketSink out,
                     DropCounts drops, Runnable onAcked, Consumer<String> onProblem) {
         this.what = what;
         this.relay = relay;
@@ -51,7 +51,6 @@ final class MediaSignalling {
         this.drops = drops;
         this.onAcked = onAcked;
         this.onProblem = onProblem;
-        this.signer = new MediaAuthenticator(key);
     }
 
     boolean acked() {
@@ -80,16 +79,23 @@ final class MediaSignalling {
     }
 
     private void signal(MediaKind kind) {
-        Fragmenter.encodeSignal(packet, kind, mediaId, sequence++ & 0xFFFF_FFFFL, signer);
+        Fragmenter.encodeSignal(packet, kind, mediaId, sequence++ & 0xFFFF_FFFFL);
         out.accept(packet);
     }
 
-    /** A hello from the relay: the acknowledgement, valid only when signed with our key. */
-    void onAck(ByteBuffer datagram, MediaAuthenticator verifier) {
-        if (!verifier.verify(datagram, 0, MediaHeader.signedLength(datagram, 0))) {
-            drops.add(DropReason.BAD_TAG);
+    /** A challenge from the relay (it opened with our key): answered at once from this socket. */
+    void onChallenge(ByteBuffer clear) {
+        if (MediaHeader.payloadLength(clear, 0) != Fragmenter.COOKIE_LENGTH) {
+            drops.add(DropReason.BAD_LENGTH);
             return;
         }
+        // The receive thread's own buffer: the media clock may be signalling at the same time.
+        Fragmenter.encodeCookie(response, MediaKind.RESPONSE, mediaId, 0, Fragmenter.cookie(clear));
+        out.accept(response);
+    }
+
+    /** A hello from the relay (it opened with our key): the acknowledgement. */
+    void onAck() {
         if (acked) {
             return;
         }

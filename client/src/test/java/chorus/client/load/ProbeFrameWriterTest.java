@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chorus.protocol.media.Codec;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
+import chorus.protocol.media.MediaSealer;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import java.nio.ByteBuffer;
@@ -17,11 +18,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProbeFrameWriterTest {
-    private final byte[] key = MediaAuthenticator.newKey();
+    private final byte[] key = MediaCipher.newKey();
 
     /** Copies of every datagram of one frame, as they would be sent. */
     private List<ByteBuffer> frame(ProbeFrameWriter writer, int phase) {
-        MediaAuthenticator signer = new MediaAuthenticator(key);
+        MediaSealer signer = new MediaSealer(key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         List<ByteBuffer> datagrams = new ArrayList<>();
         for (int i = 0; i < writer.fragmentCount(); i++) {
             ByteBuffer d = writer.fragment(17, 100 + i, 3000, 7, i, phase, signer);
@@ -35,17 +36,21 @@ class ProbeFrameWriterTest {
     @Test
     void everyFragmentIsWellFormedAndVerifiesWithTheSendersKey() {
         ProbeFrameWriter writer = new ProbeFrameWriter(MediaKind.VIDEO, Codec.JPEG, MediaHeader.FLAG_KEYFRAME, 20_000);
-        MediaAuthenticator verifier = new MediaAuthenticator(key);
-        MediaAuthenticator stranger = new MediaAuthenticator(MediaAuthenticator.newKey());
+        MediaCipher verifier = new MediaCipher(key);
+        MediaCipher stranger = new MediaCipher(MediaCipher.newKey());
+        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
         List<ByteBuffer> datagrams = frame(writer, ProbeFrameWriter.PHASE_MEASURED);
         assertEquals(17, datagrams.size());
         int payloadTotal = 0;
         for (int i = 0; i < datagrams.size(); i++) {
             ByteBuffer d = datagrams.get(i);
             assertNull(MediaHeader.validate(d, 0, d.remaining()), "fragment " + i);
-            assertTrue(verifier.verify(d, 0, MediaHeader.signedLength(d, 0)), "fragment " + i + " verifies");
-            assertFalse(stranger.verify(d, 0, MediaHeader.signedLength(d, 0)), "not with another key");
-            MediaHeader h = new MediaHeader().wrap(d, 0);
+            assertFalse(stranger.open(d, d.remaining(), MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY, clear),
+                    "not with another key");
+            assertTrue(verifier.open(d, d.remaining(), MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY, clear),
+                    "fragment " + i + " opens");
+            assertEquals(i, MediaHeader.packetNumber(d, 0), "the sealer's counter");
+            MediaHeader h = new MediaHeader().wrap(clear, 0);
             assertEquals(MediaKind.VIDEO, h.kind());
             assertEquals(17, h.mediaId());
             assertEquals(100 + i, h.sequence());
@@ -54,7 +59,7 @@ class ProbeFrameWriterTest {
             assertEquals(i, h.fragmentIndex());
             assertEquals(17, h.fragmentCount());
             assertEquals(MediaHeader.FLAG_KEYFRAME, h.flags());
-            assertEquals(ProbeFrameWriter.PHASE_MEASURED, ProbeFrameWriter.phase(d, 0));
+            assertEquals(ProbeFrameWriter.PHASE_MEASURED, ProbeFrameWriter.phase(clear, 0));
             payloadTotal += h.payloadLength();
         }
         assertEquals(20_000, payloadTotal);
@@ -81,10 +86,13 @@ class ProbeFrameWriterTest {
         List<ByteBuffer> datagrams = frame(writer, ProbeFrameWriter.PHASE_WARM_UP);
         long after = System.nanoTime();
         long previous = before;
+        MediaCipher opener = new MediaCipher(key);
         for (ByteBuffer d : datagrams) {
-            long stamp = ProbeFrameWriter.sendNanos(d, 0);
+            ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+            assertTrue(opener.open(d, d.remaining(), MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY, clear));
+            long stamp = ProbeFrameWriter.sendNanos(clear, 0);
             assertTrue(stamp - previous >= 0 && after - stamp >= 0, "stamped in order, while it was built");
-            assertEquals(ProbeFrameWriter.PHASE_WARM_UP, ProbeFrameWriter.phase(d, 0));
+            assertEquals(ProbeFrameWriter.PHASE_WARM_UP, ProbeFrameWriter.phase(clear, 0));
             previous = stamp;
         }
     }

@@ -19,7 +19,8 @@ import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
+import chorus.protocol.media.MediaSealer;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.Reassembler;
@@ -146,6 +147,16 @@ class MediaSessionTest {
         return out;
     }
 
+    /** Each clear datagram sealed by {@code sealer}, as its own array. */
+    private static List<byte[]> sealed(List<byte[]> clear, MediaSealer sealer) {
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] c : clear) {
+            ByteBuffer d = sealer.seal(ByteBuffer.wrap(c));
+            out.add(Arrays.copyOf(d.array(), d.limit()));
+        }
+        return out;
+    }
+
     /**
      * Frames of the mix in which {@code hz} is at a tone's full level. The relay conceals a talker's
      * late frame (a fading copy) now and then on a busy machine, so tests ask for most, not all.
@@ -192,12 +203,15 @@ class MediaSessionTest {
 
         // A stranger who knows bob's media id sends a picture and a mix straight to alice's sockets.
         byte[] forged = new TestPattern("mallory", 15).jpeg(0);
-        List<byte[]> video = fragments(new Fragmenter(MediaKind.VIDEO, bob.mediaId(), Codec.JPEG, MediaAuthenticator.newKey()), forged, 0);
-        Fragmenter mixer = new Fragmenter(MediaKind.AUDIO, AudioPlayout.MIX_MEDIA_ID, Codec.PCM16, MediaAuthenticator.newKey());
+        byte[] strangersKey = MediaCipher.newKey();
+        List<byte[]> video = sealed(fragments(new Fragmenter(MediaKind.VIDEO, bob.mediaId(), Codec.JPEG), forged, 0),
+                new MediaSealer(strangersKey, MediaCipher.VIDEO_CHANNEL, MediaCipher.RELAY_TO_CLIENT));
+        Fragmenter mixer = new Fragmenter(MediaKind.AUDIO, AudioPlayout.MIX_MEDIA_ID, Codec.PCM16);
+        MediaSealer mixSealer = new MediaSealer(strangersKey, MediaCipher.AUDIO_CHANNEL, MediaCipher.RELAY_TO_CLIENT);
         List<byte[]> audio = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             short[] tone = Tones.sine(600, 0.25, (long) i * AudioFormat.FRAME_SAMPLES, AudioFormat.FRAME_SAMPLES);
-            audio.addAll(fragments(mixer, AudioFormat.toBytes(tone), (long) i * AudioFormat.FRAME_SAMPLES));
+            audio.addAll(sealed(fragments(mixer, AudioFormat.toBytes(tone), (long) i * AudioFormat.FRAME_SAMPLES), mixSealer));
         }
         try (DatagramChannel stranger = DatagramChannel.open()) {
             stranger.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -235,7 +249,7 @@ class MediaSessionTest {
 
         alice.media.startAudio(new ToneSource(440));
         byte[] jpeg = new TestPattern("alice", 15).jpeg(3);
-        // The relay forwards only datagrams whose tag verifies with alice's key. The ack can come a
+        // The relay forwards only datagrams that open with alice's key. The ack can come a
         // moment before the relay's fan-out knows bob's address, so send until one copy arrives.
         LoopbackRelay.await("alice's frame reaches bob", () -> {
             alice.media.sendVideoFrame(jpeg, 0, jpeg.length);
@@ -297,9 +311,9 @@ class MediaSessionTest {
     }
 
     @Test
-    void datagramsNoRelaySendsAreDroppedByReason() throws Exception {
+    void datagramsNoRelaySendsAreDroppedByReasonAndForgedOrTamperedOnesAreRefused() throws Exception {
         // The real relay never sends these; a bare socket standing at the relay's media endpoint does.
-        byte[] key = MediaAuthenticator.newKey();
+        byte[] key = MediaCipher.newKey();
         int mediaId = 5;
         try (DatagramSocket misbehavingRelay = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             misbehavingRelay.setSoTimeout((int) LoopbackRelay.WAIT.toMillis());
@@ -316,27 +330,66 @@ class MediaSessionTest {
                     misbehavingRelay.receive(packet);
                     ByteBuffer b = ByteBuffer.wrap(packet.getData(), 0, packet.getLength());
                     if (packet.getPort() == video.getPort() && MediaHeader.kind(b, 0) == MediaKind.HELLO) {
-                        assertTrue(new MediaAuthenticator(key).verify(b, 0, MediaHeader.signedLength(b, 0)), "hello is signed");
+                        ByteBuffer opened = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+                        ByteBuffer copy = ByteBuffer.wrap(Arrays.copyOf(packet.getData(), packet.getLength()));
+                        assertTrue(new MediaCipher(key).open(copy, copy.limit(), MediaCipher.VIDEO_CHANNEL,
+                                MediaCipher.CLIENT_TO_RELAY, opened), "hello is sealed with the key, video, client to relay");
                         hellos++;
                     }
                 }
 
-                ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MIN_DATAGRAM);
-                Fragmenter.encodeSignal(ack, MediaKind.HELLO, mediaId, 0, new MediaAuthenticator(MediaAuthenticator.newKey()));
+                MediaSealer toVideo = new MediaSealer(key, MediaCipher.VIDEO_CHANNEL, MediaCipher.RELAY_TO_CLIENT);
+                ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+                Fragmenter.encodeSignal(ack, MediaKind.HELLO, mediaId, 0);
                 List<byte[]> datagrams = new ArrayList<>();
-                datagrams.add(Arrays.copyOf(ack.array(), ack.limit()));
+                // forged: another key
+                datagrams.addAll(sealed(List.of(Arrays.copyOf(ack.array(), ack.limit())),
+                        new MediaSealer(MediaCipher.newKey(), MediaCipher.VIDEO_CHANNEL, MediaCipher.RELAY_TO_CLIENT)));
+                // the right key, but sealed for the audio port, or in the client's own direction (reflected)
+                datagrams.addAll(sealed(List.of(Arrays.copyOf(ack.array(), ack.limit())),
+                        new MediaSealer(key, MediaCipher.AUDIO_CHANNEL, MediaCipher.RELAY_TO_CLIENT)));
+                datagrams.addAll(sealed(List.of(Arrays.copyOf(ack.array(), ack.limit())),
+                        new MediaSealer(key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY)));
+                // tampered: a real relay datagram with one payload bit flipped
+                byte[] tampered = sealed(fragments(new Fragmenter(MediaKind.VIDEO, 9, Codec.JPEG), new byte[100], 0),
+                        toVideo).get(0);
+                tampered[MediaHeader.HEADER_LENGTH + 3] ^= 0x10;
+                datagrams.add(tampered);
                 datagrams.add(new byte[5]);
-                datagrams.addAll(fragments(new Fragmenter(MediaKind.AUDIO, AudioPlayout.MIX_MEDIA_ID, Codec.PCM16, key),
-                        new byte[AudioFormat.FRAME_BYTES], 0));
+                List<byte[]> audioOnVideo = sealed(fragments(new Fragmenter(MediaKind.AUDIO, AudioPlayout.MIX_MEDIA_ID,
+                        Codec.PCM16), new byte[AudioFormat.FRAME_BYTES], 0), toVideo);
+                datagrams.addAll(audioOnVideo);
+                datagrams.add(audioOnVideo.get(0)); // a replay
                 for (byte[] d : datagrams) {
                     misbehavingRelay.send(new DatagramPacket(d, d.length, video));
                 }
                 LoopbackRelay.await("every datagram is counted", () ->
                         session.drops().values().stream().mapToLong(Long::longValue).sum() >= datagrams.size());
-                assertEquals(1, session.drops(DropReason.BAD_TAG.label()), "an ack signed with another key");
+                assertEquals(4, session.drops(DropReason.BAD_TAG.label()),
+                        "forged, for the audio port, reflected, and tampered: none opens");
                 assertEquals(1, session.drops(DropReason.TOO_SHORT.label()));
                 assertEquals(2, session.drops(DropReason.WRONG_PORT.label()), "audio on the video socket");
-                assertFalse(session.ready(), "an ack signed with another key acknowledges nothing");
+                assertEquals(1, session.drops(DropReason.REPLAYED.label()), "the same datagram twice");
+                assertFalse(session.ready(), "nothing that failed to open acknowledges anything");
+
+                // A challenge that opens is answered from the same socket with its cookie.
+                ByteBuffer challenge = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+                Fragmenter.encodeCookie(challenge, MediaKind.CHALLENGE, mediaId, 0, 0x1122_3344_5566_7788L);
+                byte[] c = sealed(List.of(Arrays.copyOf(challenge.array(), challenge.limit())), toVideo).get(0);
+                misbehavingRelay.send(new DatagramPacket(c, c.length, video));
+                long cookie = 0;
+                while (cookie == 0) {
+                    DatagramPacket packet = new DatagramPacket(new byte[MediaHeader.MAX_DATAGRAM], MediaHeader.MAX_DATAGRAM);
+                    misbehavingRelay.receive(packet);
+                    ByteBuffer copy = ByteBuffer.wrap(Arrays.copyOf(packet.getData(), packet.getLength()));
+                    ByteBuffer opened = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+                    if (packet.getPort() == video.getPort() && MediaHeader.kind(copy, 0) == MediaKind.RESPONSE) {
+                        assertTrue(new MediaCipher(key).open(copy, copy.limit(), MediaCipher.VIDEO_CHANNEL,
+                                MediaCipher.CLIENT_TO_RELAY, opened));
+                        cookie = Fragmenter.cookie(opened);
+                    }
+                }
+                assertEquals(0x1122_3344_5566_7788L, cookie, "the response carries the challenge's cookie");
             } finally {
                 session.close();
             }

@@ -45,6 +45,11 @@ public enum ErrorCode {
     UPLOAD_INCOMPLETE,
     /** The relay could not complete the request; try again. */
     INTERNAL,
+    /**
+     * The participant sends more media on a port than its limit (chorus.relay.limits.media); the
+     * excess is dropped. Sent at most once a second while it lasts; the connection stays open.
+     */
+    RATE_LIMITED,
     /** The hello had no access token, or one that is not valid for this room on this relay; closed. */
     INVALID_TOKEN,
     /** The hello's access token has expired; closed. */

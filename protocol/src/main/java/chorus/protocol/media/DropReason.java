@@ -13,7 +13,7 @@ public enum DropReason {
     BAD_FRAGMENT,
     /** No participant has this media id. */
     UNKNOWN_MEDIA_ID,
-    /** The authentication tag does not verify with the participant's key. */
+    /** Does not decrypt: the GCM tag fails with the key, channel and direction it must have. */
     BAD_TAG,
     /** A kind that is not expected on this port (e.g. audio on the video port). */
     WRONG_PORT,
@@ -21,6 +21,12 @@ public enum DropReason {
     NOT_PRESENTER,
     /** Arrived while a bounded queue was full: media is dropped rather than blocking. */
     QUEUE_FULL,
+    /** Its packet number was seen before (inside the replay window). */
+    REPLAYED,
+    /** Its packet number is older than the replay window reaches. */
+    TOO_OLD,
+    /** Over the sender's media rate limit for the port (token bucket). */
+    RATE_LIMITED,
     /** Audio or video from a participant whose access token does not grant publishing it. */
     NOT_ALLOWED;
 

@@ -3,15 +3,17 @@ package chorus.protocol.media;
 import java.nio.ByteBuffer;
 
 /**
- * Cuts one sender's frames of one kind into signed datagrams of at most {@link MediaHeader#MAX_PAYLOAD}
- * payload bytes each, fragments of near-equal size. Owns the stream's sequence and frame counters.
- * Not thread-safe: one per sending stream. The packet handed to the sink is reused for the next one.
+ * Cuts one sender's frames of one kind into clear datagrams (header and payload, no tag) of at
+ * most {@link MediaHeader#MAX_PAYLOAD} payload bytes each, fragments of near-equal size, for the
+ * sink to seal ({@link MediaSealer}, which writes the packet number) and send. Owns the stream's
+ * sequence and frame counters. Not thread-safe: one per sending stream. The packet handed to the
+ * sink is reused for the next one.
  */
 public final class Fragmenter {
     /** Largest frame accepted: the fragment count is a 16-bit field. */
     public static final int MAX_FRAME_BYTES = 0xFFFF * MediaHeader.MAX_PAYLOAD;
 
-    /** Receives each datagram, position 0 to limit; must not keep the buffer. */
+    /** Receives each clear datagram, position 0 to limit; must not keep the buffer. */
     @FunctionalInterface
     public interface PacketSink {
         void accept(ByteBuffer datagram);
@@ -20,17 +22,15 @@ public final class Fragmenter {
     private final MediaKind kind;
     private final int mediaId;
     private final int codec;
-    private final MediaAuthenticator authenticator;
-    private final ByteBuffer packet = ByteBuffer.allocateDirect(MediaHeader.MAX_DATAGRAM);
+    private final ByteBuffer packet = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
     private final MediaHeader header = new MediaHeader().wrap(packet, 0);
     private long nextSequence;
     private long nextFrameId;
 
-    public Fragmenter(MediaKind kind, int mediaId, int codec, byte[] key) {
+    public Fragmenter(MediaKind kind, int mediaId, int codec) {
         this.kind = kind;
         this.mediaId = mediaId;
         this.codec = codec;
-        this.authenticator = new MediaAuthenticator(key);
     }
 
     public static int fragmentsFor(int frameLength) {
@@ -38,7 +38,7 @@ public final class Fragmenter {
     }
 
     /**
-     * Sends one frame as signed fragments.
+     * Sends one frame as clear fragments.
      *
      * @return the frame id it was given
      */
@@ -62,12 +62,12 @@ public final class Fragmenter {
                     .timestamp(timestamp)
                     .frameId(frameId)
                     .fragmentIndex(index)
-                    .fragmentCount(count);
+                    .fragmentCount(count)
+                    .packetNumber(0);
             packet.clear();
             packet.position(MediaHeader.HEADER_LENGTH);
             packet.put(frame, off + start, length);
-            authenticator.sign(packet, 0, MediaHeader.HEADER_LENGTH + length);
-            packet.position(0).limit(MediaHeader.HEADER_LENGTH + length + MediaHeader.TAG_LENGTH);
+            packet.position(0).limit(MediaHeader.HEADER_LENGTH + length);
             sink.accept(packet);
         }
         return frameId;
@@ -87,28 +87,48 @@ public final class Fragmenter {
         return nextSequence;
     }
 
+    /** Payload of a challenge and of its response: the relay's random cookie. */
+    public static final int COOKIE_LENGTH = 8;
+
     /**
-     * Writes a signed datagram with no payload (hello, keepalive) into {@code out} at position 0.
+     * Writes a clear signal datagram with no payload (hello, keepalive) into {@code out} at 0.
      *
-     * @return the datagram length; {@code out}'s position is 0 and its limit the length
+     * @return the clear length; {@code out}'s position is 0 and its limit the length
      */
-    public static int encodeSignal(ByteBuffer out, MediaKind kind, int mediaId, long sequence,
-                                   MediaAuthenticator authenticator) {
+    public static int encodeSignal(ByteBuffer out, MediaKind kind, int mediaId, long sequence) {
+        return encode(out, kind, mediaId, sequence, 0, false);
+    }
+
+    /** Writes a clear challenge or response carrying {@code cookie} into {@code out} at 0. */
+    public static int encodeCookie(ByteBuffer out, MediaKind kind, int mediaId, long sequence, long cookie) {
+        return encode(out, kind, mediaId, sequence, cookie, true);
+    }
+
+    /** The cookie of a clear challenge or response (its payload; the caller checked its length). */
+    public static long cookie(ByteBuffer clear) {
+        return clear.getLong(MediaHeader.HEADER_LENGTH);
+    }
+
+    private static int encode(ByteBuffer out, MediaKind kind, int mediaId, long sequence, long cookie, boolean withCookie) {
+        int payload = withCookie ? COOKIE_LENGTH : 0;
         out.clear();
         new MediaHeader().wrap(out, 0)
                 .magicAndVersion()
                 .kind(kind)
                 .flags(0)
                 .codec(Codec.NONE)
-                .payloadLength(0)
+                .payloadLength(payload)
                 .mediaId(mediaId)
                 .sequence(sequence)
                 .timestamp(0)
                 .frameId(sequence)
                 .fragmentIndex(0)
-                .fragmentCount(1);
-        authenticator.sign(out, 0, MediaHeader.HEADER_LENGTH);
-        out.position(0).limit(MediaHeader.MIN_DATAGRAM);
-        return MediaHeader.MIN_DATAGRAM;
+                .fragmentCount(1)
+                .packetNumber(0);
+        if (withCookie) {
+            out.putLong(MediaHeader.HEADER_LENGTH, cookie);
+        }
+        out.position(0).limit(MediaHeader.HEADER_LENGTH + payload);
+        return MediaHeader.HEADER_LENGTH + payload;
     }
 }

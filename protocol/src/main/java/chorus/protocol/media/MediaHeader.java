@@ -25,15 +25,23 @@ import java.nio.ByteOrder;
  *  +-------------------------------+-------------------------------+
  *  |        Fragment Index         |        Fragment Count         | 24
  *  +-------------------------------+-------------------------------+
- *  |                  Payload (0..1200 bytes) ...                  | 28
+ *  |                                                               | 28
+ *  +                 Packet Number (64 bits, unsigned)             +
+ *  |                                                               | 32
  *  +---------------------------------------------------------------+
- *  |          Authentication Tag (16 bytes, HMAC-SHA256/128)       |
+ *  |        Encrypted Payload (0..1200 bytes, AES-256-GCM) ...     | 36
+ *  +---------------------------------------------------------------+
+ *  |             GCM Authentication Tag (16 bytes)                 |
  *  +---------------------------------------------------------------+
  * </pre>
+ *
+ * <p>The header travels in clear and is the AEAD's associated data; the packet number is the
+ * low 8 bytes of the nonce ({@link MediaCipher}). A "clear" datagram is header plus plaintext
+ * payload with no tag: what fragmenters make and openers give back.
  */
 public final class MediaHeader {
     public static final int MAGIC = 0x4348;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 2;
@@ -47,11 +55,12 @@ public final class MediaHeader {
     public static final int FRAME_ID_OFFSET = 20;
     public static final int FRAGMENT_INDEX_OFFSET = 24;
     public static final int FRAGMENT_COUNT_OFFSET = 26;
-    public static final int HEADER_LENGTH = FRAGMENT_COUNT_OFFSET + 2;
+    public static final int PACKET_NUMBER_OFFSET = 28;
+    public static final int HEADER_LENGTH = PACKET_NUMBER_OFFSET + 8;
 
     /** Largest payload in one datagram: keeps every datagram under a 1280-byte IPv6 minimum MTU. */
     public static final int MAX_PAYLOAD = 1200;
-    public static final int TAG_LENGTH = MediaAuthenticator.TAG_LENGTH;
+    public static final int TAG_LENGTH = MediaCipher.TAG_LENGTH;
     public static final int MAX_DATAGRAM = HEADER_LENGTH + MAX_PAYLOAD + TAG_LENGTH;
     public static final int MIN_DATAGRAM = HEADER_LENGTH + TAG_LENGTH;
 
@@ -132,8 +141,13 @@ public final class MediaHeader {
         return b.getShort(offset + FRAGMENT_COUNT_OFFSET) & 0xFFFF;
     }
 
-    /** Bytes covered by the tag: header plus payload. */
-    public static int signedLength(ByteBuffer b, int offset) {
+    /** Per-channel, per-direction counter of the datagram's sender; the nonce's low 8 bytes. */
+    public static long packetNumber(ByteBuffer b, int offset) {
+        return b.getLong(offset + PACKET_NUMBER_OFFSET);
+    }
+
+    /** Length of the clear datagram: header plus payload, without the tag. */
+    public static int clearLength(ByteBuffer b, int offset) {
         return HEADER_LENGTH + payloadLength(b, offset);
     }
 
@@ -247,6 +261,15 @@ public final class MediaHeader {
 
     public MediaHeader fragmentCount(int count) {
         buffer.putShort(offset + FRAGMENT_COUNT_OFFSET, (short) count);
+        return this;
+    }
+
+    public long packetNumber() {
+        return packetNumber(buffer, offset);
+    }
+
+    public MediaHeader packetNumber(long packetNumber) {
+        buffer.putLong(offset + PACKET_NUMBER_OFFSET, packetNumber);
         return this;
     }
 

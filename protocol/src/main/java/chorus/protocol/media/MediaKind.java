@@ -8,9 +8,13 @@ public enum MediaKind {
     /** Sent by a client from each UDP socket so the relay learns the socket's address; echoed back as an ack. */
     HELLO(4),
     /** Keeps NAT bindings open and the learned address fresh; carries no payload. */
-    KEEPALIVE(5);
+    KEEPALIVE(5),
+    /** Relay to client only: an 8-byte cookie sent to an address not yet confirmed for the port. */
+    CHALLENGE(6),
+    /** Client to relay only: the challenge's cookie sent back from the socket it reached. */
+    RESPONSE(7);
 
-    private static final MediaKind[] BY_WIRE = new MediaKind[6];
+    private static final MediaKind[] BY_WIRE = new MediaKind[8];
 
     static {
         for (MediaKind k : values()) {

@@ -1,6 +1,6 @@
 /**
  * The UDP media protocol (PROTOCOL.md §3-5): the header flyweight ({@code MediaHeader}), the
- * datagram tag ({@code MediaAuthenticator}), fragmentation of frames into datagrams and their
+ * datagram protection ({@code MediaCipher}, {@code MediaSealer}, {@code ReplayWindow}), fragmentation of frames into datagrams and their
  * reassembly ({@code Fragmenter}, {@code Reassembler}), media kinds, codecs and the reasons a
  * datagram is dropped. Plain Java; allocation-free on the receive path.
  */

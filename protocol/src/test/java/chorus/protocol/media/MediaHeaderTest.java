@@ -13,7 +13,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class MediaHeaderTest {
-    private final byte[] key = MediaAuthenticator.newKey();
+    private final byte[] key = MediaCipher.newKey();
+
+    /** Seals a clear datagram as a client's video socket would, packet number {@code pn}. */
+    private ByteBuffer sealed(ByteBuffer clear, long pn) {
+        ByteBuffer out = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        new MediaCipher(key).seal(clear, clear.limit(), pn, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY, out);
+        return out;
+    }
 
     private static List<ByteBuffer> capture(Fragmenter f, byte[] frame, long ts) {
         List<ByteBuffer> out = new ArrayList<>();
@@ -32,8 +39,9 @@ class MediaHeaderTest {
         MediaHeader h = new MediaHeader().wrap(b, 0);
         h.magicAndVersion().kind(kind).flags(0x81).codec(Codec.JPEG).payloadLength(1200)
                 .mediaId(0xFEDCBA98).sequence(0xFFFF_FFFEL).timestamp(0x8000_0001L).frameId(0xFFFF_FFFFL)
-                .fragmentIndex(65534).fragmentCount(65535);
-        new MediaAuthenticator(key).sign(b, 0, MediaHeader.signedLength(b, 0));
+                .fragmentIndex(65534).fragmentCount(65535).packetNumber(0x0102_0304_0506_0708L);
+        b.limit(MediaHeader.clearLength(b, 0));
+        b = sealed(b, 0x7FFF_FFFF_FFFF_FFFEL);
 
         MediaHeader r = new MediaHeader().wrap(b, 0);
         assertNull(MediaHeader.validate(b, 0, MediaHeader.MAX_DATAGRAM));
@@ -49,23 +57,30 @@ class MediaHeaderTest {
         assertEquals(0xFFFF_FFFFL, r.frameId());
         assertEquals(65534, r.fragmentIndex());
         assertEquals(65535, r.fragmentCount());
-        assertTrue(new MediaAuthenticator(key).verify(b, 0, MediaHeader.signedLength(b, 0)));
+        assertEquals(0x7FFF_FFFF_FFFF_FFFEL, r.packetNumber(), "the sealer's packet number");
+        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        assertTrue(new MediaCipher(key).open(b, MediaHeader.MAX_DATAGRAM, MediaCipher.VIDEO_CHANNEL,
+                MediaCipher.CLIENT_TO_RELAY, clear));
     }
 
     @Test
-    void headerIsTwentyEightBytesAndDatagramsStayUnderTheMtuBudget() {
-        assertEquals(28, MediaHeader.HEADER_LENGTH);
-        assertEquals(1244, MediaHeader.MAX_DATAGRAM);
+    void headerIsThirtySixBytesAndDatagramsStayUnderTheMtuBudget() {
+        assertEquals(36, MediaHeader.HEADER_LENGTH);
+        assertEquals(1252, MediaHeader.MAX_DATAGRAM);
     }
 
     @Test
-    void signalPacketsVerifyWithTheKeyOnly() {
+    void signalPacketsOpenWithTheKeyOnly() {
         ByteBuffer b = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-        int len = Fragmenter.encodeSignal(b, MediaKind.HELLO, 7, 3, new MediaAuthenticator(key));
-        assertNull(MediaHeader.validate(b, 0, len));
-        assertEquals(MediaKind.HELLO, MediaHeader.kind(b, 0));
-        assertTrue(new MediaAuthenticator(key).verify(b, 0, MediaHeader.HEADER_LENGTH));
-        assertFalse(new MediaAuthenticator(MediaAuthenticator.newKey()).verify(b, 0, MediaHeader.HEADER_LENGTH));
+        Fragmenter.encodeSignal(b, MediaKind.HELLO, 7, 3);
+        ByteBuffer d = sealed(b, 1);
+        assertNull(MediaHeader.validate(d, 0, d.limit()));
+        assertEquals(MediaHeader.MIN_DATAGRAM, d.limit());
+        assertEquals(MediaKind.HELLO, MediaHeader.kind(d, 0));
+        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        assertTrue(new MediaCipher(key).open(d, d.limit(), MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY, clear));
+        assertFalse(new MediaCipher(MediaCipher.newKey()).open(d, d.limit(), MediaCipher.VIDEO_CHANNEL,
+                MediaCipher.CLIENT_TO_RELAY, clear));
     }
 
     @Test
@@ -74,21 +89,25 @@ class MediaHeaderTest {
         for (int i = 0; i < frame.length; i++) {
             frame[i] = (byte) i;
         }
-        ByteBuffer d = capture(new Fragmenter(MediaKind.VIDEO, 9, Codec.JPEG, key), frame, 1).get(0);
-        MediaAuthenticator auth = new MediaAuthenticator(key);
-        int signed = MediaHeader.signedLength(d, 0);
-        for (int bit = 0; bit < (signed + MediaHeader.TAG_LENGTH) * 8; bit += 7) {
+        ByteBuffer d = sealed(capture(new Fragmenter(MediaKind.VIDEO, 9, Codec.JPEG), frame, 1).get(0), 5);
+        MediaCipher cipher = new MediaCipher(key);
+        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        int length = d.limit();
+        for (int bit = 0; bit < length * 8; bit += 7) {
             d.put(bit / 8, (byte) (d.get(bit / 8) ^ (1 << (bit % 8))));
-            assertFalse(auth.verify(d, 0, signed), "bit " + bit);
+            assertFalse(cipher.open(d, length, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY, clear), "bit " + bit);
             d.put(bit / 8, (byte) (d.get(bit / 8) ^ (1 << (bit % 8))));
         }
-        assertTrue(auth.verify(d, 0, signed));
+        assertTrue(cipher.open(d, length, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY, clear));
+        for (int i = 0; i < frame.length; i++) {
+            assertEquals(frame[i], clear.get(MediaHeader.HEADER_LENGTH + i), "plaintext byte " + i);
+        }
     }
 
     @Test
     void malformedDatagramsAreRejectedByReason() {
         byte[] frame = new byte[100];
-        ByteBuffer good = capture(new Fragmenter(MediaKind.AUDIO, 9, Codec.PCM16, key), frame, 1).get(0);
+        ByteBuffer good = sealed(capture(new Fragmenter(MediaKind.AUDIO, 9, Codec.PCM16), frame, 1).get(0), 0);
         int len = good.limit();
         assertNull(MediaHeader.validate(good, 0, len));
         assertEquals(DropReason.TOO_SHORT, MediaHeader.validate(good, 0, MediaHeader.MIN_DATAGRAM - 1));
@@ -111,7 +130,7 @@ class MediaHeaderTest {
 
     @Test
     void fragmentsAreNearEqualAndNeverExceedTheMaximumPayload() {
-        Fragmenter f = new Fragmenter(MediaKind.VIDEO, 1, Codec.JPEG, key);
+        Fragmenter f = new Fragmenter(MediaKind.VIDEO, 1, Codec.JPEG);
         List<ByteBuffer> parts = capture(f, new byte[40_000], 5);
         assertEquals(34, parts.size());
         for (ByteBuffer p : parts) {

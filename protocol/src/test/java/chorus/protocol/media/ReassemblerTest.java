@@ -20,8 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ReassemblerTest {
-    private final byte[] key = MediaAuthenticator.newKey();
-
     private record Datagram(long frameId, ByteBuffer bytes) {
     }
 
@@ -43,7 +41,7 @@ class ReassemblerTest {
     @ValueSource(longs = {1, 2, 3, 42, 1234, 99_999})
     void lossReorderingAndDuplicatesNeverYieldACorruptFrame(long seed) {
         Random random = new Random(seed);
-        Fragmenter fragmenter = new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key);
+        Fragmenter fragmenter = new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG);
         Map<Long, byte[]> sent = new HashMap<>();
         List<Datagram> wire = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -94,7 +92,7 @@ class ReassemblerTest {
     @Test
     void incompleteFrameIsDroppedAfterTheTimeoutAndCounted() {
         Reassembler r = new Reassembler(8, 100, 1 << 20);
-        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key), new byte[5000]);
+        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG), new byte[5000]);
         for (int i = 0; i < parts.size() - 1; i++) {
             assertNull(r.offer(parts.get(i).bytes(), 0, 10));
         }
@@ -110,7 +108,7 @@ class ReassemblerTest {
     @Test
     void tooManyFramesInFlightPushesOutTheOldest() {
         Reassembler r = new Reassembler(2, Long.MAX_VALUE, 1 << 20);
-        Fragmenter f = new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key);
+        Fragmenter f = new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG);
         List<List<Datagram>> frames = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             frames.add(fragment(f, new byte[3000]));
@@ -125,7 +123,7 @@ class ReassemblerTest {
     @Test
     void fragmentsThatDisagreeAboutTheirFrameYieldNothing() {
         Reassembler r = new Reassembler(8, Long.MAX_VALUE, 1 << 20);
-        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key), new byte[3000]);
+        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG), new byte[3000]);
         assertEquals(3, parts.size());
         r.offer(parts.get(0).bytes(), 0, 0);
         ByteBuffer forged = parts.get(1).bytes();
@@ -139,7 +137,7 @@ class ReassemblerTest {
     @Test
     void aSingleFragmentClaimingAPendingFrameIdYieldsNothing() {
         Reassembler r = new Reassembler(8, Long.MAX_VALUE, 1 << 20);
-        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key), new byte[3000]);
+        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG), new byte[3000]);
         r.offer(parts.get(0).bytes(), 0, 0);
         ByteBuffer single = parts.get(1).bytes();
         new MediaHeader().wrap(single, 0).fragmentIndex(0).fragmentCount(1);
@@ -150,7 +148,7 @@ class ReassemblerTest {
     @Test
     void framesOverTheSizeLimitAreRefused() {
         Reassembler r = new Reassembler(8, Long.MAX_VALUE, 2000);
-        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key), new byte[50_000]);
+        List<Datagram> parts = fragment(new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG), new byte[50_000]);
         for (Datagram d : parts) {
             assertNull(r.offer(d.bytes(), 0, 0));
         }
@@ -162,7 +160,7 @@ class ReassemblerTest {
     void theDropListenerHearsEveryFrameGivenUpWithItsReason() {
         List<Reassembler.FrameDrop> heard = new ArrayList<>();
         Reassembler r = new Reassembler(2, 100, 10_000, heard::add);
-        Fragmenter f = new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG, key);
+        Fragmenter f = new Fragmenter(MediaKind.VIDEO, 5, Codec.JPEG);
         List<Datagram> a = fragment(f, new byte[3000]);
         List<Datagram> b = fragment(f, new byte[3000]);
         List<Datagram> c = fragment(f, new byte[3000]);

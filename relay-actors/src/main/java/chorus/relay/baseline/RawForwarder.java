@@ -5,9 +5,11 @@ import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlProtocolException;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.MediaSealer;
+import chorus.protocol.media.ReplayWindow;
 import chorus.relay.metrics.RelayStats;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -34,9 +36,10 @@ import picocli.CommandLine.Option;
 /**
  * The baseline the relay is measured against: the same job with no actors. A thread per
  * control connection answers the hello with a welcome; one thread per UDP port receives each
- * datagram, checks its header and tag, learns the sender's address, and sends it straight to
- * every other member of the room. No mixing (audio is fanned out like video), no keepalive, no
- * roster events: only what the forwarding itself costs.
+ * datagram, checks its header, replay window and AEAD tag (decrypting it), learns the sender's
+ * address, and re-encrypts it for every other member of the room with that member's key, as the
+ * relay does. No mixing (audio is fanned out like video), no keepalive, no challenge, no rate
+ * limit, no roster events: only what the forwarding itself costs.
  */
 @Command(name = "baseline", mixinStandardHelpOptions = true,
         description = "Run the raw (actor-free) forwarder the load test compares the relay with.")
@@ -56,14 +59,19 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
 
     private static final class Member {
         final int mediaId;
-        final MediaAuthenticator[] authenticators = new MediaAuthenticator[2]; // one per port thread
+        // index 0 video, 1 audio; each touched by that port's thread only
+        final MediaCipher[] openers = new MediaCipher[2];
+        final ReplayWindow[] windows = {new ReplayWindow(), new ReplayWindow()};
+        final MediaSealer[] sealers = new MediaSealer[2];
         final InetSocketAddress[] addresses = new InetSocketAddress[2];
         final List<Member> room;
 
         Member(int mediaId, byte[] key, List<Member> room) {
             this.mediaId = mediaId;
-            this.authenticators[0] = new MediaAuthenticator(key);
-            this.authenticators[1] = new MediaAuthenticator(key);
+            for (int port = 0; port < 2; port++) {
+                openers[port] = new MediaCipher(key);
+                sealers[port] = new MediaSealer(key, port + 1, MediaCipher.RELAY_TO_CLIENT);
+            }
             this.room = room;
         }
     }
@@ -140,7 +148,7 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
             if (!(ControlCodec.readFrame(in) instanceof ControlMessage.Hello hello)) {
                 return;
             }
-            byte[] key = MediaAuthenticator.newKey();
+            byte[] key = MediaCipher.newKey();
             List<Member> room = rooms.computeIfAbsent(hello.room(), r -> new CopyOnWriteArrayList<>());
             member = new Member(nextMediaId.getAndIncrement(), key, room);
             members.put(member.mediaId, member);
@@ -167,8 +175,9 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
 
     private void forwardLoop(int port) {
         DatagramChannel channel = channels[port];
-        ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
-        ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MIN_DATAGRAM);
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
         while (open) {
             SocketAddress from;
             buffer.clear();
@@ -180,29 +189,32 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
             int length = buffer.position();
             DropReason problem = MediaHeader.validate(buffer, 0, length);
             Member sender = problem == null ? members.get(MediaHeader.mediaId(buffer, 0)) : null;
-            if (sender == null || !sender.authenticators[port].verify(buffer, 0, MediaHeader.signedLength(buffer, 0))) {
-                stats.dropped(problem != null ? problem : DropReason.BAD_TAG);
+            long packetNumber = problem == null ? MediaHeader.packetNumber(buffer, 0) : 0;
+            DropReason stale = sender == null ? null : sender.windows[port].check(packetNumber);
+            if (sender == null || stale != null
+                    || !sender.openers[port].open(buffer, length, port + 1, MediaCipher.CLIENT_TO_RELAY, clear)) {
+                stats.dropped(problem != null ? problem : stale != null ? stale : DropReason.BAD_TAG);
                 continue;
             }
-            MediaKind kind = MediaHeader.kind(buffer, 0);
+            sender.windows[port].accept(packetNumber);
+            MediaKind kind = MediaHeader.kind(clear, 0);
             stats.received(kind, length);
             sender.addresses[port] = (InetSocketAddress) from;
-            buffer.flip();
             try {
                 if (kind == MediaKind.HELLO) {
-                    Fragmenter.encodeSignal(ack, MediaKind.HELLO, sender.mediaId, 0, sender.authenticators[port]);
-                    channel.send(ack, from);
+                    Fragmenter.encodeSignal(ack, MediaKind.HELLO, sender.mediaId, 0);
+                    channel.send(sender.sealers[port].seal(ack), from);
                     continue;
                 }
-                if (kind == MediaKind.KEEPALIVE) {
+                if (kind != MediaKind.VIDEO && kind != MediaKind.SCREEN && kind != MediaKind.AUDIO) {
                     continue;
                 }
                 for (Member m : sender.room) {
                     InetSocketAddress to = m.addresses[port];
                     if (m != sender && to != null) {
-                        buffer.position(0);
-                        channel.send(buffer, to);
-                        stats.sent(kind, length);
+                        ByteBuffer sealed = m.sealers[port].seal(clear);
+                        channel.send(sealed, to);
+                        stats.sent(kind, sealed.limit());
                     }
                 }
             } catch (IOException e) {

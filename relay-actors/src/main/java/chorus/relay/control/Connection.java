@@ -6,7 +6,7 @@ import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ControlProtocolException;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.relay.access.Access;
 import chorus.relay.access.AccessToken;
 import chorus.relay.access.Grant;
@@ -294,7 +294,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             return;
         }
         room = access.room();
-        mediaKey = MediaAuthenticator.newKey();
+        mediaKey = MediaCipher.newKey();
         self = new ParticipantInfo(participantId(hello), access.name(), gateway.nextMediaId());
         ActorRef<Participant.Event> events = getContext().messageAdapter(Participant.Event.class, FromParticipant::new);
         fileToken = FileAccess.newToken();

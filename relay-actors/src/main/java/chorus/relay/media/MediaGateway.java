@@ -4,9 +4,13 @@ import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.MediaSealer;
 import chorus.protocol.media.Reassembler;
+import chorus.protocol.media.ReplayWindow;
+import chorus.relay.config.MediaConfig;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.mixer.Mixer;
@@ -18,6 +22,8 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +34,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the relay's UDP sockets and is the media hot path. One thread per socket receives each
- * datagram into a reused direct buffer, checks its header (length, magic, version, kind, port),
- * finds the {@link MediaRoute} of its media id, verifies the tag with that participant's key,
- * and forwards it straight from the buffer to the room's fan-out, or reassembles audio for the
- * mixer. The actors own the state and publish it into the routes; a datagram never becomes an
+ * datagram into a reused buffer, checks its header (length, magic, version, kind, port), finds
+ * the {@link MediaRoute} of its media id, checks its packet number against the replay window and
+ * decrypts it with that participant's key (AES-256-GCM, bound to the port and the direction),
+ * applies the rate limit and return routability, and re-encrypts it for each receiver of the
+ * room's fan-out with that receiver's key, or reassembles audio for the mixer. The actors own the state and publish it into the routes; a datagram never becomes an
  * actor message (measured: docs/BENCHMARKS.md, "The media path"). Sending is open to any
  * thread (a DatagramChannel's send is thread-safe). Nothing here blocks: a datagram is either
  * forwarded or dropped and counted.
@@ -44,13 +51,25 @@ public final class MediaGateway implements AutoCloseable {
     private final RouteTable<MediaRoute> routes = new RouteTable<>();
     private final AtomicInteger nextMediaId = new AtomicInteger(MediaHeader.RELAY_MEDIA_ID + 1);
     private final RouteTable<MediaRoute.Remote> remotes = new RouteTable<>();
-    /** Peer nodes' media sockets: node-to-node datagrams are trusted by these source addresses. */
-    private final ConcurrentHashMap<InetSocketAddress, RelayStats.PeerTraffic> peerSockets = new ConcurrentHashMap<>();
+    /**
+     * Peer nodes' media sockets: node-to-node datagrams are taken from these source addresses
+     * only, and only when they open with that node's key (derived from the cluster secret).
+     */
+    private final ConcurrentHashMap<InetSocketAddress, PeerSocket> peerSockets = new ConcurrentHashMap<>();
+    /** This node's node-to-node sealers per port, once it knows its cluster address ({@link #node}). */
+    private final MediaSealer[] nodeSealers = new MediaSealer[MediaPort.values().length];
+    private static final SecureRandom COOKIES = new SecureRandom();
+    private final String clusterSecret;
+    private final MediaConfig.Limits limits;
     private final RelayStats stats;
     private volatile boolean open = true;
 
     public MediaGateway(RelayConfig config, RelayStats stats) throws IOException {
         this.stats = stats;
+        this.limits = config.media().limits();
+        // A node alone has no peers; a random secret keeps its node key its own.
+        String secret = config.cluster().secret();
+        this.clusterSecret = secret.isBlank() ? Base64.getEncoder().encodeToString(MediaCipher.newKey()) : secret;
         try {
             channels.put(MediaPort.VIDEO, bind(config.listen().host(), config.listen().videoPort(), config));
             channels.put(MediaPort.AUDIO, bind(config.listen().host(), config.listen().audioPort(), config));
@@ -95,11 +114,27 @@ public final class MediaGateway implements AutoCloseable {
         nextMediaId.set(base);
     }
 
-    /** A peer node's media sockets (from the cluster roster); its datagrams are accepted from now on. */
+    /**
+     * This node's cluster address (as its peers name it): from now on its media to other nodes is
+     * sealed with the node key {@code MediaCipher.nodeKey(secret, node)}. Called once at start.
+     */
+    public void node(String node) {
+        byte[] key = MediaCipher.nodeKey(clusterSecret, node);
+        // The key is the same after a restart at the same address: counting on from the clock
+        // (2^20 a millisecond) never reuses a nonce, and peers' replay windows accept the new start.
+        long first = System.currentTimeMillis() << 20;
+        for (MediaPort port : MediaPort.values()) {
+            nodeSealers[port.ordinal()] = new MediaSealer(key, port.channel(), MediaCipher.NODE_TO_NODE, first);
+        }
+    }
+
+    /** A peer node's media sockets (from the cluster roster); its sealed datagrams are accepted from now on. */
     public MediaRoute.Peer peer(String node, InetSocketAddress video, InetSocketAddress audio) {
         RelayStats.PeerTraffic traffic = stats.peer(node);
-        peerSockets.put(video, traffic);
-        peerSockets.put(audio, traffic);
+        byte[] key = MediaCipher.nodeKey(clusterSecret, node);
+        // Kept across roster changes: the replay window must outlive them.
+        peerSockets.computeIfAbsent(video, a -> new PeerSocket(key, traffic));
+        peerSockets.computeIfAbsent(audio, a -> new PeerSocket(key, traffic));
         return new MediaRoute.Peer(video, audio, traffic);
     }
 
@@ -111,13 +146,13 @@ public final class MediaGateway implements AutoCloseable {
         remotes.remove(mediaId);
     }
 
-    /** Media ids are unique on this node for its lifetime; the tag, not the id, is the secret. */
+    /** Media ids are unique on this node for its lifetime; the key, not the id, is the secret. */
     public int nextMediaId() {
         return nextMediaId.getAndIncrement();
     }
 
     public MediaRoute register(int mediaId, byte[] key, ActorRef<Participant.Command> participant) {
-        MediaRoute route = new MediaRoute(mediaId, key, participant, stats::reassemblyDropped);
+        MediaRoute route = new MediaRoute(mediaId, key, participant, stats::reassemblyDropped, limits);
         routes.put(mediaId, route);
         return route;
     }
@@ -181,8 +216,10 @@ public final class MediaGateway implements AutoCloseable {
 
     private void receiveLoop(MediaPort port) {
         DatagramChannel channel = channels.get(port);
-        ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
-        ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MIN_DATAGRAM);
+        // Heap buffers: the JDK's AES-GCM works on their arrays without a copy.
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        ByteBuffer signal = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
         while (open) {
             SocketAddress from;
             buffer.clear();
@@ -209,56 +246,83 @@ public final class MediaGateway implements AutoCloseable {
             MediaRoute route = routes.get(MediaHeader.mediaId(buffer, 0));
             if (route == null) {
                 MediaRoute.Remote remote = remotes.get(MediaHeader.mediaId(buffer, 0));
-                RelayStats.PeerTraffic peer = remote == null ? null : peerSockets.get(from);
+                PeerSocket peer = remote == null ? null : peerSockets.get(from);
                 if (peer == null) {
                     stats.dropped(DropReason.UNKNOWN_MEDIA_ID);
-                } else {
-                    peer.received(length);
-                    fromPeer(remote, buffer, length);
+                } else if (open(peer.opener, peer.window, port, MediaCipher.NODE_TO_NODE, buffer, length, clear)) {
+                    peer.traffic.received(length);
+                    fromPeer(remote, clear);
                 }
                 continue;
             }
-            route(port, route, buffer, length, (InetSocketAddress) from, ack);
+            // A sender already over its limit costs no decryption: its bucket only ever fills from what opened.
+            if (!route.buckets[port.ordinal()].holds(length, System.nanoTime())) {
+                rateLimited(port, route);
+            } else if (open(route.openers[port.ordinal()], route.windows[port.ordinal()], port, MediaCipher.CLIENT_TO_RELAY,
+                    buffer, length, clear) && route.publishes(MediaHeader.kind(clear, 0), stats)) {
+                route(port, route, clear, length, (InetSocketAddress) from, signal);
+            }
         }
     }
 
-    /**
-     * Verifies, notes the address, and forwards, all on this UDP thread, reading what the actors
-     * published. The actors hear only of changes (a new address) and of complete audio frames.
-     */
-    private void route(MediaPort port, MediaRoute route, ByteBuffer datagram, int length,
-                       InetSocketAddress from, ByteBuffer ack) {
-        int p = port.ordinal();
-        if (!route.authenticators[p].verify(datagram, 0, MediaHeader.signedLength(datagram, 0))) {
+    /** Replay check, then decryption into {@code clear}; counts the drop when either fails. */
+    private boolean open(MediaCipher opener, ReplayWindow window, MediaPort port, int direction,
+                         ByteBuffer datagram, int length, ByteBuffer clear) {
+        long packetNumber = MediaHeader.packetNumber(datagram, 0);
+        DropReason stale = window.check(packetNumber);
+        if (stale != null) {
+            stats.dropped(stale);
+            return false;
+        }
+        if (!opener.open(datagram, length, port.channel(), direction, clear)) {
             stats.dropped(DropReason.BAD_TAG);
+            return false;
+        }
+        window.accept(packetNumber);
+        return true;
+    }
+
+    /**
+     * Handles a datagram that opened with the participant's key and was fresh, all on this UDP
+     * thread, reading what the actors published: the rate limit, return routability (a new
+     * address is challenged, and learned only once it answers), then forwarding. The actors hear
+     * only of changes (a confirmed address), of complete audio frames and of a sender over its limit.
+     */
+    private void route(MediaPort port, MediaRoute route, ByteBuffer clear, int length, InetSocketAddress from,
+                       ByteBuffer signal) {
+        int p = port.ordinal();
+        MediaKind kind = MediaHeader.kind(clear, 0);
+        stats.received(kind, length);
+        long now = System.nanoTime();
+        if (!route.buckets[p].take(length, now)) {
+            rateLimited(port, route);
             return;
         }
-        MediaKind kind = MediaHeader.kind(datagram, 0);
-        stats.received(kind, length);
-        boolean newest = route.newestSequences.advance(port, kind,
-                datagram.getInt(MediaHeader.SEQUENCE_OFFSET) & 0xFFFF_FFFFL);
-        InetSocketAddress learned = route.address(port);
-        if (!from.equals(learned)) {
-            if (learned == null || newest) {
-                if (!from.equals(route.reported[p])) {
-                    route.reported[p] = from;
+        if (!from.equals(route.confirmed[p])) {
+            if (kind == MediaKind.RESPONSE) {
+                if (from.equals(route.challenged[p]) && MediaHeader.payloadLength(clear, 0) == Fragmenter.COOKIE_LENGTH
+                        && Fragmenter.cookie(clear) == route.cookies[p]) {
+                    route.confirmed[p] = from;
+                    route.challenged[p] = null;
+                    stats.addressConfirmed();
                     route.participant.tell(new Participant.AddressSeen(port, from));
                 }
-            } else {
-                stats.addressMoveRefused();
+                return;
             }
+            challenge(port, route, from, now, signal);
+            // Its media is still routed: it opened with the key and is fresh. Nothing goes to `from` but the challenge.
         }
         switch (kind) {
             case HELLO -> {
                 // Acknowledge only once the room routes to this address, so that whatever the
                 // client expects after the ack already comes here; until then it sends again.
                 if (from.equals(route.routed(port))) {
-                    Fragmenter.encodeSignal(ack, MediaKind.HELLO, route.mediaId, route.ackSequence++, route.authenticators[p]);
-                    send(port, ack, from, MediaKind.HELLO);
+                    Fragmenter.encodeSignal(signal, MediaKind.HELLO, route.mediaId, route.ackSequences[p]++);
+                    sendSealed(port, route, signal, from, MediaKind.HELLO);
                 }
             }
-            case KEEPALIVE -> {
-                // refreshing the address was all it was for
+            case KEEPALIVE, RESPONSE, CHALLENGE -> {
+                // refreshing the address was all it was for (a challenge never gets here: wrong port)
             }
             case VIDEO, SCREEN -> {
                 MediaRoute.RoomFanout fanout = route.room;
@@ -266,30 +330,13 @@ public final class MediaGateway implements AutoCloseable {
                     stats.dropped(DropReason.NOT_PRESENTER);
                     return;
                 }
-                if (kind == MediaKind.VIDEO && !route.publishVideo) {
-                    stats.dropped(DropReason.NOT_ALLOWED);
-                    return;
-                }
-                datagram.limit(length).position(0);
-                fanOut(fanout, route.mediaId, datagram, kind);
+                fanOut(fanout, route.mediaId, clear, kind);
                 // Once per other node with members in the room, never once per remote member.
-                for (MediaRoute.Peer peer : fanout.peers()) {
-                    sendToPeer(MediaPort.VIDEO, datagram, peer.video(), peer);
-                }
+                sendToPeers(MediaPort.VIDEO, clear, fanout.peers());
             }
             case AUDIO -> {
-                if (!route.publishAudio) {
-                    stats.dropped(DropReason.NOT_ALLOWED);
-                    return;
-                }
-                MediaRoute.Peer[] peers = route.room.peers();
-                if (peers.length > 0) {
-                    datagram.limit(length).position(0);
-                    for (MediaRoute.Peer peer : peers) {
-                        sendToPeer(MediaPort.AUDIO, datagram, peer.audio(), peer);
-                    }
-                }
-                Reassembler.Frame frame = route.audio.offer(datagram, 0, System.nanoTime());
+                sendToPeers(MediaPort.AUDIO, clear, route.room.peers());
+                Reassembler.Frame frame = route.audio.offer(clear, 0, now);
                 ActorRef<Mixer.Command> mixer = route.mixer;
                 if (frame == null || mixer == null) {
                     return;
@@ -303,35 +350,109 @@ public final class MediaGateway implements AutoCloseable {
         }
     }
 
-    private void fanOut(MediaRoute.RoomFanout fanout, int sender, ByteBuffer datagram, MediaKind kind) {
-        for (int i = 0; i < fanout.mediaIds().length; i++) {
-            InetSocketAddress to = fanout.video()[i];
-            if (fanout.mediaIds()[i] != sender && to != null) {
-                send(MediaPort.VIDEO, datagram, to, kind);
-            }
-        }
-    }
-
-    private void sendToPeer(MediaPort port, ByteBuffer datagram, InetSocketAddress to, MediaRoute.Peer peer) {
-        int position = datagram.position();
-        int length = datagram.remaining();
-        try {
-            channels.get(port).send(datagram, to);
-            peer.traffic().sent(length);
-        } catch (IOException e) {
-            stats.sendFailed();
-            log.debug("send to peer {} failed: {}", to, e.toString());
-        } finally {
-            datagram.position(position);
+    /** Counts the drop; the participant hears of it at most once a second per port. */
+    private void rateLimited(MediaPort port, MediaRoute route) {
+        int p = port.ordinal();
+        stats.dropped(DropReason.RATE_LIMITED);
+        long now = System.nanoTime();
+        if (now - route.rateLimitToldNanos[p] >= 1_000_000_000L) {
+            route.rateLimitToldNanos[p] = now;
+            route.participant.tell(new Participant.RateLimited(port));
         }
     }
 
     /**
-     * A datagram a peer node forwarded, unchanged, from one of its members: video to this node's
-     * members of the room, audio into this node's mixer. Never forwarded on to other nodes.
+     * Sends a challenge (a fresh random cookie, sealed relay to client) to an address not yet
+     * confirmed for the port, unless it was challenged in the last second or the port had its
+     * challenges for this second: a spoofed source gets at most that, about a hello's size.
      */
-    private void fromPeer(MediaRoute.Remote remote, ByteBuffer datagram, int length) {
-        MediaKind kind = MediaHeader.kind(datagram, 0);
+    private void challenge(MediaPort port, MediaRoute route, InetSocketAddress to, long now, ByteBuffer signal) {
+        int p = port.ordinal();
+        if (to.equals(route.challenged[p]) && now - route.challengedAtNanos[p] < 1_000_000_000L) {
+            return; // its answer may be on the way
+        }
+        long second = now / 1_000_000_000L;
+        if (route.challengeSecond[p] != second) {
+            route.challengeSecond[p] = second;
+            route.challengesThisSecond[p] = 0;
+        }
+        if (route.challengesThisSecond[p] >= limits.challengesPerSecond()) {
+            stats.challengeLimited();
+            return;
+        }
+        route.challengesThisSecond[p]++;
+        route.challenged[p] = to;
+        route.cookies[p] = COOKIES.nextLong();
+        route.challengedAtNanos[p] = now;
+        Fragmenter.encodeCookie(signal, MediaKind.CHALLENGE, route.mediaId, route.ackSequences[p]++, route.cookies[p]);
+        sendSealed(port, route, signal, to, MediaKind.CHALLENGE);
+        stats.challengeSent();
+    }
+
+    /** Seals a clear datagram with the receiver's key (relay to client) and sends it. */
+    private void sendSealed(MediaPort port, MediaRoute receiver, ByteBuffer clear, InetSocketAddress to, MediaKind kind) {
+        MediaSealer sealer = receiver.sealers[port.ordinal()];
+        synchronized (sealer) {
+            send(port, sealer.seal(clear), to, kind);
+        }
+    }
+
+    /**
+     * Sends a clear datagram the relay made (the mix) to a member of this node: sealed with that
+     * member's key, as everything the relay sends a client is. Callable from any thread.
+     */
+    public void sendToMember(MediaPort port, int mediaId, ByteBuffer clear, InetSocketAddress to, MediaKind kind) {
+        MediaRoute receiver = routes.get(mediaId);
+        if (receiver != null) {
+            sendSealed(port, receiver, clear, to, kind);
+        }
+    }
+
+    /** Re-encrypts for each receiver (hop by hop): a receiver holds only its own key. */
+    private void fanOut(MediaRoute.RoomFanout fanout, int sender, ByteBuffer clear, MediaKind kind) {
+        for (int i = 0; i < fanout.mediaIds().length; i++) {
+            InetSocketAddress to = fanout.video()[i];
+            int id = fanout.mediaIds()[i];
+            if (id != sender && to != null) {
+                MediaRoute receiver = routes.get(id);
+                if (receiver != null) {
+                    sendSealed(MediaPort.VIDEO, receiver, clear, to, kind);
+                }
+            }
+        }
+    }
+
+    /** Sealed once with this node's key (node to node) and sent to each peer node. */
+    private void sendToPeers(MediaPort port, ByteBuffer clear, MediaRoute.Peer[] peers) {
+        MediaSealer sealer = nodeSealers[port.ordinal()];
+        if (peers.length == 0 || sealer == null) {
+            return;
+        }
+        synchronized (sealer) {
+            ByteBuffer datagram = sealer.seal(clear);
+            for (MediaRoute.Peer peer : peers) {
+                InetSocketAddress to = port == MediaPort.VIDEO ? peer.video() : peer.audio();
+                int length = datagram.remaining();
+                try {
+                    channels.get(port).send(datagram, to);
+                    peer.traffic().sent(length);
+                } catch (IOException e) {
+                    stats.sendFailed();
+                    log.debug("send to peer {} failed: {}", to, e.toString());
+                } finally {
+                    datagram.position(0);
+                }
+            }
+        }
+    }
+
+    /**
+     * A datagram a peer node forwarded from one of its members, opened with that node's key:
+     * video to this node's members of the room, audio into this node's mixer. Never forwarded on
+     * to other nodes.
+     */
+    private void fromPeer(MediaRoute.Remote remote, ByteBuffer clear) {
+        MediaKind kind = MediaHeader.kind(clear, 0);
         switch (kind) {
             case VIDEO, SCREEN -> {
                 MediaRoute.RoomFanout fanout = remote.room;
@@ -339,11 +460,10 @@ public final class MediaGateway implements AutoCloseable {
                     stats.dropped(DropReason.NOT_PRESENTER);
                     return;
                 }
-                datagram.limit(length).position(0);
-                fanOut(fanout, remote.mediaId, datagram, kind);
+                fanOut(fanout, remote.mediaId, clear, kind);
             }
             case AUDIO -> {
-                Reassembler.Frame frame = remote.audio.offer(datagram, 0, System.nanoTime());
+                Reassembler.Frame frame = remote.audio.offer(clear, 0, System.nanoTime());
                 ActorRef<Mixer.Command> mixer = remote.mixer;
                 if (frame == null || mixer == null || frame.codec() != Codec.PCM16
                         || frame.data().length != AudioFormat.FRAME_BYTES) {

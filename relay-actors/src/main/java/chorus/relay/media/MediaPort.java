@@ -1,5 +1,6 @@
 package chorus.relay.media;
 
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaKind;
 
 /** The two UDP sockets a relay listens on; each kind of media belongs to one of them. */
@@ -10,9 +11,15 @@ public enum MediaPort {
     /** Whether a datagram of this kind may arrive on this port. */
     public boolean accepts(MediaKind kind) {
         return switch (kind) {
-            case HELLO, KEEPALIVE -> true;
+            case HELLO, KEEPALIVE, RESPONSE -> true;
+            case CHALLENGE -> false; // relay to client only
             case VIDEO, SCREEN -> this == VIDEO;
             case AUDIO -> this == AUDIO;
         };
+    }
+
+    /** The channel number in the nonce of this port's datagrams (PROTOCOL.md §3.3). */
+    public int channel() {
+        return this == VIDEO ? MediaCipher.VIDEO_CHANNEL : MediaCipher.AUDIO_CHANNEL;
     }
 }

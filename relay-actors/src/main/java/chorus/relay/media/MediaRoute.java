@@ -1,7 +1,12 @@
 package chorus.relay.media;
 
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.DropReason;
+import chorus.protocol.media.MediaCipher;
+import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.MediaSealer;
 import chorus.protocol.media.Reassembler;
+import chorus.protocol.media.ReplayWindow;
+import chorus.relay.config.MediaConfig;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.mixer.Mixer;
 import chorus.relay.room.Participant;
@@ -10,7 +15,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What the UDP threads need to handle one participant's datagrams without an actor message per
- * datagram: its key, and snapshots its actors publish — the learned addresses (written by the
+ * datagram: its key (an opener, a replay window, a rate limit and the return-routability state
+ * per port, each touched by that port's receive thread only; a sealer per port for what the relay
+ * sends it, locked by whoever sends), and snapshots its actors publish — the learned addresses (written by the
  * Participant), the room's fan-out (written by the Room) and the mixer (written on join). The
  * actors own that state; this is a read-only view for the gateway. The per-port fields are
  * touched only by that port's receive thread.
@@ -56,12 +63,23 @@ public final class MediaRoute {
 
     final int mediaId;
     final ActorRef<Participant.Command> participant;
-    final MediaAuthenticator[] authenticators = new MediaAuthenticator[MediaPort.values().length];
-    final NewestSequences newestSequences = new NewestSequences();
-    /** The address last reported to the participant per port, so a move is reported once. */
-    final InetSocketAddress[] reported = new InetSocketAddress[MediaPort.values().length];
+    private static final int PORTS = MediaPort.values().length;
+    final MediaCipher[] openers = new MediaCipher[PORTS];
+    final ReplayWindow[] windows = new ReplayWindow[PORTS];
+    /** Relay to client, one packet counter per port; hold the sealer's lock to seal and send. */
+    final MediaSealer[] sealers = new MediaSealer[PORTS];
+    final TokenBucket[] buckets = new TokenBucket[PORTS];
+    /** The address that answered the last challenge per port (reported to the participant once). */
+    final InetSocketAddress[] confirmed = new InetSocketAddress[PORTS];
+    /** The address challenged last per port, its cookie and when (return routability). */
+    final InetSocketAddress[] challenged = new InetSocketAddress[PORTS];
+    final long[] cookies = new long[PORTS];
+    final long[] challengedAtNanos = new long[PORTS];
+    final long[] challengeSecond = new long[PORTS];
+    final int[] challengesThisSecond = new int[PORTS];
+    final long[] rateLimitToldNanos = new long[PORTS];
+    final long[] ackSequences = new long[PORTS];
     final Reassembler audio;
-    long ackSequence;
 
     private volatile InetSocketAddress videoAddress;
     private volatile InetSocketAddress audioAddress;
@@ -79,6 +97,15 @@ public final class MediaRoute {
         this.publishVideo = video;
     }
 
+    /** Whether its token grants publishing {@code kind} (only audio and video need a grant); a refusal is counted. */
+    boolean publishes(MediaKind kind, RelayStats stats) {
+        boolean granted = kind == MediaKind.VIDEO ? publishVideo : kind != MediaKind.AUDIO || publishAudio;
+        if (!granted) {
+            stats.dropped(DropReason.NOT_ALLOWED);
+        }
+        return granted;
+    }
+
     /** The mixer this participant's audio goes to, once it has joined a room (else null). */
     public ActorRef<Mixer.Command> mixer() {
         return mixer;
@@ -89,12 +116,21 @@ public final class MediaRoute {
         this.mixer = mixer;
     }
 
-    MediaRoute(int mediaId, byte[] key, ActorRef<Participant.Command> participant, Reassembler.DropListener drops) {
+    MediaRoute(int mediaId, byte[] key, ActorRef<Participant.Command> participant, Reassembler.DropListener drops,
+               MediaConfig.Limits limits) {
         this.mediaId = mediaId;
         this.participant = participant;
         this.audio = Reassembler.forAudio(drops);
-        for (int i = 0; i < authenticators.length; i++) {
-            authenticators[i] = new MediaAuthenticator(key);
+        long now = System.nanoTime();
+        for (MediaPort port : MediaPort.values()) {
+            int p = port.ordinal();
+            openers[p] = new MediaCipher(key);
+            windows[p] = new ReplayWindow();
+            sealers[p] = new MediaSealer(key, port.channel(), MediaCipher.RELAY_TO_CLIENT);
+            buckets[p] = port == MediaPort.VIDEO
+                    ? new TokenBucket(limits.videoBytesPerSecond(), limits.videoBurstBytes(), now)
+                    : new TokenBucket(limits.audioBytesPerSecond(), limits.audioBurstBytes(), now);
+            rateLimitToldNanos[p] = now - 2_000_000_000L;
         }
     }
 

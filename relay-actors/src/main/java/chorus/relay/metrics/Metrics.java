@@ -124,9 +124,17 @@ public final class Metrics {
         counter("chorus_participants_replaced_total",
                 "Participants closed because their identity joined the room again.", stats::participantsReplaced);
         counter("chorus_media_send_errors_total", "Media datagrams the socket refused to send.", stats::sendErrors);
-        counter("chorus_media_address_moves_refused_total",
-                "Verified datagrams from a new address that were not the newest (replays, stragglers): not moved.",
-                stats::addressMovesRefused);
+        counter("chorus_media_challenges_sent_total",
+                "Challenges sent to a new address of a participant's port (return routability).", stats::challengesSent);
+        counter("chorus_media_challenges_limited_total",
+                "Challenges not sent: the participant's port had its challenges for that second.",
+                stats::challengesLimited);
+        counter("chorus_media_addresses_confirmed_total",
+                "Addresses that answered their challenge and now receive the participant's media.",
+                stats::addressesConfirmed);
+        counter("chorus_media_rate_limit_notices_total",
+                "Times a sender was told over its control connection that its media is over the rate limit.",
+                stats::rateLimitNotices);
         CounterWithCallback.builder().name("chorus_audio_reassembly_drops_total")
                 .help("Incomplete audio frames the relay's reassembly gave up, by reason.")
                 .labelNames("reason")

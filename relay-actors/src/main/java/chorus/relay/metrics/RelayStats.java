@@ -21,7 +21,10 @@ public final class RelayStats {
     private final Map<MediaKind, LongAdder> bytesOut = counters(MediaKind.class);
     private final Map<DropReason, LongAdder> drops = counters(DropReason.class);
     private final LongAdder sendErrors = new LongAdder();
-    private final LongAdder addressMovesRefused = new LongAdder();
+    private final LongAdder challengesSent = new LongAdder();
+    private final LongAdder challengesLimited = new LongAdder();
+    private final LongAdder addressesConfirmed = new LongAdder();
+    private final LongAdder rateLimitNotices = new LongAdder();
     private final Map<Reassembler.FrameDrop, LongAdder> reassemblyDrops = counters(Reassembler.FrameDrop.class);
     private final LongAdder mixerTicks = new LongAdder();
     private final LongAdder mixerTickNanos = new LongAdder();
@@ -148,13 +151,40 @@ public final class RelayStats {
         sendErrors.increment();
     }
 
-    /** A verified datagram from a new address that was not the newest: a replay or a straggler. */
-    public void addressMoveRefused() {
-        addressMovesRefused.increment();
+    /** A challenge sent to an address not yet confirmed for a participant's port. */
+    public void challengeSent() {
+        challengesSent.increment();
     }
 
-    public long addressMovesRefused() {
-        return addressMovesRefused.sum();
+    public long challengesSent() {
+        return challengesSent.sum();
+    }
+
+    /** A challenge not sent: the participant's port had its challenges for this second. */
+    public void challengeLimited() {
+        challengesLimited.increment();
+    }
+
+    public long challengesLimited() {
+        return challengesLimited.sum();
+    }
+
+    /** An address that answered its challenge and now gets the participant's media (first or moved). */
+    public void addressConfirmed() {
+        addressesConfirmed.increment();
+    }
+
+    public long addressesConfirmed() {
+        return addressesConfirmed.sum();
+    }
+
+    /** A sender told over its control connection that its media is over the rate limit. */
+    public void rateLimitNotice() {
+        rateLimitNotices.increment();
+    }
+
+    public long rateLimitNotices() {
+        return rateLimitNotices.sum();
     }
 
     /** An incomplete audio frame one of the gateway's reassemblers gave up (a {@link Reassembler.DropListener}). */

@@ -5,7 +5,6 @@ import chorus.protocol.audio.JitterBuffer;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaAuthenticator;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import java.net.InetSocketAddress;
@@ -24,13 +23,17 @@ import java.util.Map;
  */
 public final class MixEngine {
 
-    /** Where finished datagrams go; the buffer is reused after the call returns. */
+    /**
+     * Where finished clear datagrams go, to be sealed for listener {@code mediaId}; the buffer is
+     * reused after the call returns.
+     */
     @FunctionalInterface
     public interface DatagramSink {
-        void send(ByteBuffer datagram, InetSocketAddress to);
+        void send(ByteBuffer datagram, int mediaId, InetSocketAddress to);
     }
 
     private static final class Member {
+        final int mediaId;
         final JitterBuffer jitter;
         final Limiter limiter = new Limiter();
         InetSocketAddress address;
@@ -38,7 +41,8 @@ public final class MixEngine {
         /** Loudest frame since levels were last taken, in dBov; MIN_LEVEL when silent. */
         int loudest = MIN_LEVEL;
 
-        Member(JitterBuffer jitter) {
+        Member(int mediaId, JitterBuffer jitter) {
+            this.mediaId = mediaId;
             this.jitter = jitter;
         }
     }
@@ -54,11 +58,10 @@ public final class MixEngine {
     private final short[] mixed = new short[AudioFormat.FRAME_SAMPLES];
     private final byte[] pcm = new byte[AudioFormat.FRAME_BYTES];
     private final Limiter sharedLimiter = new Limiter();
-    // The relay's own key: listeners check the source address of mixed audio, not its tag.
-    private final Fragmenter fragmenter =
-            new Fragmenter(MediaKind.AUDIO, MediaHeader.RELAY_MEDIA_ID, Codec.PCM16, MediaAuthenticator.newKey());
-    private final List<InetSocketAddress> sharedListeners = new ArrayList<>();
-    private final List<InetSocketAddress> one = Arrays.asList(new InetSocketAddress[1]);
+    // Clear datagrams: the gateway seals each copy with its listener's key.
+    private final Fragmenter fragmenter = new Fragmenter(MediaKind.AUDIO, MediaHeader.RELAY_MEDIA_ID, Codec.PCM16);
+    private final List<Member> sharedListeners = new ArrayList<>();
+    private final List<Member> one = Arrays.asList(new Member[1]);
     private long tick;
     private int talkers;
     private long late;
@@ -71,7 +74,7 @@ public final class MixEngine {
     }
 
     public void addMember(int mediaId) {
-        members.computeIfAbsent(mediaId, id -> new Member(new JitterBuffer(jitterTarget, jitterMax)));
+        members.computeIfAbsent(mediaId, id -> new Member(id, new JitterBuffer(jitterTarget, jitterMax)));
     }
 
     public void removeMember(int mediaId) {
@@ -125,10 +128,10 @@ public final class MixEngine {
                 continue;
             }
             if (m.current == null) {
-                sharedListeners.add(m.address);
+                sharedListeners.add(m);
             } else if (talkers > 1) {
                 m.limiter.process(sum, m.current, mixed);
-                one.set(0, m.address);
+                one.set(0, m);
                 send(one);
             }
             // A lone talker hears nobody: nothing is sent to it.
@@ -139,11 +142,12 @@ public final class MixEngine {
         }
     }
 
-    private void send(List<InetSocketAddress> to) {
+    private void send(List<Member> to) {
         AudioFormat.toBytes(mixed, pcm);
         fragmenter.nextFrameId(tick).send(pcm, 0, pcm.length, tick * AudioFormat.FRAME_SAMPLES, 0, datagram -> {
             for (int i = 0; i < to.size(); i++) {
-                sink.send(datagram, to.get(i));
+                Member m = to.get(i);
+                sink.send(datagram, m.mediaId, m.address);
             }
         });
     }

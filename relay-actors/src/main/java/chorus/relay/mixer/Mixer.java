@@ -71,7 +71,7 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
         this.room = room;
         this.stats = gateway.stats();
         this.engine = new MixEngine(config.mixer().jitterTargetFrames(), config.mixer().jitterMaxFrames(),
-                (datagram, to) -> gateway.send(MediaPort.AUDIO, datagram, to, MediaKind.AUDIO));
+                (datagram, mediaId, to) -> gateway.sendToMember(MediaPort.AUDIO, mediaId, datagram, to, MediaKind.AUDIO));
         if (ticking) {
             timers.startTimerAtFixedRate(Tick.INSTANCE, config.mixer().tick());
         }

@@ -2,6 +2,7 @@ package chorus.relay.room;
 
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.protocol.control.ErrorCode;
 import chorus.relay.access.AccessToken;
 import chorus.relay.access.Grant;
 import chorus.relay.files.FileAccess;
@@ -23,18 +24,22 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * One person in a room: identity, media key, and the UDP addresses learned for its video and
  * audio sockets, which it owns and publishes to the {@link MediaGateway} (through its
- * {@link MediaRoute}) and to its room. The gateway verifies each datagram's tag with this
- * participant's key and reports a verified datagram from a new address only when it may be
- * learned: the first for its port, or newer than every datagram before it (NAT rebinding), never
- * a replay. Control messages for the client go through here to its connection.
+ * {@link MediaRoute}) and to its room. The gateway decrypts each datagram with this
+ * participant's key, drops replays, and reports a new address (the first for its port, or a NAT
+ * rebinding) only once it has answered the relay's challenge from there. Control messages for
+ * the client go through here to its connection, among them that its media is over the rate limit.
  */
 public final class Participant extends AbstractBehavior<Participant.Command> {
 
     public sealed interface Command {
     }
 
-    /** The gateway saw a verified datagram from a new address that may be learned. */
+    /** A new address of the participant's socket answered the gateway's challenge: it may be learned. */
     public record AddressSeen(MediaPort port, InetSocketAddress from) implements Command {
+    }
+
+    /** The gateway dropped this participant's media on {@code port}: over its rate limit. */
+    public record RateLimited(MediaPort port) implements Command {
     }
 
     /** The room accepted the join. */
@@ -91,6 +96,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private final AccessToken access;
     private final InetSocketAddress[] learned = new InetSocketAddress[MediaPort.values().length];
     private ActorRef<Room.Command> room;
+    private long rateLimitToldNanos = System.nanoTime() - 2_000_000_000L;
 
     /** With every grant and no identity (the open mode without a token). */
     public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
@@ -134,6 +140,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(AddressSeen.class, this::onAddressSeen)
+                .onMessage(RateLimited.class, this::onRateLimited)
                 .onMessage(Joined.class, this::onJoined)
                 .onMessage(Notify.class, this::onNotify)
                 .onMessage(SendChat.class, this::onSendChat)
@@ -186,6 +193,22 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
         getContext().getLog().debug("{} {} address {} (was {})", info.name(), seen.port(), seen.from(), previous);
         room.tell(new Room.AddressLearned(info.mediaId(), seen.port(), seen.from()));
         return this;
+    }
+
+    /** Tells the client at most once a second (both ports together); the connection stays open. */
+    private Behavior<Command> onRateLimited(RateLimited limited) {
+        long now = System.nanoTime();
+        if (now - rateLimitToldNanos >= 1_000_000_000L) {
+            rateLimitToldNanos = now;
+            gateway.stats().rateLimitNotice();
+            connection.tell(new Notified(ControlMessage.Error.of(ErrorCode.RATE_LIMITED, "media on the "
+                    + portName(limited.port()) + " port is over this relay's limit; the excess is dropped")));
+        }
+        return this;
+    }
+
+    private static String portName(MediaPort port) {
+        return port == MediaPort.VIDEO ? "video" : "audio";
     }
 
     private Behavior<Command> onLeave(Leave leave) {

@@ -10,7 +10,9 @@ import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaSealer;
 import chorus.relay.RawClient;
 import chorus.relay.RelayNode;
 import chorus.relay.Udp;
@@ -59,6 +61,8 @@ class TokenJoinTest {
         ControlMessage.Welcome w = assertInstanceOf(ControlMessage.Welcome.class, reply, "welcomed");
         c.welcome = w;
         c.key = java.util.Base64.getDecoder().decode(w.mediaKey());
+        c.videoSealer = new MediaSealer(c.key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
+        c.audioSealer = new MediaSealer(c.key, MediaCipher.AUDIO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         return c;
     }
 

@@ -1,7 +1,6 @@
 package chorus.relay.metrics;
 
 import chorus.protocol.media.Codec;
-import chorus.protocol.media.MediaAuthenticator;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import chorus.relay.ClusterTest;
@@ -83,13 +82,15 @@ class MetricsTest {
                 ada.openMedia();
                 bob.openMedia();
                 Map<String, Double> before = scrape(relay);
-                assertEquals(0.0, before.get("chorus_media_address_moves_refused_total"), "a series from the start");
+                assertEquals(0.0, before.get("chorus_media_drops_total{reason=\"replayed\"}"), "a series from the start");
+                assertTrue(before.get("chorus_media_challenges_sent_total") >= 2.0, "one per socket at least, at join");
+                assertTrue(before.get("chorus_media_addresses_confirmed_total") >= 2.0, "both answered");
 
-                // A copy of Ada's datagram from another socket: verified, but not newer, so refused.
+                // A copy of Ada's datagram from another socket: a replay, dropped.
                 List<ByteBuffer> sent = new ArrayList<>();
                 byte[] frame = new byte[300];
                 ada.videoFragmenter().send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME,
-                        d -> sent.add(ByteBuffer.allocate(d.remaining()).put(d).flip()));
+                        d -> sent.add(ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM).put(ada.videoSealer.seal(d)).flip()));
                 ada.video.send(sent.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
                 assertTrue(Udp.receive(bob.video, Duration.ofSeconds(2)) != null, "Ada's own copy went through first");
                 replayer.send(sent.get(0).duplicate(), ada.relayAt(ada.welcome.media().videoPort()));
@@ -101,20 +102,18 @@ class MetricsTest {
                         .kind(MediaKind.AUDIO).flags(0).codec(Codec.PCM16)
                         .payloadLength(100).mediaId(ada.welcome.mediaId()).sequence(0).timestamp(0).frameId(1)
                         .fragmentIndex(0).fragmentCount(1000);
-                int signed = MediaHeader.signedLength(oversized, 0);
-                new MediaAuthenticator(ada.key).sign(oversized, 0, signed);
-                oversized.limit(signed + MediaHeader.TAG_LENGTH);
-                ada.audio.send(oversized, ada.relayAt(ada.welcome.media().audioPort()));
+                oversized.limit(MediaHeader.clearLength(oversized, 0));
+                ada.sendAudioDatagram(oversized);
 
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 Map<String, Double> m = scrape(relay);
-                while ((m.getOrDefault("chorus_media_address_moves_refused_total", 0.0) < 1
+                while ((m.getOrDefault("chorus_media_drops_total{reason=\"replayed\"}", 0.0) < 1
                         || m.getOrDefault("chorus_audio_reassembly_drops_total{reason=\"oversized\"}", 0.0) < 1)
                         && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                     m = scrape(relay);
                 }
-                assertEquals(1.0, m.get("chorus_media_address_moves_refused_total"), "the replay: " + m.keySet());
+                assertEquals(1.0, m.get("chorus_media_drops_total{reason=\"replayed\"}"), "the replay: " + m.keySet());
                 assertEquals(1.0, m.get("chorus_audio_reassembly_drops_total{reason=\"oversized\"}"), "the frame given up");
                 for (String reason : new String[] {"timed-out", "evicted", "inconsistent"}) {
                     assertEquals(0.0, m.get("chorus_audio_reassembly_drops_total{reason=\"" + reason + "\"}"), reason);

@@ -2,12 +2,14 @@ package chorus.relay.mixer;
 
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.audio.Tones;
+import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.Reassembler;
 import chorus.relay.Udp;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.metrics.RelayStats;
+import chorus.relay.room.Participant;
 import chorus.relay.room.Room;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
@@ -39,6 +41,8 @@ class MixerTest {
     private static RelayConfig config;
     private MediaGateway gateway;
     private final List<DatagramChannel> sockets = new ArrayList<>();
+    /** Listener keys by media id - 1: the gateway seals each listener's mix with its own. */
+    private final List<byte[]> keys = new ArrayList<>();
     private final org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Room.Command> levels = testKit.createTestProbe();
 
     @BeforeAll
@@ -71,6 +75,9 @@ class MixerTest {
         for (int id = 1; id <= count; id++) {
             DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
             sockets.add(ch);
+            byte[] key = MediaCipher.newKey();
+            keys.add(key);
+            gateway.register(id, key, testKit.<Participant.Command>createTestProbe().getRef());
             mixer.tell(new Mixer.AddMember(id));
             mixer.tell(new Mixer.ListenerAddress(id, (InetSocketAddress) ch.getLocalAddress()));
         }
@@ -91,8 +98,10 @@ class MixerTest {
     }
 
     /** The mix a listener received: its frames by frame id, reassembled from real datagrams. */
-    private static TreeMap<Long, byte[]> mixesReceived(DatagramChannel ch, int expectedFrames) throws Exception {
+    private TreeMap<Long, byte[]> mixesReceived(DatagramChannel ch, int expectedFrames) throws Exception {
         Reassembler reassembler = Reassembler.forAudio();
+        MediaCipher opener = new MediaCipher(keys.get(sockets.indexOf(ch)));
+        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
         TreeMap<Long, byte[]> frames = new TreeMap<>();
         while (frames.size() < expectedFrames) {
             ByteBuffer d = Udp.receive(ch, Duration.ofSeconds(3));
@@ -101,7 +110,9 @@ class MixerTest {
             }
             assertNull(MediaHeader.validate(d, 0, d.limit()));
             assertEquals(MediaHeader.RELAY_MEDIA_ID, MediaHeader.mediaId(d, 0));
-            Reassembler.Frame f = reassembler.offer(d, 0, System.nanoTime());
+            assertTrue(opener.open(d, d.limit(), MediaCipher.AUDIO_CHANNEL,
+                    MediaCipher.RELAY_TO_CLIENT, clear), "sealed with the listener's key");
+            Reassembler.Frame f = reassembler.offer(clear, 0, System.nanoTime());
             if (f != null) {
                 frames.put(f.frameId(), f.data());
             }

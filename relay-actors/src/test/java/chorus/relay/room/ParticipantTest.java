@@ -2,7 +2,7 @@ package chorus.relay.room;
 
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
 import chorus.relay.media.MediaGateway;
@@ -60,7 +60,7 @@ class ParticipantTest {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
         TestProbe<Participant.Event> connection = testKit.createTestProbe();
         ActorRef<Participant.Command> p = testKit.spawn(Participant.create(info, "standup",
-                MediaAuthenticator.newKey(), "token-1", connection.getRef(), rooms.getRef(), gateway, fileAccess));
+                MediaCipher.newKey(), "token-1", connection.getRef(), rooms.getRef(), gateway, fileAccess));
         Rooms.Join join = rooms.expectMessageClass(Rooms.Join.class);
         assertEquals("standup", join.room());
         assertEquals(info, join.info());

@@ -2,7 +2,7 @@ package chorus.relay.room;
 
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
-import chorus.protocol.media.MediaAuthenticator;
+import chorus.protocol.media.MediaCipher;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.RelayNode;
 import chorus.relay.media.MediaGateway;
@@ -119,7 +119,7 @@ class RoomTest {
         TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
         ActorRef<Room.Command> room = spawnRoom("standup-" + System.nanoTime(), rooms);
         for (int id = 1; id <= 3; id++) {
-            gateway.register(id, MediaAuthenticator.newKey(), testKit.<Participant.Command>createTestProbe().getRef());
+            gateway.register(id, MediaCipher.newKey(), testKit.<Participant.Command>createTestProbe().getRef());
         }
         Member ada = join(room, "Ada", 1);
         Member bob = join(room, "Bob", 2);
