@@ -83,7 +83,7 @@ final class RelayProcesses implements AutoCloseable {
     }
 
     private ServerProcess startNode(int i, int[] clusterPorts) throws IOException, ServerProcess.ServerStartException {
-        List<String> args = new ArrayList<>(List.of("--cluster-port", Integer.toString(clusterPorts[i])));
+        List<String> args = new ArrayList<>(List.of("--cluster-port", Integer.toString(clusterPorts[i]), "--plaintext"));
         if (i == 0) {
             args.add("--cluster");
         } else {

@@ -13,6 +13,7 @@ import chorus.relay.media.MediaPort;
 import chorus.relay.room.Room;
 import chorus.relay.room.RoomEntity;
 import chorus.relay.room.Rooms;
+import chorus.relay.tls.RelayTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -49,19 +50,22 @@ final class Guardian extends AbstractBehavior<Guardian.Command> {
     private final RelayConfig relay;
     private final MediaGateway gateway;
     private final FileAccess fileAccess;
+    /** Null when the control port and file service speak plain text. */
+    private final RelayTls tls;
     private final CompletableFuture<InetSocketAddress> bound;
     private final ActorRef<Rooms.Command> rooms;
     /** Null for a node on its own: no secret to share, no other nodes to copy files to or drain to. */
     private final ClusterPeers peers;
 
     static Behavior<Command> create(RelayConfig relay, MediaGateway gateway, FileStore files, FileAccess fileAccess,
-                                    CompletableFuture<InetSocketAddress> bound) {
-        return Behaviors.setup(ctx -> new Guardian(ctx, relay, gateway, files, fileAccess, bound));
+                                    RelayTls tls, CompletableFuture<InetSocketAddress> bound) {
+        return Behaviors.setup(ctx -> new Guardian(ctx, relay, gateway, files, fileAccess, tls, bound));
     }
 
     private Guardian(ActorContext<Command> ctx, RelayConfig relay, MediaGateway gateway, FileStore files,
-                     FileAccess fileAccess, CompletableFuture<InetSocketAddress> bound) {
+                     FileAccess fileAccess, RelayTls tls, CompletableFuture<InetSocketAddress> bound) {
         super(ctx);
+        this.tls = tls;
         this.relay = relay;
         this.gateway = gateway;
         this.fileAccess = fileAccess;
@@ -87,8 +91,9 @@ final class Guardian extends AbstractBehavior<Guardian.Command> {
         }
         var service = new FileService(ctx.getSystem(), files, fileAccess, relay.files().maxBytes(), peers,
                 gateway.stats());
-        ctx.pipeToSelf(service.bind(relay.listen().host(), relay.files().port()), (binding, error) -> error != null
-                ? new Failed(new IOException("cannot listen on HTTP " + relay.listen().host() + ":" + relay.files().port()
+        ctx.pipeToSelf(service.bind(relay.listen().host(), relay.files().port(), tls), (binding, error) -> error != null
+                ? new Failed(new IOException("cannot listen on HTTP" + (tls == null ? " " : "S ")
+                        + relay.listen().host() + ":" + relay.files().port()
                         + " for files (" + error.getMessage() + ")", error))
                 : new FilesBound(binding.localAddress().getPort()));
     }
@@ -107,7 +112,7 @@ final class Guardian extends AbstractBehavior<Guardian.Command> {
         CompletableFuture<InetSocketAddress> controlBound = new CompletableFuture<>();
         getContext().pipeToSelf(controlBound, (address, error) -> error != null ? new Failed(error)
                 : new ControlBound(address));
-        getContext().spawn(ControlServer.create(relay, gateway, rooms, fileAccess, peers, controlBound), "control");
+        getContext().spawn(ControlServer.create(relay, gateway, rooms, fileAccess, peers, tls, controlBound), "control");
         return this;
     }
 
@@ -115,7 +120,7 @@ final class Guardian extends AbstractBehavior<Guardian.Command> {
         if (peers != null) {
             String host = relay.listen().advertisedHost().isEmpty() ? RelayNode.clusterHostname(relay) : relay.listen().advertisedHost();
             getContext().spawn(NodeDirectory.create(peers, new NodeDirectory.Endpoints(host,
-                    control.address().getPort(), fileAccess.port())), "nodes");
+                    control.address().getPort(), fileAccess.port(), tls == null ? "" : tls.fingerprint())), "nodes");
         }
         bound.complete(control.address());
         return this;

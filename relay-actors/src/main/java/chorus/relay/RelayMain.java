@@ -54,6 +54,10 @@ public final class RelayMain implements Callable<Integer> {
             description = "Join the Pekko Cluster through this seed node's cluster port (repeatable; turns the cluster on).")
     List<String> clusterSeeds;
 
+    @Option(names = "--plaintext", description = "No TLS on the control port and file service (a LAN that "
+            + "trusts everyone on it; logged as a warning). Default: TLS, from chorus.relay.tls or self-signed.")
+    boolean plaintext;
+
     @Option(names = "--cluster", description = "Form a cluster even without seeds (this node is the first).")
     boolean cluster;
 
@@ -101,6 +105,9 @@ public final class RelayMain implements Callable<Integer> {
         }
         if (clusterSeeds != null && !clusterSeeds.isEmpty()) {
             o.put("chorus.relay.cluster.seeds", clusterSeeds);
+        }
+        if (plaintext) {
+            o.put("chorus.relay.tls.enabled", false);
         }
         if (cluster) {
             o.put("chorus.relay.cluster.enabled", true);

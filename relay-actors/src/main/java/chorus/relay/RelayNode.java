@@ -12,6 +12,7 @@ import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
 import chorus.relay.metrics.Metrics;
 import chorus.relay.metrics.RelayStats;
+import chorus.relay.tls.RelayTls;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -46,10 +47,13 @@ public final class RelayNode implements AutoCloseable {
 
     private final FileStore files;
     private final FileAccess fileAccess;
+    /** Null when the control port and file service speak plain text. */
+    private final RelayTls tls;
     private int metricsPort = -1;
 
     private RelayNode(ActorSystem<Guardian.Command> system, MediaGateway gateway, RelayConfig config,
-                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess) {
+                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess, RelayTls tls) {
+        this.tls = tls;
         this.files = files;
         this.fileAccess = fileAccess;
         this.system = system;
@@ -85,6 +89,7 @@ public final class RelayNode implements AutoCloseable {
         if (sharedSecret != null) {
             resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
         }
+        RelayTls tls = relayTls(relay);
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
             gateway.mediaIdBase((new SecureRandom().nextInt(1 << 15) + 1) << 16);
@@ -101,7 +106,7 @@ public final class RelayNode implements AutoCloseable {
         }
         FileAccess fileAccess = new FileAccess();
         ActorSystem<Guardian.Command> system = ActorSystem.create(
-                Guardian.create(relay, gateway, files, fileAccess, bound), "chorus", resolved);
+                Guardian.create(relay, gateway, files, fileAccess, tls, bound), "chorus", resolved);
         try {
             Access.get(system); // reads (or makes) the token key now: a bad key file stops the start
         } catch (RuntimeException e) {
@@ -112,7 +117,7 @@ public final class RelayNode implements AutoCloseable {
         }
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
-            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess);
+            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls);
             if (kubernetes) {
                 startBootstrap(system);
             }
@@ -146,6 +151,24 @@ public final class RelayNode implements AutoCloseable {
             throw new IOException("cannot listen on TCP " + relay.listen().host() + ":" + relay.listen().controlPort()
                     + " (" + cause.getMessage() + ")", cause);
         }
+    }
+
+    /**
+     * The control port's and file service's certificate (PEM files, or the kept self-signed one),
+     * its fingerprint logged for users to compare; null, with a warning, when TLS is turned off.
+     */
+    private static RelayTls relayTls(RelayConfig relay) throws IOException {
+        var log = LoggerFactory.getLogger(RelayNode.class);
+        if (!relay.tls().enabled()) {
+            log.warn("TLS is off (--plaintext, chorus.relay.tls.enabled = false): the control connection and the file "
+                    + "service are plain text, so anyone on the network can read the media keys, the chat and the files");
+            return null;
+        }
+        RelayTls tls = RelayTls.from(relay.tls(), List.of(relay.listen().host(), relay.listen().advertisedHost(),
+                relay.cluster().hostname()));
+        log.info("TLS on the control port and file service with {} certificate {}, fingerprint {}",
+                tls.selfSigned() ? "the self-signed" : "the", tls.certificateFile(), tls.fingerprint());
+        return tls;
     }
 
     static final String MISSING_SECRET = "a clustered node needs the cluster's secret, the same on every node "
@@ -284,6 +307,11 @@ public final class RelayNode implements AutoCloseable {
         return config;
     }
 
+    /** The control port's and file service's certificate; null when they speak plain text. */
+    public RelayTls tls() {
+        return tls;
+    }
+
     /** This node's cluster address as {@code HOST:PORT} (what other nodes give as a seed). */
     public String clusterAddress() {
         var a = system.address();
@@ -300,7 +328,8 @@ public final class RelayNode implements AutoCloseable {
      */
     public String readyLine() {
         return ReadyLine.relay(config.listen().host(), controlPort(), videoPort(), audioPort(),
-                config.clustered() ? clusterAddress() : null, filesPort(), metricsPort()).toString()
+                config.clustered() ? clusterAddress() : null, filesPort(), metricsPort())
+                .withTls(tls == null ? "off" : tls.fingerprint()).toString()
                 + " access=" + Access.get(system).mode().wire();
     }
 

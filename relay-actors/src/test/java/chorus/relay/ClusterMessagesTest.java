@@ -37,7 +37,7 @@ class ClusterMessagesTest {
         for (Object m : List.of(
                 new RoomEntity.Join(member),
                 new RoomEntity.Leave("p-1", 65537, "leave"),
-                new NodeDirectory.Endpoints("10.0.0.2", 5015, 5016),
+                new NodeDirectory.Endpoints("10.0.0.2", 5015, 5016, "sha256:" + "ab".repeat(32)),
                 new RoomEntity.Sync(home, List.of(ada)),
                 new RoomEntity.Chat(ada, "hi", "6c1e/1", room.getRef()),
                 new RoomEntity.ScreenShare(ada, true, room.getRef()),

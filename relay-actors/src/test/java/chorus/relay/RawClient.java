@@ -54,6 +54,14 @@ public final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Over a socket already connected (a TLS socket, say). */
+    public RawClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(5000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
     public static RawClient join(RelayNode relay, String room, String name) throws Exception {
         return join(relay.controlAddress(), room, name);
     }

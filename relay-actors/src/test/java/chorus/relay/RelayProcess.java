@@ -43,7 +43,7 @@ public final class RelayProcess implements AutoCloseable {
     public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env)
             throws IOException {
         List<String> args = new ArrayList<>(EPHEMERAL);
-        args.addAll(List.of("--cluster-port", "0", "--cluster-hostname", "127.0.0.1"));
+        args.addAll(List.of("--cluster-port", "0", "--cluster-hostname", "127.0.0.1", "--plaintext"));
         return start(dir, name, properties, env, args);
     }
 
@@ -62,8 +62,9 @@ public final class RelayProcess implements AutoCloseable {
         return start(dir, name, properties, env, EPHEMERAL, classPath);
     }
 
-    private static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
-                                      List<String> args, String classPath) throws IOException {
+    /** Starts {@code chorus server ARGS} on {@code classPath}. */
+    public static RelayProcess start(Path dir, String name, Map<String, String> properties, Map<String, String> env,
+                                     List<String> args, String classPath) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");

@@ -5,6 +5,8 @@ import chorus.client.session.JoinRefusedException;
 import chorus.client.session.RelayAddress;
 import chorus.client.session.Refusals;
 import chorus.client.session.TokenPeek;
+import chorus.client.tls.RelayTrust;
+import chorus.client.tls.RelayTrustOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -42,6 +45,15 @@ public final class BotCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    RelayTrustOptions trust = new RelayTrustOptions();
+
+    @Option(names = "--trust-on-first-use",
+            description = "Trust and pin a relay's self-signed certificate the first time it is seen (as ssh does); "
+                    + "without it the bot refuses an unknown certificate and prints its fingerprint. A pinned "
+                    + "certificate that changes is refused either way.")
+    boolean trustOnFirstUse;
 
     @Option(names = "--server", paramLabel = "HOST:PORT", converter = RelayAddressConverter.class,
             description = "Relay control address, e.g. 127.0.0.1:5005 (required unless --token is a join link).")
@@ -277,7 +289,8 @@ public final class BotCommand implements Callable<Integer> {
         }
         try {
             return new BotOptions(relay, joinName, joinRoom, sendVideo, fps, toneHz, duration, recordAudio, say,
-                    shareScreen, uploads, downloadAll, reconnect, jwt);
+                    shareScreen, uploads, downloadAll, reconnect, trust.trust(trustOnFirstUse
+                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE), jwt);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -14,6 +14,7 @@ import chorus.client.session.Refusals;
 import chorus.client.session.RelayAddress;
 import chorus.client.session.RelayUnreachableException;
 import chorus.client.session.RoomState;
+import chorus.client.tls.UntrustedRelayException;
 import chorus.protocol.control.ControlMessage;
 import java.io.Closeable;
 import java.io.IOException;
@@ -180,6 +181,9 @@ public final class Call implements Closeable {
             } else {
                 failed(Refusals.ofJoin(e.code(), e.relayMessage()));
             }
+        } catch (UntrustedRelayException e) {
+            // Trying again would meet the same certificate: the user must decide, not the retry loop.
+            endByItself(sentence(e.getMessage()), null);
         } catch (IOException | RuntimeException e) {
             failed(sentence(e.getMessage()));
         }

@@ -55,7 +55,6 @@ public final class FileTransfers {
     /** The header carrying a file's SHA-256 in hex, on uploads and downloads. */
     public static final String SHA256_HEADER = "X-Chorus-Sha256";
     static final int CHUNK_BYTES = 64 * 1024;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Bound on each wait for the relay: the relay answers an upload as soon as its last byte is on disk. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** Enough for a FileInfo or an error; a longer answer is not the relay's. */
@@ -64,20 +63,6 @@ public final class FileTransfers {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
-
-    /**
-     * One HTTP client for every file service in this JVM (its threads are daemons and its
-     * connections pooled): direct, never through a proxy (media does not go through one either),
-     * HTTP/1.1 as the file service speaks it, no redirects followed.
-     */
-    private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .build();
-    }
 
     /** Told how far a transfer is, after each chunk, on the transferring thread. Must return quickly. */
     @FunctionalInterface
@@ -90,6 +75,7 @@ public final class FileTransfers {
     private final String base;
     private final String room;
     private final String token;
+    private final HttpClient http;
 
     /**
      * @param base  {@code http://host:port} of the file service, or null when the relay has none
@@ -97,6 +83,11 @@ public final class FileTransfers {
      * @param token the bearer token from the welcome
      */
     public FileTransfers(String base, String room, String token) {
+        this(base, room, token, FileHttpClients.PLAIN);
+    }
+
+    private FileTransfers(String base, String room, String token, HttpClient http) {
+        this.http = http;
         this.base = base;
         this.room = room;
         this.token = token;
@@ -104,6 +95,15 @@ public final class FileTransfers {
 
     /** The file service of a welcome's room, at the media host (where the relay's HTTP port is). */
     public static FileTransfers of(InetAddress host, int port, String room, String token) {
+        return of(host, port, room, token, null);
+    }
+
+    /**
+     * As {@link #of(InetAddress, int, String, String)}, over HTTPS trusting only the certificate
+     * with this fingerprint (the one the control connection trusted: the relay serves both with
+     * it), or plain HTTP when {@code tlsFingerprint} is null.
+     */
+    public static FileTransfers of(InetAddress host, int port, String room, String token, String tlsFingerprint) {
         if (port <= 0 || token == null) {
             return new FileTransfers(null, room, null);
         }
@@ -112,7 +112,10 @@ public final class FileTransfers {
             int zone = literal.indexOf('%');
             literal = "[" + (zone >= 0 ? literal.substring(0, zone) : literal) + "]";
         }
-        return new FileTransfers("http://" + literal + ":" + port, room, token);
+        if (tlsFingerprint == null) {
+            return new FileTransfers("http://" + literal + ":" + port, room, token);
+        }
+        return new FileTransfers("https://" + literal + ":" + port, room, token, FileHttpClients.pinned(tlsFingerprint));
     }
 
     /** Whether the relay has a file service. */
@@ -392,8 +395,8 @@ public final class FileTransfers {
         }
     }
 
-    private static CompletableFuture<HttpResponse<ResponseBody>> send(HttpRequest request) {
-        return Http.CLIENT.sendAsync(request, info -> new ResponseBody(IDLE_TIMEOUT));
+    private CompletableFuture<HttpResponse<ResponseBody>> send(HttpRequest request) {
+        return http.sendAsync(request, info -> new ResponseBody(IDLE_TIMEOUT));
     }
 
     /**

@@ -75,7 +75,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--server", paramLabel = "HOST:PORT", converter = RelayAddressConverter.class,
-            description = "Load a running relay instead of starting one (no CPU or heap figures then).")
+            description = "Load a running relay instead of starting one (no CPU or heap figures then); it must run "
+                    + "with --plaintext (the load participants speak plain text).")
     RelayAddress server;
 
     @Option(names = "--baseline", description = "Also measure the raw forwarder under the same load; report relay / raw.")
@@ -158,7 +159,7 @@ public final class LoadTestCommand implements Callable<Integer> {
 
     private SideReport runChild(ServerProcess.Kind kind, LoadSpec load, Path dir)
             throws IOException, InterruptedException, ServerProcess.ServerStartException {
-        try (ServerProcess child = ServerProcess.start(kind, serverOptions(), dir.resolve(kind.label + ".log"))) {
+        try (ServerProcess child = ServerProcess.start(kind, serverOptions(kind), dir.resolve(kind.label + ".log"))) {
             return LoadTest.run(load, LoadTest.Target.of(child), runId());
         }
     }
@@ -167,7 +168,8 @@ public final class LoadTestCommand implements Callable<Integer> {
             throws IOException, InterruptedException, ServerProcess.ServerStartException {
         Machine machine = Machine.describe();
         List<Integer> steps = Sweep.participantSteps(sweepMax);
-        Sweep.Side relay = Sweep.run(ServerProcess.Kind.RELAY, serverOptions(), base, steps, dir.resolve("relay.log"));
+        Sweep.Side relay = Sweep.run(ServerProcess.Kind.RELAY, serverOptions(ServerProcess.Kind.RELAY), base, steps,
+                dir.resolve("relay.log"));
         Sweep.Side raw = Sweep.run(ServerProcess.Kind.BASELINE, serverOptions(), base, steps, dir.resolve("baseline.log"));
         Sweep.Report report = Sweep.report(machine, base, steps, serverOptions().described(), relay, raw);
         Path json = dir.resolve("sweep.json");
@@ -179,6 +181,15 @@ public final class LoadTestCommand implements Callable<Integer> {
         stdout.println("plot:   " + png);
         stdout.flush();
         return 0;
+    }
+
+    /**
+     * The relay it starts runs with --plaintext: the load test measures media forwarding (against
+     * the raw forwarder, which has no TLS either), and its participants' control connections are
+     * plain NIO sockets; TLS costs only the join.
+     */
+    private ServerProcess.Options serverOptions(ServerProcess.Kind kind) {
+        return kind == ServerProcess.Kind.RELAY ? serverOptions().withArgs(List.of("--plaintext")) : serverOptions();
     }
 
     private ServerProcess.Options serverOptions() {

@@ -79,7 +79,7 @@ public final class ChorusClient implements Closeable {
         this.pinger = Executors.newSingleThreadScheduledExecutor(threads.named("ping"));
         this.files = welcome.files() == null ? new FileTransfers(null, welcome.room(), null)
                 : FileTransfers.of(mediaConfig.videoEndpoint().getAddress(), welcome.files().port(), welcome.room(),
-                welcome.files().token());
+                welcome.files().token(), control.tlsFingerprint());
     }
 
     /** Joins {@code room} as {@code name} on the relay at {@code host:port} with default options. */
@@ -108,7 +108,7 @@ public final class ChorusClient implements Closeable {
             throws IOException {
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
                 options.resume(), options.token());
-        ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout());
+        ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
             MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo());

@@ -8,6 +8,10 @@ import chorus.protocol.control.ControlMessage.Pong;
 import chorus.protocol.control.ControlMessage.Welcome;
 import chorus.protocol.control.ControlProtocolException;
 import chorus.protocol.control.ErrorCode;
+import chorus.client.tls.NotTlsException;
+import chorus.client.tls.RelayHandshake;
+import chorus.client.tls.RelayTrust;
+import chorus.client.tls.UntrustedRelayException;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -20,6 +24,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client's TCP control connection to a relay: joins with a hello, then a reader thread answers
+ * The client's TCP control connection to a relay, over TLS when the relay speaks it (trusted as
+ * {@link RelayTrust} says): joins with a hello, then a reader thread answers
  * the relay's pings, measures round-trip time from the client's own pings and hands roster changes
  * and errors to a listener. Writes from any thread are serialised. A relay silent for longer than
  * its keepalive allows is treated as gone, so a hung relay cannot hang the client.
@@ -55,6 +61,8 @@ public final class ControlConnection implements Closeable {
     private final DataInputStream in;
     private final OutputStream out;
     private final Welcome welcome;
+    /** {@code sha256:HEX} of the relay's certificate, or null when the connection is plain text. */
+    private final String tlsFingerprint;
     private final Object writeLock = new Object();
     private final AtomicLong nextNonce = new AtomicLong(1);
     private final AtomicLong pingsAnswered = new AtomicLong();
@@ -69,7 +77,9 @@ public final class ControlConnection implements Closeable {
     private volatile String lastRelayError;
     private volatile Thread reader;
 
-    private ControlConnection(RelayAddress relay, Socket socket, DataInputStream in, OutputStream out, Welcome welcome) {
+    private ControlConnection(RelayAddress relay, Socket socket, DataInputStream in, OutputStream out, Welcome welcome,
+                              String tlsFingerprint) {
+        this.tlsFingerprint = tlsFingerprint;
         this.relay = relay;
         this.socket = socket;
         this.in = in;
@@ -87,7 +97,61 @@ public final class ControlConnection implements Closeable {
      * @throws IOException               when the relay broke off or answered nonsense
      */
     public static ControlConnection open(RelayAddress relay, Hello hello, Duration timeout) throws IOException {
+        return open(relay, hello, timeout, RelayTrust.defaults());
+    }
+
+    /**
+     * Connects over TLS, trusting the relay's certificate as {@code trust} says, and joins. A relay
+     * seen for the first time is shown to the trust's first-contact decision (outside the
+     * handshake, so a user may take their time) and, if trusted, pinned and connected to again. A
+     * relay that answers in plain text is joined in plain text, with a warning, unless something
+     * pins its certificate.
+     *
+     * @throws UntrustedRelayException when its certificate is not trusted (the message says why and what to do)
+     */
+    public static ControlConnection open(RelayAddress relay, Hello hello, Duration timeout, RelayTrust trust)
+            throws IOException {
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        Socket socket = connect(relay, timeoutMillis);
+        if (trust.plaintext()) {
+            return join(relay, socket, hello, timeoutMillis, null);
+        }
+        Optional<String> known;
+        RelayHandshake.Secured secured;
+        try {
+            known = trust.known(relay.host(), relay.port());
+            socket.setSoTimeout(timeoutMillis);
+            secured = RelayHandshake.secure(socket, relay.host(), relay.port(), trust, known,
+                    trust.knownRelays() == null ? "the known-relays file" : trust.knownRelays().file().toString());
+        } catch (UntrustedRelayException e) {
+            closeQuietly(socket);
+            if (e.reason() == UntrustedRelayException.Reason.UNKNOWN
+                    && trust.firstContact().trust(relay.toString(), e.presented())) {
+                if (trust.knownRelays() != null) {
+                    trust.knownRelays().pin(relay.host(), relay.port(), e.presented());
+                }
+                log.info("trusting relay {} on first use: certificate {}{}", relay, e.presented(),
+                        trust.knownRelays() == null ? "" : ", pinned in " + trust.knownRelays().file());
+                return open(relay, hello, timeout, trust.withFingerprint(e.presented()));
+            }
+            throw e;
+        } catch (NotTlsException e) {
+            closeQuietly(socket);
+            if (trust.fingerprint() != null || trust.known(relay.host(), relay.port()).isPresent()) {
+                throw new IOException(e.getMessage() + "; its certificate is pinned, so plain text is refused "
+                        + "(someone may be downgrading the connection)", e);
+            }
+            log.warn("relay {} speaks plain text (it runs with --plaintext): the control connection and the files "
+                    + "are not encrypted", relay);
+            return open(relay, hello, timeout, trust.withPlaintext(true));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+        return join(relay, secured.socket(), hello, timeoutMillis, secured.fingerprint());
+    }
+
+    private static Socket connect(RelayAddress relay, int timeoutMillis) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true); // control frames are small and latency-sensitive (pongs)
@@ -99,19 +163,37 @@ public final class ControlConnection implements Closeable {
             closeQuietly(socket);
             throw new RelayUnreachableException(relay, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
         }
+        return socket;
+    }
+
+    /** Sends the hello over a connected (and, with TLS, secured) socket and waits for the welcome. */
+    private static ControlConnection join(RelayAddress relay, Socket socket, Hello hello, int timeoutMillis,
+                                          String tlsFingerprint) throws IOException {
         try {
             socket.setSoTimeout(timeoutMillis);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             OutputStream out = socket.getOutputStream();
             out.write(ControlCodec.encodeFrame(hello));
             out.flush();
-            Welcome welcome = awaitWelcome(relay, in, out, timeoutMillis);
-            return new ControlConnection(relay, socket, in, out, welcome);
+            Welcome welcome;
+            try {
+                welcome = awaitWelcome(relay, in, out, timeoutMillis);
+            } catch (JoinRefusedException e) {
+                throw e;
+            } catch (IOException e) {
+                // A TLS relay drops a plain-text hello without a word a plain-text client could read.
+                throw tlsFingerprint != null ? e : new IOException(e.getMessage() + PLAINTEXT_HINT, e);
+            }
+            return new ControlConnection(relay, socket, in, out, welcome, tlsFingerprint);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
         }
     }
+
+    /** Appended to why a plain-text join failed. */
+    static final String PLAINTEXT_HINT = "; this client spoke plain text: if the relay speaks TLS (the default; its "
+            + "ready line ends with tls=sha256:...), connect without --plaintext";
 
     private static Welcome awaitWelcome(RelayAddress relay, DataInputStream in, OutputStream out, int timeoutMillis)
             throws IOException {
@@ -293,6 +375,11 @@ public final class ControlConnection implements Closeable {
 
     public Welcome welcome() {
         return welcome;
+    }
+
+    /** {@code sha256:HEX} of the certificate the relay presented, or null when this connection is plain text. */
+    public String tlsFingerprint() {
+        return tlsFingerprint;
     }
 
     public RelayAddress relay() {

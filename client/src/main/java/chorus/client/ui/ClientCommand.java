@@ -3,12 +3,14 @@ package chorus.client.ui;
 import chorus.client.session.JoinLink;
 import chorus.client.session.RelayAddress;
 import chorus.client.session.TokenPeek;
+import chorus.client.tls.RelayTrustOptions;
 import chorus.protocol.control.Names;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -44,6 +46,9 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Join link chorus://HOST:PORT/ROOM?token=JWT[&fingerprint=sha256:HEX]: server, room and token.")
     String join;
 
+    @Mixin
+    RelayTrustOptions trust = new RelayTrustOptions();
+
     @Option(names = "--test-source",
             description = "Send the moving test pattern and a test tone instead of the camera and microphone.")
     boolean testSource;
@@ -77,7 +82,13 @@ public final class ClientCommand implements Callable<Integer> {
                     + "`chorus bot` is the headless participant");
             return 1;
         }
-        LaunchOptions options = new LaunchOptions(server, name, room, testSource, testSource, null, jwt);
+        LaunchOptions options;
+        try {
+            options = new LaunchOptions(server, name, room, testSource, testSource, null,
+                    trust.trust(RelayFingerprintDialog::ask), jwt);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         DesktopApp app = DesktopApp.launch(options, AppPreferences.user());
         try {
             app.closed().get();

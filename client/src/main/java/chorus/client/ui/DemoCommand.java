@@ -8,6 +8,7 @@ import chorus.client.device.Microphones;
 import chorus.client.device.Speakers;
 import chorus.client.load.ServerProcess;
 import chorus.client.session.RelayAddress;
+import chorus.client.tls.RelayTrust;
 import java.awt.Dimension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,21 +87,24 @@ public final class DemoCommand implements Callable<Integer> {
         // Any free port but the control port asked for, and its files in the demo's own directory.
         ServerProcess relay = ServerProcess.launch(ServerProcess.Kind.RELAY, new ServerProcess.Options(classpath, null,
                 List.of(), RELAY_START, List.of("--control-port", String.valueOf(port)),
-                Map.of("CHORUS_FILES_DIR", work.resolve("files").toString())), log);
+                Map.of("CHORUS_FILES_DIR", work.resolve("files").toString(),
+                        "CHORUS_TLS_DIR", work.resolve("tls").toString())), log);
         Thread stopRelay = new Thread(relay::close, "chorus-demo-stop");
         Runtime.getRuntime().addShutdownHook(stopRelay);
         List<Bot> bots = new ArrayList<>();
         try {
             RelayAddress address = relay.awaitReady().control();
             System.out.println(relay.ready() + " (log: " + log + ")");
-            bots.add(Bot.start(BotOptions.of(address, "Alice", ROOM).withTone(440)));
-            bots.add(Bot.start(BotOptions.of(address, "Bob", ROOM).withTone(660)));
+            // The demo's relay makes its own certificate; what its ready line says is what everyone pins.
+            RelayTrust trust = RelayTrust.defaults().withFingerprint(relay.ready().tlsFingerprint().orElse(null));
+            bots.add(Bot.start(BotOptions.of(address, "Alice", ROOM).withTone(440).withTrust(trust)));
+            bots.add(Bot.start(BotOptions.of(address, "Bob", ROOM).withTone(660).withTrust(trust)));
             boolean testCamera = testSource || Cameras.list().isEmpty();
             boolean testMicrophone = testSource || Microphones.list().isEmpty();
             System.out.println("Alice (440 Hz) and Bob (660 Hz) are in room \"" + ROOM + "\"; " + me + " joins"
                     + (testCamera || testMicrophone ? " with the test " + (testCamera && testMicrophone ? "pattern and tone"
                     : testCamera ? "pattern" : "tone") : "") + ". Close the window or press Leave to end.");
-            LaunchOptions options = new LaunchOptions(address, me, ROOM, testCamera, testMicrophone, windowSize);
+            LaunchOptions options = new LaunchOptions(address, me, ROOM, testCamera, testMicrophone, windowSize, trust);
             // The user's theme and devices, but what the demo changes (its relay, a test source) is not remembered.
             AppPreferences user = AppPreferences.user();
             AppPreferences prefs = new AppPreferences(Preferences.userRoot().node("chorus/demo"));

@@ -1,6 +1,7 @@
 package chorus.client.ui;
 
 import chorus.client.session.RelayAddress;
+import chorus.client.tls.RelayTrust;
 import java.awt.Dimension;
 
 /**
@@ -10,20 +11,30 @@ import java.awt.Dimension;
  * @param testCamera     send the test pattern instead of a camera (--test-source, or no camera)
  * @param testMicrophone send the test tone instead of a microphone (--test-source, or no microphone)
  * @param windowSize     the main window's size, or null for the default
+ * @param trust          TLS and whom to trust as the relay (null: a pinned or CA-valid certificate, else
+ *                       the user is asked on first contact, {@link RelayFingerprintDialog})
  * @param token          the access token to join with, or null (a relay in the open mode); with one, the
  *                       relay names the participant by the token
  */
 public record LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
-                            Dimension windowSize, String token) {
-    public LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
-                         Dimension windowSize) {
-        this(relay, name, room, testCamera, testMicrophone, windowSize, null);
-    }
-
+                            Dimension windowSize, RelayTrust trust, String token) {
     public static final Dimension DEFAULT_SIZE = new Dimension(1280, 800);
 
     public static LaunchOptions of(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, false, false, null);
+        return new LaunchOptions(relay, name, room, false, false, null, null, null);
+    }
+
+    public LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
+                         Dimension windowSize, RelayTrust trust) {
+        this(relay, name, room, testCamera, testMicrophone, windowSize, trust, null);
+    }
+
+    public LaunchOptions {
+        trust = trust == null ? RelayFingerprintDialog.standardTrust() : trust;
+    }
+
+    public LaunchOptions withTrust(RelayTrust trust) {
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
     }
 
     /** Whether the join dialog can be skipped. */
@@ -32,19 +43,19 @@ public record LaunchOptions(RelayAddress relay, String name, String room, boolea
     }
 
     public LaunchOptions withTestSource(boolean camera, boolean microphone) {
-        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, token);
+        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, trust, token);
     }
 
     public LaunchOptions withWindowSize(Dimension size) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, token);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, trust, token);
     }
 
     public LaunchOptions withJoin(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, token);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
     }
 
     /** Where to join with an access token (the token's name is the one shown). */
     public LaunchOptions withJoin(RelayAddress relay, String name, String room, String token) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, token);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
     }
 }

@@ -82,7 +82,7 @@ class LargeFileTransferTest {
         String sha256 = FileTransfers.sha256(file);
         Path store = Files.createDirectories(dir.resolve("relay-files"));
         ServerProcess.Options options = new ServerProcess.Options(System.getProperty("java.class.path"), "256m",
-                List.of("-Dchorus.relay.files.directory=" + store), Duration.ofSeconds(60));
+                List.of("-Dchorus.relay.files.directory=" + store), Duration.ofSeconds(60)).withArgs(List.of("--plaintext"));
         List<Bot> bots = new ArrayList<>();
         Thread sampler = null;
         try (ServerProcess relay = ServerProcess.start(ServerProcess.Kind.RELAY, options, dir.resolve("relay.log"))) {

@@ -23,6 +23,19 @@ class ReadyLineTest {
     }
 
     @Test
+    void theTlsFieldComesAfterTheOthersAndReadsBack() {
+        String hex = "ab".repeat(32);
+        ReadyLine tls = ReadyLine.relay("127.0.0.1", 1, 2, 3, null, 4, -1).withTls("sha256:" + hex);
+        assertEquals("Chorus relay ready control=127.0.0.1:1 video=2 audio=3 files=4 metrics=off tls=sha256:" + hex,
+                tls.toString());
+        assertEquals(Optional.of(tls), ReadyLine.parse(tls.toString()));
+        assertEquals(Optional.of("sha256:" + hex), tls.tlsFingerprint());
+        ReadyLine plain = ReadyLine.parse(tls.withTls("off").toString()).orElseThrow();
+        assertEquals("off", plain.tls());
+        assertTrue(plain.tlsFingerprint().isEmpty());
+    }
+
+    @Test
     void aLineFromBeforeTheAddedFieldsAndTheRawForwardersAreRead() {
         ReadyLine old = ReadyLine.parse("Chorus relay ready control=127.0.0.1:5005 video=5000 audio=5001").orElseThrow();
         assertEquals("127.0.0.1:5005", old.control());

@@ -17,8 +17,13 @@ import javax.crypto.spec.SecretKeySpec;
  * requests. Thread-safe: connections and the file service read it.
  */
 public final class ClusterPeers {
-    /** One other node, as its clients and its peers reach it. */
-    public record Peer(String node, String host, int controlPort, int filesPort) {
+    /**
+     * One other node, as its clients and its peers reach it.
+     *
+     * @param tlsFingerprint {@code sha256:HEX} of the certificate its file service presents, or
+     *                       empty when it speaks plain text
+     */
+    public record Peer(String node, String host, int controlPort, int filesPort, String tlsFingerprint) {
         public String control() {
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + controlPort;
         }

@@ -31,8 +31,14 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
     public sealed interface Command {
     }
 
-    /** Where a node is reached; replicated. */
-    public record Endpoints(String host, int controlPort, int filesPort) implements CborSerializable {
+    /**
+     * Where a node is reached; replicated. The fingerprint of its certificate is what the other
+     * nodes trust when they fetch or copy files over HTTPS (only members can write this map).
+     *
+     * @param tlsFingerprint {@code sha256:HEX}, or empty when its file service speaks plain text
+     */
+    public record Endpoints(String host, int controlPort, int filesPort, String tlsFingerprint)
+            implements CborSerializable {
     }
 
     /** The directory's own messages: the replicated map and cluster membership changing. */
@@ -101,7 +107,8 @@ public final class NodeDirectory extends AbstractBehavior<NodeDirectory.Command>
             Endpoints e = entries.get(address);
             if (e != null && !address.equals(self) && member.status() == MemberStatus.up()
                     && !unreachable.contains(address)) {
-                now.put(address, new ClusterPeers.Peer(address, e.host(), e.controlPort(), e.filesPort()));
+                now.put(address, new ClusterPeers.Peer(address, e.host(), e.controlPort(), e.filesPort(),
+                        e.tlsFingerprint() == null ? "" : e.tlsFingerprint()));
             }
         }
         peers.peers(now);

@@ -4,13 +4,16 @@ import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
 import chorus.relay.media.MediaGateway;
+import chorus.relay.metrics.RelayStats;
 import chorus.relay.room.Rooms;
+import chorus.relay.tls.RelayTls;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,18 +25,21 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.TLSClosing;
+import org.apache.pekko.stream.TLSProtocol;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.TLS;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Listens on the control port (Pekko Streams TCP) and gives each accepted socket a
- * {@link Connection} actor: bytes in are framed and fed to it with backpressure, frames out come
- * from a bounded queue it writes to. When accepts fail (file descriptors exhausted) it stops
+ * Listens on the control port (Pekko Streams TCP, and TLS unless the relay runs in plain text) and
+ * gives each accepted socket a {@link Connection} actor: bytes in are framed and fed to it with
+ * backpressure, frames out come from a bounded queue it writes to. When accepts fail (file descriptors exhausted) it stops
  * listening for a growing interval, as Netty and Tomcat pause on EMFILE, and reports the failures
  * with their count at most every {@link #REPORT_EVERY}.
  */
@@ -73,6 +79,8 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     private final FileAccess fileAccess;
     /** Null for a node on its own. */
     private final ClusterPeers peers;
+    /** Null when the control port speaks plain text. */
+    private final RelayTls tls;
     private final CompletableFuture<InetSocketAddress> bound;
     private final TimerScheduler<Command> timers;
     private final UnixOperatingSystemMXBean os;
@@ -88,15 +96,17 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     private long lastReportNanos;
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
-                                           FileAccess fileAccess, ClusterPeers peers, CompletableFuture<InetSocketAddress> bound) {
+                                           FileAccess fileAccess, ClusterPeers peers, RelayTls tls,
+                                           CompletableFuture<InetSocketAddress> bound) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new ControlServer(ctx, timers, config, gateway, rooms, fileAccess, peers, bound)));
+                new ControlServer(ctx, timers, config, gateway, rooms, fileAccess, peers, tls, bound)));
     }
 
     private ControlServer(ActorContext<Command> ctx, TimerScheduler<Command> timers, RelayConfig config,
                           MediaGateway gateway, ActorRef<Rooms.Command> rooms, FileAccess fileAccess,
-                          ClusterPeers peers, CompletableFuture<InetSocketAddress> bound) {
+                          ClusterPeers peers, RelayTls tls, CompletableFuture<InetSocketAddress> bound) {
         super(ctx);
+        this.tls = tls;
         this.timers = timers;
         // Looked up now: at the limit, even loading what a lookup needs may take a descriptor.
         this.os = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix ? unix : null;
@@ -237,7 +247,43 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                 Connection.StreamFailed::new));
         Source<ByteString, NotUsed> out = outbox.second()
                 .map(o -> ((Connection.Frame) o).bytes());
-        tcp.handleWith(Flow.fromSinkAndSourceCoupled(in, out), getContext().getSystem());
+        Flow<ByteString, ByteString, NotUsed> plain = Flow.fromSinkAndSourceCoupled(in, out);
+        tcp.handleWith(tls == null ? plain : secured(plain), getContext().getSystem());
         return this;
+    }
+
+    /**
+     * The connection's bytes through Pekko Streams TLS, so the framing sees them decrypted. Eager
+     * close: when the connection actor ends its outbox (after an error, a hello timeout), the TLS
+     * session and the socket close too. A failed handshake (plain text or garbage on the TLS port, a
+     * client refusing the certificate) closes the connection and is counted.
+     */
+    private Flow<ByteString, ByteString, NotUsed> secured(Flow<ByteString, ByteString, NotUsed> plain) {
+        Flow<TLSProtocol.SslTlsInbound, TLSProtocol.SslTlsOutbound, NotUsed> app =
+                Flow.<TLSProtocol.SslTlsInbound>create()
+                        .collectType(TLSProtocol.SessionBytes.class)
+                        .map(TLSProtocol.SessionBytes::bytes)
+                        .via(plain)
+                        .map(bytes -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(bytes));
+        RelayStats stats = gateway.stats();
+        // Pekko's TLS stage ends the stream quietly when a handshake fails, so a failure is told by
+        // bytes having come in without a session ever being established.
+        AtomicBoolean bytesIn = new AtomicBoolean();
+        AtomicBoolean established = new AtomicBoolean();
+        var tlsStage = TLS.create(tls::serverEngine, session -> established.set(true), TLSClosing.eagerClose());
+        return Flow.<ByteString>create()
+                .map(bytes -> {
+                    bytesIn.set(true);
+                    return bytes;
+                })
+                .via(tlsStage.reversed().join(app))
+                .watchTermination((notUsed, done) -> {
+                    done.whenComplete((ok, failure) -> {
+                        if (bytesIn.get() && !established.get()) {
+                            stats.tlsHandshakeFailed();
+                        }
+                    });
+                    return notUsed;
+                });
     }
 }

@@ -8,6 +8,7 @@ import chorus.relay.files.FileAccess.Grant;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.metrics.RelayStats.PeerTraffic;
 import chorus.relay.room.Room;
+import chorus.relay.tls.RelayTls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -53,7 +55,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file service: HTTP on the relay (Pekko HTTP), one room per path, authorised by the bearer
+ * The file service: HTTPS (or, with TLS off, HTTP) on the relay (Pekko HTTP), one room per path, authorised by the bearer
  * token each participant gets in its welcome. Uploads stream to disk while their SHA-256 is
  * computed; only a complete upload whose hash matches the uploader's is kept and announced to
  * the room. Downloads stream from disk. Neither ever holds a whole file in memory.
@@ -110,7 +112,14 @@ public final class FileService extends AllDirectives {
     }
 
     public CompletionStage<ServerBinding> bind(String host, int port) {
-        return Http.get(system).newServerAt(host, port).bind(routes());
+        return bind(host, port, null);
+    }
+
+    /** Over HTTPS with the relay's certificate, or plain HTTP when {@code tls} is null. */
+    public CompletionStage<ServerBinding> bind(String host, int port, RelayTls tls) {
+        var server = Http.get(system).newServerAt(host, port);
+        return (tls == null ? server : server.enableHttps(ConnectionContext.httpsServer(tls::serverEngine)))
+                .bind(routes());
     }
 
     /**

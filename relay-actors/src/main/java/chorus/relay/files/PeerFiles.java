@@ -5,6 +5,7 @@ import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.ClusterPeers.Peer;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.metrics.RelayStats.PeerTraffic;
+import chorus.relay.tls.PeerTrust;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ final class PeerFiles {
     private final RelayStats stats;
     /** This node's cluster address, sent with each request so the other side can count it. */
     private final String selfNode;
+    private final PeerTrust trust = new PeerTrust();
 
     PeerFiles(ActorSystem<?> system, FileStore store, ClusterPeers peers, RelayStats stats) {
         this.system = system;
@@ -64,7 +66,7 @@ final class PeerFiles {
         HttpRequest request = fromThisNode(HttpRequest.PUT(nodeUri(peer, room, info.fileId())))
                 .addHeader(RawHeader.create(FileService.SHA256_HEADER, info.sha256()))
                 .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, info.size(), FileIO.fromPath(file)));
-        return Http.get(system).singleRequest(request).handle((rsp, failure) -> {
+        return send(request, peer).handle((rsp, failure) -> {
             if (rsp != null) {
                 rsp.discardEntityBytes(system);
             }
@@ -93,7 +95,7 @@ final class PeerFiles {
         }
         Peer peer = candidates.get(0);
         PeerTraffic from = stats.peer(peer.node());
-        return Http.get(system).singleRequest(fromThisNode(HttpRequest.GET(nodeUri(peer, room, fileId))))
+        return send(fromThisNode(HttpRequest.GET(nodeUri(peer, room, fileId))), peer)
                 .handle((rsp, failure) -> {
                     if (rsp != null && rsp.status().isSuccess()) {
                         Optional<Source<ByteString, ?>> bytes = Optional.of(counted(rsp, from));
@@ -121,8 +123,14 @@ final class PeerFiles {
                 .addHeader(RawHeader.create(FileService.NODE_HEADER, selfNode));
     }
 
+    /** Over HTTPS trusting the certificate the peer published, or plain HTTP to a plain-text peer. */
+    private CompletionStage<HttpResponse> send(HttpRequest request, Peer peer) {
+        return peer.tlsFingerprint().isEmpty() ? Http.get(system).singleRequest(request)
+                : Http.get(system).singleRequest(request, trust.context(peer.tlsFingerprint()));
+    }
+
     private static String nodeUri(Peer peer, String room, String fileId) {
-        return "http://" + (peer.host().contains(":") ? "[" + peer.host() + "]" : peer.host()) + ":" + peer.filesPort()
+        return (peer.tlsFingerprint().isEmpty() ? "http://" : "https://") + (peer.host().contains(":") ? "[" + peer.host() + "]" : peer.host()) + ":" + peer.filesPort()
                 + "/nodes/rooms/" + URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20")
                 + "/files/" + fileId;
     }

@@ -135,6 +135,9 @@ public final class Metrics {
         counter("chorus_media_rate_limit_notices_total",
                 "Times a sender was told over its control connection that its media is over the rate limit.",
                 stats::rateLimitNotices);
+        counter("chorus_control_tls_handshakes_failed_total",
+                "Control connections closed because their TLS handshake failed (plain text or garbage on the TLS port).",
+                stats::tlsHandshakesFailed);
         CounterWithCallback.builder().name("chorus_audio_reassembly_drops_total")
                 .help("Incomplete audio frames the relay's reassembly gave up, by reason.")
                 .labelNames("reason")

@@ -25,6 +25,7 @@ public final class RelayStats {
     private final LongAdder challengesLimited = new LongAdder();
     private final LongAdder addressesConfirmed = new LongAdder();
     private final LongAdder rateLimitNotices = new LongAdder();
+    private final LongAdder tlsHandshakesFailed = new LongAdder();
     private final Map<Reassembler.FrameDrop, LongAdder> reassemblyDrops = counters(Reassembler.FrameDrop.class);
     private final LongAdder mixerTicks = new LongAdder();
     private final LongAdder mixerTickNanos = new LongAdder();
@@ -185,6 +186,15 @@ public final class RelayStats {
 
     public long rateLimitNotices() {
         return rateLimitNotices.sum();
+    }
+
+    /** A control connection whose TLS handshake failed: plain text or garbage on the TLS port, or a client that refused the certificate. */
+    public void tlsHandshakeFailed() {
+        tlsHandshakesFailed.increment();
+    }
+
+    public long tlsHandshakesFailed() {
+        return tlsHandshakesFailed.sum();
     }
 
     /** An incomplete audio frame one of the gateway's reassemblers gave up (a {@link Reassembler.DropListener}). */
