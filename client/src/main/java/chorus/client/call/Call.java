@@ -475,20 +475,11 @@ public final class Call implements Closeable {
     void connectionLost(ConnectionEvents from, String reason) {
         run(() -> {
             if (session != null && session == from.client()) {
-                if (options.reconnectOnLoss()) {
+                if (options.reconnectOnLoss() && from.replaced() == null) { // replaced: coming back replaces the other
                     lost(reason, false);
                 } else {
-                    endByItself("Lost the relay (" + reason + ")", reason);
+                    endByItself(from.replaced() != null ? from.replaced() : "Lost the relay (" + reason + ")", reason);
                 }
-            }
-        });
-    }
-
-    /** A connection's events: its identity joined elsewhere; final, as coming back would replace that one. */
-    void replaced(ConnectionEvents from, String code, String message) {
-        run(() -> {
-            if (session != null && session == from.client()) {
-                endByItself(Refusals.explain(code, message), "replaced");
             }
         });
     }
