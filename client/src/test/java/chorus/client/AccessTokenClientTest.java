@@ -117,4 +117,25 @@ class AccessTokenClientTest {
                 err2.toString());
         assertInstanceOf(String.class, err2.toString());
     }
+
+    @Test
+    void aJoinLinksFingerprintIsTheCertificateTheBotExpects() throws Exception {
+        Path key = Path.of("target", "access-test", UUID.randomUUID() + ".key").toAbsolutePath();
+        AccessTokens own = new AccessTokens(TokenKey.loadOrCreate(key));
+        try (RelayNode tls = RelayNode.startOnLoopback(ConfigFactory.parseMap(java.util.Map.of(
+                "chorus.relay.tls.enabled", true, "chorus.relay.tls.directory", dir.resolve("tls").toString(),
+                "chorus.relay.access.mode", "tokens", "chorus.relay.access.token-key-file", key.toString())))) {
+            String room = LoopbackRelay.room("token-tls");
+            String link = "chorus://127.0.0.1:" + tls.controlPort() + "/" + room + "?token="
+                    + own.issue(room, "bot", "Botty", Duration.ofHours(1), Grant.ALL, Instant.now());
+            Path known = dir.resolve("known-relays");
+            StringWriter err = new StringWriter();
+            assertEquals(1, bot(new StringWriter(), err, "bot", "--token", link, "--known-relays", known.toString(),
+                    "--duration", "0.5", "--video", "none", "--silent"), "without the fingerprint: unknown certificate");
+            StringWriter err2 = new StringWriter();
+            assertEquals(0, bot(new StringWriter(), err2, "bot", "--token", link + "&fingerprint=" + tls.tls().fingerprint(),
+                    "--known-relays", known.toString(), "--duration", "0.5", "--video", "none", "--silent"),
+                    err2.toString());
+        }
+    }
 }

@@ -274,6 +274,9 @@ public final class BotCommand implements Callable<Integer> {
                 relay = relay != null ? relay : link.relay();
                 joinRoom = joinRoom != null ? joinRoom : link.room();
                 jwt = link.token();
+                if (link.fingerprint() != null) {
+                    trust.linkFingerprint(link.fingerprint());
+                }
             }
             if (jwt != null) {
                 TokenPeek peek = TokenPeek.of(jwt);

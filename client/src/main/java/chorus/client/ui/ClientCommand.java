@@ -64,6 +64,9 @@ public final class ClientCommand implements Callable<Integer> {
                 server = server != null ? server : link.relay();
                 room = room != null ? room : link.room();
                 jwt = link.token();
+                if (link.fingerprint() != null) {
+                    trust.linkFingerprint(link.fingerprint());
+                }
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--join: " + e.getMessage());
             }
