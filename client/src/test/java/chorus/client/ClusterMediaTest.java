@@ -41,7 +41,8 @@ class ClusterMediaTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        String cluster = "chorus.relay.cluster { enabled = true, port = 0, secret = cluster-media-test ";
+        String cluster = "chorus.relay.cluster { enabled = true, port = 0, secret = cluster-media-test, "
+                + "tls.directory = \"" + ClusterCertsDir.hocon() + "\" ";
         RelayNode first = RelayNode.startOnLoopback(ConfigFactory.parseString(cluster + "}"));
         nodes.add(first);
         for (int i = 0; i < 2; i++) {

@@ -91,7 +91,8 @@ final class RelayProcesses implements AutoCloseable {
         }
         ServerProcess.Options options = new ServerProcess.Options(System.getProperty("java.class.path"), "256m",
                 List.of("-Dchorus.relay.files.directory=" + Files.createDirectories(dir.resolve("node" + i)),
-                        "-Dchorus.relay.cluster.secret=" + name + "-secret"), START_WAIT).withArgs(args);
+                        "-Dchorus.relay.cluster.secret=" + name + "-secret",
+                        "-Dchorus.relay.cluster.tls.directory=" + ClusterCertsDir.node()), START_WAIT).withArgs(args);
         return ServerProcess.launch(ServerProcess.Kind.RELAY, options, logFile(i));
     }
 

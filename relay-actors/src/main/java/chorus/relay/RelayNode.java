@@ -3,6 +3,8 @@ package chorus.relay;
 import chorus.protocol.process.ReadyLine;
 import chorus.relay.access.Access;
 import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.cluster.ClusterTls;
+import chorus.relay.cluster.KubernetesFiles;
 import chorus.relay.cluster.KubernetesSecret;
 import chorus.relay.cluster.SecretCheck;
 import chorus.relay.config.RelayConfig;
@@ -49,11 +51,16 @@ public final class RelayNode implements AutoCloseable {
     private final FileAccess fileAccess;
     /** Null when the control port and file service speak plain text. */
     private final RelayTls tls;
+    private final ClusterTls clusterTls;
+    private final KubernetesFiles kubernetesFiles;
     private int metricsPort = -1;
 
     private RelayNode(ActorSystem<Guardian.Command> system, MediaGateway gateway, RelayConfig config,
-                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess, RelayTls tls) {
+                      InetSocketAddress controlAddress, FileStore files, FileAccess fileAccess, RelayTls tls,
+                      ClusterTls clusterTls, KubernetesFiles kubernetesFiles) {
         this.tls = tls;
+        this.clusterTls = clusterTls;
+        this.kubernetesFiles = kubernetesFiles;
         this.files = files;
         this.fileAccess = fileAccess;
         this.system = system;
@@ -80,15 +87,39 @@ public final class RelayNode implements AutoCloseable {
             resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
             relay = RelayConfig.from(resolved);
         }
+        KubernetesFiles shared = kubernetes
+                ? KubernetesFiles.apply(resolved, kubernetesConfig(config, relay).withFallback(resolved).resolve())
+                : KubernetesFiles.NONE;
+        resolved = shared.applyTo(resolved);
+        relay = RelayConfig.from(resolved);
+        ClusterTls clusterTls;
+        try {
+            clusterTls = clusterTls(config, relay, kubernetes, resolved);
+        } catch (IOException | RuntimeException e) {
+            shared.close();
+            throw e;
+        }
         // A node on its own is a cluster of one (remoting on loopback, an ephemeral port), so it runs
         // the same sharded rooms as a node of a cluster.
-        resolved = clusterConfig(relay).withFallback(resolved).resolve();
+        resolved = clusterConfig(relay, clusterTls).withFallback(resolved).resolve();
         if (kubernetes) {
             resolved = kubernetesConfig(config, relay).withFallback(resolved).resolve();
         }
         if (sharedSecret != null) {
             resolved = resolved.withValue("chorus.relay.cluster.secret", ConfigValueFactory.fromAnyRef(sharedSecret));
         }
+        resolved = shared.applyTo(resolved);
+        try {
+            return start(relay, resolved, kubernetes, clusterTls, shared);
+        } catch (IOException | RuntimeException e) {
+            clusterTls.close();
+            shared.close();
+            throw e;
+        }
+    }
+
+    private static RelayNode start(RelayConfig relay, Config resolved, boolean kubernetes, ClusterTls clusterTls,
+                                   KubernetesFiles shared) throws IOException {
         RelayTls tls = relayTls(relay);
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
         if (relay.clustered()) {
@@ -106,7 +137,7 @@ public final class RelayNode implements AutoCloseable {
         }
         FileAccess fileAccess = new FileAccess();
         ActorSystem<Guardian.Command> system = ActorSystem.create(
-                Guardian.create(relay, gateway, files, fileAccess, tls, bound), "chorus", resolved);
+                Guardian.create(relay, gateway, files, fileAccess, tls, bound), "chorus", clusterTls.setup(resolved));
         try {
             Access.get(system); // reads (or makes) the token key now: a bad key file stops the start
         } catch (RuntimeException e) {
@@ -117,12 +148,12 @@ public final class RelayNode implements AutoCloseable {
         }
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
-            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls);
+            RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls, clusterTls, shared);
             if (kubernetes) {
                 startBootstrap(system);
             }
             if (relay.metrics().enabled()) {
-                String host = relay.listen().host();
+                String host = metricsHost(relay, kubernetes);
                 int port = relay.metrics().port();
                 node.metricsPort = new Metrics(gateway.stats(), gateway::participants, system)
                         .bind(host, port).toCompletableFuture()
@@ -190,6 +221,30 @@ public final class RelayNode implements AutoCloseable {
         return "the relay stopped by itself" + reason.map(r -> " (" + r + ")").orElse("") + "; the log says why";
     }
 
+    /**
+     * This node's certificate for Artery's mutual TLS: from {@code chorus.relay.cluster.tls.directory},
+     * on Kubernetes else from the Secret the relays share, for a relay alone one of its own.
+     */
+    private static ClusterTls clusterTls(Config overrides, RelayConfig relay, boolean kubernetes, Config resolved)
+            throws IOException {
+        ClusterTls.Shared shared = !kubernetes ? null : () -> KubernetesSecret.readOrCreate(
+                kubernetesConfig(overrides, relay).withFallback(resolved).resolve(),
+                resolved.getString("chorus.relay.kubernetes.cluster-tls-secret"), KubernetesSecret.TLS_TYPE,
+                ClusterTls::newSharedCertificate);
+        return ClusterTls.of(relay.cluster().tlsDirectory(), relay.clustered(), shared);
+    }
+
+    /**
+     * Where {@code /metrics} listens: {@code chorus.relay.metrics.host}, or by default 127.0.0.1, and on
+     * Kubernetes the pod's address (where Prometheus scrapes it and the NetworkPolicy guards it).
+     */
+    static String metricsHost(RelayConfig relay, boolean kubernetes) {
+        if (!relay.metrics().host().isBlank()) {
+            return relay.metrics().host();
+        }
+        return kubernetes ? clusterHostname(relay) : "127.0.0.1";
+    }
+
     /** The hostname other nodes reach this one on. */
     static String clusterHostname(RelayConfig relay) {
         if (!relay.cluster().hostname().isEmpty()) {
@@ -199,12 +254,13 @@ public final class RelayNode implements AutoCloseable {
     }
 
     /**
-     * Pekko Cluster settings from {@code chorus.relay.cluster}: Artery on the cluster port, the
-     * seeds, the Split Brain Resolver (keep-majority), jackson-cbor for node-to-node messages, and
-     * the join check that keeps out a node with another secret ({@link SecretCheck}).
+     * Pekko Cluster settings from {@code chorus.relay.cluster}: Artery on the cluster port over mutual
+     * TLS with this node's certificate ({@code tls}), the seeds, the Split Brain Resolver
+     * (keep-majority), jackson-cbor for node-to-node messages, and the join check that keeps out a
+     * node with another secret ({@link SecretCheck}).
      * A node on its own is a cluster of one: Artery on 127.0.0.1 and an ephemeral port, no seeds.
      */
-    public static Config clusterConfig(RelayConfig relay) {
+    public static Config clusterConfig(RelayConfig relay, ClusterTls tls) {
         List<String> seeds = new ArrayList<>();
         for (String seed : relay.cluster().seeds()) {
             seeds.add("pekko://chorus@" + seed);
@@ -231,7 +287,8 @@ public final class RelayNode implements AutoCloseable {
         if (relay.clustered()) {
             settings.put(SecretCheck.KEY, new ClusterPeers(relay.cluster().secret()).secretCheck());
         }
-        return ConfigFactory.parseMap(settings).withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
+        return ConfigFactory.parseMap(settings).withFallback(tls.artery())
+                .withFallback(ConfigFactory.parseResources("chorus-cluster.conf"));
     }
 
     /**
@@ -255,6 +312,11 @@ public final class RelayNode implements AutoCloseable {
         PekkoManagement.get(classic).start()
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         ClusterBootstrap.get(classic).start();
+    }
+
+    /** The control port's and file service's certificate; null when they speak plain text. */
+    public RelayTls tls() {
+        return tls;
     }
 
     /** The port of Pekko Management's HTTP endpoint, or -1 when it is not started. */
@@ -307,11 +369,6 @@ public final class RelayNode implements AutoCloseable {
         return config;
     }
 
-    /** The control port's and file service's certificate; null when they speak plain text. */
-    public RelayTls tls() {
-        return tls;
-    }
-
     /** This node's cluster address as {@code HOST:PORT} (what other nodes give as a seed). */
     public String clusterAddress() {
         var a = system.address();
@@ -344,5 +401,7 @@ public final class RelayNode implements AutoCloseable {
             // closing anyway
         }
         gateway.close();
+        clusterTls.close();
+        kubernetesFiles.close();
     }
 }

@@ -44,7 +44,8 @@ class ClusterSecretTest {
             args.addAll(List.of("--cluster-port", "0", "--cluster-hostname", "127.0.0.1",
                     "--cluster-seed", first.clusterAddress()));
             try (RelayProcess stranger = RelayProcess.start(dir, "stranger",
-                    Map.of("chorus.relay.cluster.secret", "not-the-cluster-secret"), Map.of(), args)) {
+                    Map.of("chorus.relay.cluster.secret", "not-the-cluster-secret",
+                            "chorus.relay.cluster.tls.directory", ClusterCerts.node().toString()), Map.of(), args)) {
                 // Refused as it joins, which may be before or after its ready line.
                 assertEquals(1, stranger.awaitExit(WAIT), stranger.output());
                 String error = stranger.output().lines().filter(l -> l.startsWith("chorus server:")).findFirst()

@@ -29,12 +29,19 @@ public final class ClusterTest {
     private static final List<RelayNode> nodes = new ArrayList<>();
 
     public static Config clustered(String seed) {
-        // One secret for all: resume tokens and node-to-node file copies need it. Each node its own
-        // files directory, as on separate machines (under target/, so mvn clean removes them).
+        // One secret for all: resume tokens and node-to-node file copies need it; each node its own
+        // certificate from the cluster's CA. Each node its own files directory, as on separate
+        // machines (under target/, so mvn clean removes them).
+        return clustered(seed, ClusterCerts.node());
+    }
+
+    /** A node with this cluster certificate directory ({@link ClusterCerts}). */
+    public static Config clustered(String seed, java.nio.file.Path clusterTls) {
         String files = java.nio.file.Path.of("target", "cluster-files", java.util.UUID.randomUUID().toString())
                 .toAbsolutePath().toString().replace("\\", "/");
         return ConfigFactory.parseString("chorus.relay.files.directory = \"" + files + "\"\n"
                 + "chorus.relay.cluster { enabled = true, port = 0, secret = cluster-test"
+                + ", tls.directory = \"" + ClusterCerts.hocon(clusterTls) + "\""
                 + (seed == null ? "" : ", seeds = [\"" + seed + "\"]") + " }");
     }
 

@@ -1,5 +1,6 @@
 package chorus.relay;
 
+import chorus.relay.cluster.ClusterCertificates;
 import chorus.relay.cluster.DrainReadiness;
 import chorus.relay.cluster.KubernetesSecret;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -23,7 +24,12 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -36,6 +42,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPath;
@@ -66,7 +73,8 @@ class K8sManifestsTest {
             "rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class,
             "apps/v1/StatefulSet", StatefulSet.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
+            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
+            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
 
     /**
      * The fabric8 model keeps unknown fields in an "additional properties" map (a Jackson any-setter);
@@ -163,7 +171,8 @@ class K8sManifestsTest {
     @Test
     void everyObjectParsesStrictlyAndLivesInTheChorusNamespace() {
         assertEquals(documents.size(), objects.size());
-        assertTrue(objects.size() >= 9, "namespace, account, role, binding, relays, 2 services, budget, autoscaler");
+        assertTrue(objects.size() >= 10,
+                "namespace, account, role, binding, relays, 2 services, budget, autoscaler, network policy");
         for (HasMetadata o : objects) {
             if (!(o instanceof Namespace)) {
                 assertEquals("chorus", o.getMetadata().getNamespace(), o.getKind() + " " + o.getMetadata().getName());
@@ -260,13 +269,118 @@ class K8sManifestsTest {
         Role role = one(Role.class);
         assertTrue(role.getRules().stream().anyMatch(r -> r.getApiGroups().contains("")
                 && r.getResources().contains("secrets") && r.getVerbs().contains("get")
-                && r.getResourceNames().equals(List.of(name))), "get on that Secret only: " + role.getRules());
+                && r.getResourceNames().contains(name)
+                && Set.of(name, "chorus-cluster-tls", "chorus-token-key", "chorus-tls").equals(Set.copyOf(r.getResourceNames()))),
+                "get on that Secret and the others the relays share only: " + role.getRules());
         assertTrue(role.getRules().stream().anyMatch(r -> r.getApiGroups().contains("")
                 && r.getResources().contains("secrets") && r.getVerbs().equals(List.of("create"))),
                 "create (which cannot be narrowed to a name): " + role.getRules());
         assertTrue(role.getRules().stream().noneMatch(r -> r.getResources().contains("secrets")
                 && (r.getVerbs().contains("list") || r.getVerbs().contains("watch") || r.getVerbs().contains("update"))),
                 "no other verbs on secrets");
+    }
+
+    /** The rules of the one NetworkPolicy that admit traffic to {@code port} (a container port's number). */
+    private static List<NetworkPolicyIngressRule> admitting(ContainerPort port) {
+        NetworkPolicy policy = one(NetworkPolicy.class);
+        return policy.getSpec().getIngress().stream().filter(r -> r.getPorts() == null || r.getPorts().isEmpty()
+                || r.getPorts().stream().anyMatch(p -> port.getProtocol().equals(p.getProtocol() == null ? "TCP" : p.getProtocol())
+                        && (p.getPort().getIntVal() != null ? p.getPort().getIntVal().equals(port.getContainerPort())
+                        : p.getPort().getStrVal().equals(port.getName())))).toList();
+    }
+
+    private static boolean relayPodsOnly(NetworkPolicyPeer peer) {
+        return peer.getNamespaceSelector() == null && peer.getIpBlock() == null && peer.getPodSelector() != null
+                && selects(peer.getPodSelector().getMatchLabels(), podLabels());
+    }
+
+    @Test
+    void theNetworkPolicyAdmitsRemotingAndManagementFromRelayPodsOnlyAndClientsToTheirPortsFromAnywhere() {
+        NetworkPolicy policy = one(NetworkPolicy.class);
+        assertTrue(selects(policy.getSpec().getPodSelector().getMatchLabels(), podLabels()), "applies to the relay pods");
+        assertTrue(policy.getSpec().getPolicyTypes().contains("Ingress"), "restricts ingress");
+        for (String name : List.of("remoting", "management")) {
+            List<NetworkPolicyIngressRule> rules = admitting(port(name));
+            assertFalse(rules.isEmpty(), name + " admitted from the other relays (bootstrap, Artery)");
+            for (NetworkPolicyIngressRule r : rules) {
+                assertTrue(r.getFrom() != null && !r.getFrom().isEmpty() && r.getFrom().stream()
+                        .allMatch(K8sManifestsTest::relayPodsOnly), name + " from relay pods only: " + r);
+            }
+        }
+        for (String name : List.of("control", "files", "video", "audio")) {
+            assertTrue(admitting(port(name)).stream().anyMatch(r -> r.getFrom() == null || r.getFrom().isEmpty()),
+                    name + " from anywhere (clients)");
+        }
+        List<NetworkPolicyIngressRule> metrics = admitting(port("metrics"));
+        assertFalse(metrics.isEmpty(), "metrics can be scraped");
+        for (NetworkPolicyIngressRule r : metrics) {
+            assertTrue(r.getFrom() != null && !r.getFrom().isEmpty(), "metrics not from anywhere: " + r);
+            for (NetworkPolicyPeer peer : r.getFrom()) {
+                assertTrue(relayPodsOnly(peer) || (peer.getPodSelector() == null && peer.getIpBlock() == null
+                        && !peer.getNamespaceSelector().getMatchLabels().isEmpty()),
+                        "metrics from relay pods or a labelled monitoring namespace: " + peer);
+            }
+        }
+        for (ContainerPort p : relay().getPorts()) {
+            assertFalse(admitting(p).isEmpty(), "every container port is reachable by someone: " + p.getName());
+        }
+    }
+
+    /** The Secret behind the volume mounted at the directory of {@code file}, and that file's key in it. */
+    private static String[] secretBehind(String file) {
+        Path path = Path.of(file);
+        VolumeMount mount = relay().getVolumeMounts().stream()
+                .filter(m -> path.getParent().equals(Path.of(m.getMountPath()))).findFirst()
+                .orElseGet(() -> fail("a volume mounted at " + path.getParent()));
+        assertEquals(Boolean.TRUE, mount.getReadOnly(), mount.getMountPath() + " read-only");
+        Volume volume = relays().getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(mount.getName())).findFirst()
+                .orElseGet(() -> fail("volume " + mount.getName()));
+        assertNotNull(volume.getSecret(), mount.getName() + " is a Secret");
+        // The first relays start before the Secret exists and make it (KubernetesFiles, ClusterTls).
+        assertEquals(Boolean.TRUE, volume.getSecret().getOptional(), volume.getSecret().getSecretName() + " optional");
+        return new String[] {volume.getSecret().getSecretName(), path.getFileName().toString()};
+    }
+
+    private static String env(String name) {
+        return relay().getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+                .orElseGet(() -> fail(name + " set on the relay")).getValue();
+    }
+
+    @Test
+    void theRelaysRunWithTokensTlsAndTheClusterCertificateFromTheirSecrets() {
+        Config relayConfig = ConfigFactory.load().getConfig("chorus.relay");
+        assertEquals("tokens", env("CHORUS_ACCESS_MODE"), "joining needs a token");
+        assertEquals("chorus-token-key", secretBehind(env("CHORUS_TOKEN_KEY_FILE"))[0]);
+        String[] cert = secretBehind(env("CHORUS_TLS_CERT"));
+        String[] key = secretBehind(env("CHORUS_TLS_KEY"));
+        assertEquals(List.of("chorus-tls", "tls.crt"), List.of(cert));
+        assertEquals(List.of("chorus-tls", "tls.key"), List.of(key), "a kubernetes.io/tls Secret's keys");
+        String clusterTls = env("CHORUS_CLUSTER_TLS_DIR");
+        assertEquals(relayConfig.getString("kubernetes.cluster-tls-secret"),
+                secretBehind(clusterTls + "/" + ClusterCertificates.CERTIFICATE)[0],
+                "the Secret the relays read and make (chorus.relay.kubernetes.cluster-tls-secret)");
+        Role role = one(Role.class);
+        for (String secret : List.of("chorus-token-key", "chorus-tls", relayConfig.getString("kubernetes.cluster-tls-secret"),
+                relayConfig.getString("kubernetes.cluster-secret"))) {
+            assertTrue(role.getRules().stream().anyMatch(r -> r.getResources().contains("secrets")
+                    && r.getVerbs().contains("get") && r.getResourceNames().contains(secret)),
+                    "the relays may read " + secret + ": " + role.getRules());
+        }
+    }
+
+    @Test
+    void metricsAndManagementListenOnThePodsAddressNotOnEveryAddress() {
+        var podIp = relay().getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null
+                && "status.podIP".equals(e.getValueFrom().getFieldRef().getFieldPath())).findFirst()
+                .orElseGet(() -> fail("the pod's IP from the downward API"));
+        assertEquals("$(" + podIp.getName() + ")", env("CHORUS_CLUSTER_HOSTNAME"));
+        // Metrics default to the cluster hostname on Kubernetes (RelayNode.metricsHost), unless set.
+        relay().getEnv().stream().filter(e -> e.getName().equals("CHORUS_METRICS_HOST")).findFirst()
+                .ifPresent(e -> assertEquals("$(" + podIp.getName() + ")", e.getValue(), "metrics on the pod's IP"));
+        Config management = ConfigFactory.parseResources("chorus-kubernetes.conf").resolve();
+        assertEquals("", management.getString("pekko.management.http.bind-hostname"),
+                "management binds its hostname (RelayNode: the cluster hostname), not 0.0.0.0");
     }
 
     @Test

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Three relay JVMs whose Kubernetes API discovery talks (over HTTPS, trusting its CA) to a fabric8
  * Kubernetes API mock listing the relay pods, as the API server would: they form one cluster
  * through Cluster Bootstrap, each reports ready only once it has joined, and, given no cluster secret,
- * they agree on one through a Kubernetes Secret (so a file uploaded through one downloads through the others).
+ * they agree on one through a Kubernetes Secret (so a file uploaded through one downloads through the
+ * others); likewise the cluster certificate (so they join each other over mutual TLS), the token key
+ * and the control port's certificate, whose mounted files are missing.
  */
 class KubernetesBootstrapTest {
     private static final String NAMESPACE = "chorus-test";
@@ -64,11 +67,17 @@ class KubernetesBootstrapTest {
             Path token = Files.writeString(dir.resolve("token"), "test-token");
             int[] management = {freePort(), freePort(), freePort()};
             for (int i = 0; i < 3; i++) {
+                // As k8s/relay.yaml has it: the Secrets' mounts named, and empty (they do not exist yet).
+                Path mounts = dir.resolve("relay-" + i + "-etc");
                 relays.add(RelayProcess.start(dir, "relay-" + i, Map.of(
                                 "pekko.discovery.kubernetes-api.api-ca-path", web.getSelfSignedCertificate().certificatePath(),
                                 "pekko.discovery.kubernetes-api.api-token-path", token.toString(),
                                 "pekko.discovery.kubernetes-api.pod-namespace", NAMESPACE,
-                                "pekko.management.cluster.bootstrap.contact-point-discovery.interval", "500ms"),
+                                "pekko.management.cluster.bootstrap.contact-point-discovery.interval", "500ms",
+                                "chorus.relay.cluster.tls.directory", mounts.resolve("cluster-tls").toString(),
+                                "chorus.relay.access.token-key-file", mounts.resolve("token-key/key").toString(),
+                                "chorus.relay.tls.certificate", mounts.resolve("tls/tls.crt").toString(),
+                                "chorus.relay.tls.private-key", mounts.resolve("tls/tls.key").toString()),
                         Map.of("CHORUS_KUBERNETES", "true",
                                 "CHORUS_MANAGEMENT_PORT", Integer.toString(management[i]),
                                 "KUBERNETES_SERVICE_HOST", "localhost",
@@ -115,11 +124,22 @@ class KubernetesBootstrapTest {
             assertEquals(1, leaders.size(), "one cluster, one leader: " + leaders);
             assertTrue(web.getRequestCount() > 0, "discovery asked the API");
 
-            // No relay was given a cluster secret (the first pods start before the Secret exists):
-            // one of them made the Secret k8s/relay.yaml reads, and all three use it.
-            List<Secret> secrets = kube.secrets().inNamespace(NAMESPACE).list().getItems();
-            assertEquals(1, secrets.size(), "one cluster secret: " + secrets);
-            assertEquals("chorus-cluster-secret", secrets.get(0).getMetadata().getName());
+            // No relay was given a cluster secret, a cluster certificate, a token key or a control
+            // certificate (the first pods start before the Secrets exist): one of them made each
+            // Secret k8s/relay.yaml reads, and all three use it. They formed one cluster over mutual
+            // TLS, so they hold the one cluster certificate.
+            Map<String, Secret> secrets = new HashMap<>();
+            kube.secrets().inNamespace(NAMESPACE).list().getItems().forEach(x -> secrets.put(x.getMetadata().getName(), x));
+            assertEquals(Set.of("chorus-cluster-secret", "chorus-cluster-tls", "chorus-token-key", "chorus-tls"),
+                    secrets.keySet(), "one of each");
+            for (String tls : List.of("chorus-cluster-tls", "chorus-tls")) {
+                assertEquals("kubernetes.io/tls", secrets.get(tls).getType(), tls + " as cert-manager makes it");
+                assertTrue(secrets.get(tls).getData().keySet().containsAll(List.of("tls.crt", "tls.key", "ca.crt")),
+                        tls + ": " + secrets.get(tls).getData().keySet());
+            }
+            assertEquals(Set.of("key"), secrets.get("chorus-token-key").getData().keySet());
+            assertEquals(32, Base64.getDecoder().decode(Base64.getDecoder().decode(
+                    secrets.get("chorus-token-key").getData().get("key"))).length, "an HS256 key of 256 bits, as base64 text");
             aFileUploadedThroughOneRelayDownloadsThroughTheOthers(relays);
         } finally {
             for (RelayProcess r : relays) {

@@ -47,7 +47,21 @@ public final class RawClient implements AutoCloseable {
     public long challengeBytes;
 
     public RawClient(InetSocketAddress control) throws IOException {
+        this(control, null, 0);
+    }
+
+    /**
+     * @param from          the local address to connect from (a loopback address such as 127.0.0.7), or null
+     * @param receiveBuffer the socket's receive buffer in bytes (small: a client slow to read), or 0 for the default
+     */
+    public RawClient(InetSocketAddress control, InetSocketAddress from, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        if (from != null) {
+            socket.bind(from);
+        }
         socket.connect(control, 5000);
         socket.setSoTimeout(5000);
         in = new DataInputStream(socket.getInputStream());
@@ -68,7 +82,11 @@ public final class RawClient implements AutoCloseable {
 
     /** Joins the relay at {@code control} (one in a JVM of its own, say). */
     public static RawClient join(InetSocketAddress control, String room, String name) throws Exception {
-        RawClient c = new RawClient(control);
+        return join(new RawClient(control), room, name);
+    }
+
+    /** Sends the hello on {@code c}'s connection and reads the welcome. */
+    public static RawClient join(RawClient c, String room, String name) throws Exception {
         c.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "raw-test"));
         ControlMessage reply = c.read();
         if (!(reply instanceof ControlMessage.Welcome w)) {

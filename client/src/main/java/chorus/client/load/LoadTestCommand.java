@@ -194,8 +194,13 @@ public final class LoadTestCommand implements Callable<Integer> {
 
     private ServerProcess.Options serverOptions() {
         String cp = relayClasspath == null || relayClasspath.isBlank() ? System.getProperty("java.class.path") : relayClasspath;
-        return new ServerProcess.Options(cp, relayHeap, relayJvmOptions,
-                Duration.ofMillis(Math.round(readyTimeoutSeconds * 1000)));
+        // Every simulated participant connects from this one address, to rooms as large as the run
+        // asks: the relay's per-client limits are lifted for its own load (--relay-jvm-opt options given
+        // later still win).
+        List<String> jvm = new ArrayList<>(List.of("-Dchorus.relay.limits.connections-per-address=1000000",
+                "-Dchorus.relay.limits.room-size=1000000"));
+        jvm.addAll(relayJvmOptions);
+        return new ServerProcess.Options(cp, relayHeap, jvm, Duration.ofMillis(Math.round(readyTimeoutSeconds * 1000)));
     }
 
     private static String runId() {

@@ -47,9 +47,23 @@ public enum ErrorCode {
     INTERNAL,
     /**
      * The participant sends more media on a port than its limit (chorus.relay.limits.media); the
-     * excess is dropped. Sent at most once a second while it lasts; the connection stays open.
+     * excess is dropped. Also chat faster than {@code limits.chat-rate}: those messages went to
+     * nobody. Sent at most once a second while it lasts; the connection stays open.
      */
     RATE_LIMITED,
+    // Limits (chorus.relay.limits): one client cannot take more than its share.
+    /** The room has as many participants as the relay allows ({@code limits.room-size}); the hello is refused. */
+    ROOM_FULL,
+    /** Nothing received for {@code limits.control-idle-timeout}, a frame not complete within {@code limits.frame-timeout}, or an upload idle for {@code limits.upload-idle-timeout}. */
+    IDLE_TIMEOUT,
+    /** The relay already holds as many connections from this address, or in all, as it allows; closed at once. */
+    TOO_MANY_CONNECTIONS,
+    /** The room's files would exceed {@code limits.room-quota}; nothing was kept. */
+    QUOTA_EXCEEDED,
+    /** The relay's free disk space is under {@code limits.disk-low-water}; the upload was refused before a byte was written. */
+    DISK_FULL,
+    /** The participant already has {@code limits.transfers-per-participant} uploads and downloads running. */
+    TOO_MANY_TRANSFERS,
     /** The hello had no access token, or one that is not valid for this room on this relay; closed. */
     INVALID_TOKEN,
     /** The hello's access token has expired; closed. */

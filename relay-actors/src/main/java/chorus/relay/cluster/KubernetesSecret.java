@@ -21,23 +21,29 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster secret of relay pods, kept in a Kubernetes Secret so that every pod has the same one
- * with no manual step: read through the Kubernetes API, or made (32 random bytes) when the Secret
- * does not exist yet. The API server creates a name once, so when pods start together one creation
- * wins and the others read the winner's value. Pods started once it exists get it from
- * {@code k8s/relay.yaml} ({@code CHORUS_CLUSTER_SECRET} from the Secret) and never come here.
+ * What relay pods must share, kept in a Kubernetes Secret so that every pod has the same with no
+ * manual step: the cluster secret, and the cluster certificate (Artery mutual TLS). Read through the
+ * Kubernetes API, or made when the Secret does not exist yet. The API server creates a name once,
+ * so when pods start together one creation wins and the others read the winner's value. Pods
+ * started once it exists get it from {@code k8s/relay.yaml} (the cluster secret as
+ * {@code CHORUS_CLUSTER_SECRET}, the certificate mounted at {@code /etc/chorus/cluster-tls}) and never come here.
  * Reaches the API as Kubernetes API discovery does ({@code pekko.discovery.kubernetes-api}: the
  * service account's token, CA and namespace).
  */
 public final class KubernetesSecret {
     /** The Secret's key holding the value ({@code k8s/relay.yaml}'s {@code secretKeyRef} names it). */
     public static final String KEY = "secret";
+    /** The type of a Secret holding a certificate ({@code tls.crt}, {@code tls.key}; cert-manager adds {@code ca.crt}). */
+    public static final String TLS_TYPE = "kubernetes.io/tls";
     private static final int ATTEMPTS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger log = LoggerFactory.getLogger(KubernetesSecret.class);
@@ -65,48 +71,67 @@ public final class KubernetesSecret {
      * @throws IOException with what to do, when the API cannot be reached or refuses
      */
     public static String readOrCreate(Config config) throws IOException {
-        return from(config).readOrCreate();
+        String name = config.getString("chorus.relay.kubernetes.cluster-secret");
+        byte[] value = from(config, name, "CHORUS_CLUSTER_SECRET").readOrCreate("Opaque", () -> {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            return Map.of(KEY, Base64.getEncoder().encodeToString(random).getBytes(StandardCharsets.UTF_8));
+        }).get(KEY);
+        String secret = value == null ? "" : new String(value, StandardCharsets.UTF_8);
+        if (secret.isBlank()) {
+            throw new IOException("Secret " + name + " has no data." + KEY + ": delete it (the relays make a new one) "
+                    + "or put the cluster secret there");
+        }
+        return secret;
     }
 
-    private static KubernetesSecret from(Config config) throws IOException {
+    /**
+     * The data of Secret {@code name} (of {@code type}) in the pod's namespace, made from {@code make}
+     * first if there is none.
+     *
+     * @throws IOException with what to do, when the API cannot be reached or refuses
+     */
+    public static Map<String, byte[]> readOrCreate(Config config, String name, String type,
+                                                   Supplier<Map<String, byte[]>> make) throws IOException {
+        return from(config, name, "CHORUS_CLUSTER_TLS_DIR").readOrCreate(type, make);
+    }
+
+    private static KubernetesSecret from(Config config, String name, String instead) throws IOException {
         Config api = config.getConfig("pekko.discovery.kubernetes-api");
         String host = System.getenv(api.getString("api-service-host-env-name"));
         String port = System.getenv(api.getString("api-service-port-env-name"));
         if (host == null || host.isBlank() || port == null || port.isBlank()) {
-            throw new IOException("the cluster secret is not set and this is not a Kubernetes pod ($"
-                    + api.getString("api-service-host-env-name") + " is unset) to read it from a Secret: "
-                    + "set CHORUS_CLUSTER_SECRET");
+            throw new IOException("Secret " + name + " cannot be read: this is not a Kubernetes pod ($"
+                    + api.getString("api-service-host-env-name") + " is unset): set " + instead);
         }
         String namespace = api.getString("pod-namespace");
         if (namespace.equals("<pod-namespace>")) {
             Path file = Path.of(api.getString("pod-namespace-path"));
             namespace = Files.exists(file) ? Files.readString(file).trim() : "default";
         }
-        String name = config.getString("chorus.relay.kubernetes.cluster-secret");
         URI secrets = URI.create("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
                 + "/api/v1/namespaces/" + namespace + "/secrets");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).sslContext(trusting(Path.of(api.getString("api-ca-path"))))
                 .build();
-        String token = readServiceAccountFile(Path.of(api.getString("api-token-path"))).trim();
+        String token = readServiceAccountFile(Path.of(api.getString("api-token-path")), instead).trim();
         String label = config.getString("pekko.management.cluster.bootstrap.contact-point-discovery.service-name");
         return new KubernetesSecret(http, secrets, namespace, name, token, label);
     }
 
-    private static String readServiceAccountFile(Path file) throws IOException {
+    private static String readServiceAccountFile(Path file, String instead) throws IOException {
         try {
             return Files.readString(file);
         } catch (IOException e) {
-            throw new IOException("cannot read " + file + " to reach the Kubernetes API for the cluster secret ("
-                    + e + "); mount the service account token (automountServiceAccountToken) or set "
-                    + "CHORUS_CLUSTER_SECRET", e);
+            throw new IOException("cannot read " + file + " to reach the Kubernetes API for what the relays share ("
+                    + e + "); mount the service account token (automountServiceAccountToken) or set " + instead, e);
         }
     }
 
     /** TLS that trusts the API server's CA (the service account's {@code ca.crt}) and nothing else. */
     private static SSLContext trusting(Path caFile) throws IOException {
         try (InputStream in = new ByteArrayInputStream(
-                readServiceAccountFile(caFile).getBytes(StandardCharsets.US_ASCII))) {
+                readServiceAccountFile(caFile, "the Kubernetes API's CA").getBytes(StandardCharsets.US_ASCII))) {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
             int i = 0;
@@ -123,26 +148,24 @@ public final class KubernetesSecret {
         }
     }
 
-    private String readOrCreate() throws IOException {
+    private Map<String, byte[]> readOrCreate(String type, Supplier<Map<String, byte[]>> make) throws IOException {
         IOException last = new IOException(where() + " was made and gone again " + ATTEMPTS + " times");
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 HttpResponse<String> got = send(HttpRequest.newBuilder(URI.create(secrets + "/" + name)).GET());
                 if (got.statusCode() == 200) {
-                    log.info("the cluster secret is {}'s", where());
-                    return value(got.body());
+                    log.info("read {}", where());
+                    return data(got.body());
                 }
                 if (got.statusCode() != 404) {
                     throw refused("read", got);
                 }
-                byte[] random = new byte[32];
-                new SecureRandom().nextBytes(random);
-                String mine = Base64.getEncoder().encodeToString(random);
+                Map<String, byte[]> mine = make.get();
                 HttpResponse<String> made = send(HttpRequest.newBuilder(secrets)
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body(mine))));
+                        .POST(HttpRequest.BodyPublishers.ofString(body(type, mine))));
                 if (made.statusCode() == 200 || made.statusCode() == 201) {
-                    log.info("made {}: the cluster secret the other relays will read", where());
+                    log.info("made {}, which the other relays will read", where());
                     return mine;
                 }
                 if (made.statusCode() == 409) {
@@ -175,21 +198,19 @@ public final class KubernetesSecret {
         }
     }
 
-    private String value(String secretJson) throws IOException {
-        String data = JSON.readTree(secretJson).path("data").path(KEY).asText("");
-        String value = new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
-        if (value.isBlank()) {
-            throw new IOException(where() + " has no data." + KEY + ": delete it (the relays make a new one) "
-                    + "or put the cluster secret there");
-        }
-        return value;
+    private Map<String, byte[]> data(String secretJson) throws IOException {
+        Map<String, byte[]> data = new HashMap<>();
+        JSON.readTree(secretJson).path("data").fields().forEachRemaining(e ->
+                data.put(e.getKey(), Base64.getDecoder().decode(e.getValue().asText(""))));
+        return data;
     }
 
-    private String body(String value) throws IOException {
-        ObjectNode secret = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Secret").put("type", "Opaque");
+    private String body(String type, Map<String, byte[]> data) throws IOException {
+        ObjectNode secret = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Secret").put("type", type);
         ObjectNode metadata = secret.putObject("metadata").put("name", name);
         metadata.putObject("labels").put("app.kubernetes.io/name", label);
-        secret.putObject("data").put(KEY, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+        ObjectNode values = secret.putObject("data");
+        data.forEach((k, v) -> values.put(k, Base64.getEncoder().encodeToString(v)));
         return JSON.writeValueAsString(secret);
     }
 
@@ -203,7 +224,7 @@ public final class KubernetesSecret {
         String message = status == null ? response.body() : status.path("message").asText(response.body());
         return new IOException("the Kubernetes API did not let this pod " + what + " " + where() + " ("
                 + response.statusCode() + ": " + message + "); the relays' Role needs get and create on secrets "
-                + "(k8s/rbac.yaml), or create the Secret yourself, or set CHORUS_CLUSTER_SECRET on every relay");
+                + "(k8s/rbac.yaml), or create the Secret yourself (k8s/README.md)");
     }
 
     private String where() {

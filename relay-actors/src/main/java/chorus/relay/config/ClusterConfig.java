@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Forming or joining a Pekko Cluster: {@code chorus.relay.cluster}. */
 public record ClusterConfig(boolean enabled, List<String> seeds, String hostname, int port, Duration resumeGrace,
-                            String secret) {
+                            String secret, String tlsDirectory) {
 
     /** True when this node is to form or join a cluster of several nodes (else it is a cluster of one). */
     public boolean clustered() {
@@ -17,6 +17,7 @@ public record ClusterConfig(boolean enabled, List<String> seeds, String hostname
     static ClusterConfig from(Config relay) {
         Config c = relay.getConfig("cluster");
         return new ClusterConfig(c.getBoolean("enabled"), c.getStringList("seeds"), c.getString("hostname"),
-                c.getInt("port"), c.getDuration("resume-grace"), c.getString("secret"));
+                c.getInt("port"), c.getDuration("resume-grace"), c.getString("secret"),
+                c.getString("tls.directory"));
     }
 }

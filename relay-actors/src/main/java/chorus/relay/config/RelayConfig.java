@@ -18,7 +18,8 @@ public record RelayConfig(
         MixerConfig mixer,
         MediaConfig media,
         MetricsConfig metrics,
-        TlsConfig tls) {
+        TlsConfig tls,
+        LimitsConfig limits) {
 
     /** True when this node is to form or join a cluster of several nodes (else it is a cluster of one). */
     public boolean clustered() {
@@ -29,6 +30,6 @@ public record RelayConfig(
         Config c = root.getConfig("chorus.relay");
         return new RelayConfig(ListenConfig.from(c), KeepaliveConfig.from(c), ControlConfig.from(c), RoomConfig.from(c),
                 ChatConfig.from(c), FilesConfig.from(c), ClusterConfig.from(c), DrainConfig.from(c), MixerConfig.from(c),
-                MediaConfig.from(c), MetricsConfig.from(c), TlsConfig.from(c));
+                MediaConfig.from(c), MetricsConfig.from(c), TlsConfig.from(c), LimitsConfig.from(c));
     }
 }

@@ -15,8 +15,10 @@ import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.Drain;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
+import chorus.relay.limits.TokenBucket;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
+import chorus.relay.metrics.Limit;
 import chorus.relay.room.Participant;
 import chorus.relay.room.Rooms;
 import java.net.InetSocketAddress;
@@ -84,12 +86,18 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         INSTANCE
     }
 
+    /** A frame began arriving and is not complete within the frame timeout. */
+    private enum FrameTimeout implements Internal {
+        INSTANCE
+    }
+
     /** The socket did not finish closing in time after we asked; stop regardless. */
     private enum CloseTimeout implements Internal {
         INSTANCE
     }
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    private static final Duration RATE_LIMITED_TOLD_EVERY = Duration.ofSeconds(1);
 
     /** What the connection writes to the client's socket. */
     public sealed interface Outgoing {
@@ -126,6 +134,12 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private boolean streamDone;
     private long lastPongNanos;
     private long pingNonce;
+    /** When the last frame (or a frame's first bytes) arrived, for the idle timeout. */
+    private long lastReceivedNanos = System.nanoTime();
+    private final TokenBucket chatRate;
+    /** Chat messages refused by the rate limit since the client was last told. */
+    private long chatRefused;
+    private long chatRefusedToldNanos = System.nanoTime() - RATE_LIMITED_TOLD_EVERY.toNanos();
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
                                            FileAccess fileAccess, ClusterPeers peers, ActorRef<Outgoing> outbox,
@@ -146,6 +160,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         this.rooms = rooms;
         this.outbox = outbox;
         this.local = local;
+        this.chatRate = new TokenBucket(config.limits().chatRate(), config.limits().chatBurst(), System.nanoTime());
         timers.startSingleTimer(HelloTimeout.INSTANCE, config.control().helloTimeout());
     }
 
@@ -161,6 +176,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                 .onMessageEquals(ParticipantStopped.INSTANCE, this::onParticipantStopped)
                 .onMessageEquals(PingTick.INSTANCE, this::onPingTick)
                 .onMessageEquals(HelloTimeout.INSTANCE, this::onHelloTimeout)
+                .onMessageEquals(FrameTimeout.INSTANCE, this::onFrameTimeout)
                 .build();
     }
 
@@ -171,6 +187,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
 
     private Behavior<Command> onFrame(FrameIn in) {
         try {
+            lastReceivedNanos = System.nanoTime();
             if (!closing) {
                 handle(in.frame());
             }
@@ -195,6 +212,11 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     }
 
     private void handle(ControlFraming.InFrame frame) {
+        if (frame == ControlFraming.Started.INSTANCE) {
+            timers.startSingleTimer(FrameTimeout.INSTANCE, config.limits().frameTimeout());
+            return;
+        }
+        timers.cancel(FrameTimeout.INSTANCE);
         if (frame instanceof ControlFraming.Oversized o) {
             fail(ErrorCode.FRAME_TOO_LARGE, "frame length " + o.length() + " exceeds "
                     + ControlCodec.MAX_FRAME_BYTES + "; closing", "disconnected");
@@ -253,7 +275,28 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                     + ControlCodec.MAX_FRAME_BYTES + " fit; it was not sent"));
             return;
         }
+        if (!chatRate.take(1, System.nanoTime())) {
+            refuseChatOverRate();
+            return;
+        }
         participant.tell(new Participant.SendChat(text));
+    }
+
+    /**
+     * Counted each time, told at most once a second: a client flooding chat gets a few errors, not
+     * one per message (which would fill its own outbox and cost the relay as much as the chat).
+     */
+    private void refuseChatOverRate() {
+        gateway.stats().limitHit(Limit.CHAT_RATE);
+        chatRefused++;
+        long now = System.nanoTime();
+        if (now - chatRefusedToldNanos >= RATE_LIMITED_TOLD_EVERY.toNanos()) {
+            send(ControlMessage.Error.of(ErrorCode.RATE_LIMITED, "chat is limited to " + config.limits().chatRate()
+                    + " messages a second (bursts of " + config.limits().chatBurst() + "); " + chatRefused
+                    + " message(s) were not sent"));
+            chatRefused = 0;
+            chatRefusedToldNanos = now;
+        }
     }
 
     /**
@@ -352,6 +395,11 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         } else if (from.event() instanceof Participant.Replaced) {
             fail(ErrorCode.REPLACED, "you joined room " + room + " again with the same identity elsewhere;"
                     + " this connection is closed", "replaced");
+        } else if (from.event() instanceof Participant.Refused r) {
+            if (r.code() == ErrorCode.ROOM_FULL) {
+                gateway.stats().limitHit(Limit.ROOM_SIZE);
+            }
+            fail(r.code(), r.message(), null);
         } else if (from.event() instanceof Participant.Notified n) {
             // In a cluster a node's part of the room may pass on an event before the join is
             // confirmed; the welcome must still come first.
@@ -367,14 +415,31 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     /** Not joined in time (nothing sent, a frame dripping in, or only other messages): closed. */
     private Behavior<Command> onHelloTimeout() {
         if (participant == null && !closing) {
+            gateway.stats().limitHit(Limit.HELLO_TIMEOUT);
             fail(ErrorCode.HELLO_TIMEOUT, "no hello within " + config.control().helloTimeout().toMillis()
                     + " ms of connecting; closing", null);
         }
         return this;
     }
 
+    /** A frame dripping in (a slowloris): its bytes started and did not complete in time. */
+    private Behavior<Command> onFrameTimeout() {
+        if (!closing) {
+            gateway.stats().limitHit(Limit.FRAME_TIMEOUT);
+            fail(ErrorCode.IDLE_TIMEOUT, "a frame begun " + config.limits().frameTimeout().toMillis()
+                    + " ms ago is still incomplete; closing", null);
+        }
+        return this;
+    }
+
     private Behavior<Command> onPingTick() {
         if (!welcomed || closing) {
+            return this;
+        }
+        Duration idle = Duration.ofNanos(System.nanoTime() - lastReceivedNanos);
+        if (idle.compareTo(config.limits().controlIdleTimeout()) > 0) {
+            gateway.stats().limitHit(Limit.CONTROL_IDLE);
+            fail(ErrorCode.IDLE_TIMEOUT, "nothing received for " + idle.toMillis() + " ms; closing", "timeout");
             return this;
         }
         Duration silent = Duration.ofNanos(System.nanoTime() - lastPongNanos);

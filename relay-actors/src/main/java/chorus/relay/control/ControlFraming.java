@@ -12,7 +12,8 @@ import org.apache.pekko.util.ByteString;
 /**
  * Cuts the TCP byte stream into control frames: a 4-byte big-endian length, then the body. A
  * length over the maximum cannot be skipped safely (the peer may be speaking another protocol),
- * so it yields {@link Oversized} and everything after it is ignored.
+ * so it yields {@link Oversized} and everything after it is ignored. A frame left incomplete at
+ * the end of a chunk yields {@link Started}, for the connection to time it.
  *
  * <p>Not Pekko's {@code Framing.lengthField}: it reports such a length by failing, the failure
  * cancels the TCP read side with that cause, and Pekko's TCP stage answers that with an abort
@@ -30,6 +31,14 @@ final class ControlFraming {
     record Oversized(long length) implements InFrame {
     }
 
+    /**
+     * Bytes of a frame have arrived and the frame is not complete yet: it must be within the frame
+     * timeout (a frame dripping in byte by byte must not hold the connection). Once per frame.
+     */
+    enum Started implements InFrame {
+        INSTANCE
+    }
+
     private ControlFraming() {
     }
 
@@ -37,6 +46,8 @@ final class ControlFraming {
         return Flow.<ByteString>create().statefulMapConcat(() -> new Function<>() {
             private ByteString pending = ByteString.emptyByteString();
             private boolean broken;
+            /** Whether {@link Started} was given for the frame now pending. */
+            private boolean announced;
 
             @Override
             public Iterable<InFrame> apply(ByteString chunk) {
@@ -59,6 +70,11 @@ final class ControlFraming {
                     }
                     frames.add(new Body(pending.slice(ControlCodec.LENGTH_PREFIX_BYTES, total).toArray()));
                     pending = pending.drop(total).compact();
+                    announced = false;
+                }
+                if (!broken && !pending.isEmpty() && !announced) {
+                    announced = true;
+                    frames.add(Started.INSTANCE);
                 }
                 return frames;
             }

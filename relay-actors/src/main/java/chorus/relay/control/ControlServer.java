@@ -1,16 +1,23 @@
 package chorus.relay.control;
 
+import chorus.protocol.control.ControlCodec;
+import chorus.protocol.control.ControlMessage;
+import chorus.protocol.control.ErrorCode;
 import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
 import chorus.relay.media.MediaGateway;
+import chorus.relay.metrics.Limit;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.room.Rooms;
 import chorus.relay.tls.RelayTls;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,7 +48,9 @@ import org.apache.pekko.util.ByteString;
  * gives each accepted socket a {@link Connection} actor: bytes in are framed and fed to it with
  * backpressure, frames out come from a bounded queue it writes to. When accepts fail (file descriptors exhausted) it stops
  * listening for a growing interval, as Netty and Tomcat pause on EMFILE, and reports the failures
- * with their count at most every {@link #REPORT_EVERY}.
+ * with their count at most every {@link #REPORT_EVERY}. A connection over the limits of
+ * {@code chorus.relay.limits} (per source address, in all) is sent {@code too-many-connections}
+ * and closed at once, before any actor is made for it.
  */
 public final class ControlServer extends AbstractBehavior<ControlServer.Command> {
 
@@ -68,6 +77,10 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
         INSTANCE
     }
 
+    /** A connection's actor stopped: its socket is closed. */
+    private record Closed(InetAddress from) implements Internal {
+    }
+
     /** The first pause after failed accepts; each further one in a row doubles, up to {@link #MAX_PAUSE}. */
     static final Duration MIN_PAUSE = Duration.ofMillis(100);
     static final Duration MAX_PAUSE = Duration.ofSeconds(2);
@@ -85,6 +98,9 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
     private final TimerScheduler<Command> timers;
     private final UnixOperatingSystemMXBean os;
     private long connections;
+    /** Open connections by source address, and in all. */
+    private final Map<InetAddress, Integer> open = new HashMap<>();
+    private int openTotal;
     /** Where to listen: the configured address, then the bound one (its port fixed if it was 0). */
     private InetSocketAddress address;
     /** Null while binding or paused. */
@@ -140,6 +156,7 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                 .onMessage(AcceptsFailed.class, this::onAcceptsFailed)
                 .onMessageEquals(Resume.INSTANCE, this::onResume)
                 .onMessage(Accepted.class, this::onAccepted)
+                .onMessage(Closed.class, this::onClosed)
                 .build();
     }
 
@@ -227,6 +244,10 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
             pause = MIN_PAUSE;
         }
         Tcp.IncomingConnection tcp = accepted.connection();
+        InetAddress from = tcp.remoteAddress().getAddress();
+        if (refusedOverLimits(tcp, from)) {
+            return this;
+        }
         Pair<ActorRef<Connection.Outgoing>, Source<Connection.Outgoing, NotUsed>> outbox =
                 ActorSource.<Connection.Outgoing>actorRef(
                                 o -> o == Connection.Close.INSTANCE,
@@ -237,6 +258,10 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
         ActorRef<Connection.Command> connection = getContext().spawn(
                 Connection.create(config, gateway, rooms, fileAccess, peers, outbox.first(), tcp.localAddress()),
                 "connection-" + (++connections));
+        open.merge(from, 1, Integer::sum);
+        openTotal++;
+        gateway.stats().controlConnections(openTotal);
+        getContext().watchWith(connection, new Closed(from));
 
         Sink<ByteString, NotUsed> in = ControlFraming.decoder().to(ActorSink.actorRefWithBackpressure(
                 connection,
@@ -249,6 +274,36 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                 .map(o -> ((Connection.Frame) o).bytes());
         Flow<ByteString, ByteString, NotUsed> plain = Flow.fromSinkAndSourceCoupled(in, out);
         tcp.handleWith(tls == null ? plain : secured(plain), getContext().getSystem());
+        return this;
+    }
+
+    /**
+     * Over a limit: the client reads why (inside TLS on a TLS port), then the socket closes (the
+     * reply source completes, which closes the connection; what it sends is read and ignored).
+     */
+    private boolean refusedOverLimits(Tcp.IncomingConnection tcp, InetAddress from) {
+        int perAddress = config.limits().connectionsPerAddress();
+        String why;
+        if (open.getOrDefault(from, 0) >= perAddress) {
+            gateway.stats().limitHit(Limit.CONNECTIONS_PER_ADDRESS);
+            why = perAddress + " connections from " + from.getHostAddress() + " are open already, the most allowed";
+        } else if (openTotal >= config.limits().maxConnections()) {
+            gateway.stats().limitHit(Limit.CONNECTIONS_TOTAL);
+            why = "this relay holds " + openTotal + " connections, the most it allows; try another node or later";
+        } else {
+            return false;
+        }
+        ByteString error = ByteString.fromArrayUnsafe(ControlCodec.encodeFrame(
+                ControlMessage.Error.of(ErrorCode.TOO_MANY_CONNECTIONS, why)));
+        Flow<ByteString, ByteString, NotUsed> reply = Flow.fromSinkAndSourceCoupled(Sink.<ByteString>ignore(), Source.single(error));
+        tcp.handleWith(tls == null ? reply : secured(reply), getContext().getSystem());
+        return true;
+    }
+
+    private Behavior<Command> onClosed(Closed closed) {
+        open.computeIfPresent(closed.from(), (a, n) -> n == 1 ? null : n - 1);
+        openTotal--;
+        gateway.stats().controlConnections(openTotal);
         return this;
     }
 

@@ -4,6 +4,7 @@ import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
 import chorus.relay.cluster.ClusterPeers;
+import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess.Grant;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.metrics.RelayStats.PeerTraffic;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -49,6 +51,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -95,6 +98,7 @@ public final class FileService extends AllDirectives {
     private final RelayStats stats;
     /** Null for a node on its own; else where copies go and where missing bytes come from. */
     private final PeerFiles peerFiles;
+    private final TransferLimits limits;
 
     public FileService(ActorSystem<?> system, FileStore store, FileAccess access, long maxBytes) {
         this(system, store, access, maxBytes, null, new RelayStats());
@@ -109,17 +113,18 @@ public final class FileService extends AllDirectives {
         this.store = store;
         this.access = access;
         this.maxBytes = maxBytes;
+        this.limits = new TransferLimits(RelayConfig.from(system.settings().config()).limits(), stats, store.root());
     }
 
     public CompletionStage<ServerBinding> bind(String host, int port) {
         return bind(host, port, null);
     }
 
-    /** Over HTTPS with the relay's certificate, or plain HTTP when {@code tls} is null. */
+    /** HTTPS with the relay's certificate (plain HTTP when {@code tls} is null), within {@link FileConnections}. */
     public CompletionStage<ServerBinding> bind(String host, int port, RelayTls tls) {
         var server = Http.get(system).newServerAt(host, port);
-        return (tls == null ? server : server.enableHttps(ConnectionContext.httpsServer(tls::serverEngine)))
-                .bind(routes());
+        return new FileConnections(limits.config(), stats).serve(system,
+                tls == null ? server : server.enableHttps(ConnectionContext.httpsServer(tls::serverEngine)), routes());
     }
 
     /**
@@ -257,20 +262,34 @@ public final class FileService extends AllDirectives {
         return onSuccess(found, info -> {
             Path file = store.file(grant.room(), fileId);
             if (info.isPresent() && !Files.isRegularFile(file) && peerFiles != null) {
-                return downloadFromPeers(grant.room(), fileId, info.get());
+                return downloadFromPeers(grant, fileId, info.get());
             }
             if (info.isEmpty() || !Files.isRegularFile(file)) {
                 return error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no file '" + fileId + "' in this room");
             }
-            return complete(fileResponse(info.get(), FileIO.fromPath(file)));
+            return transfer(grant, bytes -> complete(fileResponse(info.get(), bytes)), FileIO.fromPath(file));
         });
     }
 
+    /** A download, one of its participant's transfers until its bytes are gone; 429 over the limit. */
+    private Route transfer(Grant grant, Function<Source<ByteString, ?>, Route> respond, Source<ByteString, ?> bytes) {
+        String who = grant.participant().participantId();
+        TransferLimits.Refusal refusal = limits.startTransfer(who);
+        if (refusal != null) {
+            bytes.runWith(Sink.cancelled(), Materializer.matFromSystem(system)); // a peer's response is let go
+            return complete(refused(refusal));
+        }
+        return respond.apply(bytes.watchTermination((mat, done) -> {
+            done.whenComplete((ok, failure) -> limits.ended(who));
+            return mat;
+        }));
+    }
+
     /** A file uploaded through another node: streamed from one that holds it. */
-    private Route downloadFromPeers(String room, String fileId, FileInfo info) {
-        return onSuccess(peerFiles.fetch(room, fileId), bytes -> bytes.isEmpty()
+    private Route downloadFromPeers(Grant grant, String fileId, FileInfo info) {
+        return onSuccess(peerFiles.fetch(grant.room(), fileId), bytes -> bytes.isEmpty()
                 ? error(StatusCodes.NOT_FOUND, ErrorCode.UNKNOWN_FILE, "no node holding file '" + fileId + "' is reachable")
-                : complete(fileResponse(info, bytes.get())));
+                : transfer(grant, counted -> complete(fileResponse(info, counted)), bytes.get()));
     }
 
     private static HttpResponse fileResponse(FileInfo info, Source<ByteString, ?> bytes) {
@@ -300,7 +319,23 @@ public final class FileService extends AllDirectives {
             entity.discardBytes(materializer);
             return complete(refused);
         }
-        return completeWithFuture(receive(grant, authorization, name.get(), declared.get(), length, entity, materializer));
+        String who = grant.participant().participantId();
+        TransferLimits.Refusal busy = limits.startTransfer(who);
+        if (busy != null) {
+            entity.discardBytes(materializer);
+            return complete(refused(busy));
+        }
+        CompletionStage<HttpResponse> answer = AskPattern.<Room.Command, List<FileInfo>>ask(grant.roomRef(),
+                Room.ListFiles::new, ASK_TIMEOUT, system.scheduler()).thenCompose(list -> {
+            long stored = list.stream().mapToLong(FileInfo::size).sum();
+            TransferLimits.Refusal refusal = limits.beforeUpload(grant.room(), stored, length);
+            if (refusal != null) {
+                entity.discardBytes(materializer);
+                return CompletableFuture.completedFuture(refused(refusal));
+            }
+            return receive(grant, authorization, name.get(), declared.get(), length, stored, entity, materializer);
+        });
+        return completeWithFuture(answer.whenComplete((response, failure) -> limits.ended(who)));
     }
 
     /** The first of checks 2–4 of an upload that fails, as the answer to give; null if none does. */
@@ -325,8 +360,8 @@ public final class FileService extends AllDirectives {
      * copies it to a second node (clustered), tells the room and answers 201 with its FileInfo.
      */
     private CompletionStage<HttpResponse> receive(Grant grant, String authorization, String name,
-                                                  String declaredSha256, OptionalLong length, RequestEntity entity,
-                                                  Materializer materializer) {
+                                                  String declaredSha256, OptionalLong length, long roomBytes,
+                                                  RequestEntity entity, Materializer materializer) {
         String fileId = FileStore.newFileId();
         Path part;
         try {
@@ -340,15 +375,25 @@ public final class FileService extends AllDirectives {
         AtomicLong received = new AtomicLong();
         AtomicReference<FileInfo> stored = new AtomicReference<>();
         return entity.withSizeLimit(maxBytes).getDataBytes()
+                .idleTimeout(limits.config().uploadIdleTimeout())
                 .map(bytes -> {
                     digest.update(bytes.asByteBuffer());
                     received.addAndGet(bytes.size());
+                    limits.received(grant.room(), roomBytes, bytes.size());
                     return bytes;
                 })
                 .runWith(FileIO.toPath(part), materializer)
                 .handle((io, failure) -> {
+                    limits.uploadEnded(grant.room(), received.get());
                     if (failure != null) {
                         deleteQuietly(part);
+                        if (TransferLimits.causedBy(failure, TransferLimits.QuotaExceeded.class)) {
+                            return refused(limits.quotaRefusal(roomBytes));
+                        }
+                        if (TransferLimits.causedBy(failure, TimeoutException.class)) {
+                            log.info("room={} upload of {} idle after {} bytes: aborted", grant.room(), name, received.get());
+                            return refused(limits.idleRefusal(received.get()));
+                        }
                         if (String.valueOf(failure.getMessage()).contains("exceeded") || received.get() > maxBytes) {
                             return refused(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.FILE_TOO_LARGE,
                                     "the upload passed this relay's limit of " + maxBytes + " bytes; nothing was kept");
@@ -427,6 +472,11 @@ public final class FileService extends AllDirectives {
 
     private Route error(StatusCode status, ErrorCode code, String message) {
         return complete(errorResponse(status, code, message));
+    }
+
+    /** The answer to a transfer refused by a limit (counted there), counted by its code. */
+    private HttpResponse refused(TransferLimits.Refusal refusal) {
+        return refused(refusal.status(), refusal.code(), refusal.message());
     }
 
     /** The answer to a refused upload, counted by its code. */

@@ -7,6 +7,7 @@ import chorus.protocol.media.MediaSealer;
 import chorus.protocol.media.Reassembler;
 import chorus.protocol.media.ReplayWindow;
 import chorus.relay.config.MediaConfig;
+import chorus.relay.limits.TokenBucket;
 import chorus.relay.metrics.RelayStats;
 import chorus.relay.mixer.Mixer;
 import chorus.relay.room.Participant;

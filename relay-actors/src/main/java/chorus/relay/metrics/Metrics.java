@@ -117,6 +117,16 @@ public final class Metrics {
                 .help("Uploads the file service refused or gave up, by the error code answered.").labelNames("code")
                 .callback(cb -> stats.uploadsRefused().forEach((code, n) -> cb.call(n, code.wire())))
                 .register(registry);
+        CounterWithCallback.builder().name("chorus_limit_hits_total")
+                .help("Requests, messages and connections refused or cut by a limit (chorus.relay.limits), by limit.")
+                .labelNames("limit")
+                .callback(cb -> {
+                    for (Limit l : Limit.values()) {
+                        cb.call(stats.limitHits(l), l.label());
+                    }
+                }).register(registry);
+        gauge("chorus_control_connections", "Control connections open on this node.", stats::controlConnections);
+        gauge("chorus_file_transfers", "Uploads and downloads running on this node.", stats::fileTransfers);
         CounterWithCallback.builder().name("chorus_joins_refused_total")
                 .help("Hellos refused for their access token or name, by the error code answered.").labelNames("code")
                 .callback(cb -> stats.joinsRefused().forEach((code, n) -> cb.call(n, code.wire())))

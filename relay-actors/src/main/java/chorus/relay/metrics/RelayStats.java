@@ -33,6 +33,9 @@ public final class RelayStats {
     private final LongAdder audioConcealed = new LongAdder();
     private final AtomicInteger rooms = new AtomicInteger();
     private final Map<ErrorCode, LongAdder> uploadsRefused = counters(ErrorCode.class);
+    private final Map<Limit, LongAdder> limitHits = counters(Limit.class);
+    private final AtomicInteger controlConnections = new AtomicInteger();
+    private final AtomicInteger fileTransfers = new AtomicInteger();
     private final Map<ErrorCode, LongAdder> joinsRefused = counters(ErrorCode.class);
     private final LongAdder participantsReplaced = new LongAdder();
 
@@ -315,5 +318,32 @@ public final class RelayStats {
             }
         });
         return seen;
+    }
+
+    /** Something one client did ran into one of the relay's limits (and was refused, cut or closed). */
+    public void limitHit(Limit limit) {
+        limitHits.get(limit).increment();
+    }
+
+    public long limitHits(Limit limit) {
+        return limitHits.get(limit).sum();
+    }
+
+    /** Control connections open on this node (set by the control server). */
+    public void controlConnections(int n) {
+        controlConnections.set(n);
+    }
+
+    public int controlConnections() {
+        return controlConnections.get();
+    }
+
+    /** A file transfer (upload or download) started (+1) or ended (-1) on this node. */
+    public void fileTransfers(int delta) {
+        fileTransfers.addAndGet(delta);
+    }
+
+    public int fileTransfers() {
+        return fileTransfers.get();
     }
 }

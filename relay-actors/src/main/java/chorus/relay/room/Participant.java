@@ -47,6 +47,10 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                          List<ParticipantInfo> roster) implements Command {
     }
 
+    /** The room refused the join (it is full); the connection tells the client and closes. */
+    public record Refuse(ErrorCode code, String message) implements Command {
+    }
+
     /** A control message for this participant's client (someone joined or left, ...). */
     public record Notify(ControlMessage message) implements Command {
     }
@@ -84,6 +88,9 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     /** The same identity joined the room again: tell the client {@code replaced} and close. */
     public enum Replaced implements Event {
         INSTANCE
+    }
+
+    public record Refused(ErrorCode code, String message) implements Event {
     }
 
     private final ParticipantInfo info;
@@ -143,6 +150,10 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                 .onMessage(RateLimited.class, this::onRateLimited)
                 .onMessage(Joined.class, this::onJoined)
                 .onMessage(Notify.class, this::onNotify)
+                .onMessage(Refuse.class, r -> {
+                    connection.tell(new Refused(r.code(), r.message()));
+                    return this;
+                })
                 .onMessage(SendChat.class, this::onSendChat)
                 .onMessage(ShareScreen.class, this::onShareScreen)
                 .onMessage(Leave.class, this::onLeave)

@@ -208,6 +208,12 @@ public final class Room extends AbstractBehavior<Room.Command> {
             if (m != null) {
                 m.notify(deliver.message());
             }
+        } else if (event instanceof RoomEntity.Refused refused) {
+            Member m = members.byParticipant(refused.participantId());
+            if (m != null && unconfirmed.joinAnswered(m.info.mediaId())) {
+                timers.cancel(admitKey(m.info.mediaId()));
+                m.ref.tell(new Participant.Refuse(refused.code(), refused.message())); // it leaves, then goes
+            }
         } else if (event instanceof RoomEntity.ChatAccepted accepted) {
             unconfirmed.chatAccepted(accepted.requestId());
         } else if (event instanceof RoomEntity.FileAccepted accepted) {
@@ -259,8 +265,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (move != null) {
             // Moving to another node: the room keeps its place; nobody here or there sees it leave.
             reason = RoomEntity.MOVED;
-        } else {
-            roster.remove(gone.info.participantId(), mediaId);
+        } else if (roster.remove(gone.info.participantId(), mediaId) != null) {
+            // (one the room never admitted, e.g. refused as the room is full, was never seen to join)
             members.tellOthers(mediaId, new ControlMessage.ParticipantLeft(gone.info, reason));
         }
         link.entity().tell(new RoomEntity.Leave(gone.info.participantId(), mediaId, reason));

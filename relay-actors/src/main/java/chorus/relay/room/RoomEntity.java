@@ -90,9 +90,12 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     public record FileAdded(FileInfo file, ActorRef<Event> replyTo) implements Command {
     }
 
-    /** A member of the part's node is in; what the room holds, for its welcome. */
+    /** A member of the part's node is in; what the room holds, for its welcome. Else {@link Refused} (full). */
     public record Admitted(String participantId, List<Member> roster, List<ChatMessage> history,
                            List<FileInfo> files, ParticipantInfo presenter) implements Event {
+    }
+
+    public record Refused(String participantId, ErrorCode code, String message) implements Event {
     }
 
     /** Someone joined (or resumed, or was already there) on some node. */
@@ -276,6 +279,11 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         Member member = join.member();
         addHome(member.home().room());
         Member was = members.remove(member.info().participantId());
+        if (was == null && members.size() >= config.limits().roomSize()) {
+            String full = "room '" + name + "' is full: " + members.size() + " participants, the most allowed";
+            member.home().room().tell(new Refused(member.info().participantId(), ErrorCode.ROOM_FULL, full));
+            return this;
+        }
         if (was != null) {
             // A resume: the member keeps its place; the nodes' parts see a changed member, not a join.
             timers.cancel(graceKey(member.info().participantId()));
@@ -317,8 +325,9 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                 continue; // its node has not yet closed it
             }
             Member known = members.get(info.participantId());
-            if (known != null && known.info().mediaId() != info.mediaId() && homes.contains(known.home().room())) {
-                continue; // a node that has not yet noticed its member resumed elsewhere
+            if (known == null ? members.size() >= config.limits().roomSize()
+                    : known.info().mediaId() != info.mediaId() && homes.contains(known.home().room())) {
+                continue; // full (a join refused, listed before its part heard), or resumed elsewhere
             }
             if (known == null || !known.home().room().equals(sync.home().room())) {
                 Member m = new Member(info, sync.home(), known == null ? null : known.identity());

@@ -8,6 +8,7 @@ import chorus.relay.RawClient;
 import chorus.relay.RelayNode;
 import chorus.relay.Udp;
 import com.typesafe.config.ConfigFactory;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -150,6 +151,36 @@ class MetricsTest {
                 String peer = "chorus_peer_bytes_out_total{peer=\"pekko://chorus@" + second.clusterAddress() + "\"}";
                 assertTrue(m.getOrDefault(peer, 0.0) > 0, "bytes to the second node by its address: " + m.keySet());
             }
+        }
+    }
+
+    @Test
+    void metricsListenOnLoopbackByDefaultWhereverTheControlPortIs() throws Exception {
+        // Control and media on 127.0.0.2; /metrics (no authentication) stays on 127.0.0.1. Before,
+        // it listened wherever the control port did (0.0.0.0 by default).
+        try (RelayNode relay = RelayNode.startOnLoopback(ConfigFactory.parseString("chorus.relay.host = \"127.0.0.2\""))) {
+            assertEquals(200, get("127.0.0.1", relay.metricsPort()), "on 127.0.0.1");
+            assertEquals(-1, get("127.0.0.2", relay.metricsPort()), "not where the control port is");
+        }
+    }
+
+    @Test
+    void metricsListenOnTheConfiguredHost() throws Exception {
+        try (RelayNode relay = RelayNode.startOnLoopback(ConfigFactory.parseString(
+                "chorus.relay.metrics.host = \"127.0.0.3\""))) {
+            assertEquals(200, get("127.0.0.3", relay.metricsPort()), "on chorus.relay.metrics.host");
+            assertEquals(-1, get("127.0.0.1", relay.metricsPort()), "and nowhere else");
+        }
+    }
+
+    /** The status of GET /metrics on HOST:PORT, or -1 when nothing listens there. */
+    private static int get(String host, int port) throws Exception {
+        try {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(HttpRequest.newBuilder(
+                    URI.create("http://" + host + ":" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (ConnectException e) {
+            return -1;
         }
     }
 

@@ -4,6 +4,7 @@ import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.media.MediaCipher;
 import chorus.relay.config.RelayConfig;
+import chorus.relay.ClusterCerts;
 import chorus.relay.RelayNode;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
@@ -40,7 +41,7 @@ class RoomTest {
             "chorus.relay { host = \"127.0.0.1\", video-port = 0, audio-port = 0 }")
             .withFallback(ConfigFactory.load()).resolve());
     private static final ActorTestKit testKit = ActorTestKit.create(
-            RelayNode.clusterConfig(config).withFallback(ConfigFactory.load()).resolve());
+            RelayNode.clusterConfig(config, ClusterCerts.alone(config)).withFallback(ConfigFactory.load()).resolve());
     private MediaGateway gateway;
     private final List<DatagramChannel> sockets = new ArrayList<>();
 
