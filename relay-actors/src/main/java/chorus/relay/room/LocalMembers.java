@@ -89,6 +89,17 @@ final class LocalMembers {
         return null;
     }
 
+    /** Whether {@code left} takes out a member here whose identity joined again; if so, that member is told. */
+    boolean replaced(RoomEntity.MemberLeft left) {
+        Member m = byMediaId.get(left.info().mediaId());
+        if (m == null || !SameIdentity.REPLACED.equals(left.reason())
+                || !m.info.participantId().equals(left.info().participantId())) {
+            return false;
+        }
+        m.ref.tell(Participant.Replace.INSTANCE);
+        return true;
+    }
+
     boolean isEmpty() {
         return all.length == 0;
     }

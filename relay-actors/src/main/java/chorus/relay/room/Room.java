@@ -51,7 +51,6 @@ public final class Room extends AbstractBehavior<Room.Command> {
     public record Link(EntityRef<RoomEntity.Command> entity, String node, String host, int videoPort, int audioPort) {
     }
 
-    /** {@code identity}: its token's (one participant per identity), or null; {@code subscribe}: its token grants it. */
     public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant, String identity,
                        boolean subscribe) implements Command {
     }
@@ -475,15 +474,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
     private Behavior<Command> onMemberLeft(RoomEntity.MemberLeft left) {
         String pid = left.info().participantId();
-        Member here = members.byParticipant(pid);
-        if (here != null && SameIdentity.REPLACED.equals(left.reason()) && here.info.mediaId() == left.info().mediaId()) {
-            // Its identity joined again: out now, before the newcomer's news, then its connection is closed.
-            remove(here.info.mediaId(), SameIdentity.REPLACED);
-            here.ref.tell(Participant.Replace.INSTANCE);
-            return this;
-        }
-        if (here != null) {
-            return this; // connected here: its leave is this node's to tell
+        if (members.byParticipant(pid) != null) {
+            // connected here: its leave is this node's to tell; a replaced one's now, before the newcomer's news
+            return members.replaced(left) ? remove(left.info().mediaId(), SameIdentity.REPLACED) : this;
         }
         RoomEntity.Member gone = roster.remove(pid, left.info().mediaId());
         if (gone != null) {

@@ -58,7 +58,6 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             implements CborSerializable {
     }
 
-    /** {@code identity}: its access token's, one participant per identity; null for a join without a token. */
     public record Member(ParticipantInfo info, Home home, String identity) implements CborSerializable {
     }
 
@@ -290,10 +289,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             getContext().getLog().info("{} resumed on {} (media id {} -> {})", member.info().name(),
                     member.home().node(), was.info().mediaId(), member.info().mediaId());
         }
-        // One identity is one participant: the earlier one leaves first; its node's part closes it.
-        for (Member m : sameIdentity.replacedBy(member, List.copyOf(members.values()))) {
-            removeMember(m, SameIdentity.REPLACED);
-        }
+        sameIdentity.replacedBy(member, List.copyOf(members.values())).forEach(m -> removeMember(m, SameIdentity.REPLACED));
         members.put(member.info().participantId(), member);
         membersChanged();
         replica.put(RoomReplica.memberKey(member.info().participantId()), new MemberEntry(member), Written::new);
@@ -319,11 +315,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private Behavior<Command> onSync(Sync sync) {
         addHome(sync.home().room());
         Set<String> there = new HashSet<>();
-        for (ParticipantInfo info : sync.members()) {
+        for (ParticipantInfo info : sameIdentity.notReplaced(sync.members())) {
             there.add(info.participantId());
-            if (sameIdentity.wasReplaced(info.participantId())) {
-                continue; // its node has not yet closed it
-            }
             Member known = members.get(info.participantId());
             if (known == null ? members.size() >= config.limits().roomSize()
                     : known.info().mediaId() != info.mediaId() && homes.contains(known.home().room())) {
@@ -455,15 +448,13 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         replica.put(RoomReplica.fileKey(file.fileId()), new FileEntry(file),
                 ok -> new FileStored(file.fileId(), added.replyTo(), ok));
         broadcast(new Deliver(new ControlMessage.FileOffered(file, false)));
-        getContext().getLog().info("file {} ({} bytes) from {}", file.name(), file.size(),
-                file.uploaderName());
+        getContext().getLog().info("file {} ({} bytes) from {}", file.name(), file.size(), file.uploaderName());
         return this;
     }
 
     private Behavior<Command> onFileStored(FileStored stored) {
         if (!stored.ok()) {
-            getContext().getLog().warn("file {} reached no majority in time (kept locally)",
-                    stored.fileId());
+            getContext().getLog().warn("file {} reached no majority in time (kept locally)", stored.fileId());
         }
         stored.replyTo().tell(new FileAccepted(stored.fileId()));
         return this;

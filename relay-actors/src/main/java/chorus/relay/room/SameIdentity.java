@@ -1,5 +1,6 @@
 package chorus.relay.room;
 
+import chorus.protocol.control.ControlMessage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -41,7 +42,8 @@ final class SameIdentity {
         return out;
     }
 
-    boolean wasReplaced(String participantId) {
-        return replaced.contains(participantId);
+    /** {@code members} (a node's sync) without those replaced: a sync sent before their node closed them. */
+    List<ControlMessage.ParticipantInfo> notReplaced(List<ControlMessage.ParticipantInfo> members) {
+        return members.stream().filter(p -> !replaced.contains(p.participantId())).toList();
     }
 }
