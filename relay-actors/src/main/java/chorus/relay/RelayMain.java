@@ -41,6 +41,15 @@ public final class RelayMain implements Callable<Integer> {
     @Option(names = "--keepalive-timeout", description = "Remove a client that answers no ping for this long, e.g. 10s.")
     String keepaliveTimeout;
 
+    @Option(names = "--open", description = "LAN mode: join without an access token, under any name "
+            + "(logged as a warning). Default: tokens required (chorus.relay.access.mode, CHORUS_ACCESS_MODE).")
+    boolean open;
+
+    @Option(names = "--token-key-file", paramLabel = "FILE", description = "The key access tokens are signed with "
+            + "(base64; made on first start if missing). Default: chorus.relay.access.token-key-file, "
+            + "CHORUS_TOKEN_KEY_FILE, or chorus-token.key.")
+    String tokenKeyFile;
+
     @Option(names = "--cluster-seed", paramLabel = "HOST:PORT",
             description = "Join the Pekko Cluster through this seed node's cluster port (repeatable; turns the cluster on).")
     List<String> clusterSeeds;
@@ -87,6 +96,12 @@ public final class RelayMain implements Callable<Integer> {
         }
         if (keepaliveTimeout != null) {
             o.put("chorus.relay.keepalive.timeout", keepaliveTimeout);
+        }
+        if (open) {
+            o.put("chorus.relay.access.mode", "open");
+        }
+        if (tokenKeyFile != null) {
+            o.put("chorus.relay.access.token-key-file", tokenKeyFile);
         }
         if (clusterSeeds != null && !clusterSeeds.isEmpty()) {
             o.put("chorus.relay.cluster.seeds", clusterSeeds);

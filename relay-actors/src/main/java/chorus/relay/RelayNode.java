@@ -1,6 +1,7 @@
 package chorus.relay;
 
 import chorus.protocol.process.ReadyLine;
+import chorus.relay.access.Access;
 import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.ClusterTls;
 import chorus.relay.cluster.KubernetesFiles;
@@ -137,6 +138,14 @@ public final class RelayNode implements AutoCloseable {
         FileAccess fileAccess = new FileAccess();
         ActorSystem<Guardian.Command> system = ActorSystem.create(
                 Guardian.create(relay, gateway, files, fileAccess, tls, bound), "chorus", clusterTls.setup(resolved));
+        try {
+            Access.get(system); // reads (or makes) the token key now: a bad key file stops the start
+        } catch (RuntimeException e) {
+            system.terminate();
+            gateway.close();
+            throw new IOException("cannot load the access token key: " + (e.getCause() != null
+                    ? e.getCause().getMessage() : e.getMessage()), e);
+        }
         try {
             InetSocketAddress control = bound.get(30, TimeUnit.SECONDS);
             RelayNode node = new RelayNode(system, gateway, relay, control, files, fileAccess, tls, clusterTls, shared);
@@ -370,11 +379,15 @@ public final class RelayNode implements AutoCloseable {
         return system;
     }
 
-    /** The line scripts wait for ({@link ReadyLine}); ports are the real ones when 0 was asked. */
+    /**
+     * The line scripts wait for ({@link ReadyLine}); ports are the real ones when 0 was asked. The
+     * access mode comes last ({@code access=tokens|open}).
+     */
     public String readyLine() {
         return ReadyLine.relay(config.listen().host(), controlPort(), videoPort(), audioPort(),
                 config.clustered() ? clusterAddress() : null, filesPort(), metricsPort())
-                .withTls(tls == null ? "off" : tls.fingerprint()).toString();
+                .withTls(tls == null ? "off" : tls.fingerprint()).toString()
+                + " access=" + Access.get(system).mode().wire();
     }
 
     @Override

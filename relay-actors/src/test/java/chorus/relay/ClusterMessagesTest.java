@@ -30,7 +30,7 @@ class ClusterMessagesTest {
         TestProbe<RoomEntity.Event> room = testKit.createTestProbe();
         ParticipantInfo ada = new ParticipantInfo("p-1", "Ada", 65537);
         RoomEntity.Home home = new RoomEntity.Home("pekko://chorus@127.0.0.1:25520", "127.0.0.1", 5000, 5001, room.getRef());
-        RoomEntity.Member member = new RoomEntity.Member(ada, home);
+        RoomEntity.Member member = new RoomEntity.Member(ada, home, "ada@example.org");
         ChatMessage chat = new ChatMessage(7, "p-1", "Ada", "hi", 123L, false);
         FileInfo file = new FileInfo("0b409b52-d9ad-48f1-8e25-e06196817d29", "a.txt", 3, "abc", "p-1", "Ada", 5L);
         var kit = testKit.serializationTestKit();

@@ -77,7 +77,9 @@ class RelayMainTest {
         // The test classpath's application.conf turns TLS off for the other tests: this relay runs without it.
         String mainOnly = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        Map<String, String> env = Map.of("CHORUS_TLS_DIR", dir.resolve("tls").toString());
+        // (and so in the tokens mode: its key file goes to the test's directory, not the working one)
+        Map<String, String> env = Map.of("CHORUS_TLS_DIR", dir.resolve("tls").toString(),
+                "CHORUS_TOKEN_KEY_FILE", dir.resolve("token.key").toString());
         try (RelayProcess secure = RelayProcess.start(dir, "secure", Map.of(), env, RelayProcess.EPHEMERAL, mainOnly)) {
             ReadyLine ready = secure.awaitReady(WAIT).ready();
             String fingerprint = ready.tlsFingerprint().orElseThrow(() -> new AssertionError(ready.toString()));

@@ -1,6 +1,10 @@
 package chorus.client.bot;
 
+import chorus.client.session.JoinLink;
+import chorus.client.session.JoinRefusedException;
 import chorus.client.session.RelayAddress;
+import chorus.client.session.Refusals;
+import chorus.client.session.TokenPeek;
 import chorus.client.tls.RelayTrust;
 import chorus.client.tls.RelayTrustOptions;
 import java.io.IOException;
@@ -51,15 +55,21 @@ public final class BotCommand implements Callable<Integer> {
                     + "certificate that changes is refused either way.")
     boolean trustOnFirstUse;
 
-    @Option(names = "--server", required = true, paramLabel = "HOST:PORT", converter = RelayAddressConverter.class,
-            description = "Relay control address, e.g. 127.0.0.1:5005.")
+    @Option(names = "--server", paramLabel = "HOST:PORT", converter = RelayAddressConverter.class,
+            description = "Relay control address, e.g. 127.0.0.1:5005 (required unless --token is a join link).")
     RelayAddress server;
 
-    @Option(names = "--room", required = true, paramLabel = "ROOM", description = "Room to join.")
+    @Option(names = "--room", paramLabel = "ROOM", description = "Room to join (with --token: the token's room).")
     String room;
 
-    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Participant name.")
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Participant name (with --token the relay uses the token's name).")
     String name;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Access token (from chorus token) or join link (chorus://HOST:PORT/ROOM?token=...), "
+                    + "needed unless the relay runs in the open mode; a link also gives --server and --room.")
+    String token;
 
     @Option(names = "--video", defaultValue = "testsrc", paramLabel = "testsrc|none",
             description = "Video to send: testsrc (moving test pattern) or none. Default: ${DEFAULT-VALUE}.")
@@ -152,6 +162,11 @@ public final class BotCommand implements Callable<Integer> {
         Bot bot;
         try {
             bot = Bot.start(options);
+        } catch (JoinRefusedException e) {
+            String said = Refusals.explain(e.code(), e.relayMessage());
+            err.println("chorus bot: " + (said.equals(e.relayMessage()) ? e.getMessage() : said + " (" + e.code() + ")"));
+            err.flush();
+            return 1;
         } catch (IOException e) {
             err.println("chorus bot: " + e.getMessage());
             err.flush();
@@ -210,7 +225,9 @@ public final class BotCommand implements Callable<Integer> {
         }
         // What was asked for and refused or broken off: one line each.
         for (BotStats.RelayError e : stats.relayErrors()) {
-            err.println("chorus bot: the relay refused: " + e.message() + " (" + e.code() + ")");
+            String said = Refusals.explain(e.code(), e.message());
+            err.println("chorus bot: " + (said.equals(e.message()) ? "the relay refused: " + said : said)
+                    + " (" + e.code() + ")");
             code = 1;
         }
         for (BotStats.FileResult f : stats.uploads()) {
@@ -247,10 +264,36 @@ public final class BotCommand implements Callable<Integer> {
             }
             duration = Duration.ofNanos(Math.round(durationSeconds * 1e9));
         }
+        RelayAddress relay = server;
+        String joinRoom = room;
+        String joinName = name;
+        String jwt = token;
         try {
-            return new BotOptions(server, name, room, sendVideo, fps, toneHz, duration, recordAudio, say, shareScreen,
-                    uploads, downloadAll, reconnect, trust.trust(trustOnFirstUse
-                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE));
+            if (JoinLink.isLink(token)) {
+                JoinLink link = JoinLink.parse(token);
+                relay = relay != null ? relay : link.relay();
+                joinRoom = joinRoom != null ? joinRoom : link.room();
+                jwt = link.token();
+                if (link.fingerprint() != null) {
+                    trust.linkFingerprint(link.fingerprint());
+                }
+            }
+            if (jwt != null) {
+                TokenPeek peek = TokenPeek.of(jwt);
+                joinRoom = joinRoom != null ? joinRoom : peek.room();
+                joinName = peek.name(); // what the relay will call the bot
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--token: " + e.getMessage());
+        }
+        if (relay == null || joinRoom == null || joinName == null) {
+            throw new ParameterException(cl, "--server, --room and --name are required (or --token: a join link gives "
+                    + "all three, a token the room and the name)");
+        }
+        try {
+            return new BotOptions(relay, joinName, joinRoom, sendVideo, fps, toneHz, duration, recordAudio, say,
+                    shareScreen, uploads, downloadAll, reconnect, trust.trust(trustOnFirstUse
+                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE), jwt);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

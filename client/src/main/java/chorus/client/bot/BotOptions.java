@@ -27,10 +27,12 @@ import java.util.List;
  *                    relay first, as the same participant) instead of ending; a relay node that
  *                    drains and asks the bot to {@code move} is followed either way
  * @param trust       TLS and whom to trust as the relay (null: {@link RelayTrust#defaults()})
+ * @param token       the access token to join with, or null (a relay in the open mode)
  */
 public record BotOptions(RelayAddress relay, String name, String room, boolean video, int fps, double toneHz,
                          Duration duration, Path recordAudio, List<String> say, boolean shareScreen,
-                         List<Path> uploads, Path downloadAll, boolean reconnect, RelayTrust trust) {
+                         List<Path> uploads, Path downloadAll, boolean reconnect, RelayTrust trust,
+                         String token) {
     public static final int DEFAULT_FPS = 15;
     public static final double DEFAULT_TONE_HZ = 440;
     /** The synthetic screen's frame rate: slides change slowly. */
@@ -56,7 +58,7 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
     /** Test pattern at 15 fps, a 440 Hz tone, no time limit, no recording, no chat, no screen, no files. */
     public static BotOptions of(RelayAddress relay, String name, String room) {
         return new BotOptions(relay, name, room, true, DEFAULT_FPS, DEFAULT_TONE_HZ, null, null, List.of(), false,
-                List.of(), null, false, null);
+                List.of(), null, false, null, null);
     }
 
     public static BotOptions of(String host, int port, String name, String room) {
@@ -69,17 +71,17 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
 
     public BotOptions withVideo(boolean video) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     public BotOptions withFps(int fps) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     public BotOptions withTone(double hz) {
         return new BotOptions(relay, name, room, video, fps, hz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     /** Sends no audio (still hears and records the mix). */
@@ -89,12 +91,12 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
 
     public BotOptions withDuration(Duration duration) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     public BotOptions withRecordAudio(Path file) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, file, say, shareScreen, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     /** Adds chat messages to send once joined. */
@@ -102,12 +104,12 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         List<String> all = new ArrayList<>(say);
         all.addAll(List.of(texts));
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, all, shareScreen, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     public BotOptions withShareScreen(boolean share) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, share, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     /** Adds files to offer to the room once joined. */
@@ -115,21 +117,26 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         List<Path> all = new ArrayList<>(uploads);
         all.addAll(List.of(files));
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, all,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     public BotOptions withDownloadAll(Path directory) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                directory, reconnect, trust);
+                directory, reconnect, trust, token);
+    }
+
+    public BotOptions withToken(String token) {
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
+                downloadAll, reconnect, trust, token);
     }
 
     public BotOptions withTrust(RelayTrust trust) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 
     public BotOptions withReconnect(boolean reconnect) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust);
+                downloadAll, reconnect, trust, token);
     }
 }

@@ -10,18 +10,17 @@ import chorus.client.session.ChorusClient;
 import chorus.client.session.ClientSnapshot;
 import chorus.client.session.ClientThreads;
 import chorus.client.session.JoinRefusedException;
+import chorus.client.session.Refusals;
 import chorus.client.session.RelayAddress;
 import chorus.client.session.RelayUnreachableException;
 import chorus.client.session.RoomState;
 import chorus.client.tls.UntrustedRelayException;
 import chorus.protocol.control.ControlMessage;
-import chorus.protocol.control.ErrorCode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -65,9 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Call implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(Call.class);
-    /** Refusals that another attempt would only repeat: the call ends with the relay's reason. */
-    private static final Set<String> FINAL_REFUSALS = Set.of(ErrorCode.INVALID_NAME.wire(),
-            ErrorCode.INVALID_ROOM.wire(), ErrorCode.UNSUPPORTED_VERSION.wire());
     private static final long LOSS_SAMPLE_MILLIS = 1_000;
     private static final long CLOSE_WAIT_MILLIS = 5_000;
     /** The screen is sent at this rate: enough for slides and scrolling, light on the network. */
@@ -180,10 +176,10 @@ public final class Call implements Closeable {
         try {
             connect();
         } catch (JoinRefusedException e) {
-            if (FINAL_REFUSALS.contains(e.code())) {
-                endByItself("The relay refused the join: " + e.relayMessage(), null);
+            if (Refusals.isFinal(e.code())) { // another attempt would only repeat it: the call ends
+                endByItself(Refusals.ofJoin(e.code(), e.relayMessage()), null);
             } else {
-                failed("The relay refused the join: " + e.relayMessage());
+                failed(Refusals.ofJoin(e.code(), e.relayMessage()));
             }
         } catch (UntrustedRelayException e) {
             // Trying again would meet the same certificate: the user must decide, not the retry loop.
@@ -479,10 +475,10 @@ public final class Call implements Closeable {
     void connectionLost(ConnectionEvents from, String reason) {
         run(() -> {
             if (session != null && session == from.client()) {
-                if (options.reconnectOnLoss()) {
+                if (options.reconnectOnLoss() && from.replaced() == null) { // replaced: coming back replaces the other
                     lost(reason, false);
                 } else {
-                    endByItself("Lost the relay (" + reason + ")", reason);
+                    endByItself(from.replaced() != null ? from.replaced() : "Lost the relay (" + reason + ")", reason);
                 }
             }
         });

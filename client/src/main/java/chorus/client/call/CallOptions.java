@@ -2,6 +2,7 @@ package chorus.client.call;
 
 import chorus.client.session.ClientOptions;
 import chorus.client.session.RelayAddress;
+import chorus.client.session.TokenPeek;
 import chorus.client.tls.RelayTrust;
 import java.time.Duration;
 
@@ -20,10 +21,11 @@ import java.time.Duration;
  *                         a view to show; a headless call (a bot) keeps none and only counts frames,
  *                         sparing a copy of every frame captured and the memory of every frame received
  * @param trust            TLS and whom to trust as the relay (null: {@link RelayTrust#defaults()})
+ * @param token            the access token, or null (a relay in the open mode)
  */
 public record CallOptions(RelayAddress relay, String name, String room, Duration timeout, Duration reconnectInitial,
                           Duration reconnectMax, int fps, String clientName, boolean reconnectOnLoss,
-                          boolean keepPictures, RelayTrust trust) {
+                          boolean keepPictures, RelayTrust trust, String token) {
     public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(5);
     public static final int DEFAULT_FPS = 15;
@@ -43,6 +45,9 @@ public record CallOptions(RelayAddress relay, String name, String room, Duration
         if (fps < 1 || fps > 60) {
             throw new IllegalArgumentException("fps " + fps + " is outside 1..60");
         }
+        if (name == null && token != null) {
+            name = TokenPeek.nameOrNull(token); // the name the relay will give
+        }
     }
 
     /**
@@ -51,45 +56,51 @@ public record CallOptions(RelayAddress relay, String name, String room, Duration
      */
     public static CallOptions of(RelayAddress relay, String name, String room) {
         return new CallOptions(relay, name, room, ClientOptions.DEFAULT_TIMEOUT, DEFAULT_RECONNECT_INITIAL,
-                DEFAULT_RECONNECT_MAX, DEFAULT_FPS, "chorus-desktop/0.1", true, true, null);
+                DEFAULT_RECONNECT_MAX, DEFAULT_FPS, "chorus-desktop/0.1", true, true, null, null);
     }
 
     public CallOptions withReconnect(Duration initial, Duration max) {
         return new CallOptions(relay, name, room, timeout, initial, max, fps, clientName, reconnectOnLoss,
-                keepPictures, trust);
+                keepPictures, trust, token);
     }
 
     public CallOptions withReconnectOnLoss(boolean reconnect) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName, reconnect,
-                keepPictures, trust);
+                keepPictures, trust, token);
     }
 
     public CallOptions withTimeout(Duration timeout) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust);
+                reconnectOnLoss, keepPictures, trust, token);
     }
 
     public CallOptions withKeepPictures(boolean keep) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keep, trust);
+                reconnectOnLoss, keep, trust, token);
     }
 
     public CallOptions withFps(int fps) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust);
+                reconnectOnLoss, keepPictures, trust, token);
     }
 
     public CallOptions withClientName(String clientName) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust);
+                reconnectOnLoss, keepPictures, trust, token);
     }
 
     public CallOptions withTrust(RelayTrust trust) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust);
+                reconnectOnLoss, keepPictures, trust, token);
+    }
+
+    public CallOptions withToken(String token) {
+        return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
+                reconnectOnLoss, keepPictures, trust, token);
     }
 
     ClientOptions clientOptions() {
-        return ClientOptions.of(relay, name, room).withTimeout(timeout).withClientName(clientName).withTrust(trust);
+        return ClientOptions.of(relay, name, room).withTimeout(timeout).withClientName(clientName).withTrust(trust)
+                .withToken(token);
     }
 }

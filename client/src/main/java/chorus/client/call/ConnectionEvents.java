@@ -2,7 +2,9 @@ package chorus.client.call;
 
 import chorus.client.session.ChorusClient;
 import chorus.client.session.ClientListener;
+import chorus.client.session.Refusals;
 import chorus.client.session.VideoFrame;
+import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.ControlMessage.AudioLevel;
 import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
@@ -20,6 +22,7 @@ final class ConnectionEvents implements ClientListener {
     private final SharedScreen screen;
     private final CallChat chat;
     private volatile ChorusClient client;
+    private volatile String replaced;
 
     ConnectionEvents(Call call, Participants participants, SharedScreen screen, CallChat chat) {
         this.call = call;
@@ -81,8 +84,16 @@ final class ConnectionEvents implements ClientListener {
 
     @Override
     public void onRelayError(String code, String message) {
+        if (ErrorCode.REPLACED.wire().equals(code)) {
+            replaced = Refusals.explain(code, message); // before the close that follows: the call ends, not reconnects
+        }
         chat.relayError(code, message);
         call.tell(l -> l.onRelayError(code, message));
+    }
+
+    /** Why the relay closed this connection when its identity joined elsewhere, or null. */
+    String replaced() {
+        return replaced;
     }
 
     @Override

@@ -161,6 +161,15 @@ public final class ServerProcess implements AutoCloseable {
                 command.addAll(kind.defaults.subList(i, i + 2));
             }
         }
+        if (kind == Kind.RELAY && !options.env().containsKey("CHORUS_ACCESS_MODE")) {
+            // Load tests and the demo join without tokens: the LAN open mode, asked for explicitly,
+            // with a key of its own beside the log rather than in the working directory.
+            command.add("--open");
+            if (!options.args().contains("--token-key-file") && !options.env().containsKey("CHORUS_TOKEN_KEY_FILE")) {
+                command.add("--token-key-file");
+                command.add(logFile.toAbsolutePath().resolveSibling("token.key").toString());
+            }
+        }
         command.addAll(options.args());
         Process process;
         try {

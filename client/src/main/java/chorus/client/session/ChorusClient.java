@@ -107,7 +107,7 @@ public final class ChorusClient implements Closeable {
     public static ChorusClient connect(ClientOptions options, ClientListener listener, RoomState room)
             throws IOException {
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
-                options.resume());
+                options.resume(), options.token());
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
@@ -281,8 +281,9 @@ public final class ChorusClient implements Closeable {
         return state;
     }
 
+    /** This participant's name as the relay gave it (with a token, the token's name). */
     public String name() {
-        return options.name();
+        return self().name();
     }
 
     public String room() {

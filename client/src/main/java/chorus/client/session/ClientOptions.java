@@ -12,9 +12,12 @@ import java.time.Duration;
  * @param clientName  the software name sent in the hello, e.g. {@code chorus-bot/0.1}
  * @param resume      come back as an earlier participant (after its relay node was lost); null joins afresh
  * @param trust       TLS and whom to trust as the relay (null: {@link RelayTrust#defaults()})
+ * @param token       the access token (a JWT from {@code chorus token} or a join link); null for a relay in
+ *                    the open mode. With one, the relay names the participant by the token, not {@code name}
  */
 public record ClientOptions(RelayAddress relay, String name, String room, Duration timeout, boolean decodeVideo,
-                            String clientName, ControlMessage.Resume resume, RelayTrust trust) {
+                            String clientName, ControlMessage.Resume resume, RelayTrust trust,
+                            String token) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ClientOptions {
@@ -25,35 +28,42 @@ public record ClientOptions(RelayAddress relay, String name, String room, Durati
             throw new IllegalArgumentException("timeout must be positive");
         }
         trust = trust == null ? RelayTrust.defaults() : trust;
+        if (name == null && token != null) {
+            name = TokenPeek.nameOrNull(token); // the name the relay will give
+        }
     }
 
     /** Defaults: 5 s timeout, decode video, client name {@code chorus-client/0.1}. */
     public static ClientOptions of(RelayAddress relay, String name, String room) {
-        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null, null);
+        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null, null, null);
     }
 
     public ClientOptions withTimeout(Duration timeout) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token);
     }
 
     public ClientOptions withDecodeVideo(boolean decodeVideo) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token);
     }
 
     public ClientOptions withClientName(String clientName) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token);
     }
 
     /** Through another relay (node). */
     public ClientOptions withRelay(RelayAddress relay) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token);
     }
 
     public ClientOptions withTrust(RelayTrust trust) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token);
     }
 
     public ClientOptions withResume(ControlMessage.Resume resume) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token);
+    }
+
+    public ClientOptions withToken(String token) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token);
     }
 }

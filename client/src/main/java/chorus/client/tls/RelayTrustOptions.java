@@ -24,6 +24,13 @@ public final class RelayTrustOptions {
             description = "Speak plain text to a relay started with --plaintext (nothing is encrypted).")
     boolean plaintext;
 
+    /** A join link's {@code fingerprint=sha256:HEX}: the certificate to expect, unless --fingerprint names one. */
+    public void linkFingerprint(String fromLink) {
+        if (fingerprint == null) {
+            fingerprint = fromLink;
+        }
+    }
+
     /** The policy these flags give, with {@code firstContact} for a relay seen for the first time. */
     public RelayTrust trust(RelayTrust.FirstContact firstContact) {
         return new RelayTrust(plaintext, fingerprint == null ? null : CertificateFingerprint.parse(fingerprint),

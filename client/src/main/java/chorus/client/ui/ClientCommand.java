@@ -1,6 +1,8 @@
 package chorus.client.ui;
 
+import chorus.client.session.JoinLink;
 import chorus.client.session.RelayAddress;
+import chorus.client.session.TokenPeek;
 import chorus.client.tls.RelayTrustOptions;
 import chorus.protocol.control.Names;
 import java.util.concurrent.Callable;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
                 "Open the Chorus desktop app and join a call with your camera, microphone and speakers.",
-                "Without --server, --room and --name it first asks for them, offering the last values used."})
+                "Without --server, --room and --name it first asks for them, offering the last values used.",
+                "A relay that needs tokens is joined with --token TOKEN (from chorus token), or with a join link "
+                        + "--join chorus://HOST:PORT/ROOM?token=..., which gives the server and room too."})
 public final class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,6 +38,14 @@ public final class ClientCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Your name in the call.")
     String name;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "Access token (from chorus token); the relay names you by it.")
+    String token;
+
+    @Option(names = "--join", paramLabel = "LINK",
+            description = "Join link chorus://HOST:PORT/ROOM?token=JWT[&fingerprint=sha256:HEX]: server, room and token.")
+    String join;
+
     @Mixin
     RelayTrustOptions trust = new RelayTrustOptions();
 
@@ -45,6 +57,29 @@ public final class ClientCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         check("--name", "Name", name);
         check("--room", "Room", room);
+        String jwt = token;
+        if (join != null) {
+            try {
+                JoinLink link = JoinLink.parse(join);
+                server = server != null ? server : link.relay();
+                room = room != null ? room : link.room();
+                jwt = link.token();
+                if (link.fingerprint() != null) {
+                    trust.linkFingerprint(link.fingerprint());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--join: " + e.getMessage());
+            }
+        }
+        if (jwt != null) {
+            try {
+                TokenPeek peek = TokenPeek.of(jwt);
+                room = room != null ? room : peek.room();
+                name = peek.name();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--token: " + e.getMessage());
+            }
+        }
         if (!Displays.available()) {
             System.err.println("chorus client: no display (DISPLAY is not set or cannot be reached); "
                     + "`chorus bot` is the headless participant");
@@ -53,7 +88,7 @@ public final class ClientCommand implements Callable<Integer> {
         LaunchOptions options;
         try {
             options = new LaunchOptions(server, name, room, testSource, testSource, null,
-                    trust.trust(RelayFingerprintDialog::ask));
+                    trust.trust(RelayFingerprintDialog::ask), jwt);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -60,7 +60,8 @@ public final class DesktopApp {
                 finish();
                 return;
             }
-            call = Call.start(CallOptions.of(join.relay(), join.name(), join.room()).withTrust(join.trust()),
+            call = Call.start(CallOptions.of(join.relay(), join.name(), join.room()).withTrust(join.trust())
+                            .withToken(join.token()),
                     new CallListener() {
                 @Override
                 public void onDeviceProblem(DeviceKind kind, String message) {

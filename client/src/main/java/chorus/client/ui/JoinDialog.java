@@ -1,6 +1,8 @@
 package chorus.client.ui;
 
+import chorus.client.session.JoinLink;
 import chorus.client.session.RelayAddress;
+import chorus.client.session.TokenPeek;
 import chorus.protocol.control.Names;
 import java.awt.BorderLayout;
 import java.awt.Color;
@@ -20,7 +22,9 @@ import javax.swing.SwingConstants;
 
 /**
  * Asks where to join: name, server and room, prefilled with what was joined last time (or given on
- * the command line). Checks them the way the relay will, so a typo is caught before connecting.
+ * the command line), and the access token or join link the relay's organiser sent (a link fills
+ * the server and room; a token names the participant). Checks them the way the relay will, so a
+ * typo is caught before connecting.
  */
 final class JoinDialog extends JDialog {
     static final String DEFAULT_SERVER = "127.0.0.1:5005";
@@ -29,6 +33,8 @@ final class JoinDialog extends JDialog {
     private final JTextField name = new JTextField(22);
     private final JTextField server = new JTextField(22);
     private final JTextField room = new JTextField(22);
+    /** An access token or a join link, pasted; empty for a relay in the open mode. Not remembered. */
+    private final JTextField token = new JTextField(22);
     private final JLabel error = new JLabel(" ");
     private final AppPreferences prefs;
     private final LaunchOptions given;
@@ -42,6 +48,12 @@ final class JoinDialog extends JDialog {
         name.setName("join.name");
         server.setName("join.server");
         room.setName("join.room");
+        token.setName("join.token");
+        token.setToolTipText("Paste the join link (chorus://...) or the access token you were sent; "
+                + "leave empty for a relay in the open mode");
+        if (given.token() != null) {
+            token.setText(given.token());
+        }
         error.setName("join.error");
         name.setText(given.name() != null ? given.name() : prefs.name(defaultName()));
         server.setText(given.relay() != null ? given.relay().toString() : prefs.server(DEFAULT_SERVER));
@@ -61,8 +73,9 @@ final class JoinDialog extends JDialog {
         row(form, 1, "Your name", name);
         row(form, 2, "Server", server);
         row(form, 3, "Room", room);
+        row(form, 4, "Token or link", token);
         error.setForeground(new Color(0xc4, 0x2b, 0x1c));
-        c.gridy = 4;
+        c.gridy = 5;
         c.insets = new Insets(8, 0, 0, 0);
         form.add(error, c);
 
@@ -111,9 +124,30 @@ final class JoinDialog extends JDialog {
     }
 
     private void join() {
+        String problem = null;
+        String jwt = token.getText().strip();
+        if (JoinLink.isLink(jwt)) {
+            try {
+                JoinLink link = JoinLink.parse(jwt);
+                server.setText(link.relay().toString());
+                room.setText(link.room());
+                jwt = link.token();
+            } catch (IllegalArgumentException e) {
+                problem = "Link: " + e.getMessage();
+            }
+        }
+        if (problem == null && !jwt.isEmpty()) {
+            try {
+                name.setText(TokenPeek.of(jwt).name()); // the relay shows the token's name
+            } catch (IllegalArgumentException e) {
+                problem = "Token: " + e.getMessage();
+            }
+        }
         String n = name.getText();
         String r = room.getText().trim();
-        String problem = Names.problem("Name", n);
+        if (problem == null) {
+            problem = Names.problem("Name", n);
+        }
         if (problem == null) {
             problem = Names.problem("Room", r);
         }
@@ -131,7 +165,7 @@ final class JoinDialog extends JDialog {
             return;
         }
         prefs.rememberJoin(n, relay.toString(), r);
-        result = given.withJoin(relay, n, r);
+        result = given.withJoin(relay, n, r, jwt.isEmpty() ? null : jwt);
         dispose();
     }
 

@@ -13,13 +13,20 @@ import java.awt.Dimension;
  * @param windowSize     the main window's size, or null for the default
  * @param trust          TLS and whom to trust as the relay (null: a pinned or CA-valid certificate, else
  *                       the user is asked on first contact, {@link RelayFingerprintDialog})
+ * @param token          the access token to join with, or null (a relay in the open mode); with one, the
+ *                       relay names the participant by the token
  */
 public record LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
-                            Dimension windowSize, RelayTrust trust) {
+                            Dimension windowSize, RelayTrust trust, String token) {
     public static final Dimension DEFAULT_SIZE = new Dimension(1280, 800);
 
     public static LaunchOptions of(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, false, false, null, null);
+        return new LaunchOptions(relay, name, room, false, false, null, null, null);
+    }
+
+    public LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
+                         Dimension windowSize, RelayTrust trust) {
+        this(relay, name, room, testCamera, testMicrophone, windowSize, trust, null);
     }
 
     public LaunchOptions {
@@ -27,7 +34,7 @@ public record LaunchOptions(RelayAddress relay, String name, String room, boolea
     }
 
     public LaunchOptions withTrust(RelayTrust trust) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
     }
 
     /** Whether the join dialog can be skipped. */
@@ -36,14 +43,19 @@ public record LaunchOptions(RelayAddress relay, String name, String room, boolea
     }
 
     public LaunchOptions withTestSource(boolean camera, boolean microphone) {
-        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, trust);
+        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, trust, token);
     }
 
     public LaunchOptions withWindowSize(Dimension size) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, trust);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, trust, token);
     }
 
     public LaunchOptions withJoin(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
+    }
+
+    /** Where to join with an access token (the token's name is the one shown). */
+    public LaunchOptions withJoin(RelayAddress relay, String name, String room, String token) {
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
     }
 }

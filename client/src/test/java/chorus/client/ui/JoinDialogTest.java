@@ -97,4 +97,31 @@ class JoinDialogTest {
         assertNotNull(joined);
         assertEquals("Ada", joined.name());
     }
+
+    @Test
+    void aPastedJoinLinkGivesServerRoomTokenAndTheTokensName() throws Exception {
+        String payload = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"sub\":\"ada\",\"room\":\"stand up\",\"name\":\"Ada Lovelace\"}".getBytes());
+        String token = "eyJhbGciOiJIUzI1NiJ9." + payload + ".c2ln";
+        CompletableFuture<LaunchOptions> answer = open(LaunchOptions.of(null, null, null));
+        type("join.name", "Mallory");
+        type("join.token", "chorus://relay.example:5005/stand%20up?token=" + token);
+        Gui.click(dialog(), "join.ok");
+        LaunchOptions joined = answer.get(5, TimeUnit.SECONDS);
+        assertEquals(new RelayAddress("relay.example", 5005), joined.relay());
+        assertEquals("stand up", joined.room());
+        assertEquals(token, joined.token());
+        assertEquals("Ada Lovelace", joined.name(), "the token names the participant");
+    }
+
+    @Test
+    void aBrokenLinkIsSaidWhyAndNothingIsJoined() throws Exception {
+        CompletableFuture<LaunchOptions> answer = open(LaunchOptions.of(null, "Ada", "standup"));
+        type("join.token", "chorus://relay.example:5005/room");
+        Gui.click(dialog(), "join.ok");
+        await("the dialog says the link has no token",
+                Gui.edt(() -> Gui.find(dialog(), "join.error", javax.swing.JLabel.class).getText().contains("no token")));
+        Gui.click(dialog(), "join.cancel");
+        assertEquals(null, answer.get(5, TimeUnit.SECONDS));
+    }
 }

@@ -59,11 +59,19 @@ public sealed interface ControlMessage {
     /**
      * Client to relay, first message: join {@code room} as {@code name}. {@code resume}, when
      * present, asks to come back as the participant of an earlier welcome (after its node was lost).
+     * {@code token} is the access token (a JWT); with one, the relay names the participant by the
+     * token and ignores {@code name}.
      */
-    record Hello(int protocolVersion, String name, String room, String client, Resume resume) implements ControlMessage {
+    record Hello(int protocolVersion, String name, String room, String client, Resume resume, String token)
+            implements ControlMessage {
         /** A fresh join. */
         public Hello(int protocolVersion, String name, String room, String client) {
-            this(protocolVersion, name, room, client, null);
+            this(protocolVersion, name, room, client, null, null);
+        }
+
+        /** A join without a token (the open mode). */
+        public Hello(int protocolVersion, String name, String room, String client, Resume resume) {
+            this(protocolVersion, name, room, client, resume, null);
         }
     }
 

@@ -63,7 +63,15 @@ public enum ErrorCode {
     /** The relay's free disk space is under {@code limits.disk-low-water}; the upload was refused before a byte was written. */
     DISK_FULL,
     /** The participant already has {@code limits.transfers-per-participant} uploads and downloads running. */
-    TOO_MANY_TRANSFERS;
+    TOO_MANY_TRANSFERS,
+    /** The hello had no access token, or one that is not valid for this room on this relay; closed. */
+    INVALID_TOKEN,
+    /** The hello's access token has expired; closed. */
+    TOKEN_EXPIRED,
+    /** The participant's token does not grant this (present, share files); in the file service HTTP 403. */
+    NOT_ALLOWED,
+    /** The same identity joined the room again (another device, a reload): this older connection is closed. */
+    REPLACED;
 
     /** The code on the wire: lower case with dashes, e.g. {@code frame-too-large}. */
     public String wire() {

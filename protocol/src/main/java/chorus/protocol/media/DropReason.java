@@ -26,7 +26,9 @@ public enum DropReason {
     /** Its packet number is older than the replay window reaches. */
     TOO_OLD,
     /** Over the sender's media rate limit for the port (token bucket). */
-    RATE_LIMITED;
+    RATE_LIMITED,
+    /** Audio or video from a participant whose access token does not grant publishing it. */
+    NOT_ALLOWED;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

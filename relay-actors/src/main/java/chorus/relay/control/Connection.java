@@ -7,6 +7,10 @@ import chorus.protocol.control.ControlProtocolException;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
 import chorus.protocol.media.MediaCipher;
+import chorus.relay.access.Access;
+import chorus.relay.access.AccessToken;
+import chorus.relay.access.Grant;
+import chorus.relay.access.TokenRefusedException;
 import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.Drain;
 import chorus.relay.config.RelayConfig;
@@ -119,6 +123,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private final TimerScheduler<Command> timers;
     private ActorRef<Participant.Command> participant;
     private ParticipantInfo self;
+    /** Who the hello joined as (the token's identity, name and grants). */
+    private AccessToken access;
     private String room;
     private byte[] mediaKey;
     private boolean welcomed;
@@ -237,6 +243,10 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         } else if (message instanceof ControlMessage.ChatSend chat) {
             onChat(chat);
         } else if (message instanceof ControlMessage.ScreenShareStart) {
+            if (!access.allows(Grant.PRESENT)) {
+                send(ControlMessage.Error.of(ErrorCode.NOT_ALLOWED, "your access token does not allow presenting"));
+                return;
+            }
             participant.tell(new Participant.ShareScreen(true));
         } else if (message instanceof ControlMessage.ScreenShareStop) {
             participant.tell(new Participant.ShareScreen(false));
@@ -310,29 +320,38 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                     + " is not supported; this relay speaks " + ControlMessage.PROTOCOL_VERSION, null);
             return;
         }
-        String nameProblem = Names.problem("name", hello.name());
-        if (nameProblem != null) {
-            fail(ErrorCode.INVALID_NAME, nameProblem, null);
-            return;
-        }
         String roomProblem = Names.problem("room name", hello.room());
         if (roomProblem != null) {
-            fail(ErrorCode.INVALID_ROOM, roomProblem, null);
+            refuse(ErrorCode.INVALID_ROOM, roomProblem);
+            return;
+        }
+        try {
+            // The token's name, not the hello's: a participant is named by whoever issued its token.
+            access = Access.get(getContext().getSystem()).admit(hello.token(), hello.room(), hello.name());
+        } catch (TokenRefusedException e) {
+            refuse(e.code(), e.getMessage());
             return;
         }
         if (Drain.get(getContext().getSystem()).draining()) {
             fail(ErrorCode.SHUTTING_DOWN, "this relay is shutting down; connect to another node", null);
             return;
         }
-        room = hello.room();
+        room = access.room();
         mediaKey = MediaCipher.newKey();
-        self = new ParticipantInfo(participantId(hello), hello.name(), gateway.nextMediaId());
+        self = new ParticipantInfo(participantId(hello), access.name(), gateway.nextMediaId());
         ActorRef<Participant.Event> events = getContext().messageAdapter(Participant.Event.class, FromParticipant::new);
         fileToken = FileAccess.newToken();
         participant = getContext().spawn(
-                Participant.create(self, room, mediaKey, fileToken, events, rooms, gateway, fileAccess),
+                Participant.create(self, room, mediaKey, fileToken, events, rooms, gateway, fileAccess, access),
                 "participant-" + self.mediaId());
         getContext().watchWith(participant, ParticipantStopped.INSTANCE);
+    }
+
+    /** A hello that may not join: counted by its code, answered, closed. */
+    private void refuse(ErrorCode code, String message) {
+        gateway.stats().joinRefused(code);
+        getContext().getLog().info("join refused ({}): {}", code.wire(), message);
+        fail(code, message, null);
     }
 
     /**
@@ -343,13 +362,13 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private String participantId(ControlMessage.Hello hello) {
         ControlMessage.Resume resume = hello.resume();
         if (resume != null && peers != null) {
-            if (peers.validResume(resume.participantId(), hello.room(), resume.token())) {
-                getContext().getLog().info("resume room={} name={} id={}", hello.room(), hello.name(),
+            if (peers.validResume(resume.participantId(), room, resume.token())) {
+                getContext().getLog().info("resume room={} name={} id={}", room, access.name(),
                         resume.participantId());
                 return resume.participantId();
             }
             getContext().getLog().info("room={} name={}: resume token does not verify; joining afresh",
-                    hello.room(), hello.name());
+                    room, access.name());
         }
         return UUID.randomUUID().toString();
     }
@@ -373,6 +392,9 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                 beforeWelcome.clear();
                 lastPongNanos = System.nanoTime();
                 timers.startTimerAtFixedRate(PingTick.INSTANCE, config.keepalive().pingInterval());
+        } else if (from.event() instanceof Participant.Replaced) {
+            fail(ErrorCode.REPLACED, "you joined room " + room + " again with the same identity elsewhere;"
+                    + " this connection is closed", "replaced");
         } else if (from.event() instanceof Participant.Refused r) {
             if (r.code() == ErrorCode.ROOM_FULL) {
                 gateway.stats().limitHit(Limit.ROOM_SIZE);

@@ -12,8 +12,11 @@ import org.apache.pekko.actor.typed.ActorRef;
  * valid for its own room while it is in the room (granted on join, revoked when it leaves).
  */
 public final class FileAccess {
-    /** What a token allows: this participant, this room. */
-    public record Grant(String room, ParticipantInfo participant, ActorRef<Room.Command> roomRef) {
+    /** What a token allows: this participant, this room; uploads only with {@code shareFiles} (its access token's grant). */
+    public record Grant(String room, ParticipantInfo participant, ActorRef<Room.Command> roomRef, boolean shareFiles) {
+        public Grant(String room, ParticipantInfo participant, ActorRef<Room.Command> roomRef) {
+            this(room, participant, roomRef, true);
+        }
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();

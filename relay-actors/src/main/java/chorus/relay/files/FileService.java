@@ -299,6 +299,10 @@ public final class FileService extends AllDirectives {
     }
 
     private Route upload(Grant grant, String authorization) {
+        if (!grant.shareFiles()) {
+            return complete(refused(StatusCodes.FORBIDDEN, ErrorCode.NOT_ALLOWED,
+                    "your access token does not allow sharing files"));
+        }
         return parameterOptional("name", name -> optionalHeaderValueByName(SHA256_HEADER, declared ->
                 withBody((entity, materializer) -> upload(grant, authorization, name, declared, entity, materializer))));
     }

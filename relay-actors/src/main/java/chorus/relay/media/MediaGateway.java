@@ -259,7 +259,7 @@ public final class MediaGateway implements AutoCloseable {
             if (!route.buckets[port.ordinal()].holds(length, System.nanoTime())) {
                 rateLimited(port, route);
             } else if (open(route.openers[port.ordinal()], route.windows[port.ordinal()], port, MediaCipher.CLIENT_TO_RELAY,
-                    buffer, length, clear)) {
+                    buffer, length, clear) && route.publishes(MediaHeader.kind(clear, 0), stats)) {
                 route(port, route, clear, length, (InetSocketAddress) from, signal);
             }
         }

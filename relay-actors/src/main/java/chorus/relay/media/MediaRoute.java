@@ -1,6 +1,8 @@
 package chorus.relay.media;
 
+import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaCipher;
+import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.MediaSealer;
 import chorus.protocol.media.Reassembler;
 import chorus.protocol.media.ReplayWindow;
@@ -86,6 +88,24 @@ public final class MediaRoute {
     private volatile InetSocketAddress audioRouted;
     public volatile RoomFanout room = RoomFanout.EMPTY;
     volatile ActorRef<Mixer.Command> mixer;
+    /** What its access token grants: audio is mixed, video forwarded, only when true. */
+    volatile boolean publishAudio = true;
+    volatile boolean publishVideo = true;
+
+    /** Set from its access token's grants, before its welcome. */
+    public void mayPublish(boolean audio, boolean video) {
+        this.publishAudio = audio;
+        this.publishVideo = video;
+    }
+
+    /** Whether its token grants publishing {@code kind} (only audio and video need a grant); a refusal is counted. */
+    boolean publishes(MediaKind kind, RelayStats stats) {
+        boolean granted = kind == MediaKind.VIDEO ? publishVideo : kind != MediaKind.AUDIO || publishAudio;
+        if (!granted) {
+            stats.dropped(DropReason.NOT_ALLOWED);
+        }
+        return granted;
+    }
 
     /** The mixer this participant's audio goes to, once it has joined a room (else null). */
     public ActorRef<Mixer.Command> mixer() {

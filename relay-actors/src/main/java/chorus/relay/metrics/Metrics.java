@@ -127,6 +127,12 @@ public final class Metrics {
                 }).register(registry);
         gauge("chorus_control_connections", "Control connections open on this node.", stats::controlConnections);
         gauge("chorus_file_transfers", "Uploads and downloads running on this node.", stats::fileTransfers);
+        CounterWithCallback.builder().name("chorus_joins_refused_total")
+                .help("Hellos refused for their access token or name, by the error code answered.").labelNames("code")
+                .callback(cb -> stats.joinsRefused().forEach((code, n) -> cb.call(n, code.wire())))
+                .register(registry);
+        counter("chorus_participants_replaced_total",
+                "Participants closed because their identity joined the room again.", stats::participantsReplaced);
         counter("chorus_media_send_errors_total", "Media datagrams the socket refused to send.", stats::sendErrors);
         counter("chorus_media_challenges_sent_total",
                 "Challenges sent to a new address of a participant's port (return routability).", stats::challengesSent);

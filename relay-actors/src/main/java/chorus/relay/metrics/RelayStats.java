@@ -36,6 +36,8 @@ public final class RelayStats {
     private final Map<Limit, LongAdder> limitHits = counters(Limit.class);
     private final AtomicInteger controlConnections = new AtomicInteger();
     private final AtomicInteger fileTransfers = new AtomicInteger();
+    private final Map<ErrorCode, LongAdder> joinsRefused = counters(ErrorCode.class);
+    private final LongAdder participantsReplaced = new LongAdder();
 
     private final ConcurrentHashMap<String, PeerTraffic> peers = new ConcurrentHashMap<>();
 
@@ -276,6 +278,35 @@ public final class RelayStats {
 
     public long uploadsRefused(ErrorCode code) {
         return uploadsRefused.get(code).sum();
+    }
+
+    /** A hello refused for its access token or name ({@code invalid-token}, {@code token-expired}, {@code invalid-name}, ...). */
+    public void joinRefused(ErrorCode code) {
+        joinsRefused.get(code).increment();
+    }
+
+    public long joinsRefused(ErrorCode code) {
+        return joinsRefused.get(code).sum();
+    }
+
+    /** Refused joins by error code, only the codes that occurred. */
+    public Map<ErrorCode, Long> joinsRefused() {
+        Map<ErrorCode, Long> seen = new EnumMap<>(ErrorCode.class);
+        joinsRefused.forEach((code, n) -> {
+            if (n.sum() > 0) {
+                seen.put(code, n.sum());
+            }
+        });
+        return seen;
+    }
+
+    /** A participant here closed because its identity joined the room again. */
+    public void participantReplaced() {
+        participantsReplaced.increment();
+    }
+
+    public long participantsReplaced() {
+        return participantsReplaced.sum();
     }
 
     /** Refused uploads by error code, only the codes that occurred. */

@@ -23,11 +23,17 @@ final class LocalMembers {
     static final class Member {
         final ParticipantInfo info;
         final ActorRef<Participant.Command> ref;
+        /** Its token's identity, or null (the open mode without a token). */
+        final String identity;
+        /** Its token grants {@code subscribe}: the room's media is sent to it. */
+        final boolean subscribe;
         InetSocketAddress video;
 
-        Member(ParticipantInfo info, ActorRef<Participant.Command> ref) {
+        Member(ParticipantInfo info, ActorRef<Participant.Command> ref, String identity, boolean subscribe) {
             this.info = info;
             this.ref = ref;
+            this.identity = identity;
+            this.subscribe = subscribe;
         }
 
         void notify(ControlMessage message) {
@@ -55,8 +61,8 @@ final class LocalMembers {
     /** The members in join order, rebuilt on change. */
     private Member[] all = new Member[0];
 
-    Member add(ParticipantInfo info, ActorRef<Participant.Command> ref) {
-        Member member = new Member(info, ref);
+    Member add(ParticipantInfo info, ActorRef<Participant.Command> ref, String identity, boolean subscribe) {
+        Member member = new Member(info, ref, identity, subscribe);
         byMediaId.put(info.mediaId(), member);
         all = byMediaId.values().toArray(new Member[0]);
         return member;
@@ -81,6 +87,17 @@ final class LocalMembers {
             }
         }
         return null;
+    }
+
+    /** Whether {@code left} takes out a member here whose identity joined again; if so, that member is told. */
+    boolean replaced(RoomEntity.MemberLeft left) {
+        Member m = byMediaId.get(left.info().mediaId());
+        if (m == null || !SameIdentity.REPLACED.equals(left.reason())
+                || !m.info.participantId().equals(left.info().participantId())) {
+            return false;
+        }
+        m.ref.tell(Participant.Replace.INSTANCE);
+        return true;
     }
 
     boolean isEmpty() {
@@ -123,7 +140,7 @@ final class LocalMembers {
         InetSocketAddress[] video = new InetSocketAddress[all.length];
         for (int i = 0; i < all.length; i++) {
             ids[i] = all[i].info.mediaId();
-            video[i] = all[i].video;
+            video[i] = all[i].subscribe ? all[i].video : null; // null: nothing is forwarded to it
         }
         MediaRoute.RoomFanout published = new MediaRoute.RoomFanout(ids, video, presenterId, peers);
         gateway.publishRoom(byMediaId.keySet(), published);

@@ -3,6 +3,8 @@ package chorus.relay.room;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ErrorCode;
+import chorus.relay.access.AccessToken;
+import chorus.relay.access.Grant;
 import chorus.relay.files.FileAccess;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
@@ -61,6 +63,14 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     public record ShareScreen(boolean start) implements Command {
     }
 
+    /**
+     * The room took this participant out: its identity joined again (another connection). Its
+     * connection says so to the client and closes.
+     */
+    public enum Replace implements Command {
+        INSTANCE
+    }
+
     /** Leave the room and stop; {@code reason} is told to the others. */
     public record Leave(String reason) implements Command {
     }
@@ -75,6 +85,11 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     public record Notified(ControlMessage message) implements Event {
     }
 
+    /** The same identity joined the room again: tell the client {@code replaced} and close. */
+    public enum Replaced implements Event {
+        INSTANCE
+    }
+
     public record Refused(ErrorCode code, String message) implements Event {
     }
 
@@ -85,25 +100,40 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private final MediaRoute route;
     private final FileAccess fileAccess;
     private final String fileToken;
+    private final AccessToken access;
     private final InetSocketAddress[] learned = new InetSocketAddress[MediaPort.values().length];
     private ActorRef<Room.Command> room;
     private long rateLimitToldNanos = System.nanoTime() - 2_000_000_000L;
 
+    /** With every grant and no identity (the open mode without a token). */
     public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
                                            ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
                                            MediaGateway gateway, FileAccess fileAccess) {
+        return create(info, roomName, key, fileToken, connection, rooms, gateway, fileAccess,
+                AccessToken.open(roomName, info.name()));
+    }
+
+    /** @param access who joined (identity) and what its token grants */
+    public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
+                                           ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
+                                           MediaGateway gateway, FileAccess fileAccess, AccessToken access) {
         // Its log lines carry the room and who it is (room and participant in the MDC).
         return Behaviors.withMdc(Command.class, Map.of("room", roomName, "participant", info.name()),
                 Behaviors.setup(ctx -> {
                     MediaRoute route = gateway.register(info.mediaId(), key, ctx.getSelf());
-                    rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf()));
-                    return new Participant(ctx, info, roomName, fileToken, connection, gateway, route, fileAccess);
+                    // Before the welcome (and so before the client has the key to send anything).
+                    route.mayPublish(access.allows(Grant.PUBLISH_AUDIO), access.allows(Grant.PUBLISH_VIDEO));
+                    rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf(), access));
+                    return new Participant(ctx, info, roomName, fileToken, connection, gateway, route, fileAccess,
+                            access);
                 }));
     }
 
     private Participant(ActorContext<Command> ctx, ParticipantInfo info, String roomName, String fileToken,
-                        ActorRef<Event> connection, MediaGateway gateway, MediaRoute route, FileAccess fileAccess) {
+                        ActorRef<Event> connection, MediaGateway gateway, MediaRoute route, FileAccess fileAccess,
+                        AccessToken access) {
         super(ctx);
+        this.access = access;
         this.info = info;
         this.roomName = roomName;
         this.fileToken = fileToken;
@@ -127,6 +157,12 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                 .onMessage(SendChat.class, this::onSendChat)
                 .onMessage(ShareScreen.class, this::onShareScreen)
                 .onMessage(Leave.class, this::onLeave)
+                .onMessageEquals(Replace.INSTANCE, () -> {
+                    room = null; // the room has let it go already; its leave is not the room's news
+                    gateway.stats().participantReplaced();
+                    connection.tell(Replaced.INSTANCE);
+                    return this;
+                })
                 .onSignal(PostStop.class, s -> onPostStop())
                 .build();
     }
@@ -153,7 +189,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private Behavior<Command> onJoined(Joined joined) {
         room = joined.room();
         route.mixer(joined.mixer());
-        fileAccess.grant(fileToken, new FileAccess.Grant(roomName, info, room));
+        fileAccess.grant(fileToken, new FileAccess.Grant(roomName, info, room, access.allows(Grant.SHARE_FILES)));
         connection.tell(new Welcomed(joined.roster()));
         return this;
     }

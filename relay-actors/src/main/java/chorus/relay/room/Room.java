@@ -51,7 +51,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
     public record Link(EntityRef<RoomEntity.Command> entity, String node, String host, int videoPort, int audioPort) {
     }
 
-    public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant) implements Command {
+    public record Join(ParticipantInfo info, ActorRef<Participant.Command> participant, String identity,
+                       boolean subscribe) implements Command {
     }
 
     public record Leave(int mediaId, String reason) implements Command {
@@ -238,11 +239,11 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private Behavior<Command> onJoin(Join join) {
         joinsSeen++;
         int id = join.info().mediaId();
-        members.add(join.info(), join.participant());
+        members.add(join.info(), join.participant(), join.identity(), join.subscribe());
         getContext().watchWith(join.participant(), new MemberStopped(id));
         rebuildFanout();
         mixer.tell(new Mixer.AddMember(id));
-        RoomEntity.Join ask = new RoomEntity.Join(new RoomEntity.Member(join.info(), home()));
+        RoomEntity.Join ask = new RoomEntity.Join(new RoomEntity.Member(join.info(), home(), join.identity()));
         unconfirmed.join(id, ask);
         link.entity().tell(ask);
         timers.startSingleTimer(admitKey(id), new AdmitFromCopy(id), RESUME_FROM_COPY_AFTER);
@@ -284,8 +285,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (a.port() == MediaPort.VIDEO) {
             m.video = a.address();
             rebuildFanout();
-        } else {
-            mixer.tell(new Mixer.ListenerAddress(a.mediaId(), a.address()));
+        } else if (m.subscribe) {
+            mixer.tell(new Mixer.ListenerAddress(a.mediaId(), a.address())); // no mix for one not granted subscribe
         }
         MediaRoute route = gateway.route(a.mediaId());
         if (route != null) {
@@ -435,7 +436,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
     }
 
     private Behavior<Command> admitFromCopy(Member member, List<ChatMessage> history) {
-        RoomEntity.Member here = new RoomEntity.Member(member.info, home());
+        RoomEntity.Member here = new RoomEntity.Member(member.info, home(), member.identity);
         roster.merge(here);
         rebuildFanout();
         announceNewcomers(member.info.mediaId());
@@ -474,7 +475,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private Behavior<Command> onMemberLeft(RoomEntity.MemberLeft left) {
         String pid = left.info().participantId();
         if (members.byParticipant(pid) != null) {
-            return this; // connected here: its leave is this node's to tell
+            // connected here: its leave is this node's to tell; a replaced one's now, before the newcomer's news
+            return members.replaced(left) ? remove(left.info().mediaId(), SameIdentity.REPLACED) : this;
         }
         RoomEntity.Member gone = roster.remove(pid, left.info().mediaId());
         if (gone != null) {

@@ -58,7 +58,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             implements CborSerializable {
     }
 
-    public record Member(ParticipantInfo info, Home home) implements CborSerializable {
+    public record Member(ParticipantInfo info, Home home, String identity) implements CborSerializable {
     }
 
     /** A participant joined (or resumed) on {@code member.home()}; its node's part gets {@link Admitted}. */
@@ -222,6 +222,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private final Map<String, FileInfo> files = new LinkedHashMap<>();
     private ParticipantInfo presenter;
     private final ActorRef<Topic.Command<RoomExpired>> expired;
+    private final SameIdentity sameIdentity = new SameIdentity();
 
     private RoomEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, RoomReplica replica, String name,
                        RelayConfig config, ActorRef<Topic.Command<RoomExpired>> expired, Map<String, Entry> entries) {
@@ -288,6 +289,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
             getContext().getLog().info("{} resumed on {} (media id {} -> {})", member.info().name(),
                     member.home().node(), was.info().mediaId(), member.info().mediaId());
         }
+        sameIdentity.replacedBy(member, List.copyOf(members.values())).forEach(m -> removeMember(m, SameIdentity.REPLACED));
         members.put(member.info().participantId(), member);
         membersChanged();
         replica.put(RoomReplica.memberKey(member.info().participantId()), new MemberEntry(member), Written::new);
@@ -313,7 +315,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private Behavior<Command> onSync(Sync sync) {
         addHome(sync.home().room());
         Set<String> there = new HashSet<>();
-        for (ParticipantInfo info : sync.members()) {
+        for (ParticipantInfo info : sameIdentity.notReplaced(sync.members())) {
             there.add(info.participantId());
             Member known = members.get(info.participantId());
             if (known == null ? members.size() >= config.limits().roomSize()
@@ -321,7 +323,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
                 continue; // full (a join refused, listed before its part heard), or resumed elsewhere
             }
             if (known == null || !known.home().room().equals(sync.home().room())) {
-                Member m = new Member(info, sync.home());
+                Member m = new Member(info, sync.home(), known == null ? null : known.identity());
                 members.put(info.participantId(), m);
                 membersChanged();
                 replica.put(RoomReplica.memberKey(info.participantId()), new MemberEntry(m), Written::new);
@@ -446,15 +448,13 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         replica.put(RoomReplica.fileKey(file.fileId()), new FileEntry(file),
                 ok -> new FileStored(file.fileId(), added.replyTo(), ok));
         broadcast(new Deliver(new ControlMessage.FileOffered(file, false)));
-        getContext().getLog().info("file {} ({} bytes) from {}", file.name(), file.size(),
-                file.uploaderName());
+        getContext().getLog().info("file {} ({} bytes) from {}", file.name(), file.size(), file.uploaderName());
         return this;
     }
 
     private Behavior<Command> onFileStored(FileStored stored) {
         if (!stored.ok()) {
-            getContext().getLog().warn("file {} reached no majority in time (kept locally)",
-                    stored.fileId());
+            getContext().getLog().warn("file {} reached no majority in time (kept locally)", stored.fileId());
         }
         stored.replyTo().tell(new FileAccepted(stored.fileId()));
         return this;

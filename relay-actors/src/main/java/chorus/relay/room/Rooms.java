@@ -2,6 +2,8 @@ package chorus.relay.room;
 
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.relay.access.AccessToken;
+import chorus.relay.access.Grant;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileStore;
 import chorus.relay.media.MediaGateway;
@@ -25,8 +27,9 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
     public sealed interface Command {
     }
 
-    public record Join(String room, ParticipantInfo info, ActorRef<Participant.Command> participant)
-            implements Command {
+    /** {@code access}: who joins (identity) and what its token grants. */
+    public record Join(String room, ParticipantInfo info, ActorRef<Participant.Command> participant,
+                       AccessToken access) implements Command {
     }
 
     /** The node is shutting down: every room tells its members here to {@code move}. */
@@ -111,7 +114,8 @@ public final class Rooms extends AbstractBehavior<Rooms.Command> {
                 "room-" + (++roomsCreated))));
         gateway.stats().rooms(rooms.size());
         entry.joinsForwarded++;
-        entry.ref.tell(new Room.Join(join.info(), join.participant()));
+        entry.ref.tell(new Room.Join(join.info(), join.participant(), join.access().identity(),
+                join.access().allows(Grant.SUBSCRIBE)));
         return this;
     }
 

@@ -84,7 +84,7 @@ class RoomTest {
     private Member join(ActorRef<Room.Command> room, String name, int mediaId) throws Exception {
         TestProbe<Participant.Command> probe = testKit.createTestProbe();
         ParticipantInfo info = new ParticipantInfo("id-" + name, name, mediaId);
-        room.tell(new Room.Join(info, probe.getRef()));
+        room.tell(new Room.Join(info, probe.getRef(), null, true));
         DatagramChannel video = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         sockets.add(video);
         room.tell(new Room.AddressLearned(mediaId, MediaPort.VIDEO, (InetSocketAddress) video.getLocalAddress()));

@@ -88,7 +88,7 @@ class RelayTlsTest {
                 "chorus.relay.tls.private-key", key.toString(),
                 "chorus.relay.files.directory", dir.resolve("files").toString()))) {
             String fingerprint = CertificateFingerprint.of(leaf);
-            assertTrue(relay.readyLine().endsWith(" tls=" + fingerprint), relay.readyLine());
+            assertTrue(relay.readyLine().contains(" tls=" + fingerprint + " access="), relay.readyLine());
 
             // A client that trusts only the CA, checking the host name: the relay is who the CA says.
             try (SSLSocket ssl = connect(ca.clientTrustingCa(), relay.controlAddress(), "localhost")) {
@@ -130,7 +130,7 @@ class RelayTlsTest {
         String first;
         try (RelayNode relay = startSelfSigned(tlsDir)) {
             first = relay.tls().fingerprint();
-            assertTrue(relay.readyLine().endsWith(" tls=" + first), relay.readyLine());
+            assertTrue(relay.readyLine().contains(" tls=" + first + " access="), relay.readyLine());
             assertTrue(relay.tls().selfSigned());
             X509Certificate cert = relay.tls().certificate();
             assertEquals("EC", cert.getPublicKey().getAlgorithm());
