@@ -105,7 +105,7 @@ public final class ControlConnection implements Closeable {
      * seen for the first time is shown to the trust's first-contact decision (outside the
      * handshake, so a user may take their time) and, if trusted, pinned and connected to again. A
      * relay that answers in plain text is joined in plain text, with a warning, unless something
-     * pins its certificate.
+     * pins its certificate or the hello carries an access token (never sent in clear unless asked).
      *
      * @throws UntrustedRelayException when its certificate is not trusted (the message says why and what to do)
      */
@@ -140,6 +140,12 @@ public final class ControlConnection implements Closeable {
             if (trust.fingerprint() != null || trust.known(relay.host(), relay.port()).isPresent()) {
                 throw new IOException(e.getMessage() + "; its certificate is pinned, so plain text is refused "
                         + "(someone may be downgrading the connection)", e);
+            }
+            if (hello.token() != null) {
+                // An access token sent in clear could be taken and used by whoever answered.
+                throw new IOException(e.getMessage() + "; this client does not send an access token in plain text "
+                        + "(someone may be downgrading the connection): if the relay runs with --plaintext, "
+                        + "connect with --plaintext", e);
             }
             log.warn("relay {} speaks plain text (it runs with --plaintext): the control connection and the files "
                     + "are not encrypted", relay);

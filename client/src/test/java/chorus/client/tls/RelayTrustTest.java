@@ -10,11 +10,13 @@ import chorus.client.ClientMain;
 import chorus.client.LoopbackRelay;
 import chorus.client.session.ChorusClient;
 import chorus.client.session.ClientOptions;
+import chorus.client.session.RelayAddress;
 import chorus.relay.RelayNode;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +128,22 @@ class RelayTrustTest {
         try (ChorusClient ada = join(plain, RelayTrust.plaintextOnly());
              ChorusClient bob = join(plain, RelayTrust.defaults())) { // TLS first, then plain text: nothing pins it
             assertTrue(ada.files().available() && bob.files().available());
+        }
+    }
+
+    @Test
+    void anAccessTokenIsNeverSentToARelayThatAnswersInPlainText() throws Exception {
+        // Whoever answers in plain text (a downgrading attacker, or a --plaintext relay the user did
+        // not mean) would get a token it could join with until it expires. Before, the client fell
+        // back to plain text and sent it.
+        String token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.not-sent-in-clear";
+        try (RecordingProxy proxy = new RecordingProxy(new InetSocketAddress("127.0.0.1", plain.controlPort()))) {
+            IOException e = assertThrows(IOException.class, () -> ChorusClient.connect(
+                    ClientOptions.of(new RelayAddress("127.0.0.1", proxy.port()), "ada", LoopbackRelay.room("trust"))
+                            .withToken(token), null));
+            assertTrue(e.getMessage().contains("does not send an access token in plain text"), e.getMessage());
+            assertFalse(proxy.saw(token), "the token crossed the network in clear");
+            assertFalse(proxy.saw("\"hello\""), "no hello was sent in clear either");
         }
     }
 
