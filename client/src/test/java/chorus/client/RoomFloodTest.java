@@ -39,7 +39,8 @@ class RoomFloodTest {
     @BeforeAll
     static void startRelay() throws Exception {
         relay = RelayNode.startOnLoopback(ConfigFactory.parseString(
-                "chorus.relay.limits.media { video-bytes-per-second = " + VIDEO_LIMIT + ", video-burst-bytes = 200000 }"));
+                "chorus.relay.limits.media { video-bytes-per-second = " + VIDEO_LIMIT + ", video-burst-bytes = 200000 }\n"
+                        + "chorus.relay.control.hello-timeout = 1s"));
     }
 
     @AfterAll
@@ -121,6 +122,41 @@ class RoomFloodTest {
             for (Bot b : honest) {
                 b.close();
             }
+        }
+    }
+
+    @Test
+    void fiveHundredIdleConnectionsAreClosedByTheHelloTimeoutAndAFreshBotStillJoins() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            // 4 per source address (127.0.0.2 … 127.0.0.126), under the per-address limit: the hello timeout closes them.
+            for (int i = 0; i < 500; i++) {
+                Socket s = new Socket();
+                s.bind(new InetSocketAddress("127.0.0." + (2 + i / 4), 0));
+                s.connect(new InetSocketAddress("127.0.0.1", relay.controlPort()), 5000);
+                s.setSoTimeout(15_000);
+                idle.add(s);
+            }
+            for (Socket s : idle) {
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                ControlMessage m = ControlCodec.readFrame(in);
+                assertTrue(m instanceof ControlMessage.Error e && e.code().equals("hello-timeout"), "told why: " + m);
+                assertTrue(in.read() < 0, "then closed by the relay");
+            }
+        } finally {
+            for (Socket s : idle) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // already closed by the relay
+                }
+            }
+        }
+        String room = LoopbackRelay.room("after-idle");
+        try (Bot peer = Bot.start(BotOptions.of(LoopbackRelay.address(relay), "peer", room));
+             Bot fresh = Bot.start(BotOptions.of(LoopbackRelay.address(relay), "fresh", room))) {
+            LoopbackRelay.await("the fresh bot sees and is seen", () -> fresh.snapshot().receivedFrom("peer") > 0
+                    && peer.snapshot().receivedFrom("fresh") > 0);
         }
     }
 
