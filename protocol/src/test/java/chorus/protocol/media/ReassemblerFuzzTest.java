@@ -15,9 +15,12 @@ import java.util.List;
 /**
  * Fuzz target: a {@link Reassembler} fed an arbitrary sequence of datagrams (arbitrary bytes, or
  * headers built from fuzzed fields so that frame ids, counts and indexes collide), at arbitrary
- * times, with arbitrary limits. Whatever it gives out must be made of fragments it was offered:
- * one per index, all agreeing on count, codec, flags and timestamp, in index order. Its counters
- * and its drop listener must agree. Seeds in {@code ReassemblerFuzzTestInputs/}.
+ * times, with arbitrary limits. As in the relay, a datagram that passed
+ * {@link MediaHeader#validate} is offered as the opener gives it back: header and payload, the tag
+ * cut off by the buffer's limit, so the reassembler may read nothing past the payload. Whatever it
+ * gives out must be made of fragments it was offered: one per index, all agreeing on count, codec,
+ * flags and timestamp, in index order. Its counters and its drop listener must agree. Seeds in
+ * {@code ReassemblerFuzzTestInputs/}.
  */
 class ReassemblerFuzzTest {
     private static final int MAX_STEPS = 64;
@@ -46,13 +49,14 @@ class ReassemblerFuzzTest {
         for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
             now += data.consumeLong(0, 2 * timeoutNanos);
             int offset = data.consumeInt(0, 8);
-            int length = data.consumeBoolean() ? arbitrary(data, buffer, offset) : built(data, buffer, offset);
+            int length = data.consumeBoolean() ? arbitrary(data, buffer, offset) : built(data, buffer, offset, step);
             if (MediaHeader.validate(buffer, offset, length) != null) {
                 continue; // the gateway drops it before reassembly
             }
             Fragment fragment = remember(buffer, offset);
             offered.add(fragment);
-            Reassembler.Frame frame = reassembler.offer(buffer, offset, now);
+            ByteBuffer opened = buffer.duplicate().limit(offset + MediaHeader.clearLength(buffer, offset));
+            Reassembler.Frame frame = reassembler.offer(opened, offset, now);
             assertTrue(reassembler.pendingFrames() <= maxPending, "more frames pending than allowed");
             assertEquals(dropsHeard[0], reassembler.framesDropped(), "the listener hears every frame given up");
             if (frame != null) {
@@ -109,7 +113,7 @@ class ReassemblerFuzzTest {
                 payload);
     }
 
-    /** Arbitrary bytes as a datagram. */
+    /** Arbitrary bytes as a received datagram; what the payload's place holds stands for the plaintext. */
     private static int arbitrary(FuzzedDataProvider data, ByteBuffer buffer, int offset) {
         byte[] bytes = data.consumeBytes(MediaHeader.MAX_DATAGRAM);
         buffer.put(offset, bytes);
@@ -117,7 +121,7 @@ class ReassemblerFuzzTest {
     }
 
     /** A well-formed datagram whose fields come from small ranges, so that fragments meet. */
-    private static int built(FuzzedDataProvider data, ByteBuffer buffer, int offset) {
+    private static int built(FuzzedDataProvider data, ByteBuffer buffer, int offset, long packetNumber) {
         int count = data.consumeBoolean() ? data.consumeInt(1, 4) : data.consumeInt(1, 0xFFFF);
         byte[] payload = data.consumeBytes(data.consumeInt(0, MediaHeader.MAX_PAYLOAD));
         new MediaHeader().wrap(buffer, offset)
@@ -131,7 +135,8 @@ class ReassemblerFuzzTest {
                 .timestamp(data.consumeInt(0, 1))
                 .frameId(data.consumeBoolean() ? data.consumeInt(0, 9) : data.consumeLong() & 0xFFFF_FFFFL)
                 .fragmentIndex(data.consumeInt(0, count - 1))
-                .fragmentCount(count);
+                .fragmentCount(count)
+                .packetNumber(packetNumber);
         buffer.put(offset + MediaHeader.HEADER_LENGTH, payload);
         return MediaHeader.HEADER_LENGTH + payload.length + MediaHeader.TAG_LENGTH;
     }
