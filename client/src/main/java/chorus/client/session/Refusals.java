@@ -28,7 +28,8 @@ public final class Refusals {
         String detail = message == null ? "" : " (" + message + ")";
         if (ErrorCode.INVALID_TOKEN.wire().equals(code)) {
             return "This relay admits only holders of a valid access token for this room" + detail
-                    + ". Ask whoever runs it for a token or a join link.";
+                    + ". Ask whoever runs it for a token or a join link (chorus token issues them) and join with"
+                    + " --token TOKEN_OR_LINK (the desktop app: --token or --join, or paste it into the join dialog).";
         }
         if (ErrorCode.TOKEN_EXPIRED.wire().equals(code)) {
             return "Your access token has expired. Ask whoever runs the relay for a new one.";

@@ -2,6 +2,7 @@ package chorus.client.tls;
 
 import chorus.protocol.tls.CertificateFingerprint;
 import chorus.protocol.tls.PinnedTrustManager.PinMismatchException;
+import chorus.protocol.tls.ServerTrustManager;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -19,7 +20,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * fingerprint pinned on first use. A refusal is one of the nested exceptions, so the caller can
  * tell an unknown relay (to ask about) from a wrong one (to refuse loudly).
  */
-final class RelayTrustManager extends X509ExtendedTrustManager {
+final class RelayTrustManager extends ServerTrustManager {
     private final RelayTrust trust;
     private final Optional<String> known;
     private final X509ExtendedTrustManager system;
@@ -97,21 +98,6 @@ final class RelayTrustManager extends X509ExtendedTrustManager {
             return;
         }
         throw new Unknown(presented, notValid);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a client trusts servers only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkClientTrusted(chain, authType);
     }
 
     @Override

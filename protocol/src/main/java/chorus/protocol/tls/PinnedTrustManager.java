@@ -16,7 +16,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@link X509ExtendedTrustManager}, it also stands in for the host name check, which a pinned
  * certificate does not need.
  */
-public final class PinnedTrustManager extends X509ExtendedTrustManager {
+public final class PinnedTrustManager extends ServerTrustManager {
     private final String fingerprint;
 
     /** @param fingerprint {@code sha256:HEX} */
@@ -54,21 +54,6 @@ public final class PinnedTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("this side trusts servers only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        checkClientTrusted(chain, authType);
     }
 
     @Override
