@@ -60,18 +60,47 @@ public sealed interface ControlMessage {
      * Client to relay, first message: join {@code room} as {@code name}. {@code resume}, when
      * present, asks to come back as the participant of an earlier welcome (after its node was lost).
      * {@code token} is the access token (a JWT); with one, the relay names the participant by the
-     * token and ignores {@code name}.
+     * token and ignores {@code name}. {@code codecs} is what the client decodes; null from a
+     * client that predates codec negotiation (it decodes PCM audio and JPEG video only).
      */
-    record Hello(int protocolVersion, String name, String room, String client, Resume resume, String token)
-            implements ControlMessage {
+    record Hello(int protocolVersion, String name, String room, String client, Resume resume, String token,
+                 Codecs codecs) implements ControlMessage {
         /** A fresh join. */
         public Hello(int protocolVersion, String name, String room, String client) {
-            this(protocolVersion, name, room, client, null, null);
+            this(protocolVersion, name, room, client, null, null, null);
         }
 
         /** A join without a token (the open mode). */
         public Hello(int protocolVersion, String name, String room, String client, Resume resume) {
-            this(protocolVersion, name, room, client, resume, null);
+            this(protocolVersion, name, room, client, resume, null, null);
+        }
+
+        public Hello(int protocolVersion, String name, String room, String client, Resume resume, String token) {
+            this(protocolVersion, name, room, client, resume, token, null);
+        }
+
+        /** This hello with {@code codecs}. */
+        public Hello withCodecs(Codecs codecs) {
+            return new Hello(protocolVersion, name, room, client, resume, token, codecs);
+        }
+
+        /** What the client decodes: its {@code codecs}, or the legacy PCM and JPEG when it sent none. */
+        public Codecs decodes() {
+            return codecs == null ? Codecs.LEGACY : codecs.orLegacy();
+        }
+    }
+
+    /**
+     * Codec names ({@code chorus.protocol.media.Codec}: "opus", "pcm", "h264", "jpeg") a client
+     * decodes, most preferred first. An empty or null list means the legacy codec of that kind.
+     */
+    record Codecs(List<String> audio, List<String> video) {
+        public static final Codecs LEGACY = new Codecs(
+                chorus.protocol.media.Codec.LEGACY_AUDIO, chorus.protocol.media.Codec.LEGACY_VIDEO);
+
+        Codecs orLegacy() {
+            return new Codecs(audio == null || audio.isEmpty() ? LEGACY.audio : audio,
+                    video == null || video.isEmpty() ? LEGACY.video : video);
         }
     }
 
@@ -84,12 +113,27 @@ public sealed interface ControlMessage {
      * the media authentication tag. {@code roster} holds everyone in the room, the newcomer included.
      * A clustered relay adds {@code resumeToken} (for a {@link Resume} through any node) and
      * {@code nodes}, the other nodes' control endpoints as {@code host:port}; a relay on its own
-     * sends null and an empty list.
+     * sends null and an empty list. {@code audioCodec} names the codec of the mix the relay sends
+     * this client ("opus" or "pcm"), chosen from the hello's {@code codecs}; null means "pcm".
      */
     record Welcome(int protocolVersion, String participantId, int mediaId, String mediaKey,
                    MediaEndpoints media, String room, List<ParticipantInfo> roster,
                    long pingIntervalMillis, long keepaliveTimeoutMillis, FileService files,
-                   String resumeToken, List<String> nodes) implements ControlMessage {
+                   String resumeToken, List<String> nodes, String audioCodec) implements ControlMessage {
+        /** A welcome that leaves the mix in PCM (a relay or a test that does not negotiate). */
+        public Welcome(int protocolVersion, String participantId, int mediaId, String mediaKey,
+                       MediaEndpoints media, String room, List<ParticipantInfo> roster,
+                       long pingIntervalMillis, long keepaliveTimeoutMillis, FileService files,
+                       String resumeToken, List<String> nodes) {
+            this(protocolVersion, participantId, mediaId, mediaKey, media, room, roster, pingIntervalMillis,
+                    keepaliveTimeoutMillis, files, resumeToken, nodes, null);
+        }
+
+        /** The codec id of the mix this client gets ({@code Codec.PCM16} when unnamed). */
+        public int audioCodecId() {
+            int id = chorus.protocol.media.Codec.forName(audioCodec);
+            return id == chorus.protocol.media.Codec.NONE ? chorus.protocol.media.Codec.PCM16 : id;
+        }
     }
 
     /**

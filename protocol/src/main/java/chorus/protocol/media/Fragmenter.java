@@ -1,5 +1,6 @@
 package chorus.protocol.media;
 
+import chorus.protocol.audio.AudioLevel;
 import java.nio.ByteBuffer;
 
 /**
@@ -43,6 +44,16 @@ public final class Fragmenter {
      * @return the frame id it was given
      */
     public long send(byte[] frame, int off, int len, long timestamp, int flags, PacketSink sink) {
+        return send(frame, off, len, timestamp, flags, kind == MediaKind.AUDIO ? AudioLevel.SILENCE : 0, sink);
+    }
+
+    /**
+     * Sends one frame as clear fragments, every one carrying {@code audioLevel} (an audio frame's
+     * RFC 6464 byte, {@link AudioLevel}; 0 for other kinds).
+     *
+     * @return the frame id it was given
+     */
+    public long send(byte[] frame, int off, int len, long timestamp, int flags, int audioLevel, PacketSink sink) {
         if (len > MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("frame of " + len + " bytes exceeds " + MAX_FRAME_BYTES);
         }
@@ -63,6 +74,7 @@ public final class Fragmenter {
                     .frameId(frameId)
                     .fragmentIndex(index)
                     .fragmentCount(count)
+                    .audioLevel(audioLevel)
                     .packetNumber(0);
             packet.clear();
             packet.position(MediaHeader.HEADER_LENGTH);
@@ -124,6 +136,7 @@ public final class Fragmenter {
                 .frameId(sequence)
                 .fragmentIndex(0)
                 .fragmentCount(1)
+                .audioLevel(0)
                 .packetNumber(0);
         if (withCookie) {
             out.putLong(MediaHeader.HEADER_LENGTH, cookie);

@@ -24,12 +24,14 @@ import java.nio.ByteOrder;
  *  |                           Frame Id                            | 20
  *  +-------------------------------+-------------------------------+
  *  |        Fragment Index         |        Fragment Count         | 24
- *  +-------------------------------+-------------------------------+
- *  |                                                               | 28
- *  +                 Packet Number (64 bits, unsigned)             +
+ *  +---------------+---------------+-------------------------------+
+ *  |  Audio Level  |     Layer     |           Reserved            | 28
+ *  +---------------+---------------+-------------------------------+
  *  |                                                               | 32
+ *  +                 Packet Number (64 bits, unsigned)             +
+ *  |                                                               | 36
  *  +---------------------------------------------------------------+
- *  |        Encrypted Payload (0..1200 bytes, AES-256-GCM) ...     | 36
+ *  |        Encrypted Payload (0..1200 bytes, AES-256-GCM) ...     | 40
  *  +---------------------------------------------------------------+
  *  |             GCM Authentication Tag (16 bytes)                 |
  *  +---------------------------------------------------------------+
@@ -41,7 +43,7 @@ import java.nio.ByteOrder;
  */
 public final class MediaHeader {
     public static final int MAGIC = 0x4348;
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 2;
@@ -55,10 +57,18 @@ public final class MediaHeader {
     public static final int FRAME_ID_OFFSET = 20;
     public static final int FRAGMENT_INDEX_OFFSET = 24;
     public static final int FRAGMENT_COUNT_OFFSET = 26;
-    public static final int PACKET_NUMBER_OFFSET = 28;
+    /** RFC 6464's byte: bit 7 voice activity, bits 0..6 the level in -dBov (127 = silence); audio only. */
+    public static final int AUDIO_LEVEL_OFFSET = 28;
+    /** Reserved for simulcast layers (spatial and temporal id): send 0. */
+    public static final int LAYER_OFFSET = 29;
+    public static final int RESERVED_OFFSET = 30;
+    public static final int PACKET_NUMBER_OFFSET = 32;
     public static final int HEADER_LENGTH = PACKET_NUMBER_OFFSET + 8;
 
-    /** Largest payload in one datagram: keeps every datagram under a 1280-byte IPv6 minimum MTU. */
+    /**
+     * Largest payload in one datagram: a datagram is at most 1256 bytes, an IP packet at most
+     * 1304 bytes over IPv6 (1284 over IPv4), inside any Ethernet or Wi-Fi path's 1500-byte MTU.
+     */
     public static final int MAX_PAYLOAD = 1200;
     public static final int TAG_LENGTH = MediaCipher.TAG_LENGTH;
     public static final int MAX_DATAGRAM = HEADER_LENGTH + MAX_PAYLOAD + TAG_LENGTH;
@@ -123,6 +133,23 @@ public final class MediaHeader {
 
     public static MediaKind kind(ByteBuffer b, int offset) {
         return MediaKind.fromWire(b.get(offset + KIND_OFFSET) & 0xFF);
+    }
+
+    /** The audio-level byte (RFC 6464: bit 7 voice activity, bits 0..6 -dBov); see {@code AudioLevel}. */
+    public static int audioLevel(ByteBuffer b, int offset) {
+        return b.get(offset + AUDIO_LEVEL_OFFSET) & 0xFF;
+    }
+
+    public static int codec(ByteBuffer b, int offset) {
+        return b.get(offset + CODEC_OFFSET) & 0xFF;
+    }
+
+    public static int flags(ByteBuffer b, int offset) {
+        return b.get(offset + FLAGS_OFFSET) & 0xFF;
+    }
+
+    public static long sequence(ByteBuffer b, int offset) {
+        return b.getInt(offset + SEQUENCE_OFFSET) & 0xFFFF_FFFFL;
     }
 
     public static int mediaId(ByteBuffer b, int offset) {
@@ -262,6 +289,22 @@ public final class MediaHeader {
     public MediaHeader fragmentCount(int count) {
         buffer.putShort(offset + FRAGMENT_COUNT_OFFSET, (short) count);
         return this;
+    }
+
+    public int audioLevel() {
+        return audioLevel(buffer, offset);
+    }
+
+    /** Writes the audio-level byte and clears the layer and reserved bytes. */
+    public MediaHeader audioLevel(int level) {
+        buffer.put(offset + AUDIO_LEVEL_OFFSET, (byte) level);
+        buffer.put(offset + LAYER_OFFSET, (byte) 0);
+        buffer.putShort(offset + RESERVED_OFFSET, (short) 0);
+        return this;
+    }
+
+    public int layer() {
+        return buffer.get(offset + LAYER_OFFSET) & 0xFF;
     }
 
     public long packetNumber() {

@@ -12,9 +12,19 @@ public enum MediaKind {
     /** Relay to client only: an 8-byte cookie sent to an address not yet confirmed for the port. */
     CHALLENGE(6),
     /** Client to relay only: the challenge's cookie sent back from the socket it reached. */
-    RESPONSE(7);
+    RESPONSE(7),
+    /**
+     * Negative acknowledgement, video port: client to relay, "resend these sequences of that stream"
+     * ({@link Nack}); the relay answers from its retransmission buffer, to the asker only.
+     */
+    NACK(8),
+    /**
+     * Keyframe request, video port: client to relay ("I cannot decode that stream") and relay to
+     * client ("send a keyframe of your stream"), coalesced by the relay ({@link KeyframeRequest}).
+     */
+    KEYFRAME_REQUEST(9);
 
-    private static final MediaKind[] BY_WIRE = new MediaKind[8];
+    private static final MediaKind[] BY_WIRE = new MediaKind[10];
 
     static {
         for (MediaKind k : values()) {

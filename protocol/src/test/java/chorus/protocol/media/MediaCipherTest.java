@@ -59,7 +59,7 @@ class MediaCipherTest {
         byte[] sent = new byte[MediaHeader.TAG_LENGTH];
         d.get(MediaHeader.HEADER_LENGTH, sent);
         assertArrayEquals(tag, sent);
-        assertEquals("434802040000000000010002000000000000000000000000000000010000000000000001"
+        assertEquals("43480304000000000001000200000000000000000000000000000001000000000000000000000001"
                         + HexFormat.of().formatHex(tag),
                 HexFormat.of().formatHex(d.array(), 0, d.limit()));
     }

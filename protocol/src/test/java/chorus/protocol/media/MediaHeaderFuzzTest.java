@@ -58,7 +58,8 @@ class MediaHeaderFuzzTest {
         assertEquals(u32(datagram, 20), header.frameId());
         assertEquals(datagram[4] & 0xFF, header.flags());
         assertEquals(datagram[5] & 0xFF, header.codec());
-        assertEquals(u32(datagram, 28) << 32 | u32(datagram, 32), header.packetNumber());
+        assertEquals(datagram[28] & 0xFF, header.audioLevel());
+        assertEquals(u32(datagram, 32) << 32 | u32(datagram, 36), header.packetNumber());
         assertEquals(header.packetNumber(), MediaHeader.packetNumber(direct, LEAD));
         assertTrue(header.payloadOffset() + header.payloadLength() + MediaHeader.TAG_LENGTH <= LEAD + length,
                 "payload and tag lie inside the datagram");
@@ -66,20 +67,20 @@ class MediaHeaderFuzzTest {
 
     /** PROTOCOL.md §4.4, checks 1–6, first failure wins. */
     private static DropReason expected(byte[] d) {
-        if (d.length < 36 + 16) {
+        if (d.length < 40 + 16) {
             return DropReason.TOO_SHORT;
         }
         if ((d[0] & 0xFF) != 0x43 || (d[1] & 0xFF) != 0x48) {
             return DropReason.BAD_MAGIC;
         }
-        if (d[2] != 2) {
+        if (d[2] != 3) {
             return DropReason.BAD_VERSION;
         }
-        if ((d[3] & 0xFF) < 1 || (d[3] & 0xFF) > 7) {
+        if ((d[3] & 0xFF) < 1 || (d[3] & 0xFF) > 9) {
             return DropReason.UNKNOWN_KIND;
         }
         int payloadLength = u16(d, 6);
-        if (payloadLength > 1200 || 36 + payloadLength + 16 != d.length) {
+        if (payloadLength > 1200 || 40 + payloadLength + 16 != d.length) {
             return DropReason.BAD_LENGTH;
         }
         int index = u16(d, 24);

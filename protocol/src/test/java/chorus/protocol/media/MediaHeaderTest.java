@@ -64,9 +64,9 @@ class MediaHeaderTest {
     }
 
     @Test
-    void headerIsThirtySixBytesAndDatagramsStayUnderTheMtuBudget() {
-        assertEquals(36, MediaHeader.HEADER_LENGTH);
-        assertEquals(1252, MediaHeader.MAX_DATAGRAM);
+    void headerIsFortyBytesAndDatagramsStayUnderTheMtuBudget() {
+        assertEquals(40, MediaHeader.HEADER_LENGTH);
+        assertEquals(1256, MediaHeader.MAX_DATAGRAM);
     }
 
     @Test

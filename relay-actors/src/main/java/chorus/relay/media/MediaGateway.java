@@ -321,8 +321,9 @@ public final class MediaGateway implements AutoCloseable {
                     sendSealed(port, route, signal, from, MediaKind.HELLO);
                 }
             }
-            case KEEPALIVE, RESPONSE, CHALLENGE -> {
-                // refreshing the address was all it was for (a challenge never gets here: wrong port)
+            case KEEPALIVE, RESPONSE, CHALLENGE, NACK, KEYFRAME_REQUEST -> {
+                // refreshing the address was all it was for (a challenge never gets here: wrong port);
+                // loss recovery (NACK, keyframe requests) is not answered yet
             }
             case VIDEO, SCREEN -> {
                 MediaRoute.RoomFanout fanout = route.room;

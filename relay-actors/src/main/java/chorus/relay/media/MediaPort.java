@@ -13,7 +13,7 @@ public enum MediaPort {
         return switch (kind) {
             case HELLO, KEEPALIVE, RESPONSE -> true;
             case CHALLENGE -> false; // relay to client only
-            case VIDEO, SCREEN -> this == VIDEO;
+            case VIDEO, SCREEN, NACK, KEYFRAME_REQUEST -> this == VIDEO;
             case AUDIO -> this == AUDIO;
         };
     }

@@ -1,0 +1,29 @@
+package chorus.protocol.media;
+
+import java.nio.ByteBuffer;
+
+/** The header every feedback datagram (NACK, keyframe request) carries: one fragment, codec NONE. */
+final class Feedback {
+    private Feedback() {
+    }
+
+    /** Writes the header of a clear feedback datagram whose payload is already in {@code out}. */
+    static int header(ByteBuffer out, MediaKind kind, int mediaId, long sequence, int payload) {
+        new MediaHeader().wrap(out, 0)
+                .magicAndVersion()
+                .kind(kind)
+                .flags(0)
+                .codec(Codec.NONE)
+                .payloadLength(payload)
+                .mediaId(mediaId)
+                .sequence(sequence)
+                .timestamp(0)
+                .frameId(sequence)
+                .fragmentIndex(0)
+                .fragmentCount(1)
+                .audioLevel(0)
+                .packetNumber(0);
+        out.position(0).limit(MediaHeader.HEADER_LENGTH + payload);
+        return MediaHeader.HEADER_LENGTH + payload;
+    }
+}
