@@ -28,7 +28,9 @@ public enum DropReason {
     /** Over the sender's media rate limit for the port (token bucket). */
     RATE_LIMITED,
     /** Audio or video from a participant whose access token does not grant publishing it. */
-    NOT_ALLOWED;
+    NOT_ALLOWED,
+    /** A complete frame its codec cannot decode (e.g. a corrupt Opus packet), or of a codec not expected there. */
+    UNDECODABLE;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -6,6 +6,7 @@ import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ControlProtocolException;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
+import chorus.protocol.media.Codec;
 import chorus.protocol.media.MediaCipher;
 import chorus.relay.access.Access;
 import chorus.relay.access.AccessToken;
@@ -127,6 +128,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     private AccessToken access;
     private String room;
     private byte[] mediaKey;
+    /** The codec of the mix this client gets (negotiated from its hello). */
+    private int mixCodec = Codec.PCM16;
     private boolean welcomed;
     /** Room events that arrive before the welcome is sent; the client gets them right after it. */
     private final List<ControlMessage> beforeWelcome = new ArrayList<>();
@@ -338,11 +341,13 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         }
         room = access.room();
         mediaKey = MediaCipher.newKey();
+        mixCodec = AudioCodecs.mixFor(hello);
         self = new ParticipantInfo(participantId(hello), access.name(), gateway.nextMediaId());
         ActorRef<Participant.Event> events = getContext().messageAdapter(Participant.Event.class, FromParticipant::new);
         fileToken = FileAccess.newToken();
         participant = getContext().spawn(
-                Participant.create(self, room, mediaKey, fileToken, events, rooms, gateway, fileAccess, access),
+                Participant.create(self, room, mediaKey, fileToken, events, rooms, gateway, fileAccess, access,
+                        mixCodec),
                 "participant-" + self.mediaId());
         getContext().watchWith(participant, ParticipantStopped.INSTANCE);
     }
@@ -386,7 +391,7 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                         room, w.roster(), config.keepalive().pingInterval().toMillis(), config.keepalive().timeout().toMillis(),
                         new ControlMessage.FileService(fileAccess.port(), fileToken),
                         peers == null ? null : peers.resumeToken(self.participantId(), room),
-                        peers == null ? List.of() : peers.controlEndpoints()));
+                        peers == null ? List.of() : peers.controlEndpoints(), Codec.name(mixCodec)));
                 welcomed = true;
                 beforeWelcome.forEach(this::send);
                 beforeWelcome.clear();

@@ -1,6 +1,7 @@
 package chorus.relay.media;
 
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.audio.OpusFormat;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
@@ -342,13 +343,30 @@ public final class MediaGateway implements AutoCloseable {
                 if (frame == null || mixer == null) {
                     return;
                 }
-                if (frame.codec() != Codec.PCM16 || frame.data().length != AudioFormat.FRAME_BYTES) {
-                    stats.dropped(DropReason.BAD_LENGTH);
+                DropReason problem = mixable(frame);
+                if (problem != null) {
+                    stats.dropped(problem);
                     return;
                 }
-                mixer.tell(new Mixer.AudioFrame(route.mediaId, frame.frameId(), AudioFormat.toSamples(frame.data())));
+                // Not decoded here: the mixer decodes only the K loudest, chosen by this level.
+                mixer.tell(new Mixer.AudioFrame(route.mediaId, frame.frameId(), frame.codec(), frame.data(),
+                        MediaHeader.audioLevel(clear, 0)));
             }
         }
+    }
+
+    /**
+     * Why a talker's complete frame cannot go to the mixer, or null: one 20 ms PCM frame, or an
+     * Opus packet of a plausible length (whether it decodes is the mixer's to find, and only for
+     * the talkers it selects).
+     */
+    private static DropReason mixable(Reassembler.Frame frame) {
+        return switch (frame.codec()) {
+            case Codec.PCM16 -> frame.data().length == AudioFormat.FRAME_BYTES ? null : DropReason.BAD_LENGTH;
+            case Codec.OPUS -> frame.data().length >= 1 && frame.data().length <= OpusFormat.MAX_PACKET_BYTES
+                    ? null : DropReason.BAD_LENGTH;
+            default -> DropReason.UNDECODABLE;
+        };
     }
 
     /** Counts the drop; the participant hears of it at most once a second per port. */
@@ -466,11 +484,16 @@ public final class MediaGateway implements AutoCloseable {
             case AUDIO -> {
                 Reassembler.Frame frame = remote.audio.offer(clear, 0, System.nanoTime());
                 ActorRef<Mixer.Command> mixer = remote.mixer;
-                if (frame == null || mixer == null || frame.codec() != Codec.PCM16
-                        || frame.data().length != AudioFormat.FRAME_BYTES) {
+                if (frame == null || mixer == null) {
                     return;
                 }
-                mixer.tell(new Mixer.AudioFrame(remote.mediaId, frame.frameId(), AudioFormat.toSamples(frame.data())));
+                DropReason problem = mixable(frame);
+                if (problem != null) {
+                    stats.dropped(problem);
+                    return;
+                }
+                mixer.tell(new Mixer.AudioFrame(remote.mediaId, frame.frameId(), frame.codec(), frame.data(),
+                        MediaHeader.audioLevel(clear, 0)));
             }
             default -> {
                 // hello and keepalive stay between a client and its own node

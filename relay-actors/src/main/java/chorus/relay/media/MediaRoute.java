@@ -1,5 +1,6 @@
 package chorus.relay.media;
 
+import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaKind;
@@ -91,6 +92,18 @@ public final class MediaRoute {
     /** What its access token grants: audio is mixed, video forwarded, only when true. */
     volatile boolean publishAudio = true;
     volatile boolean publishVideo = true;
+
+    /** The codec of the mix it takes, negotiated at hello (PCM for a client that names none). */
+    private volatile int mixCodec = Codec.PCM16;
+
+    public int mixCodec() {
+        return mixCodec;
+    }
+
+    /** Set from its hello, before its welcome. */
+    public void mixCodec(int codec) {
+        this.mixCodec = codec;
+    }
 
     /** Set from its access token's grants, before its welcome. */
     public void mayPublish(boolean audio, boolean video) {

@@ -151,6 +151,10 @@ public final class RelayStats {
         drops.get(reason).increment();
     }
 
+    public void dropped(DropReason reason, long n) {
+        drops.get(reason).add(n);
+    }
+
     public void sendFailed() {
         sendErrors.increment();
     }

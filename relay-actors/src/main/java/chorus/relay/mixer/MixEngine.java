@@ -1,14 +1,20 @@
 package chorus.relay.mixer;
 
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.audio.AudioLevel;
 import chorus.protocol.audio.JitterBuffer;
+import chorus.protocol.audio.OpusFormat;
+import chorus.protocol.audio.OpusFrameDecoder;
+import chorus.protocol.audio.PlayoutQueue;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import io.github.jaredmdobson.concentus.OpusEncoder;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,9 +23,12 @@ import java.util.Map;
 
 /**
  * The arithmetic of one room's mix, driven tick by tick by the {@link Mixer} actor (and by the
- * benchmarks, without an actor): one jitter buffer per talker, one 32-bit sum per tick, each
- * talker's frame subtracted for that talker's own mix, a limiter per output, and the frames cut
- * into datagrams. Not thread-safe.
+ * benchmarks, without an actor): one playout queue of encoded frames per talker, the K loudest
+ * talkers chosen by their header levels ({@link TalkerSelection}) and only those decoded (one
+ * Opus decoder per talker, started afresh when it is selected again), one 32-bit sum per tick,
+ * each selected talker's frame subtracted for that talker's own mix, a limiter per output, each
+ * distinct mix encoded once per codec its listeners take (Opus: one encoder per mix slot, K talker
+ * slots and one shared), and the frames cut into datagrams. Not thread-safe.
  */
 public final class MixEngine {
 
@@ -32,18 +41,38 @@ public final class MixEngine {
         void send(ByteBuffer datagram, int mediaId, InetSocketAddress to);
     }
 
-    private static final class Member {
-        final int mediaId;
-        final JitterBuffer jitter;
+    /** One talker's complete frame as it came in: its codec, its payload, its header's level byte. */
+    public record EncodedFrame(int codec, byte[] payload, int level) {
+    }
+
+    /** One mix stream's encoder state: a talker slot, or the shared mix. */
+    private static final class MixSlot {
+        final OpusEncoder encoder;
+        final byte[] packet = new byte[OpusFormat.MAX_PACKET_BYTES];
+
+        MixSlot(int bitrate) {
+            this.encoder = OpusFormat.newEncoder(bitrate);
+        }
+    }
+
+    private static final class Member extends TalkerSelection.Talker {
+        final PlayoutQueue<EncodedFrame> queue;
         final Limiter limiter = new Limiter();
         InetSocketAddress address;
-        short[] current;
-        /** Loudest frame since levels were last taken, in dBov; MIN_LEVEL when silent. */
+        int listens = Codec.PCM16;
+        PlayoutQueue.Turn turn = PlayoutQueue.Turn.IDLE;
+        /** Decoding state, made when it is first selected. */
+        OpusFrameDecoder decoder;
+        short[] pcm;
+        int lastCodec = Codec.NONE;
+        boolean heard;
+        MixSlot slot;
+        /** Loudest header level since levels were last taken, in dBov; MIN_LEVEL when silent. */
         int loudest = MIN_LEVEL;
 
-        Member(int mediaId, JitterBuffer jitter) {
-            this.mediaId = mediaId;
-            this.jitter = jitter;
+        Member(int mediaId, PlayoutQueue<EncodedFrame> queue) {
+            super(mediaId);
+            this.queue = queue;
         }
     }
 
@@ -53,63 +82,114 @@ public final class MixEngine {
     private final int jitterTarget;
     private final int jitterMax;
     private final DatagramSink sink;
+    private final TalkerSelection selection;
     private final Map<Integer, Member> members = new LinkedHashMap<>();
     private final int[] sum = new int[AudioFormat.FRAME_SAMPLES];
     private final short[] mixed = new short[AudioFormat.FRAME_SAMPLES];
-    private final byte[] pcm = new byte[AudioFormat.FRAME_BYTES];
+    private final byte[] pcmBytes = new byte[AudioFormat.FRAME_BYTES];
     private final Limiter sharedLimiter = new Limiter();
+    private final int bitrate;
+    private MixSlot sharedSlot;
+    private final ArrayDeque<MixSlot> freeSlots = new ArrayDeque<>();
+    private int slotsMade;
     // Clear datagrams: the gateway seals each copy with its listener's key.
-    private final Fragmenter fragmenter = new Fragmenter(MediaKind.AUDIO, MediaHeader.RELAY_MEDIA_ID, Codec.PCM16);
+    private final Fragmenter pcmFragmenter = new Fragmenter(MediaKind.AUDIO, MediaHeader.RELAY_MEDIA_ID, Codec.PCM16);
+    private final Fragmenter opusFragmenter = new Fragmenter(MediaKind.AUDIO, MediaHeader.RELAY_MEDIA_ID, Codec.OPUS);
     private final List<Member> sharedListeners = new ArrayList<>();
     private final List<Member> one = Arrays.asList(new Member[1]);
+    private List<Member> recipients;
+    private int recipientCodec;
+    private final Fragmenter.PacketSink toRecipients = this::toRecipients;
     private long tick;
     private int talkers;
     private long late;
     private long concealed;
+    private long undecodable;
 
+    /** PCM mixes only, every talker mixed (as before Opus): for tests and benchmarks of the old path. */
     public MixEngine(int jitterTarget, int jitterMax, DatagramSink sink) {
+        this(jitterTarget, jitterMax, new TalkerSelection(Integer.MAX_VALUE / 2, 6, 5, 25), OpusFormat.DEFAULT_BITRATE, sink);
+    }
+
+    /** @param bitrate of the Opus mixes, bits per second */
+    public MixEngine(int jitterTarget, int jitterMax, TalkerSelection selection, int bitrate, DatagramSink sink) {
         this.jitterTarget = jitterTarget;
         this.jitterMax = jitterMax;
+        this.selection = selection;
         this.sink = sink;
+        this.bitrate = bitrate;
     }
 
     public void addMember(int mediaId) {
-        members.computeIfAbsent(mediaId, id -> new Member(id, new JitterBuffer(jitterTarget, jitterMax)));
+        members.computeIfAbsent(mediaId, id -> new Member(id, new PlayoutQueue<>(jitterTarget, jitterMax)));
     }
 
     public void removeMember(int mediaId) {
         Member gone = members.remove(mediaId);
         if (gone != null) {
-            late += gone.jitter.late();
-            concealed += gone.jitter.concealed();
+            selection.remove(gone);
+            releaseSlot(gone);
+            late += gone.queue.late();
+            concealed += gone.queue.missing();
+        }
+    }
+
+    /** Where a member listens and the codec of the mix it takes ({@link Codec#OPUS} or {@link Codec#PCM16}). */
+    public void listenerAddress(int mediaId, InetSocketAddress address, int codec) {
+        Member m = members.get(mediaId);
+        if (m != null) {
+            m.address = address;
+            m.listens = codec == Codec.OPUS ? Codec.OPUS : Codec.PCM16;
         }
     }
 
     public void listenerAddress(int mediaId, InetSocketAddress address) {
+        listenerAddress(mediaId, address, Codec.PCM16);
+    }
+
+    /** Queues a talker's encoded frame as received; frames of unknown members are ignored. */
+    public void frame(int mediaId, long frameId, EncodedFrame frame) {
         Member m = members.get(mediaId);
         if (m != null) {
-            m.address = address;
+            m.queue.push(frameId, frame);
         }
     }
 
-    /** Queues a talker's frame; frames of unknown members are ignored. */
+    /** Queues a talker's PCM frame. */
     public void frame(int mediaId, long frameId, short[] samples) {
-        Member m = members.get(mediaId);
-        if (m != null) {
-            m.jitter.push(frameId, samples);
-        }
+        frame(mediaId, frameId, new EncodedFrame(Codec.PCM16, AudioFormat.toBytes(samples),
+                AudioLevel.of(samples, samples.length)));
     }
 
-    /** One 20 ms step: pull, sum once, send each talker its N-1 mix and everyone else the shared one. */
+    /**
+     * One 20 ms step: pull each talker's turn, choose the K loudest by header level, decode and sum
+     * those once, send each of them its N-1 mix and everyone else the shared one.
+     */
     public void tick() {
+        for (Member m : members.values()) {
+            m.turn = m.queue.pull();
+            int level = MIN_LEVEL;
+            if (m.turn == PlayoutQueue.Turn.FRAME) {
+                int b = m.queue.frame().level();
+                int dBov = AudioLevel.dBovOf(b);
+                if (dBov > MIN_LEVEL) {
+                    m.loudest = Math.max(m.loudest, dBov);
+                }
+                if (AudioLevel.voice(b)) {
+                    level = dBov;
+                }
+            }
+            m.level(level);
+        }
+        selection.select(members.values());
         Arrays.fill(sum, 0);
         talkers = 0;
-        for (Member m : members.values()) {
-            short[] frame = m.jitter.pull();
-            m.current = frame;
-            if (frame != null) {
+        for (TalkerSelection.Talker t : selection.selected()) {
+            Member m = (Member) t;
+            m.heard = decode(m, m.fresh());
+            if (m.heard) {
                 talkers++;
-                m.loudest = Math.max(m.loudest, level(frame));
+                short[] frame = m.pcm;
                 for (int i = 0; i < sum.length; i++) {
                     sum[i] += frame[i];
                 }
@@ -121,53 +201,145 @@ public final class MixEngine {
         tick++;
     }
 
+    /** This tick's samples of a selected talker into its {@code pcm}; false when it has none. */
+    private boolean decode(Member m, boolean fresh) {
+        if (m.pcm == null) {
+            m.pcm = new short[AudioFormat.FRAME_SAMPLES];
+        }
+        if (fresh) {
+            m.lastCodec = Codec.NONE;
+            if (m.decoder != null) {
+                m.decoder.reset();
+            }
+        }
+        switch (m.turn) {
+            case FRAME -> {
+                EncodedFrame f = m.queue.frame();
+                if (f.codec() == Codec.OPUS) {
+                    if (m.decoder == null) {
+                        m.decoder = new OpusFrameDecoder();
+                    }
+                    if (!m.decoder.decode(f.payload(), f.payload().length, m.pcm)) {
+                        undecodable++;
+                        m.lastCodec = Codec.NONE;
+                        return false;
+                    }
+                } else if (f.codec() == Codec.PCM16 && f.payload().length == AudioFormat.FRAME_BYTES) {
+                    AudioFormat.toSamples(f.payload(), m.pcm);
+                } else {
+                    undecodable++;
+                    m.lastCodec = Codec.NONE;
+                    return false;
+                }
+                m.lastCodec = f.codec();
+                return true;
+            }
+            case MISSING -> {
+                if (m.lastCodec == Codec.OPUS) {
+                    m.decoder.conceal(m.pcm);
+                } else if (m.lastCodec == Codec.PCM16) {
+                    short[] c = JitterBuffer.conceal(m.pcm, m.queue.missingRun());
+                    System.arraycopy(c, 0, m.pcm, 0, c.length);
+                } else {
+                    return false;
+                }
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
     private void sendMixes() {
         sharedListeners.clear();
         for (Member m : members.values()) {
             if (m.address == null) {
                 continue;
             }
-            if (m.current == null) {
+            if (!m.selected() || !m.heard) {
                 sharedListeners.add(m);
             } else if (talkers > 1) {
-                m.limiter.process(sum, m.current, mixed);
+                m.limiter.process(sum, m.pcm, mixed);
                 one.set(0, m);
-                send(one);
+                send(talkerSlot(m), one);
             }
             // A lone talker hears nobody: nothing is sent to it.
         }
+        for (Member m : members.values()) {
+            if (m.slot != null && !m.selected()) {
+                releaseSlot(m);
+            }
+        }
         if (!sharedListeners.isEmpty()) {
             sharedLimiter.process(sum, null, mixed);
-            send(sharedListeners);
+            if (sharedSlot == null) {
+                sharedSlot = new MixSlot(bitrate);
+            }
+            send(sharedSlot, sharedListeners);
         }
     }
 
-    private void send(List<Member> to) {
-        AudioFormat.toBytes(mixed, pcm);
-        fragmenter.nextFrameId(tick).send(pcm, 0, pcm.length, tick * AudioFormat.FRAME_SAMPLES, 0, datagram -> {
-            for (int i = 0; i < to.size(); i++) {
-                Member m = to.get(i);
+    /** A selected talker's own mix slot, for as long as it stays selected: at most K are made. */
+    private MixSlot talkerSlot(Member m) {
+        if (m.slot == null) {
+            m.slot = freeSlots.poll();
+            if (m.slot == null) {
+                m.slot = new MixSlot(bitrate);
+                slotsMade++;
+            } else {
+                m.slot.encoder.resetState();
+            }
+        }
+        return m.slot;
+    }
+
+    private void releaseSlot(Member m) {
+        if (m.slot != null) {
+            freeSlots.add(m.slot);
+        }
+        m.slot = null;
+    }
+
+    /** Sends {@code mixed} to {@code to}: encoded once per codec that some of them take. */
+    private void send(MixSlot slot, List<Member> to) {
+        boolean opus = false;
+        boolean pcm = false;
+        for (int i = 0; i < to.size(); i++) {
+            if (to.get(i).listens == Codec.OPUS) {
+                opus = true;
+            } else {
+                pcm = true;
+            }
+        }
+        int level = AudioLevel.of(mixed, mixed.length);
+        long timestamp = tick * AudioFormat.FRAME_SAMPLES;
+        recipients = to;
+        if (opus) {
+            int length = OpusFormat.encode(slot.encoder, mixed, slot.packet);
+            recipientCodec = Codec.OPUS;
+            opusFragmenter.nextFrameId(tick).send(slot.packet, 0, length, timestamp, 0, level, toRecipients);
+        }
+        if (pcm) {
+            AudioFormat.toBytes(mixed, pcmBytes);
+            recipientCodec = Codec.PCM16;
+            pcmFragmenter.nextFrameId(tick).send(pcmBytes, 0, pcmBytes.length, timestamp, 0, level, toRecipients);
+        }
+        recipients = null;
+    }
+
+    private void toRecipients(ByteBuffer datagram) {
+        for (int i = 0; i < recipients.size(); i++) {
+            Member m = recipients.get(i);
+            if (m.listens == recipientCodec) {
                 sink.send(datagram, m.mediaId, m.address);
             }
-        });
-    }
-
-    /** RMS level of a frame in dBov, rounded, clamped to -127..0. */
-    static int level(short[] frame) {
-        double sumSquares = 0;
-        for (short s : frame) {
-            sumSquares += (double) s * s;
         }
-        double rms = Math.sqrt(sumSquares / frame.length) / 32768.0;
-        if (rms <= 0) {
-            return MIN_LEVEL;
-        }
-        return (int) Math.max(MIN_LEVEL, Math.min(0, Math.round(20 * Math.log10(rms))));
     }
 
     /**
-     * Each talker's loudest level since the last call (only those heard at all), then starts
-     * a new period. Empty when nobody talked.
+     * Each talker's loudest header level since the last call (only those heard at all), then
+     * starts a new period. Empty when nobody talked.
      */
     public List<ControlMessage.AudioLevel> takeLevels() {
         List<ControlMessage.AudioLevel> levels = new ArrayList<>();
@@ -180,6 +352,11 @@ public final class MixEngine {
         return levels;
     }
 
+    /** Opus encoders made for talkers' own mixes (never more than K). */
+    public int talkerSlots() {
+        return slotsMade;
+    }
+
     public int members() {
         return members.size();
     }
@@ -189,11 +366,21 @@ public final class MixEngine {
         return talkers;
     }
 
-    /** Late frames dropped by all jitter buffers, present and past. */
+    /** The media ids of the talkers selected in the last tick. */
+    public List<Integer> selectedTalkers() {
+        List<Integer> ids = new ArrayList<>();
+        for (TalkerSelection.Talker t : selection.selected()) {
+            ids.add(t.mediaId());
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /** Late frames dropped by all playout queues, present and past. */
     public long lateFrames() {
         long n = late;
         for (Member m : members.values()) {
-            n += m.jitter.late();
+            n += m.queue.late();
         }
         return n;
     }
@@ -201,8 +388,13 @@ public final class MixEngine {
     public long concealedFrames() {
         long n = concealed;
         for (Member m : members.values()) {
-            n += m.jitter.concealed();
+            n += m.queue.missing();
         }
         return n;
+    }
+
+    /** Selected talkers' frames that would not decode (corrupt Opus, a PCM frame of the wrong length). */
+    public long undecodableFrames() {
+        return undecodable;
     }
 }

@@ -1,6 +1,11 @@
 package chorus.relay.mixer;
 
+import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.audio.AudioLevel;
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaKind;
+import chorus.relay.config.MixerConfig;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
@@ -16,9 +21,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Mixes a room's audio. Every tick (20 ms) it takes one frame from each talker's jitter buffer,
- * sums them once in 32 bits, and sends each talker the sum minus its own frame, limited to 16
- * bits; everyone who is not talking gets one shared frame of the whole sum. Never averages:
+ * Mixes a room's audio. Every tick (20 ms) it takes one frame from each talker's playout queue,
+ * picks the K loudest by their header levels, decodes only those, sums them once in 32 bits, and
+ * sends each of them the sum minus its own frame, limited to 16 bits; everyone else gets one
+ * shared frame of the whole sum, in Opus or PCM as each listener negotiated. Never averages:
  * averaging makes every voice quieter as the room grows. The arithmetic is in {@link MixEngine}.
  */
 public final class Mixer extends AbstractBehavior<Mixer.Command> {
@@ -33,12 +39,25 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
     public record RemoveMember(int mediaId) implements Command {
     }
 
-    /** Where the participant's audio socket is (learned from its authenticated datagrams). */
-    public record ListenerAddress(int mediaId, InetSocketAddress address) implements Command {
+    /**
+     * Where the participant's audio socket is (learned from its authenticated datagrams), and the
+     * codec of the mix it takes ({@link Codec#OPUS} or {@link Codec#PCM16}, from its hello).
+     */
+    public record ListenerAddress(int mediaId, InetSocketAddress address, int codec) implements Command {
+        public ListenerAddress(int mediaId, InetSocketAddress address) {
+            this(mediaId, address, Codec.PCM16);
+        }
     }
 
-    /** One complete 20 ms frame from a talker, by its frame id. */
-    public record AudioFrame(int mediaId, long frameId, short[] samples) implements Command {
+    /**
+     * One complete 20 ms frame from a talker, by its frame id, as it came in (not decoded: only the
+     * K loudest are), with the audio level byte of its header.
+     */
+    public record AudioFrame(int mediaId, long frameId, int codec, byte[] payload, int level) implements Command {
+        /** A PCM frame, its level measured here. */
+        public AudioFrame(int mediaId, long frameId, short[] samples) {
+            this(mediaId, frameId, Codec.PCM16, AudioFormat.toBytes(samples), AudioLevel.of(samples, samples.length));
+        }
     }
 
     /** Ticks are driven by the timer in production and sent by hand in tests. */
@@ -55,6 +74,7 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
     private final RelayStats stats;
     private long reportedLate;
     private long reportedConcealed;
+    private long reportedUndecodable;
 
     /**
      * @param room    where talkers' levels go every 100 ms (for speaking indicators)
@@ -70,7 +90,10 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
         super(ctx);
         this.room = room;
         this.stats = gateway.stats();
-        this.engine = new MixEngine(config.mixer().jitterTargetFrames(), config.mixer().jitterMaxFrames(),
+        MixerConfig mixer = config.mixer();
+        TalkerSelection selection = new TalkerSelection(mixer.talkers(), mixer.talkerSwitchDb(),
+                mixer.talkerSwitchTicks(), mixer.talkerHangoverTicks());
+        this.engine = new MixEngine(mixer.jitterTargetFrames(), mixer.jitterMaxFrames(), selection, mixer.opusBitrate(),
                 (datagram, mediaId, to) -> gateway.sendToMember(MediaPort.AUDIO, mediaId, datagram, to, MediaKind.AUDIO));
         if (ticking) {
             timers.startTimerAtFixedRate(Tick.INSTANCE, config.mixer().tick());
@@ -99,12 +122,13 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
     }
 
     private Behavior<Command> onListenerAddress(ListenerAddress listener) {
-        engine.listenerAddress(listener.mediaId(), listener.address());
+        engine.listenerAddress(listener.mediaId(), listener.address(), listener.codec());
         return this;
     }
 
     private Behavior<Command> onAudioFrame(AudioFrame frame) {
-        engine.frame(frame.mediaId(), frame.frameId(), frame.samples());
+        engine.frame(frame.mediaId(), frame.frameId(),
+                new MixEngine.EncodedFrame(frame.codec(), frame.payload(), frame.level()));
         return this;
     }
 
@@ -116,8 +140,10 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
         long concealed = engine.concealedFrames();
         stats.audioLate(late - reportedLate);
         stats.audioConcealed(concealed - reportedConcealed);
+        stats.dropped(DropReason.UNDECODABLE, engine.undecodableFrames() - reportedUndecodable);
         reportedLate = late;
         reportedConcealed = concealed;
+        reportedUndecodable = engine.undecodableFrames();
         if (++ticks % LEVEL_TICKS == 0) {
             var levels = engine.takeLevels();
             if (!levels.isEmpty()) {

@@ -3,6 +3,7 @@ package chorus.relay.room;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.protocol.control.ErrorCode;
+import chorus.protocol.media.Codec;
 import chorus.relay.access.AccessToken;
 import chorus.relay.access.Grant;
 import chorus.relay.files.FileAccess;
@@ -113,16 +114,28 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                 AccessToken.open(roomName, info.name()));
     }
 
-    /** @param access who joined (identity) and what its token grants */
+    /** With the PCM mix. */
     public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
                                            ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
                                            MediaGateway gateway, FileAccess fileAccess, AccessToken access) {
+        return create(info, roomName, key, fileToken, connection, rooms, gateway, fileAccess, access, Codec.PCM16);
+    }
+
+    /**
+     * @param access   who joined (identity) and what its token grants
+     * @param mixCodec the codec of the mix it takes (negotiated at hello)
+     */
+    public static Behavior<Command> create(ParticipantInfo info, String roomName, byte[] key, String fileToken,
+                                           ActorRef<Event> connection, ActorRef<Rooms.Command> rooms,
+                                           MediaGateway gateway, FileAccess fileAccess, AccessToken access,
+                                           int mixCodec) {
         // Its log lines carry the room and who it is (room and participant in the MDC).
         return Behaviors.withMdc(Command.class, Map.of("room", roomName, "participant", info.name()),
                 Behaviors.setup(ctx -> {
                     MediaRoute route = gateway.register(info.mediaId(), key, ctx.getSelf());
                     // Before the welcome (and so before the client has the key to send anything).
                     route.mayPublish(access.allows(Grant.PUBLISH_AUDIO), access.allows(Grant.PUBLISH_VIDEO));
+                    route.mixCodec(mixCodec);
                     rooms.tell(new Rooms.Join(roomName, info, ctx.getSelf(), access));
                     return new Participant(ctx, info, roomName, fileToken, connection, gateway, route, fileAccess,
                             access);

@@ -4,6 +4,7 @@ import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.protocol.media.Codec;
 import chorus.protocol.media.MediaHeader;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.media.MediaGateway;
@@ -282,13 +283,15 @@ public final class Room extends AbstractBehavior<Room.Command> {
         if (m == null) {
             return this;
         }
+        MediaRoute route = gateway.route(a.mediaId());
         if (a.port() == MediaPort.VIDEO) {
             m.video = a.address();
             rebuildFanout();
         } else if (m.subscribe) {
-            mixer.tell(new Mixer.ListenerAddress(a.mediaId(), a.address())); // no mix for one not granted subscribe
+            // no mix for one not granted subscribe
+            mixer.tell(new Mixer.ListenerAddress(a.mediaId(), a.address(),
+                    route == null ? Codec.PCM16 : route.mixCodec()));
         }
-        MediaRoute route = gateway.route(a.mediaId());
         if (route != null) {
             route.routedTo(a.port(), a.address()); // now the gateway may acknowledge the client's hello
         }
