@@ -7,6 +7,7 @@ import chorus.client.session.Refusals;
 import chorus.client.session.TokenPeek;
 import chorus.client.tls.RelayTrust;
 import chorus.client.tls.RelayTrustOptions;
+import chorus.protocol.media.Codec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -81,6 +82,11 @@ public final class BotCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     AudioChoice audio;
+
+    @Option(names = "--audio-codec", defaultValue = Codec.OPUS_NAME, paramLabel = "opus|pcm",
+            description = "Codec the tone is sent in, and of the mix asked for (pcm: PCM only, as a client that "
+                    + "decodes nothing else). Default: ${DEFAULT-VALUE}.")
+    String audioCodec;
 
     static final class AudioChoice {
         @Option(names = "--tone", paramLabel = "HZ",
@@ -253,6 +259,10 @@ public final class BotCommand implements Callable<Integer> {
             case "none" -> false;
             default -> throw new ParameterException(cl, "--video must be testsrc or none, not '" + video + "'");
         };
+        int codec = Codec.forName(audioCodec);
+        if (codec != Codec.OPUS && codec != Codec.PCM16) {
+            throw new ParameterException(cl, "--audio-codec must be opus or pcm, not '" + audioCodec + "'");
+        }
         double toneHz = audio == null || audio.toneHz == null ? BotOptions.DEFAULT_TONE_HZ : audio.toneHz;
         if (audio != null && audio.silent) {
             toneHz = 0;
@@ -293,7 +303,7 @@ public final class BotCommand implements Callable<Integer> {
         try {
             return new BotOptions(relay, joinName, joinRoom, sendVideo, fps, toneHz, duration, recordAudio, say,
                     shareScreen, uploads, downloadAll, reconnect, trust.trust(trustOnFirstUse
-                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE), jwt);
+                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE), jwt, codec);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -4,6 +4,7 @@ import chorus.client.session.ClientOptions;
 import chorus.client.session.RelayAddress;
 import chorus.client.session.TokenPeek;
 import chorus.client.tls.RelayTrust;
+import chorus.protocol.media.Codec;
 import java.time.Duration;
 
 /**
@@ -22,10 +23,12 @@ import java.time.Duration;
  *                         sparing a copy of every frame captured and the memory of every frame received
  * @param trust            TLS and whom to trust as the relay (null: {@link RelayTrust#defaults()})
  * @param token            the access token, or null (a relay in the open mode)
+ * @param audioCodec       what the microphone is sent in, and the mix asked for: {@link Codec#OPUS} (the
+ *                         default) or {@link Codec#PCM16}
  */
 public record CallOptions(RelayAddress relay, String name, String room, Duration timeout, Duration reconnectInitial,
                           Duration reconnectMax, int fps, String clientName, boolean reconnectOnLoss,
-                          boolean keepPictures, RelayTrust trust, String token) {
+                          boolean keepPictures, RelayTrust trust, String token, int audioCodec) {
     public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(5);
     public static final int DEFAULT_FPS = 15;
@@ -56,51 +59,57 @@ public record CallOptions(RelayAddress relay, String name, String room, Duration
      */
     public static CallOptions of(RelayAddress relay, String name, String room) {
         return new CallOptions(relay, name, room, ClientOptions.DEFAULT_TIMEOUT, DEFAULT_RECONNECT_INITIAL,
-                DEFAULT_RECONNECT_MAX, DEFAULT_FPS, "chorus-desktop/0.1", true, true, null, null);
+                DEFAULT_RECONNECT_MAX, DEFAULT_FPS, "chorus-desktop/0.1", true, true, null, null, Codec.OPUS);
     }
 
     public CallOptions withReconnect(Duration initial, Duration max) {
         return new CallOptions(relay, name, room, timeout, initial, max, fps, clientName, reconnectOnLoss,
-                keepPictures, trust, token);
+                keepPictures, trust, token, audioCodec);
     }
 
     public CallOptions withReconnectOnLoss(boolean reconnect) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName, reconnect,
-                keepPictures, trust, token);
+                keepPictures, trust, token, audioCodec);
     }
 
     public CallOptions withTimeout(Duration timeout) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token);
+                reconnectOnLoss, keepPictures, trust, token, audioCodec);
     }
 
     public CallOptions withKeepPictures(boolean keep) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keep, trust, token);
+                reconnectOnLoss, keep, trust, token, audioCodec);
     }
 
     public CallOptions withFps(int fps) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token);
+                reconnectOnLoss, keepPictures, trust, token, audioCodec);
     }
 
     public CallOptions withClientName(String clientName) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token);
+                reconnectOnLoss, keepPictures, trust, token, audioCodec);
     }
 
     public CallOptions withTrust(RelayTrust trust) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token);
+                reconnectOnLoss, keepPictures, trust, token, audioCodec);
     }
 
     public CallOptions withToken(String token) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token);
+                reconnectOnLoss, keepPictures, trust, token, audioCodec);
+    }
+
+    /** Sends {@link Codec#OPUS} or {@link Codec#PCM16}, and asks for a mix in it. */
+    public CallOptions withAudioCodec(int codec) {
+        return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
+                reconnectOnLoss, keepPictures, trust, token, codec);
     }
 
     ClientOptions clientOptions() {
         return ClientOptions.of(relay, name, room).withTimeout(timeout).withClientName(clientName).withTrust(trust)
-                .withToken(token);
+                .withToken(token).withAudioCodec(audioCodec);
     }
 }

@@ -2,6 +2,9 @@ package chorus.client.media;
 
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.audio.JitterBuffer;
+import chorus.protocol.audio.OpusFormat;
+import chorus.protocol.audio.OpusFrameDecoder;
+import chorus.protocol.audio.PlayoutQueue;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.MediaHeader;
@@ -16,8 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The receiving half of a client's audio: rebuilds the relay's mixed frames, smooths them in a
- * jitter buffer, and on every 20 ms tick of the playout clock hands one frame (received, concealed
- * or silence) to each sink. Datagrams arrive on the audio receive thread, ticks on the media clock.
+ * playout queue, and on every 20 ms tick of the playout clock decodes the next one by its codec
+ * (Opus or PCM) and hands it (received, concealed or silence) to each sink. A lost frame is
+ * concealed as its codec does best (Opus packet-loss concealment, else a fading mirror); a frame
+ * that does not decode is dropped, counted and concealed. Datagrams arrive on the audio receive
+ * thread, ticks (and decoding) on the media clock.
  */
 public final class AudioPlayout {
     private static final Logger log = LoggerFactory.getLogger(AudioPlayout.class);
@@ -29,15 +35,21 @@ public final class AudioPlayout {
     private static final short[] SILENCE = new short[AudioFormat.FRAME_SAMPLES];
 
     private final Reassembler reassembler = Reassembler.forAudio(); // audio receive thread only
-    private final JitterBuffer jitter = new JitterBuffer(JITTER_TARGET_FRAMES, JITTER_MAX_FRAMES); // guarded by itself
+    /** Encoded frames in playout order; decoded on the tick, in order, as Opus needs. Guarded by itself. */
+    private final PlayoutQueue<Reassembler.Frame> queue = new PlayoutQueue<>(JITTER_TARGET_FRAMES, JITTER_MAX_FRAMES);
     private final List<AudioSink> sinks = new CopyOnWriteArrayList<>();
     private final DropCounts drops;
     private final DoubleConsumer levelListener;
+    // media clock thread only
+    private final OpusFrameDecoder opus = new OpusFrameDecoder();
+    private final short[] decoded = new short[AudioFormat.FRAME_SAMPLES];
+    private int lastCodec = Codec.NONE;
 
     private final AtomicLong framesReceived = new AtomicLong();
     private final AtomicLong framesIncomplete = new AtomicLong();
     private final AtomicLong framesPlayed = new AtomicLong();
     private final AtomicLong framesConcealed = new AtomicLong();
+    private final AtomicLong framesUndecodable = new AtomicLong();
     private final AtomicLong ticksSilent = new AtomicLong();
     private final AtomicLong framesLate = new AtomicLong();
     private volatile double level;
@@ -59,15 +71,17 @@ public final class AudioPlayout {
         if (frame == null) {
             return;
         }
-        if (frame.codec() != Codec.PCM16 || frame.data().length != AudioFormat.FRAME_BYTES) {
+        boolean plausible = frame.codec() == Codec.PCM16 ? frame.data().length == AudioFormat.FRAME_BYTES
+                : frame.codec() == Codec.OPUS && frame.data().length >= 1
+                && frame.data().length <= OpusFormat.MAX_PACKET_BYTES;
+        if (!plausible) {
             drops.add(DropCounts.BAD_AUDIO_FRAME);
             return;
         }
         framesReceived.incrementAndGet();
-        short[] samples = AudioFormat.toSamples(frame.data());
         boolean accepted;
-        synchronized (jitter) {
-            accepted = jitter.push(frame.frameId(), samples);
+        synchronized (queue) {
+            accepted = queue.push(frame.frameId(), frame);
         }
         if (!accepted) {
             framesLate.incrementAndGet();
@@ -76,24 +90,37 @@ public final class AudioPlayout {
 
     /** One tick of the playout clock; on the media clock thread. */
     public void tick() {
-        short[] frame;
-        boolean concealed;
-        synchronized (jitter) {
-            long concealedBefore = jitter.concealed();
-            frame = jitter.pull();
-            concealed = jitter.concealed() != concealedBefore;
+        PlayoutQueue.Turn turn;
+        Reassembler.Frame received;
+        int missingRun;
+        synchronized (queue) {
+            turn = queue.pull();
+            received = queue.frame();
+            missingRun = queue.missingRun();
         }
-        AudioSink.Origin origin;
-        if (frame == null) {
-            frame = SILENCE;
-            origin = AudioSink.Origin.SILENCE;
-            ticksSilent.incrementAndGet();
-        } else if (concealed) {
+        short[] frame = SILENCE;
+        AudioSink.Origin origin = AudioSink.Origin.SILENCE;
+        if (turn == PlayoutQueue.Turn.FRAME) {
+            if (decode(received)) {
+                frame = decoded;
+                origin = AudioSink.Origin.RECEIVED;
+            } else {
+                drops.add(DropReason.UNDECODABLE);
+                framesUndecodable.incrementAndGet();
+                turn = PlayoutQueue.Turn.MISSING; // concealed like a lost frame
+                missingRun = 1;
+            }
+        }
+        if (turn == PlayoutQueue.Turn.MISSING && conceal(missingRun)) {
+            frame = decoded;
             origin = AudioSink.Origin.CONCEALED;
-            framesConcealed.incrementAndGet();
-        } else {
-            origin = AudioSink.Origin.RECEIVED;
-            framesPlayed.incrementAndGet();
+        } else if (turn == PlayoutQueue.Turn.IDLE) {
+            lastCodec = Codec.NONE;
+        }
+        switch (origin) {
+            case RECEIVED -> framesPlayed.incrementAndGet();
+            case CONCEALED -> framesConcealed.incrementAndGet();
+            default -> ticksSilent.incrementAndGet();
         }
         double rms = rms(frame);
         level = rms;
@@ -107,6 +134,36 @@ public final class AudioPlayout {
                 sinks.remove(sink);
             }
         }
+    }
+
+    /** A received frame into {@code decoded}, by its codec; false when it does not decode. */
+    private boolean decode(Reassembler.Frame f) {
+        boolean ok;
+        if (f.codec() == Codec.OPUS) {
+            ok = opus.decode(f.data(), f.data().length, decoded);
+        } else {
+            AudioFormat.toSamples(f.data(), decoded);
+            ok = true;
+        }
+        lastCodec = ok ? f.codec() : lastCodec;
+        return ok;
+    }
+
+    /**
+     * A lost frame into {@code decoded}: Opus packet-loss concealment after Opus, a fading mirror
+     * of the last frame after PCM; false when nothing was played before it.
+     */
+    private boolean conceal(int run) {
+        if (lastCodec == Codec.OPUS) {
+            opus.conceal(decoded);
+            return true;
+        }
+        if (lastCodec == Codec.PCM16) {
+            short[] c = JitterBuffer.conceal(decoded, run);
+            System.arraycopy(c, 0, decoded, 0, c.length);
+            return true;
+        }
+        return false;
     }
 
     /** Root mean square, 0..1 of full scale. */
@@ -140,6 +197,11 @@ public final class AudioPlayout {
 
     public long framesConcealed() {
         return framesConcealed.get();
+    }
+
+    /** Frames that arrived whole but did not decode (dropped, concealed like lost ones). */
+    public long framesUndecodable() {
+        return framesUndecodable.get();
     }
 
     public long ticksSilent() {

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class DropCounts {
     /** Came from an address other than the relay's media endpoint for that socket. */
     public static final String FOREIGN_SOURCE = "foreign-source";
-    /** A complete audio frame that is not one 20 ms PCM16 frame. */
+    /** A complete audio frame that is neither one 20 ms PCM16 frame nor an Opus packet of a possible length. */
     static final String BAD_AUDIO_FRAME = "bad-audio-frame";
     /** Video from more distinct senders than a client keeps reassemblers for. */
     static final String TOO_MANY_SENDERS = "too-many-senders";

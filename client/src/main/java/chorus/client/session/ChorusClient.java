@@ -107,11 +107,13 @@ public final class ChorusClient implements Closeable {
     public static ChorusClient connect(ClientOptions options, ClientListener listener, RoomState room)
             throws IOException {
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
-                options.resume(), options.token());
+                options.resume(), options.token())
+                .withCodecs(new ControlMessage.Codecs(options.audioDecodes(), null));
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
-            MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo());
+            MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo())
+                    .withAudioCodec(options.audioCodec());
             ChorusClient client = new ChorusClient(options, listener == null ? new ClientListener() { } : listener,
                     control, mediaConfig, new ClientThreads(options.room(), options.name()), room);
             client.start();

@@ -3,10 +3,14 @@ package chorus.client.session;
 import chorus.client.media.AudioSource;
 import chorus.client.media.VideoSource;
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.audio.AudioLevel;
+import chorus.protocol.audio.OpusFormat;
+import chorus.protocol.audio.SilenceSuppression;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import io.github.jaredmdobson.concentus.OpusEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,7 +42,12 @@ final class MediaSender {
     private final long startNanos = System.nanoTime();
     // audio sending state: the media clock thread only
     private final short[] audioSamples = new short[AudioFormat.FRAME_SAMPLES];
-    private final byte[] audioBytes = new byte[AudioFormat.FRAME_BYTES];
+    private final byte[] audioBytes = new byte[Math.max(AudioFormat.FRAME_BYTES, OpusFormat.MAX_PACKET_BYTES)];
+    /** Null when sending PCM. */
+    private final OpusEncoder opus;
+    private final SilenceSuppression silence = new SilenceSuppression();
+    private final AtomicLong audioFramesSuppressed = new AtomicLong();
+    private final AtomicLong audioBytesSent = new AtomicLong();
     private long audioTimestamp;
     // guarded by this
     private ScheduledFuture<?> videoTask;
@@ -48,10 +57,12 @@ final class MediaSender {
     private volatile boolean closed;
 
     /** @param videoOut where video and screen datagrams go; {@code audioOut} where audio datagrams go */
-    MediaSender(int mediaId, Fragmenter.PacketSink videoOut, Fragmenter.PacketSink audioOut) {
+    /** @param audioCodec what audio is sent in: {@link Codec#OPUS} or {@link Codec#PCM16} */
+    MediaSender(int mediaId, int audioCodec, Fragmenter.PacketSink videoOut, Fragmenter.PacketSink audioOut) {
         this.videoFragmenter = new Fragmenter(MediaKind.VIDEO, mediaId, Codec.JPEG);
         this.screenFragmenter = new Fragmenter(MediaKind.SCREEN, mediaId, Codec.JPEG);
-        this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, mediaId, Codec.PCM16);
+        this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, mediaId, audioCodec);
+        this.opus = audioCodec == Codec.OPUS ? OpusFormat.newEncoder(OpusFormat.DEFAULT_BITRATE) : null;
         this.videoOut = videoOut;
         this.audioOut = audioOut;
     }
@@ -94,9 +105,24 @@ final class MediaSender {
             return;
         }
         synchronized (audioFragmenter) {
-            AudioFormat.toBytes(samples, audioBytes);
-            audioFragmenter.send(audioBytes, 0, audioBytes.length, audioTimestamp, 0, audioOut);
+            int level = AudioLevel.of(samples, AudioFormat.FRAME_SAMPLES);
+            int length;
+            if (opus != null) {
+                // Every frame is encoded, sent or not: the encoder's state stays that of the real signal.
+                length = OpusFormat.encode(opus, samples, audioBytes);
+                if (!silence.send(level)) {
+                    audioTimestamp += AudioFormat.FRAME_SAMPLES;
+                    audioFragmenter.nextFrameId(audioFragmenter.framesSent() + 1); // the gap shows the relay what was not sent
+                    audioFramesSuppressed.incrementAndGet();
+                    return;
+                }
+            } else {
+                AudioFormat.toBytes(samples, audioBytes);
+                length = AudioFormat.FRAME_BYTES;
+            }
+            audioFragmenter.send(audioBytes, 0, length, audioTimestamp, 0, level, audioOut);
             audioTimestamp += AudioFormat.FRAME_SAMPLES; // 48 kHz media clock: one tick per sample
+            audioBytesSent.addAndGet(length);
         }
         audioFramesSent.incrementAndGet();
     }
@@ -206,5 +232,15 @@ final class MediaSender {
 
     long audioFramesSent() {
         return audioFramesSent.get();
+    }
+
+    /** Silent Opus frames not sent (silence suppression). */
+    long audioFramesSuppressed() {
+        return audioFramesSuppressed.get();
+    }
+
+    /** Audio payload bytes sent (encoded frames, without headers). */
+    long audioBytesSent() {
+        return audioBytesSent.get();
     }
 }

@@ -8,6 +8,7 @@ import chorus.client.media.SequenceLoss;
 import chorus.client.media.VideoReceiver;
 import chorus.client.media.VideoSource;
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaCipher;
@@ -82,9 +83,19 @@ public final class MediaSession implements Closeable {
      * @param mediaId       this participant's id on the media, from the welcome
      * @param key           this participant's 32-byte media key, from the welcome
      * @param decodeVideo   decode received JPEGs into images (a load generator may not want to)
+     * @param audioCodec    what audio is sent in ({@link Codec#OPUS} or {@link Codec#PCM16})
      */
     public record Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
-                         boolean decodeVideo) {
+                         boolean decodeVideo, int audioCodec) {
+        /** Sending PCM. */
+        public Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
+                      boolean decodeVideo) {
+            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, Codec.PCM16);
+        }
+
+        public Config withAudioCodec(int codec) {
+            return new Config(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, codec);
+        }
     }
 
     private final Config config;
@@ -128,7 +139,7 @@ public final class MediaSession implements Closeable {
         // made once: the fragmenters call these per datagram
         this.videoOut = datagram -> videoSocket.send(datagram);
         this.audioOut = datagram -> audioSocket.send(datagram);
-        this.sender = new MediaSender(config.mediaId(), videoOut, audioOut);
+        this.sender = new MediaSender(config.mediaId(), config.audioCodec(), videoOut, audioOut);
     }
 
     /** Opens both sockets and starts receiving, the hellos and the playout clock. */

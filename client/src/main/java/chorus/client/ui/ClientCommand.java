@@ -5,6 +5,7 @@ import chorus.client.session.RelayAddress;
 import chorus.client.session.TokenPeek;
 import chorus.client.tls.RelayTrustOptions;
 import chorus.protocol.control.Names;
+import chorus.protocol.media.Codec;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -53,8 +54,16 @@ public final class ClientCommand implements Callable<Integer> {
             description = "Send the moving test pattern and a test tone instead of the camera and microphone.")
     boolean testSource;
 
+    @Option(names = "--audio-codec", defaultValue = Codec.OPUS_NAME, paramLabel = "opus|pcm",
+            description = "Codec the microphone is sent in, and of the mix asked for. Default: ${DEFAULT-VALUE}.")
+    String audioCodec;
+
     @Override
     public Integer call() throws InterruptedException {
+        int codec = Codec.forName(audioCodec);
+        if (codec != Codec.OPUS && codec != Codec.PCM16) {
+            throw new ParameterException(spec.commandLine(), "--audio-codec must be opus or pcm, not '" + audioCodec + "'");
+        }
         check("--name", "Name", name);
         check("--room", "Room", room);
         String jwt = token;
@@ -88,7 +97,7 @@ public final class ClientCommand implements Callable<Integer> {
         LaunchOptions options;
         try {
             options = new LaunchOptions(server, name, room, testSource, testSource, null,
-                    trust.trust(RelayFingerprintDialog::ask), jwt);
+                    trust.trust(RelayFingerprintDialog::ask), jwt, codec);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
