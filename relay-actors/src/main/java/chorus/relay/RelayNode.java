@@ -1,5 +1,6 @@
 package chorus.relay;
 
+import chorus.protocol.audio.OpusFormat;
 import chorus.protocol.process.ReadyLine;
 import chorus.relay.access.Access;
 import chorus.relay.cluster.ClusterPeers;
@@ -122,6 +123,7 @@ public final class RelayNode implements AutoCloseable {
                                    KubernetesFiles shared) throws IOException {
         RelayTls tls = relayTls(relay);
         MediaGateway gateway = new MediaGateway(relay, new RelayStats());
+        OpusFormat.warmUp(); // the mixer codes Opus in real time from its first tick
         if (relay.clustered()) {
             gateway.mediaIdBase((new SecureRandom().nextInt(1 << 15) + 1) << 16);
         }

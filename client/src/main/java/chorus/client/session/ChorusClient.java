@@ -4,6 +4,7 @@ import chorus.client.files.FileTransfers;
 import chorus.client.media.AudioSink;
 import chorus.client.media.AudioSource;
 import chorus.client.media.VideoSource;
+import chorus.protocol.audio.OpusFormat;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
@@ -106,6 +107,7 @@ public final class ChorusClient implements Closeable {
      */
     public static ChorusClient connect(ClientOptions options, ClientListener listener, RoomState room)
             throws IOException {
+        OpusFormat.warmUp(); // while the handshake runs: cold, Concentus is slower than real time
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
                 options.resume(), options.token())
                 .withCodecs(new ControlMessage.Codecs(options.audioDecodes(), null));

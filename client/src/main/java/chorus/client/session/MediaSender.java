@@ -62,7 +62,7 @@ final class MediaSender {
         this.videoFragmenter = new Fragmenter(MediaKind.VIDEO, mediaId, Codec.JPEG);
         this.screenFragmenter = new Fragmenter(MediaKind.SCREEN, mediaId, Codec.JPEG);
         this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, mediaId, audioCodec);
-        this.opus = audioCodec == Codec.OPUS ? OpusFormat.newEncoder(OpusFormat.DEFAULT_BITRATE) : null;
+        this.opus = audioCodec == Codec.OPUS ? OpusFormat.newParticipantEncoder(OpusFormat.DEFAULT_BITRATE) : null;
         this.videoOut = videoOut;
         this.audioOut = audioOut;
     }

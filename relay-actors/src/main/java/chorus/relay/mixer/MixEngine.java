@@ -51,7 +51,7 @@ public final class MixEngine {
         final byte[] packet = new byte[OpusFormat.MAX_PACKET_BYTES];
 
         MixSlot(int bitrate) {
-            this.encoder = OpusFormat.newEncoder(bitrate);
+            this.encoder = OpusFormat.newMixEncoder(bitrate);
         }
     }
 
