@@ -140,6 +140,9 @@ public final class AudioPlayout {
     private boolean decode(Reassembler.Frame f) {
         boolean ok;
         if (f.codec() == Codec.OPUS) {
+            if ((f.flags() & MediaHeader.FLAG_KEYFRAME) != 0) {
+                opus.reset(); // the relay switched this client to another mix's encoder
+            }
             ok = opus.decode(f.data(), f.data().length, decoded);
         } else {
             AudioFormat.toSamples(f.data(), decoded);
@@ -155,7 +158,7 @@ public final class AudioPlayout {
      */
     private boolean conceal(int run) {
         if (lastCodec == Codec.OPUS) {
-            opus.conceal(decoded);
+            opus.conceal(decoded, run);
             return true;
         }
         if (lastCodec == Codec.PCM16) {

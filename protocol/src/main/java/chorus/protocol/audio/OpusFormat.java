@@ -61,7 +61,7 @@ public final class OpusFormat {
                     decoder.decode(packet, encode(participant, samples, packet), samples);
                     decoder.decode(packet, encode(mix, samples, packet), samples);
                     if (f % 10 == 9) {
-                        decoder.conceal(samples);
+                        decoder.conceal(samples, 1);
                     }
                 }
                 WARMED.complete(null);

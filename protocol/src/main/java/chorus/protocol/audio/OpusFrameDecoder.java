@@ -2,6 +2,7 @@ package chorus.protocol.audio;
 
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
+import java.util.Arrays;
 
 /**
  * Decodes one Opus stream (of {@link OpusFormat}) frame by frame in playout order: a packet into
@@ -40,18 +41,27 @@ public final class OpusFrameDecoder {
         return false;
     }
 
-    /** Fills {@code out} with the concealment of one lost frame. */
-    public void conceal(short[] out) {
+    /**
+     * Fills {@code out} with the concealment of the {@code run}th lost frame in a row, faded
+     * linearly across {@link PlayoutQueue#MAX_CONCEAL_FRAMES} frames, so a stream that stops (its
+     * concealment runs out) ends in silence, not with a step that clicks.
+     */
+    public void conceal(short[] out, int run) {
         try {
             int samples = decoder.decode(null, 0, 0, out, 0, AudioFormat.FRAME_SAMPLES, false);
             if (samples == AudioFormat.FRAME_SAMPLES) {
+                int n = out.length;
+                for (int i = 0; i < n; i++) {
+                    double gain = Math.max(0, 1.0 - (run - 1 + i / (double) n) / PlayoutQueue.MAX_CONCEAL_FRAMES);
+                    out[i] = (short) Math.round(out[i] * gain);
+                }
                 return;
             }
         } catch (OpusException | RuntimeException e) {
             // fall through to silence
         }
         decoder.resetState();
-        java.util.Arrays.fill(out, (short) 0);
+        Arrays.fill(out, (short) 0);
     }
 
     /** Forgets the stream so far (a sender heard again after a gap starts afresh). */

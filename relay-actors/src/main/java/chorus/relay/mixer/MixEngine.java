@@ -67,6 +67,8 @@ public final class MixEngine {
         int lastCodec = Codec.NONE;
         boolean heard;
         MixSlot slot;
+        /** The Opus stream it was last sent a frame of: a frame of another starts with the keyframe flag. */
+        MixSlot lastHeard;
         /** Loudest header level since levels were last taken, in dBov; MIN_LEVEL when silent. */
         int loudest = MIN_LEVEL;
 
@@ -99,6 +101,7 @@ public final class MixEngine {
     private final List<Member> one = Arrays.asList(new Member[1]);
     private List<Member> recipients;
     private int recipientCodec;
+    private MixSlot recipientSlot;
     private final Fragmenter.PacketSink toRecipients = this::toRecipients;
     private long tick;
     private int talkers;
@@ -236,7 +239,7 @@ public final class MixEngine {
             }
             case MISSING -> {
                 if (m.lastCodec == Codec.OPUS) {
-                    m.decoder.conceal(m.pcm);
+                    m.decoder.conceal(m.pcm, m.queue.missingRun());
                 } else if (m.lastCodec == Codec.PCM16) {
                     short[] c = JitterBuffer.conceal(m.pcm, m.queue.missingRun());
                     System.arraycopy(c, 0, m.pcm, 0, c.length);
@@ -290,6 +293,7 @@ public final class MixEngine {
             } else {
                 m.slot.encoder.resetState();
             }
+            m.lastHeard = null; // its own slot is a new stream to it, even if it had this encoder before
         }
         return m.slot;
     }
@@ -315,6 +319,7 @@ public final class MixEngine {
         int level = AudioLevel.of(mixed, mixed.length);
         long timestamp = tick * AudioFormat.FRAME_SAMPLES;
         recipients = to;
+        recipientSlot = slot;
         if (opus) {
             int length = OpusFormat.encode(slot.encoder, mixed, slot.packet);
             recipientCodec = Codec.OPUS;
@@ -328,11 +333,26 @@ public final class MixEngine {
         recipients = null;
     }
 
+    /**
+     * A listener's Opus decoder holds the state of the stream it has been decoding: the first frame
+     * of another encoder (it moved between the shared mix and its own) carries the keyframe flag,
+     * and the client starts its decoder afresh for it, instead of decoding it against the wrong
+     * history (measured: a full-scale burst).
+     */
     private void toRecipients(ByteBuffer datagram) {
         for (int i = 0; i < recipients.size(); i++) {
             Member m = recipients.get(i);
-            if (m.listens == recipientCodec) {
-                sink.send(datagram, m.mediaId, m.address);
+            if (m.listens != recipientCodec) {
+                continue;
+            }
+            boolean newStream = recipientCodec == Codec.OPUS && m.lastHeard != recipientSlot;
+            if (newStream) {
+                datagram.put(MediaHeader.FLAGS_OFFSET, (byte) MediaHeader.FLAG_KEYFRAME);
+                m.lastHeard = recipientSlot;
+            }
+            sink.send(datagram, m.mediaId, m.address);
+            if (newStream) {
+                datagram.put(MediaHeader.FLAGS_OFFSET, (byte) 0);
             }
         }
     }
