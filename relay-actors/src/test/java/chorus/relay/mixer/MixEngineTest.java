@@ -152,4 +152,94 @@ class MixEngineTest {
         }
         assertTrue(Tones.amplitude(listeners.get(2).heardFrom(50), 600) > 0.2, "alice hears bob again");
     }
+
+    @Test
+    void withSixTalkersEachListenerHearsExactlyTheThreeLoudest() {
+        double[] hz = {0, 400, 520, 640, 760, 880, 1000};
+        // 6 dB apart, the loudest first: 1, 2 and 3 are the three loudest
+        double[] amplitude = {0, 0.3, 0.15, 0.075, 0.0375, 0.019, 0.0095};
+        List<Talker> talkers = new java.util.ArrayList<>();
+        // the quietest start first, so the three loudest must take their places from them
+        for (int id = 6; id >= 1; id--) {
+            join(id, Codec.OPUS);
+            talkers.add(new Talker(id, hz[id], amplitude[id]));
+        }
+        join(7, Codec.OPUS); // a listener only
+        talk(talkers.subList(0, 3), 0, 10);
+        talk(talkers, 10, 80);
+        assertEquals(List.of(1, 2, 3), engine.selectedTalkers());
+        for (int listener = 1; listener <= 7; listener++) {
+            short[] heard = listeners.get(listener).heardFrom(60);
+            for (int talker = 1; talker <= 6; talker++) {
+                double a = Tones.amplitude(heard, hz[talker]);
+                if (talker <= 3 && talker != listener) {
+                    assertEquals(amplitude[talker], a, amplitude[talker] * 0.25,
+                            "listener " + listener + " hears talker " + talker);
+                } else {
+                    assertTrue(a < 0.003, "listener " + listener + " hears talker " + talker + " at " + a);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUndecodableOpusPayloadIsCountedAndTheMixGoesOn() {
+        List<Talker> talkers = List.of(new Talker(1, 440, 0.25), new Talker(2, 660, 0.25));
+        join(1, Codec.OPUS);
+        join(2, Codec.OPUS);
+        join(3, Codec.OPUS);
+        join(4, Codec.OPUS);
+        byte[] garbage = new byte[60];
+        new java.util.Random(13).nextBytes(garbage);
+        garbage[0] = (byte) 0xFF; // a TOC byte announcing more frames than the packet holds
+        int loud = AudioLevel.of(Tones.sine(440, 0.5, 0, AudioFormat.FRAME_SAMPLES), AudioFormat.FRAME_SAMPLES);
+        for (long t = 0; t < 60; t++) {
+            for (Talker talker : talkers) {
+                engine.frame(talker.mediaId, t, talker.frame(t));
+            }
+            engine.frame(3, t, new MixEngine.EncodedFrame(Codec.OPUS, garbage, loud)); // loud, so it is selected
+            engine.tick();
+        }
+        assertTrue(engine.undecodableFrames() >= 50, "counted: " + engine.undecodableFrames());
+        short[] heard = listeners.get(4).heardFrom(10);
+        assertEquals(0.25, Tones.amplitude(heard, 440), 0.03, "the others' mix goes on");
+        assertEquals(0.25, Tones.amplitude(heard, 660), 0.03);
+        assertEquals(50, listeners.get(4).frames.tailMap(10L).size(), "a frame every tick");
+    }
+
+    @Test
+    void onlySelectedTalkersAreDecoded() {
+        join(1, Codec.OPUS);
+        join(2, Codec.OPUS);
+        byte[] garbage = {(byte) 0xFF, 1, 2, 3};
+        int quiet = AudioLevel.of(Tones.sine(440, 0.001, 0, AudioFormat.FRAME_SAMPLES), AudioFormat.FRAME_SAMPLES);
+        Talker one = new Talker(1, 440, 0.25);
+        for (long t = 0; t < 30; t++) {
+            engine.frame(1, t, one.frame(t));
+            engine.frame(2, t, new MixEngine.EncodedFrame(Codec.OPUS, garbage, quiet)); // no voice: never selected
+            engine.tick();
+        }
+        assertEquals(List.of(1), engine.selectedTalkers());
+        assertEquals(0, engine.undecodableFrames(), "talker 2's frames were never decoded");
+        assertTrue(Tones.amplitude(listeners.get(2).heardFrom(5), 440) > 0.2);
+    }
+
+    @Test
+    void pcmAndOpusListenersHearTheSameMix() {
+        List<Talker> talkers = List.of(new Talker(1, 440, 0.25), new Talker(2, 660, 0.25));
+        join(1, Codec.PCM16);
+        join(2, Codec.OPUS);
+        join(3, Codec.PCM16);
+        join(4, Codec.OPUS);
+        talk(talkers, 0, 40);
+        assertEquals(Map.of(Codec.PCM16, 40), listeners.get(1).codecs);
+        assertEquals(Map.of(Codec.OPUS, 40), listeners.get(2).codecs);
+        assertTrue(Tones.amplitude(listeners.get(1).heardFrom(5), 660) > 0.22, "the PCM talker hears the Opus one");
+        assertTrue(Tones.amplitude(listeners.get(2).heardFrom(5), 440) > 0.22, "and the other way round");
+        for (int id = 3; id <= 4; id++) {
+            short[] heard = listeners.get(id).heardFrom(5);
+            assertEquals(0.25, Tones.amplitude(heard, 440), 0.03);
+            assertEquals(0.25, Tones.amplitude(heard, 660), 0.03);
+        }
+    }
 }
