@@ -87,7 +87,12 @@ public final class RawClient implements AutoCloseable {
 
     /** Sends the hello on {@code c}'s connection and reads the welcome. */
     public static RawClient join(RawClient c, String room, String name) throws Exception {
-        c.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "raw-test"));
+        return join(c, new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "raw-test"));
+    }
+
+    /** Sends {@code hello} on {@code c}'s connection and reads the welcome. */
+    public static RawClient join(RawClient c, ControlMessage.Hello hello) throws Exception {
+        c.send(hello);
         ControlMessage reply = c.read();
         if (!(reply instanceof ControlMessage.Welcome w)) {
             throw new AssertionError("expected welcome, got " + reply);
