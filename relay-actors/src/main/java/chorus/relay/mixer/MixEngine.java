@@ -88,6 +88,7 @@ public final class MixEngine {
     private final Map<Integer, Member> members = new LinkedHashMap<>();
     private final int[] sum = new int[AudioFormat.FRAME_SAMPLES];
     private final short[] mixed = new short[AudioFormat.FRAME_SAMPLES];
+    private final short[] measured = new short[AudioFormat.FRAME_SAMPLES];
     private final byte[] pcmBytes = new byte[AudioFormat.FRAME_BYTES];
     private final Limiter sharedLimiter = new Limiter();
     private final int bitrate;
@@ -150,12 +151,23 @@ public final class MixEngine {
         listenerAddress(mediaId, address, Codec.PCM16);
     }
 
-    /** Queues a talker's encoded frame as received; frames of unknown members are ignored. */
+    /**
+     * Queues a talker's encoded frame as received; frames of unknown members are ignored. A PCM
+     * frame whose header says silence is measured here (PCM needs no decoding to be measured), so
+     * a sender that leaves the level unset, as {@link chorus.protocol.media.Fragmenter}'s plain
+     * overload does, is still heard; an Opus frame's level is taken as it is.
+     */
     public void frame(int mediaId, long frameId, EncodedFrame frame) {
         Member m = members.get(mediaId);
-        if (m != null) {
-            m.queue.push(frameId, frame);
+        if (m == null) {
+            return;
         }
+        if (frame.codec() == Codec.PCM16 && frame.level() == AudioLevel.SILENCE
+                && frame.payload().length == AudioFormat.FRAME_BYTES) {
+            AudioFormat.toSamples(frame.payload(), measured);
+            frame = new EncodedFrame(frame.codec(), frame.payload(), AudioLevel.of(measured, measured.length));
+        }
+        m.queue.push(frameId, frame);
     }
 
     /** Queues a talker's PCM frame. */
