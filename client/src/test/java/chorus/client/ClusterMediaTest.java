@@ -7,6 +7,7 @@ import chorus.client.bot.Bot;
 import chorus.client.bot.BotOptions;
 import chorus.client.bot.BotStats;
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.audio.OpusFormat;
 import chorus.protocol.audio.Tones;
 import chorus.relay.RelayNode;
 import com.typesafe.config.ConfigFactory;
@@ -41,7 +42,9 @@ class ClusterMediaTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        String cluster = "chorus.relay.cluster { enabled = true, port = 0, secret = cluster-media-test, "
+        // Every node mixes all six talkers (K = 6, not the default 3): each bot must hear the five others.
+        String cluster = "chorus.relay.mixer.talkers = 6\n"
+                + "chorus.relay.cluster { enabled = true, port = 0, secret = cluster-media-test, "
                 + "tls.directory = \"" + ClusterCertsDir.hocon() + "\" ";
         RelayNode first = RelayNode.startOnLoopback(ConfigFactory.parseString(cluster + "}"));
         nodes.add(first);
@@ -49,6 +52,7 @@ class ClusterMediaTest {
             nodes.add(RelayNode.startOnLoopback(ConfigFactory.parseString(
                     cluster + ", seeds = [\"" + first.clusterAddress() + "\"] }")));
         }
+        OpusFormat.warmUp().join();
         await("three nodes up in every node's view", () -> nodes.stream().allMatch(n -> {
             long up = 0;
             for (var m : Cluster.get(n.system()).state().getMembers()) {
