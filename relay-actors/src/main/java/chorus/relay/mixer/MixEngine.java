@@ -110,9 +110,9 @@ public final class MixEngine {
     private long concealed;
     private long undecodable;
 
-    /** PCM mixes only, every talker mixed (as before Opus): for tests and benchmarks of the old path. */
+    /** Every talker with voice mixed (no K), as before Opus: for benchmarks of the old path. */
     public MixEngine(int jitterTarget, int jitterMax, DatagramSink sink) {
-        this(jitterTarget, jitterMax, new TalkerSelection(Integer.MAX_VALUE / 2, 6, 5, 25), OpusFormat.DEFAULT_BITRATE, sink);
+        this(jitterTarget, jitterMax, new TalkerSelection(Integer.MAX_VALUE, 6, 5, 25), OpusFormat.DEFAULT_BITRATE, sink);
     }
 
     /** @param bitrate of the Opus mixes, bits per second */

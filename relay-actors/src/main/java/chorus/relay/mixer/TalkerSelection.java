@@ -55,7 +55,7 @@ public final class TalkerSelection {
     private final int switchDb;
     private final int switchTicks;
     private final int hangoverTicks;
-    private final List<Talker> selected;
+    private final List<Talker> selected = new ArrayList<>();
     private final List<Talker> waiting = new ArrayList<>();
 
     /**
@@ -72,7 +72,6 @@ public final class TalkerSelection {
         this.switchDb = switchDb;
         this.switchTicks = switchTicks;
         this.hangoverTicks = hangoverTicks;
-        this.selected = new ArrayList<>(places);
     }
 
     /** Chooses this tick's talkers from {@code talkers}, whose levels were set for this tick. */
