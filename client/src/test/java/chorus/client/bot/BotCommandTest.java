@@ -116,6 +116,24 @@ class BotCommandTest {
         assertTrue(err.toString().contains("HOST:PORT"), err.toString());
         assertEquals(2, run("bot", "--server", "h:1", "--room", "r", "--name", "n", "--tone", "440", "--silent"));
         assertEquals(2, run("bot", "--server", "h:1", "--room", "r", "--name", "n", "--video", "camera"));
+        assertEquals(2, run("bot", "--server", "h:1", "--room", "r", "--name", "n", "--audio-codec", "aac"));
+        assertTrue(err.toString().contains("--audio-codec must be opus or pcm"), err.toString());
         assertEquals(2, run("bot"));
+    }
+
+    @Test
+    void aPcmBotIsHeardByAnOpusBot() throws Exception {
+        String room = LoopbackRelay.room("pcm");
+        Path bobHeard = dir.resolve("bob-pcm.wav");
+        try (Bot bob = Bot.start(BotOptions.of(LoopbackRelay.address(relay), "bob", room).withTone(600)
+                .withRecordAudio(bobHeard))) {
+            int code = run("bot", "--server", server(), "--room", room, "--name", "alice", "--video", "none",
+                    "--tone", "523", "--audio-codec", "pcm", "--duration", "1");
+            assertEquals(0, code, err.toString());
+        }
+        try (AudioInputStream in = AudioSystem.getAudioInputStream(bobHeard.toFile())) {
+            short[] heard = AudioFormat.toSamples(in.readAllBytes());
+            assertTrue(Tones.amplitude(heard, 523) > 0.02, "bob (Opus) heard alice's PCM --tone 523");
+        }
     }
 }
