@@ -117,6 +117,9 @@ public final class AudioPlayout {
         } else if (turn == PlayoutQueue.Turn.IDLE) {
             lastCodec = Codec.NONE;
         }
+        if (frame == decoded) {
+            frame = decoded.clone(); // a sink may keep what it is given; the decoder's buffer is reused
+        }
         switch (origin) {
             case RECEIVED -> framesPlayed.incrementAndGet();
             case CONCEALED -> framesConcealed.incrementAndGet();
