@@ -102,6 +102,27 @@ class OpusMixTest {
         }
     }
 
+    @Test
+    void aFloodOfTinyOpusFramesCostsTheMixerAtMostTheFramesOfTwoTalkers() throws Exception {
+        String room = "flood-" + System.nanoTime();
+        try (RawClient flooder = join(room, "flooder", List.of("opus"))) {
+            flooder.openMedia();
+            long limitedBefore = relay.stats().drops(DropReason.RATE_LIMITED);
+            Fragmenter f = new Fragmenter(MediaKind.AUDIO, flooder.welcome.mediaId(), Codec.OPUS);
+            byte[] tiny = {(byte) 0xF8, (byte) 0xFF, (byte) 0xFE}; // a 20 ms CELT frame of silence, 3 bytes
+            for (int i = 0; i < 1000; i++) {
+                f.send(tiny, 0, tiny.length, i * 960L, 0, AudioLevel.VOICE_BIT, flooder::sendAudioDatagram);
+            }
+            // 1000 frames of 59 bytes fit its byte allowance (64 KiB burst); its frame allowance is 100 a second
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (relay.stats().drops(DropReason.RATE_LIMITED) - limitedBefore < 800 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            long limited = relay.stats().drops(DropReason.RATE_LIMITED) - limitedBefore;
+            assertTrue(limited >= 800 && limited <= 1000, "frames over 100 a second dropped: " + limited);
+        }
+    }
+
     /** The listener's Opus mixes in frame order, decoded as a client decodes them. */
     private static short[] mixHeard(RawClient listener, int atLeast) throws Exception {
         Reassembler reassembler = Reassembler.forAudio();

@@ -348,6 +348,10 @@ public final class MediaGateway implements AutoCloseable {
                     stats.dropped(problem);
                     return;
                 }
+                if (!route.audioFrames.take(1, now)) {
+                    stats.dropped(DropReason.RATE_LIMITED);
+                    return;
+                }
                 // Not decoded here: the mixer decodes only the K loudest, chosen by this level.
                 mixer.tell(new Mixer.AudioFrame(route.mediaId, frame.frameId(), frame.codec(), frame.data(),
                         MediaHeader.audioLevel(clear, 0)));

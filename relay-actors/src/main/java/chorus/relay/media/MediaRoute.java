@@ -82,6 +82,13 @@ public final class MediaRoute {
     final long[] rateLimitToldNanos = new long[PORTS];
     final long[] ackSequences = new long[PORTS];
     final Reassembler audio;
+    /**
+     * Complete audio frames a second that go to the mixer (one a message): twice the 50 a talker
+     * sends, so that a sender of tiny Opus packets cannot turn its byte allowance into thousands of
+     * mixer messages a second.
+     */
+    final TokenBucket audioFrames;
+    static final int AUDIO_FRAMES_PER_SECOND = 100;
 
     private volatile InetSocketAddress videoAddress;
     private volatile InetSocketAddress audioAddress;
@@ -136,6 +143,7 @@ public final class MediaRoute {
         this.participant = participant;
         this.audio = Reassembler.forAudio(drops);
         long now = System.nanoTime();
+        this.audioFrames = new TokenBucket(AUDIO_FRAMES_PER_SECOND, AUDIO_FRAMES_PER_SECOND, now);
         for (MediaPort port : MediaPort.values()) {
             int p = port.ordinal();
             openers[p] = new MediaCipher(key);
