@@ -277,7 +277,7 @@ public final class MixEngine {
             } else if (talkers > 1) {
                 m.limiter.process(sum, m.pcm, mixed);
                 one.set(0, m);
-                send(talkerSlot(m), one);
+                send(m.listens == Codec.OPUS ? talkerSlot(m) : null, one); // a PCM listener needs no encoder
             }
             // A lone talker hears nobody: nothing is sent to it.
         }
@@ -317,7 +317,7 @@ public final class MixEngine {
         m.slot = null;
     }
 
-    /** Sends {@code mixed} to {@code to}: encoded once per codec that some of them take. */
+    /** Sends {@code mixed} to {@code to}: encoded once per codec that some of them take ({@code slot} for Opus). */
     private void send(MixSlot slot, List<Member> to) {
         boolean opus = false;
         boolean pcm = false;
