@@ -36,15 +36,23 @@ public final class VideoReceiver {
     private final boolean decode;
     private final DropCounts drops;
     private final FrameListener listener;
+    /** NACKs and keyframe requests for these streams, or null when this receiver asks for nothing. */
+    private final RecoveryRequests recovery;
 
     static {
         ImageIO.setUseCache(false); // decode in memory, never through temporary files
     }
 
     public VideoReceiver(boolean decode, DropCounts drops, FrameListener listener) {
+        this(decode, drops, listener, null);
+    }
+
+    /** @param recovery asks the relay for what is lost (NACKs, keyframe requests); null asks for nothing */
+    public VideoReceiver(boolean decode, DropCounts drops, FrameListener listener, RecoveryRequests recovery) {
         this.decode = decode;
         this.drops = drops;
         this.listener = listener;
+        this.recovery = recovery;
     }
 
     /** One validated video datagram from the relay. */
@@ -60,11 +68,21 @@ public final class VideoReceiver {
             reassembler = Reassembler.forVideo();
             reassemblers.put(mediaId, reassembler);
         }
+        if (recovery != null) {
+            recovery.onDatagram(mediaId, MediaHeader.sequence(datagram, 0), nowNanos);
+        }
         long incompleteBefore = reassembler.framesDropped();
         Reassembler.Frame frame = reassembler.offer(datagram, 0, nowNanos);
-        framesIncomplete.addAndGet(reassembler.framesDropped() - incompleteBefore);
+        long incomplete = reassembler.framesDropped() - incompleteBefore;
+        framesIncomplete.addAndGet(incomplete);
+        if (recovery != null && incomplete > 0) {
+            recovery.onFrameDropped(mediaId, nowNanos);
+        }
         if (frame == null) {
             return;
+        }
+        if (recovery != null) {
+            recovery.onFrame(mediaId, (frame.flags() & MediaHeader.FLAG_KEYFRAME) != 0, nowNanos);
         }
         framesByMediaId.computeIfAbsent(mediaId, id -> new LongAdder()).increment();
         BufferedImage image = null;
@@ -75,6 +93,25 @@ public final class VideoReceiver {
             }
         }
         listener.onFrame(mediaId, frame, image);
+    }
+
+    /** The decoder cannot go on with {@code mediaId}'s stream without a keyframe: one is asked for (coalesced). */
+    public void keyframeNeeded(int mediaId, long nowNanos) {
+        if (recovery != null) {
+            recovery.keyframeNeeded(mediaId, nowNanos);
+        }
+    }
+
+    /** Sends the NACKs that are due; called from a clock every few milliseconds. */
+    public void tick(long nowNanos) {
+        if (recovery != null) {
+            recovery.tick(nowNanos);
+        }
+    }
+
+    /** What this receiver asked the relay for, or null when it asks for nothing. */
+    public RecoveryRequests recovery() {
+        return recovery;
     }
 
     private static BufferedImage decode(Reassembler.Frame frame) {

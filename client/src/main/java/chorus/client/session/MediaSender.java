@@ -46,6 +46,9 @@ final class MediaSender {
     private ScheduledFuture<?> audioTask;
     private volatile boolean halted;
     private volatile boolean closed;
+    /** Set when the relay asks for a keyframe; the encoder takes it ({@link #takeKeyframeRequest}). */
+    private volatile boolean videoKeyframeRequested;
+    private volatile boolean screenKeyframeRequested;
 
     /** @param videoOut where video and screen datagrams go; {@code audioOut} where audio datagrams go */
     MediaSender(int mediaId, Fragmenter.PacketSink videoOut, Fragmenter.PacketSink audioOut) {
@@ -54,6 +57,30 @@ final class MediaSender {
         this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, mediaId, Codec.PCM16);
         this.videoOut = videoOut;
         this.audioOut = audioOut;
+    }
+
+    /**
+     * The relay asks for a keyframe of this participant's {@code kind} stream (VIDEO or SCREEN):
+     * the next frame encoded is to be one. JPEG frames always are.
+     */
+    void requestKeyframe(MediaKind kind) {
+        if (kind == MediaKind.SCREEN) {
+            screenKeyframeRequested = true;
+        } else if (kind == MediaKind.VIDEO) {
+            videoKeyframeRequested = true;
+        }
+    }
+
+    /** Whether a keyframe of {@code kind} was asked for since the last call (an encoder's question). */
+    boolean takeKeyframeRequest(MediaKind kind) {
+        if (kind == MediaKind.SCREEN) {
+            boolean requested = screenKeyframeRequested;
+            screenKeyframeRequested = false;
+            return requested;
+        }
+        boolean requested = videoKeyframeRequested;
+        videoKeyframeRequested = false;
+        return requested;
     }
 
     /** Nothing more is sent (the session froze). */
