@@ -114,15 +114,20 @@ class LossRecoveryThroughProxyTest {
         }
     }
 
-    /** Numbered frames of {@link #FRAME_BYTES}, then nothing once {@code FRAMES + TRAILING} are out. */
+    /** Numbered frames of {@link #FRAME_BYTES}, then nothing once {@code limit} are out. */
     private static final class CountingSource implements chorus.client.media.VideoSource {
         private final ByteBuffer frame = ByteBuffer.allocate(FRAME_BYTES);
         private final AtomicInteger made = new AtomicInteger();
+        private final int limit;
+
+        CountingSource(int limit) {
+            this.limit = limit;
+        }
 
         @Override
         public ByteBuffer nextFrame() {
             int n = made.getAndIncrement();
-            if (n >= FRAMES + TRAILING) {
+            if (n >= limit) {
                 return null;
             }
             for (int i = 0; i < FRAME_BYTES; i++) {
@@ -145,7 +150,7 @@ class LossRecoveryThroughProxyTest {
             m.awaitReady();
         }
 
-        ada.media.startVideo(new CountingSource(), 25);
+        ada.media.startVideo(new CountingSource(FRAMES + TRAILING), 25);
 
         LoopbackRelay.await("Bob, asking for what he lost, completes all " + FRAMES + " frames",
                 () -> bob.judgedFrames() == FRAMES);
@@ -161,5 +166,25 @@ class LossRecoveryThroughProxyTest {
         assertTrue(bob.media.retransmissionsReceived() > 0, "and received what he asked for again");
         assertEquals(0, cy.media.nacksSent(), "Cy asks for nothing");
         assertEquals(0, ada.media.nacksSent(), "the sender, straight to the relay, lost nothing");
+    }
+
+    @Test
+    void aNewcomerMakesTheRelayAskTheSendersClientForAKeyframe() throws Exception {
+        String room = LoopbackRelay.room("keyframe");
+        int[] adaId = {-1};
+        Member ada = new Member("Ada", room, null, true, adaId);
+        adaId[0] = ada.control.welcome().mediaId();
+        ada.awaitReady();
+        ada.media.startVideo(new CountingSource(Integer.MAX_VALUE), 10);
+        LoopbackRelay.await("Ada is sending", () -> ada.media.videoFramesSent() > 0);
+        assertEquals(0, ada.media.keyframeRequestsReceived());
+
+        Member bob = new Member("Bob", room, Impairment.NONE, true, adaId);
+        bob.awaitReady();
+
+        LoopbackRelay.await("the relay asks Ada for a keyframe for the newcomer",
+                () -> ada.media.keyframeRequestsReceived() == 1);
+        LoopbackRelay.await("Bob gets Ada's picture", () -> !bob.framesFromSender.isEmpty());
+        assertEquals(0, bob.media.keyframeRequestsReceived(), "Bob sends no video: nobody asks him");
     }
 }
