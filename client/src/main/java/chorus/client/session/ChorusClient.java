@@ -368,7 +368,7 @@ public final class ChorusClient implements Closeable {
                 media.audioFramesReceived(), media.audioFramesPlayed(), media.audioFramesConcealed(),
                 media.audioTicksSilent(), media.audioFramesLate(), media.audioLevel(),
                 media.drops(), media.sendErrors(), control.rttMillis(), lostReason,
-                media.screenFramesSent(), media.screenFramesReceived());
+                media.screenFramesSent(), media.screenFramesReceived(), media.videoRecovery());
     }
 
     /** The name behind a media id; {@code #id} for one never announced. */

@@ -428,6 +428,11 @@ public final class MediaSession implements Closeable {
         return keyframeRequestsReceived.get();
     }
 
+    /** All four loss-recovery counters. */
+    public VideoRecovery videoRecovery() {
+        return new VideoRecovery(nacksSent(), retransmissionsReceived(), keyframeRequestsSent(), keyframeRequestsReceived());
+    }
+
     /** The decoder cannot go on with {@code mediaId}'s camera stream: a keyframe is asked for (coalesced). */
     public void videoKeyframeNeeded(int mediaId) {
         videoReceiver.keyframeNeeded(mediaId, System.nanoTime());

@@ -26,19 +26,23 @@ final class LossRecovery {
     /** A sender counts as sending video when it forwarded a datagram this recently. */
     private static final long SENDING_NANOS = 2_000_000_000L;
 
-    /** Where loss recovery's datagrams go: sealed for a member, or for a peer node. */
-    interface Out {
-        /** Seals {@code clear} with {@code member}'s key (relay to client, video port) and sends it to {@code to}. */
-        void toMember(MediaRoute member, ByteBuffer clear, InetSocketAddress to, MediaKind kind);
+    /** Seals a datagram with a member's key (relay to client, video port) and sends it to {@code to}. */
+    @FunctionalInterface
+    interface ToMember {
+        void send(MediaRoute member, ByteBuffer clear, InetSocketAddress to, MediaKind kind);
+    }
 
-        /** Seals {@code clear} with this node's key (node to node, video port) and sends it to a peer's video socket. */
-        void toNode(ByteBuffer clear, InetSocketAddress nodeVideo);
+    /** Seals a datagram with this node's key (node to node, video port) and sends it to a peer node's video socket. */
+    @FunctionalInterface
+    interface ToNode {
+        void send(ByteBuffer clear, InetSocketAddress nodeVideo);
     }
 
     private final RouteTable<MediaRoute> routes;
     private final RouteTable<MediaRoute.Remote> remotes;
     private final RelayStats stats;
-    private final Out out;
+    private final ToMember toMember;
+    private final ToNode toNode;
     private final KeyframeRequests keyframes;
     /** Sequence numbers of the keyframe requests this node sends. */
     private final AtomicLong requestSequence = new AtomicLong();
@@ -46,11 +50,12 @@ final class LossRecovery {
     private final ByteBuffer resend = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
 
     LossRecovery(MediaConfig.Recovery config, RouteTable<MediaRoute> routes, RouteTable<MediaRoute.Remote> remotes,
-                 RelayStats stats, Out out) {
+                 RelayStats stats, ToMember toMember, ToNode toNode) {
         this.routes = routes;
         this.remotes = remotes;
         this.stats = stats;
-        this.out = out;
+        this.toMember = toMember;
+        this.toNode = toNode;
         this.keyframes = new KeyframeRequests(config.keyframeRequestInterval().toNanos());
     }
 
@@ -92,7 +97,7 @@ final class LossRecovery {
                 }
                 long sequence = (first + 1 + bit) & 0xFFFF_FFFFL;
                 if (buffer.copy(sequence, resend, nowNanos)) {
-                    out.toMember(receiver, resend, to, kind);
+                    toMember.send(receiver, resend, to, kind);
                     stats.recovered(Recovery.RETRANSMITTED);
                 } else {
                     stats.recovered(Recovery.NOT_BUFFERED);
@@ -224,7 +229,7 @@ final class LossRecovery {
             InetSocketAddress to = local.routed(MediaPort.VIDEO);
             if (to != null) {
                 KeyframeRequest.encode(request, sender, requestSequence.getAndIncrement(), sender, kind);
-                out.toMember(local, request, to, MediaKind.KEYFRAME_REQUEST);
+                toMember.send(local, request, to, MediaKind.KEYFRAME_REQUEST);
                 stats.recovered(Recovery.KEYFRAME_REQUEST_SENT);
             }
             return;
@@ -234,7 +239,7 @@ final class LossRecovery {
         if (node != null) {
             // Node to node the header's media id is the relay's own: the target is a member there, not here.
             KeyframeRequest.encode(request, MediaHeader.RELAY_MEDIA_ID, requestSequence.getAndIncrement(), sender, kind);
-            out.toNode(request, node);
+            toNode.send(request, node);
             stats.recovered(Recovery.KEYFRAME_REQUEST_SENT);
         }
     }

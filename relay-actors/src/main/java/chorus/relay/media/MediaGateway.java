@@ -70,17 +70,8 @@ public final class MediaGateway implements AutoCloseable {
         this.stats = stats;
         this.limits = config.media().limits();
         this.recoveryConfig = config.media().recovery();
-        this.recovery = new LossRecovery(recoveryConfig, routes, remotes, stats, new LossRecovery.Out() {
-            @Override
-            public void toMember(MediaRoute member, ByteBuffer clear, InetSocketAddress to, MediaKind kind) {
-                sendSealed(MediaPort.VIDEO, member, clear, to, kind);
-            }
-
-            @Override
-            public void toNode(ByteBuffer clear, InetSocketAddress nodeVideo) {
-                sendToNode(clear, nodeVideo);
-            }
-        });
+        this.recovery = new LossRecovery(recoveryConfig, routes, remotes, stats,
+                (member, clear, to, kind) -> sendSealed(MediaPort.VIDEO, member, clear, to, kind), this::sendToNode);
         // A node alone has no peers; a random secret keeps its node key its own.
         String secret = config.cluster().secret();
         this.clusterSecret = secret.isBlank() ? Base64.getEncoder().encodeToString(MediaCipher.newKey()) : secret;
@@ -466,18 +457,24 @@ public final class MediaGateway implements AutoCloseable {
         synchronized (sealer) {
             ByteBuffer datagram = sealer.seal(clear);
             for (MediaRoute.Peer peer : peers) {
-                InetSocketAddress to = port == MediaPort.VIDEO ? peer.video() : peer.audio();
-                int length = datagram.remaining();
-                try {
-                    channels.get(port).send(datagram, to);
-                    peer.traffic().sent(length);
-                } catch (IOException e) {
-                    stats.sendFailed();
-                    log.debug("send to peer {} failed: {}", to, e.toString());
-                } finally {
-                    datagram.position(0);
-                }
+                sendToPeer(port, datagram, port == MediaPort.VIDEO ? peer.video() : peer.audio(), peer.traffic());
             }
+        }
+    }
+
+    /** Sends a datagram sealed node to node; its position is restored for the next peer. */
+    private void sendToPeer(MediaPort port, ByteBuffer datagram, InetSocketAddress to, RelayStats.PeerTraffic traffic) {
+        int length = datagram.remaining();
+        try {
+            channels.get(port).send(datagram, to);
+            if (traffic != null) {
+                traffic.sent(length);
+            }
+        } catch (IOException e) {
+            stats.sendFailed();
+            log.debug("send to peer {} failed: {}", to, e.toString());
+        } finally {
+            datagram.position(0);
         }
     }
 
@@ -489,19 +486,7 @@ public final class MediaGateway implements AutoCloseable {
         }
         PeerSocket peer = peerSockets.get(nodeVideo);
         synchronized (sealer) {
-            ByteBuffer datagram = sealer.seal(clear);
-            int length = datagram.remaining();
-            try {
-                channels.get(MediaPort.VIDEO).send(datagram, nodeVideo);
-                if (peer != null) {
-                    peer.traffic.sent(length);
-                }
-            } catch (IOException e) {
-                stats.sendFailed();
-                log.debug("send to peer {} failed: {}", nodeVideo, e.toString());
-            } finally {
-                datagram.position(0);
-            }
+            sendToPeer(MediaPort.VIDEO, sealer.seal(clear), nodeVideo, peer == null ? null : peer.traffic);
         }
     }
 
