@@ -77,7 +77,11 @@ final class LossRecovery {
         stats.recovered(Recovery.NACK_RECEIVED);
         int target = Nack.targetMediaId(clear);
         MediaKind kind = Nack.targetKind(clear);
-        RetransmissionBuffer buffer = receives(receiver, target, kind) ? streams(target).of(kind) : null;
+        // One look-up: the sender may leave (its route removed) on the room's thread meanwhile.
+        MediaRoute.RoomFanout room = roomOf(target);
+        ForwardedStreams streams = streams(target);
+        RetransmissionBuffer buffer = room != null && streams != null && receives(room, receiver, target, kind)
+                ? streams.of(kind) : null;
         InetSocketAddress to = receiver.routed(MediaPort.VIDEO);
         if (buffer == null || to == null) {
             stats.recovered(Recovery.NOT_BUFFERED);
@@ -119,7 +123,8 @@ final class LossRecovery {
         stats.recovered(Recovery.KEYFRAME_REQUEST_RECEIVED);
         int target = KeyframeRequest.targetMediaId(clear);
         MediaKind kind = KeyframeRequest.targetKind(clear);
-        if (receives(receiver, target, kind)) {
+        MediaRoute.RoomFanout room = roomOf(target);
+        if (room != null && receives(room, receiver, target, kind)) {
             askSender(target, kind, nowNanos);
         }
     }
@@ -187,12 +192,12 @@ final class LossRecovery {
     }
 
     /**
-     * Whether the relay forwards {@code sender}'s stream of {@code kind} to {@code receiver}: both
-     * in one room, the receiver receiving video, and for a screen, the sender presenting.
+     * Whether the relay forwards {@code sender}'s stream of {@code kind} to {@code receiver}, by the
+     * sender's room ({@code fanout}): both in it, the receiver receiving video, and for a screen,
+     * the sender presenting.
      */
-    private boolean receives(MediaRoute receiver, int sender, MediaKind kind) {
-        MediaRoute.RoomFanout fanout = roomOf(sender);
-        if (fanout == null || sender == receiver.mediaId || (kind == MediaKind.SCREEN && fanout.presenter() != sender)) {
+    private static boolean receives(MediaRoute.RoomFanout fanout, MediaRoute receiver, int sender, MediaKind kind) {
+        if (sender == receiver.mediaId || (kind == MediaKind.SCREEN && fanout.presenter() != sender)) {
             return false;
         }
         return receiving(fanout, receiver.mediaId);
