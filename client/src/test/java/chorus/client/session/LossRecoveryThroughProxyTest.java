@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chorus.client.LoopbackRelay;
+import chorus.client.impairment.ImpairedEndpoints;
 import chorus.client.impairment.Impairment;
 import chorus.client.impairment.ImpairmentProxy;
 import chorus.protocol.control.ControlMessage;
@@ -186,5 +187,30 @@ class LossRecoveryThroughProxyTest {
                 () -> ada.media.keyframeRequestsReceived() == 1);
         LoopbackRelay.await("Bob gets Ada's picture", () -> !bob.framesFromSender.isEmpty());
         assertEquals(0, bob.media.keyframeRequestsReceived(), "Bob sends no video: nobody asks him");
+    }
+
+    @Test
+    void aClientJoinsThroughImpairedEndpointsAndRecoversWhatTheyLose() throws Exception {
+        String room = LoopbackRelay.room("client");
+        ClientOptions options = ClientOptions.of(LoopbackRelay.address(relay), "Ada", room).withDecodeVideo(false);
+        ChorusClient ada = ChorusClient.connect(options, null);
+        open.add(ada);
+        List<ImpairedEndpoints> proxies = ImpairedEndpoints.list();
+        ChorusClient bob = ChorusClient.connect(ClientOptions.of(LoopbackRelay.address(relay), "Bob", room)
+                .withDecodeVideo(false), null, new RoomState(),
+                ImpairedEndpoints.through(Impairment.NONE, Impairment.loss(0.05, SEED), proxies));
+        open.add(bob);
+        proxies.forEach(open::add);
+        assertEquals(1, proxies.size());
+        LoopbackRelay.await("both media sessions ready", () -> ada.media().ready() && bob.media().ready());
+
+        ada.startVideo(new CountingSource(FRAMES + TRAILING), 25);
+        int adaId = ada.welcome().mediaId();
+        LoopbackRelay.await("Bob completes " + FRAMES + " of Ada's frames through the lossy proxy",
+                () -> bob.media().videoFramesByMediaId().getOrDefault(adaId, 0L) >= FRAMES);
+        assertTrue(proxies.get(0).video().lostToClients() > 0, "the proxy lost some of what the relay sent Bob");
+        assertTrue(proxies.get(0).video().passedToRelay() > 0, "Bob's hello and NACKs went through it too");
+        VideoRecovery recovery = bob.snapshot().videoRecovery();
+        assertTrue(recovery.nacksSent() > 0 && recovery.retransmissionsReceived() > 0, recovery.toString());
     }
 }
