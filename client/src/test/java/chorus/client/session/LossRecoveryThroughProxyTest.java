@@ -7,7 +7,13 @@ import chorus.client.LoopbackRelay;
 import chorus.client.impairment.ImpairedEndpoints;
 import chorus.client.impairment.Impairment;
 import chorus.client.impairment.ImpairmentProxy;
+import chorus.client.media.DropCounts;
 import chorus.protocol.control.ControlMessage;
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaCipher;
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.Reassembler;
 import chorus.relay.RelayNode;
 import java.awt.image.BufferedImage;
@@ -62,6 +68,7 @@ class LossRecoveryThroughProxyTest {
         final ControlConnection control;
         final MediaSession media;
         final Set<Long> framesFromSender = ConcurrentHashMap.newKeySet();
+        final Set<Long> keyframesFromSender = ConcurrentHashMap.newKeySet();
         final CountDownLatch ready = new CountDownLatch(1);
         ImpairmentProxy videoProxy;
 
@@ -94,6 +101,9 @@ class LossRecoveryThroughProxyTest {
                 public void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
                     if (mediaId == senderId[0]) {
                         framesFromSender.add(frame.frameId());
+                        if ((frame.flags() & MediaHeader.FLAG_KEYFRAME) != 0) {
+                            keyframesFromSender.add(frame.frameId());
+                        }
                     }
                 }
 
@@ -212,5 +222,109 @@ class LossRecoveryThroughProxyTest {
         assertTrue(proxies.get(0).video().passedToRelay() > 0, "Bob's hello and NACKs went through it too");
         VideoRecovery recovery = bob.snapshot().videoRecovery();
         assertTrue(recovery.nacksSent() > 0 && recovery.retransmissionsReceived() > 0, recovery.toString());
+    }
+
+    /**
+     * A sender of predicted video (as H.264 sends it) on a bare video socket: a keyframe first and
+     * whenever the relay asks for one, otherwise frames flagged as needing the ones before. It can
+     * leave out a fragment of one frame, as if the network had lost it before the relay.
+     */
+    private final class PredictedSender {
+        final ControlConnection control;
+        final MediaSocket socket;
+        final MediaSignalling signal;
+        final Fragmenter fragmenter;
+        final java.util.concurrent.atomic.AtomicBoolean keyframeAsked = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final AtomicInteger requests = new AtomicInteger();
+        final java.util.concurrent.ScheduledExecutorService clock;
+        final byte[] frame = new byte[3000];
+        volatile long frameToCut = -1;
+        volatile long framesSent;
+
+        PredictedSender(String name, String room) throws IOException {
+            control = ControlConnection.open(LoopbackRelay.address(relay),
+                    new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "chorus-test/0"),
+                    LoopbackRelay.WAIT);
+            open.add(control::close);
+            control.start(new ControlConnection.Listener() {
+                @Override
+                public void onMessage(ControlMessage message) {
+                }
+
+                @Override
+                public void onClosed(String reason, boolean requested) {
+                }
+            }, new ClientThreads(room, name).named("control"));
+            MediaSession.Config direct = ChorusClient.mediaConfig(control.welcome(), control.remoteAddress(), false);
+            DropCounts drops = new DropCounts();
+            socket = MediaSocket.open("video", direct.videoEndpoint(), new java.util.concurrent.atomic.AtomicLong(),
+                    direct.key(), MediaCipher.VIDEO_CHANNEL, drops);
+            open.add(socket::close);
+            signal = new MediaSignalling("video", direct.videoEndpoint(), direct.mediaId(), socket::send, drops,
+                    () -> { }, problem -> { });
+            socket.startReceiving(new ClientThreads(room, name).named("video-rx"), (clear, length, from) -> {
+                MediaKind kind = MediaHeader.kind(clear, 0);
+                if (kind == MediaKind.HELLO) {
+                    signal.onAck();
+                } else if (kind == MediaKind.CHALLENGE) {
+                    signal.onChallenge(clear);
+                } else if (kind == MediaKind.KEYFRAME_REQUEST) {
+                    requests.incrementAndGet();
+                    keyframeAsked.set(true);
+                }
+            }, e -> { });
+            fragmenter = new Fragmenter(MediaKind.VIDEO, direct.mediaId(), Codec.H264);
+            clock = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    new ClientThreads(room, name).named("video-clock"));
+            open.add(clock::shutdownNow);
+        }
+
+        int mediaId() {
+            return control.welcome().mediaId();
+        }
+
+        void start() throws InterruptedException {
+            LoopbackRelay.await("the relay acknowledges the sender's hello", () -> {
+                signal.tick();
+                return signal.acked();
+            });
+            clock.scheduleAtFixedRate(this::sendFrame, 0, 20, TimeUnit.MILLISECONDS);
+        }
+
+        private void sendFrame() {
+            boolean keyframe = keyframeAsked.getAndSet(false);
+            long id = fragmenter.framesSent();
+            int[] index = {0};
+            fragmenter.send(frame, 0, frame.length, id * 3000, keyframe ? MediaHeader.FLAG_KEYFRAME : 0, d -> {
+                if (id != frameToCut || index[0]++ != 1) {
+                    socket.send(d);
+                }
+            });
+            framesSent = id + 1;
+        }
+    }
+
+    @Test
+    void aReceiverThatJoinsMidStreamOrLosesAFrameGetsAKeyframe() throws Exception {
+        String room = LoopbackRelay.room("keyframes");
+        PredictedSender ada = new PredictedSender("Ada", room);
+        int[] adaId = {ada.mediaId()};
+        ada.start();
+        LoopbackRelay.await("Ada's first keyframe is long gone", () -> ada.framesSent > 10);
+
+        Member bob = new Member("Bob", room, null, true, adaId);
+        bob.awaitReady();
+        LoopbackRelay.await("Bob, joined mid-stream, gets a keyframe", () -> !bob.keyframesFromSender.isEmpty());
+        assertTrue(ada.requests.get() >= 1, "the relay asked Ada for it");
+
+        long keyframesBefore = bob.keyframesFromSender.size();
+        long requestsBefore = bob.media.keyframeRequestsSent();
+        long cut = ada.framesSent + 5;
+        ada.frameToCut = cut;
+        LoopbackRelay.await("after a frame Bob cannot complete, a keyframe follows",
+                () -> bob.keyframesFromSender.stream().anyMatch(id -> id > cut));
+        assertTrue(!bob.framesFromSender.contains(cut), "the cut frame was never complete");
+        assertTrue(bob.media.keyframeRequestsSent() > requestsBefore, "Bob asked for it");
+        assertTrue(bob.keyframesFromSender.size() > keyframesBefore);
     }
 }
