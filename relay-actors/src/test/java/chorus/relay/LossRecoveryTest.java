@@ -246,4 +246,46 @@ class LossRecoveryTest {
             }
         }
     }
+
+    @Test
+    void aGapInWhatASenderSendsIsAskedOfTheSenderAndItsResendReachesEveryone() throws Exception {
+        String room = room();
+        try (RawClient ada = joined(room, "Ada"); RawClient bob = joined(room, "Bob")) {
+            Fragmenter f = ada.videoFragmenter();
+            List<ByteBuffer> sent = new ArrayList<>();
+            byte[] frame = pattern(6000, 5);
+            f.send(frame, 0, frame.length, 0, MediaHeader.FLAG_KEYFRAME,
+                    d -> sent.add(ByteBuffer.allocate(d.remaining()).put(d.duplicate()).flip()));
+            for (int i = 0; i < sent.size(); i++) {
+                if (i != 2) {
+                    ada.sendVideoDatagram(sent.get(i).duplicate());
+                }
+            }
+            receiveVideo(bob, sent.size() - 1);
+            long sentBefore = recovery(Recovery.NACK_SENT);
+            // The relay looks at gaps as the stream's datagrams come: the next frame, past the reordering allowance.
+            ByteBuffer nack = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (nack == null) {
+                assertTrue(System.nanoTime() < deadline, "the relay NACKs Ada's lost datagram");
+                sendFrame(ada, f, 500);
+                receiveVideo(bob, 1);
+                ByteBuffer got = Udp.receive(ada.video, Duration.ofMillis(20));
+                nack = got == null ? null : ada.openVideo(got);
+            }
+            assertEquals(MediaKind.NACK, MediaHeader.kind(nack, 0));
+            assertTrue(Nack.valid(nack));
+            assertEquals(ada.welcome.mediaId(), Nack.targetMediaId(nack), "for her own stream");
+            List<Long> named = new ArrayList<>();
+            Nack.forEachSequence(nack, named::add);
+            assertEquals(List.of(2L), named, "exactly the datagram her path lost");
+            assertTrue(recovery(Recovery.NACK_SENT) > sentBefore);
+
+            ada.sendVideoDatagram(sent.get(2).duplicate());
+            ByteBuffer resent = Udp.receive(bob.video, WAIT);
+            assertNotNull(resent);
+            assertEquals(2L, MediaHeader.sequence(bob.openVideo(resent), 0), "forwarded as it arrives");
+            assertNull(Udp.receive(bob.video, QUIET), "Bob never sees a NACK");
+        }
+    }
 }

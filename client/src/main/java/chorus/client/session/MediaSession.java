@@ -5,6 +5,7 @@ import chorus.client.media.AudioSink;
 import chorus.client.media.AudioSource;
 import chorus.client.media.DropCounts;
 import chorus.client.media.RecoveryRequests;
+import chorus.client.media.SendHistory;
 import chorus.client.media.SequenceLoss;
 import chorus.client.media.VideoReceiver;
 import chorus.client.media.VideoSource;
@@ -109,6 +110,9 @@ public final class MediaSession implements Closeable {
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLong callbackFailures = new AtomicLong();
     private final AtomicLong keyframeRequestsReceived = new AtomicLong();
+    /** What this client sent on the video socket lately, for the relay's NACKs; null when recovery is off. */
+    private final SendHistory sendHistory;
+    private final Fragmenter.PacketSink videoResend;
 
     private MediaSocket videoSocket;
     private MediaSocket audioSocket;
@@ -127,7 +131,12 @@ public final class MediaSession implements Closeable {
         this.config = config;
         this.listener = listener;
         this.threads = threads;
-        this.videoOut = datagram -> videoSocket.send(datagram);
+        this.sendHistory = config.lossRecovery() ? new SendHistory(config.mediaId()) : null;
+        this.videoResend = datagram -> videoSocket.send(datagram);
+        this.videoOut = sendHistory == null ? videoResend : datagram -> {
+            sendHistory.sent(datagram, System.nanoTime());
+            videoSocket.send(datagram);
+        };
         this.audioOut = datagram -> audioSocket.send(datagram);
         this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame,
                 recoveryRequests(MediaKind.VIDEO));
@@ -294,6 +303,12 @@ public final class MediaSession implements Closeable {
             return; // nothing to learn from a relay's keepalive (and a response is never the relay's)
         } else if (kind == MediaKind.KEYFRAME_REQUEST && expected == MediaKind.VIDEO) {
             onKeyframeRequest(datagram);
+        } else if (kind == MediaKind.NACK && expected == MediaKind.VIDEO) {
+            // What this client's own path lost before the relay: sent again, as it was (not while frozen).
+            if (sendHistory == null || !sendHistory.onNack(datagram, frozen ? d -> { } : videoResend,
+                    System.nanoTime())) {
+                drops.add(DropReason.BAD_LENGTH);
+            }
         } else if (kind != expected && !(kind == MediaKind.SCREEN && expected == MediaKind.VIDEO)) {
             drops.add(DropReason.WRONG_PORT);
         } else if (frozen) {
@@ -421,6 +436,11 @@ public final class MediaSession implements Closeable {
     /** Keyframe requests this client sent for others' streams. */
     public long keyframeRequestsSent() {
         return recoveryCount(RecoveryRequests::keyframeRequestsSent);
+    }
+
+    /** Camera and screen datagrams sent again because the relay NACKed them (lost on the way to it). */
+    public long retransmissionsSent() {
+        return sendHistory == null ? 0 : sendHistory.resent();
     }
 
     /** Keyframe requests the relay sent this client for its own camera or screen. */

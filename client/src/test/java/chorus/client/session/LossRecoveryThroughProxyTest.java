@@ -73,6 +73,11 @@ class LossRecoveryThroughProxyTest {
         ImpairmentProxy videoProxy;
 
         Member(String name, String room, Impairment down, boolean lossRecovery, int[] senderId) throws IOException {
+            this(name, room, down, lossRecovery, senderId, Impairment.NONE);
+        }
+
+        Member(String name, String room, Impairment down, boolean lossRecovery, int[] senderId, Impairment up)
+                throws IOException {
             control = ControlConnection.open(LoopbackRelay.address(relay),
                     new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "chorus-test/0"),
                     LoopbackRelay.WAIT);
@@ -89,8 +94,8 @@ class LossRecoveryThroughProxyTest {
             MediaSession.Config direct = ChorusClient.mediaConfig(control.welcome(), control.remoteAddress(), false);
             MediaSession.Config config = direct;
             if (down != null) {
-                videoProxy = ImpairmentProxy.start(direct.videoEndpoint(), Impairment.NONE, down);
-                ImpairmentProxy audioProxy = ImpairmentProxy.start(direct.audioEndpoint(), Impairment.NONE, down);
+                videoProxy = ImpairmentProxy.start(direct.videoEndpoint(), up, down);
+                ImpairmentProxy audioProxy = ImpairmentProxy.start(direct.audioEndpoint(), up, down);
                 open.add(videoProxy);
                 open.add(audioProxy);
                 config = new MediaSession.Config(videoProxy.address(), audioProxy.address(), direct.mediaId(),
@@ -326,5 +331,40 @@ class LossRecoveryThroughProxyTest {
         assertTrue(!bob.framesFromSender.contains(cut), "the cut frame was never complete");
         assertTrue(bob.media.keyframeRequestsSent() > requestsBefore, "Bob asked for it");
         assertTrue(bob.keyframesFromSender.size() > keyframesBefore);
+    }
+
+    @Test
+    void atFivePercentLossOnEveryPathTheSendersLossesAreRecoveredToo() throws Exception {
+        Impairment lossy = Impairment.loss(0.05, SEED);
+        Impairment lossyToo = Impairment.loss(0.05, SEED + 1);
+        // Two rooms on the same seeded loss: one where everyone recovers, one where nobody does.
+        String recovering = LoopbackRelay.room("every-path");
+        String plain = LoopbackRelay.room("every-path-plain");
+        int[] adaId = {-1};
+        int[] ameId = {-1};
+        Member ada = new Member("Ada", recovering, lossy, true, adaId, lossyToo);
+        adaId[0] = ada.control.welcome().mediaId();
+        Member bob = new Member("Bob", recovering, lossy, true, adaId, lossyToo);
+        Member ame = new Member("Ame", plain, lossy, false, ameId, lossyToo);
+        ameId[0] = ame.control.welcome().mediaId();
+        Member cy = new Member("Cy", plain, lossy, false, ameId, lossyToo);
+        for (Member m : List.of(ada, bob, ame, cy)) {
+            m.awaitReady();
+        }
+
+        ada.media.startVideo(new CountingSource(FRAMES + TRAILING), 25);
+        ame.media.startVideo(new CountingSource(FRAMES + TRAILING), 25);
+        LoopbackRelay.await("both senders are done", () -> ada.media.videoFramesSent() == FRAMES + TRAILING
+                && ame.media.videoFramesSent() == FRAMES + TRAILING);
+        LoopbackRelay.await("Bob completes nearly all frames",
+                () -> bob.judgedFrames() >= FRAMES * 95 / 100);
+        LoopbackRelay.await("Cy sees a trailing frame", () -> cy.framesFromSender.stream().anyMatch(id -> id >= FRAMES + 2));
+        long cyFrames = cy.judgedFrames();
+
+        String shares = "with NACK " + bob.judgedFrames() + "%, without " + cyFrames + "%";
+        assertTrue(ada.media.retransmissionsSent() > 0, "the relay asked Ada for what her path lost: " + shares);
+        assertEquals(0, ame.media.retransmissionsSent(), "Ame does not keep what she sent");
+        assertTrue(bob.judgedFrames() > cyFrames, shares);
+        assertTrue(cyFrames < FRAMES * 9 / 10, "loss on both legs costs a plain receiver frames: " + shares);
     }
 }

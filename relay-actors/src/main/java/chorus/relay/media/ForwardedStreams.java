@@ -1,6 +1,7 @@
 package chorus.relay.media;
 
 import chorus.protocol.media.MediaKind;
+import chorus.protocol.media.RetransmissionBuffer;
 import chorus.relay.config.MediaConfig;
 
 /**
@@ -12,6 +13,8 @@ final class ForwardedStreams {
     private final MediaConfig.Recovery config;
     private volatile RetransmissionBuffer video;
     private volatile RetransmissionBuffer screen;
+    private UplinkGaps videoGaps;
+    private UplinkGaps screenGaps;
 
     ForwardedStreams(MediaConfig.Recovery config) {
         this.config = config;
@@ -35,6 +38,20 @@ final class ForwardedStreams {
             }
         }
         return buffer;
+    }
+
+    /** The gaps in the stream as it arrives from its sender (a local sender's only). */
+    UplinkGaps gaps(MediaKind kind) {
+        if (kind == MediaKind.SCREEN) {
+            if (screenGaps == null) {
+                screenGaps = new UplinkGaps();
+            }
+            return screenGaps;
+        }
+        if (videoGaps == null) {
+            videoGaps = new UplinkGaps();
+        }
+        return videoGaps;
     }
 
     /** Whether the stream forwarded a datagram within {@code windowNanos} of {@code nowNanos}. */

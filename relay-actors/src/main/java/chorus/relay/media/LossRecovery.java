@@ -5,6 +5,7 @@ import chorus.protocol.media.KeyframeRequest;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.Nack;
+import chorus.protocol.media.RetransmissionBuffer;
 import chorus.relay.config.MediaConfig;
 import chorus.relay.metrics.Limit;
 import chorus.relay.metrics.RelayStats;
@@ -48,6 +49,9 @@ final class LossRecovery {
     private final AtomicLong requestSequence = new AtomicLong();
     /** A resent datagram is copied here before it is sealed (receive thread only). */
     private final ByteBuffer resend = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+    /** What a local sender's path lost before the relay, asked of the sender (receive thread only). */
+    private final long[] uplinkDue = new long[Nack.MAX_ENTRIES];
+    private final ByteBuffer uplinkNack = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
 
     LossRecovery(MediaConfig.Recovery config, RouteTable<MediaRoute> routes, RouteTable<MediaRoute.Remote> remotes,
                  RelayStats stats, ToMember toMember, ToNode toNode) {
@@ -57,6 +61,24 @@ final class LossRecovery {
         this.toMember = toMember;
         this.toNode = toNode;
         this.keyframes = new KeyframeRequests(config.keyframeRequestInterval().toNanos());
+    }
+
+    /**
+     * A video or screen datagram from {@code sender}, connected here, that was just forwarded:
+     * kept for receivers' NACKs, and a gap before it (lost on the sender's own path, so in no
+     * buffer) asked of the sender with a NACK once it stays open past reordering. Whatever the
+     * sender resends is forwarded as it arrives, to every receiver at once.
+     */
+    void forwarded(MediaRoute sender, ByteBuffer clear, MediaKind kind, long nowNanos) {
+        forwarded(sender.forwarded, clear, kind, nowNanos);
+        int due = sender.forwarded.gaps(kind).offer(MediaHeader.sequence(clear, 0), nowNanos, uplinkDue);
+        InetSocketAddress to = sender.routed(MediaPort.VIDEO);
+        if (due > 0 && to != null) {
+            uplinkNack.clear(); // absolute writes: the last NACK's limit must not bound this one
+            Nack.encode(uplinkNack, sender.mediaId, requestSequence.getAndIncrement(), sender.mediaId, kind, uplinkDue, due);
+            toMember.send(sender, uplinkNack, to, MediaKind.NACK);
+            stats.recovered(Recovery.NACK_SENT);
+        }
     }
 
     /** A video or screen datagram of {@code sender}'s that was just forwarded: kept for NACKs. */

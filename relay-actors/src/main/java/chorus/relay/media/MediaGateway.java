@@ -356,7 +356,7 @@ public final class MediaGateway implements AutoCloseable {
                     return;
                 }
                 fanOut(fanout, route.mediaId, clear, kind);
-                recovery.forwarded(route.forwarded, clear, kind, now);
+                recovery.forwarded(route, clear, kind, now);
                 // Once per other node with members in the room, never once per remote member.
                 sendToPeers(MediaPort.VIDEO, clear, fanout.peers());
             }

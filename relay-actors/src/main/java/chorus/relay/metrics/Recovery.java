@@ -9,6 +9,8 @@ import java.util.Locale;
 public enum Recovery {
     /** A NACK from a receiver, within its rate limit. */
     NACK_RECEIVED,
+    /** A NACK sent to a sender connected here, for what its own path lost before the relay. */
+    NACK_SENT,
     /** A datagram resent from a retransmission buffer to the receiver that asked. */
     RETRANSMITTED,
     /** A sequence a NACK named that the buffer did not hold (too old, never forwarded): ignored. */

@@ -1,17 +1,16 @@
-package chorus.relay.media;
+package chorus.protocol.media;
 
-import chorus.protocol.media.MediaHeader;
 import java.nio.ByteBuffer;
 
 /**
- * The clear datagrams of one sender stream (a media id and VIDEO or SCREEN) the relay forwarded
- * lately, for answering NACKs: the newest ones within {@code maxAge}, at most {@code maxDatagrams}
+ * The clear datagrams of one stream (a media id and VIDEO or SCREEN) sent or forwarded lately, for
+ * answering NACKs (the relay keeps what it forwarded, a client what it sent): the newest ones within {@code maxAge}, at most {@code maxDatagrams}
  * of them and {@code maxBytes} in all, whichever bound comes first (the oldest go). The bytes live
  * in one ring allocated on the first datagram, so a sender cannot make the relay hold more than
  * the bounds, however it sends. Looked up by the sender's 32-bit sequence, wrap-around included.
  *
- * <p>Not thread-safe: written and read by the video port's receive thread only (the datagrams it
- * forwards and the NACKs it answers arrive there). {@link #lastStoredNanos} may be read anywhere.
+ * <p>Not thread-safe: one thread, or its owner's lock, at a time (the relay's video receive thread
+ * forwards and answers NACKs). {@link #lastStoredNanos} may be read anywhere.
  */
 public final class RetransmissionBuffer {
     private final long maxAgeNanos;
