@@ -450,7 +450,8 @@ public final class MediaSession implements Closeable {
 
     /** All four loss-recovery counters. */
     public VideoRecovery videoRecovery() {
-        return new VideoRecovery(nacksSent(), retransmissionsReceived(), keyframeRequestsSent(), keyframeRequestsReceived());
+        return new VideoRecovery(nacksSent(), retransmissionsReceived(), keyframeRequestsSent(), keyframeRequestsReceived(),
+                retransmissionsSent());
     }
 
     /** The decoder cannot go on with {@code mediaId}'s camera stream: a keyframe is asked for (coalesced). */
