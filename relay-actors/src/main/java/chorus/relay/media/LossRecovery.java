@@ -99,7 +99,7 @@ final class LossRecovery {
         stats.recovered(Recovery.NACK_RECEIVED);
         int target = Nack.targetMediaId(clear);
         MediaKind kind = Nack.targetKind(clear);
-        // One look-up: the sender may leave (its route removed) on the room's thread meanwhile.
+        // Each looked up once and checked: the sender may leave (its route removed) on the room's thread meanwhile.
         MediaRoute.RoomFanout room = roomOf(target);
         ForwardedStreams streams = streams(target);
         RetransmissionBuffer buffer = room != null && streams != null && receives(room, receiver, target, kind)
