@@ -1,5 +1,6 @@
 package chorus.client.session;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.files.FileTransfers;
 import chorus.client.media.AudioSink;
 import chorus.client.media.AudioSource;
@@ -107,11 +108,13 @@ public final class ChorusClient implements Closeable {
     public static ChorusClient connect(ClientOptions options, ClientListener listener, RoomState room)
             throws IOException {
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
-                options.resume(), options.token());
+                options.resume(), options.token())
+                .withCodecs(new ControlMessage.Codecs(null, VideoEncoding.DECODES)); // audio: the legacy PCM
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
-            MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo());
+            MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo(),
+                    options.videoEncoding());
             ChorusClient client = new ChorusClient(options, listener == null ? new ClientListener() { } : listener,
                     control, mediaConfig, new ClientThreads(options.room(), options.name()), room);
             client.start();
@@ -123,6 +126,11 @@ public final class ChorusClient implements Closeable {
     }
 
     static MediaSession.Config mediaConfig(Welcome welcome, InetAddress controlPeer, boolean decodeVideo) throws IOException {
+        return mediaConfig(welcome, controlPeer, decodeVideo, VideoEncoding.H264);
+    }
+
+    static MediaSession.Config mediaConfig(Welcome welcome, InetAddress controlPeer, boolean decodeVideo,
+                                           VideoEncoding videoEncoding) throws IOException {
         byte[] key;
         try {
             key = Base64.getDecoder().decode(welcome.mediaKey() == null ? "" : welcome.mediaKey());
@@ -137,7 +145,8 @@ public final class ChorusClient implements Closeable {
         }
         InetAddress host = mediaHost(welcome.media().host(), controlPeer);
         return new MediaSession.Config(new InetSocketAddress(host, welcome.media().videoPort()),
-                new InetSocketAddress(host, welcome.media().audioPort()), welcome.mediaId(), key, decodeVideo);
+                new InetSocketAddress(host, welcome.media().audioPort()), welcome.mediaId(), key, decodeVideo,
+                videoEncoding);
     }
 
     /**
