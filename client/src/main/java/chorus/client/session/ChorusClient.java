@@ -370,6 +370,9 @@ public final class ChorusClient implements Closeable {
     public ClientSnapshot snapshot() {
         Map<String, Long> byName = new TreeMap<>();
         media.videoFramesByMediaId().forEach((mediaId, count) -> byName.merge(nameOf(mediaId), count, Long::sum));
+        Map<String, Long> readBack = new TreeMap<>();
+        media.videoCountersReadBackByMediaId().forEach((mediaId, count) ->
+                readBack.merge(nameOf(mediaId), count, Long::sum));
         return new ClientSnapshot(options.name(), welcome.room(), welcome.participantId(), welcome.mediaId(), state,
                 roster(), media.ready(),
                 media.videoFramesSent(), media.audioFramesSent(),
@@ -377,7 +380,7 @@ public final class ChorusClient implements Closeable {
                 media.audioFramesReceived(), media.audioFramesPlayed(), media.audioFramesConcealed(),
                 media.audioTicksSilent(), media.audioFramesLate(), media.audioLevel(),
                 media.drops(), media.sendErrors(), control.rttMillis(), lostReason,
-                media.screenFramesSent(), media.screenFramesReceived());
+                media.screenFramesSent(), media.screenFramesReceived(), readBack);
     }
 
     /** The name behind a media id; {@code #id} for one never announced. */
