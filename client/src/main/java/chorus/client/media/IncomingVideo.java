@@ -5,6 +5,7 @@ import chorus.client.codec.VideoEncoding;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One sender stream as received: its decoder (made for the codec its frames carry, again if that
@@ -20,14 +21,23 @@ final class IncomingVideo {
     private long lastFrameId = -1;
     private long lastCounter = -1;
     private volatile boolean needsKeyframe = true;
-    private volatile long countersReadBack;
+    private final LongAdder countersReadBack;
     private BufferedImage image;
+    private boolean closed;
+
+    /** @param countersReadBack counts this sender's pictures whose frame counter read back (kept after a close) */
+    IncomingVideo(LongAdder countersReadBack) {
+        this.countersReadBack = countersReadBack;
+    }
 
     /** Decodes {@code frame}; {@link #image()} is the picture after {@link Outcome#DECODED}. */
     synchronized Outcome decode(Reassembler.Frame frame) {
         image = null;
+        if (closed) {
+            return Outcome.SKIPPED; // the sender left while this frame was on its way
+        }
         if (decoder == null || decoder.codec() != frame.codec()) {
-            close();
+            freeDecoder();
             decoder = VideoEncoding.newDecoder(frame.codec());
             lastFrameId = -1;
             if (decoder == null) {
@@ -68,7 +78,7 @@ final class IncomingVideo {
         long modulus = 1L << FrameCounterStrip.COUNTER_BITS;
         long ahead = lastCounter < 0 ? 1 : Math.floorMod(counter - lastCounter, modulus);
         if (ahead > 0 && ahead < modulus / 2) {
-            countersReadBack++;
+            countersReadBack.increment();
         }
         lastCounter = counter;
     }
@@ -81,12 +91,13 @@ final class IncomingVideo {
         return needsKeyframe;
     }
 
-    long countersReadBack() {
-        return countersReadBack;
-    }
-
     /** Frees the decoder; synchronized with {@link #decode}, so a late close never frees it mid-frame. */
     synchronized void close() {
+        closed = true;
+        freeDecoder();
+    }
+
+    private void freeDecoder() {
         if (decoder != null) {
             decoder.close();
             decoder = null;

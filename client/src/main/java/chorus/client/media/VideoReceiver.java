@@ -32,6 +32,7 @@ public final class VideoReceiver {
     private final Map<Integer, Reassembler> reassemblers = new HashMap<>();
     private final ConcurrentHashMap<Integer, LongAdder> framesByMediaId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, IncomingVideo> decoding = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, LongAdder> countersReadBack = new ConcurrentHashMap<>();
     private final AtomicLong decodeErrors = new AtomicLong();
     private final AtomicLong framesSkipped = new AtomicLong();
     private final AtomicLong framesIncomplete = new AtomicLong();
@@ -75,7 +76,8 @@ public final class VideoReceiver {
         if (closed) {
             return null;
         }
-        IncomingVideo stream = decoding.computeIfAbsent(mediaId, id -> new IncomingVideo());
+        IncomingVideo stream = decoding.computeIfAbsent(mediaId,
+                id -> new IncomingVideo(countersReadBack.computeIfAbsent(id, any -> new LongAdder())));
         switch (stream.decode(frame)) {
             case DECODED -> {
                 return stream.image();
@@ -118,8 +120,16 @@ public final class VideoReceiver {
      */
     public Map<Integer, Long> countersReadBackByMediaId() {
         Map<Integer, Long> out = new HashMap<>();
-        decoding.forEach((id, stream) -> out.put(id, stream.countersReadBack()));
+        countersReadBack.forEach((id, count) -> out.put(id, count.sum()));
         return out;
+    }
+
+    /** {@code mediaId} left: its decoder's native memory is freed now rather than at the end of the session. */
+    public void forget(int mediaId) {
+        IncomingVideo stream = decoding.remove(mediaId);
+        if (stream != null) {
+            stream.close();
+        }
     }
 
     /** Frees the decoders; called on (or after the end of) the receive thread. */

@@ -439,6 +439,7 @@ public final class ChorusClient implements Closeable {
                 ParticipantInfo p = left.participant();
                 ParticipantInfo removed = roster.remove(p.participantId());
                 log.info("{} left ({})", p.name(), left.reason());
+                media.forgetSender(p.mediaId());
                 listener.onParticipantLeft(removed != null ? removed : p, left.reason());
                 rosterChanged();
             } else if (message instanceof ChatMessage m) {

@@ -370,6 +370,12 @@ public final class MediaSession implements Closeable {
                 + (audioSocket == null ? 0 : audioSocket.bytesReceived());
     }
 
+    /** {@code mediaId} left the room: its decoders are freed (a frame still on its way makes new ones). */
+    public void forgetSender(int mediaId) {
+        videoReceiver.forget(mediaId);
+        screenReceiver.forget(mediaId);
+    }
+
     /**
      * True while the camera video of {@code mediaId} cannot be decoded until a keyframe comes (it
      * started mid-stream, lost a frame or sent one that did not decode): the moment to ask for one.

@@ -176,6 +176,48 @@ class H264CodecTest {
         }
     }
 
+    @Test
+    void flippedBitsTruncationsAndNoiseNeverCrashTheDecoderAndAKeyframeAlwaysRecovers() {
+        TestPattern pattern = new TestPattern("alice", FPS);
+        java.util.Random random = new java.util.Random(13);
+        try (VideoEncoder encoder = VideoEncoding.H264.newEncoder(FPS); VideoDecoder decoder = new H264Decoder()) {
+            for (int round = 0; round < 60; round++) {
+                byte[] frame = copy(encoder.encode(pattern.render(round), round % 10 == 0));
+                byte[] bad = switch (round % 3) {
+                    case 0 -> java.util.Arrays.copyOf(frame, random.nextInt(frame.length));
+                    case 1 -> flipBits(frame, random);
+                    default -> noise(random);
+                };
+                decoder.decode(bad, 0, bad.length, random.nextBoolean()); // may or may not show something
+                byte[] idr = copy(encoder.encode(pattern.render(1000 + round), true));
+                BufferedImage image = decoder.decode(idr, 0, idr.length, true);
+                assertNotNull(image, "round " + round + ": the keyframe after bad input decodes");
+                assertEquals(1000 + round, FrameCounterStrip.read(image));
+            }
+        }
+    }
+
+    private static byte[] flipBits(byte[] frame, java.util.Random random) {
+        byte[] bad = frame.clone();
+        for (int i = 0; i < 8; i++) {
+            int at = 5 + random.nextInt(bad.length - 5);
+            bad[at] ^= (byte) (1 << random.nextInt(8));
+        }
+        return bad;
+    }
+
+    private static byte[] noise(java.util.Random random) {
+        byte[] bad = new byte[1 + random.nextInt(4000)];
+        random.nextBytes(bad);
+        if (random.nextBoolean() && bad.length > 5) {
+            bad[0] = 0;
+            bad[1] = 0;
+            bad[2] = 0;
+            bad[3] = 1; // looks like a NAL unit of a random type
+        }
+        return bad;
+    }
+
     static byte[] copy(EncodedFrame frame) {
         ByteBuffer data = frame.data().duplicate();
         byte[] copy = new byte[data.remaining()];
