@@ -1,6 +1,5 @@
 package chorus.client.codec;
 
-import chorus.client.media.JpegEncoder;
 import chorus.protocol.media.Codec;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

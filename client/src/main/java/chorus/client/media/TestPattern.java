@@ -1,5 +1,6 @@
 package chorus.client.media;
 
+import chorus.client.codec.JpegEncoder;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
