@@ -1,7 +1,5 @@
 package chorus.client.codec;
 
-import java.io.ByteArrayOutputStream;
-
 /** Reading an H.264 Annex B byte stream: NAL units after 3- or 4-byte start codes. */
 public final class AnnexB {
     private AnnexB() {
@@ -25,33 +23,5 @@ public final class AnnexB {
     public static boolean isKeyframe(byte[] b, int off, int len) {
         return contains(b, off, len, H264Encoder.NAL_IDR) && contains(b, off, len, H264Encoder.NAL_SPS)
                 && contains(b, off, len, H264Encoder.NAL_PPS);
-    }
-
-    /** The SPS and PPS NAL units of an access unit, each with a 4-byte start code. */
-    static byte[] parameterSets(byte[] b, int off, int len) {
-        ByteArrayOutputStream sets = new ByteArrayOutputStream();
-        int end = off + len;
-        int start = -1;
-        for (int i = off; i <= end; i++) {
-            boolean boundary = i + 2 < end && b[i] == 0 && b[i + 1] == 0 && b[i + 2] == 1;
-            if (boundary || i == end) {
-                if (start >= 0) {
-                    int stop = i;
-                    while (i < end && stop > start && b[stop - 1] == 0) {
-                        stop--; // the leading zero of the next 4-byte start code
-                    }
-                    int type = b[start] & 0x1F;
-                    if (type == H264Encoder.NAL_SPS || type == H264Encoder.NAL_PPS) {
-                        sets.write(new byte[] {0, 0, 0, 1}, 0, 4);
-                        sets.write(b, start, stop - start);
-                    }
-                }
-                if (boundary) {
-                    start = i + 3;
-                    i += 2;
-                }
-            }
-        }
-        return sets.toByteArray();
     }
 }

@@ -46,8 +46,8 @@ import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * H.264 with OpenH264 ({@code libopenh264} in JavaCV's FFmpeg): constrained baseline, no B-frames,
- * one access unit per picture in Annex B form, rate-controlled to a bitrate; an IDR (SPS and PPS in
- * front) first, on request, when the picture size changes, and every {@code gop} frames. Pictures
+ * one access unit per picture in Annex B form, rate-controlled to a bitrate; an IDR (OpenH264 puts
+ * the SPS and PPS in front of every one) first, on request, when the picture size changes, and every {@code gop} frames. Pictures
  * are converted from BGR to YUV 4:2:0 with swscale; an odd width or height is scaled to the even
  * size 4:2:0 needs. Not thread-safe; {@link #close} frees the native codec, frame and packet.
  */
@@ -73,7 +73,6 @@ public final class H264Encoder implements VideoEncoder {
     private int height;
     private long pts;
     private byte[] out = new byte[256 * 1024];
-    private byte[] parameterSets = new byte[0];
     private boolean closed;
 
     /**
@@ -138,22 +137,7 @@ public final class H264Encoder implements VideoEncoder {
         if (length == 0) {
             return null;
         }
-        if (key) {
-            length = withParameterSets(length);
-        }
         return new EncodedFrame(ByteBuffer.wrap(out, 0, length), key);
-    }
-
-    /** Keeps the SPS and PPS of an IDR that has them, and puts them in front of one that has not. */
-    private int withParameterSets(int length) {
-        if (AnnexB.contains(out, 0, length, NAL_SPS) && AnnexB.contains(out, 0, length, NAL_PPS)) {
-            parameterSets = AnnexB.parameterSets(out, 0, length);
-            return length;
-        }
-        ensureOut(length + parameterSets.length);
-        System.arraycopy(out, 0, out, parameterSets.length, length);
-        System.arraycopy(parameterSets, 0, out, 0, parameterSets.length);
-        return length + parameterSets.length;
     }
 
     private void ensureOut(int size) {
