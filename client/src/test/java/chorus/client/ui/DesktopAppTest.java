@@ -163,6 +163,7 @@ class DesktopAppTest {
             String bitrates = text(window, "status.bitrates");
             return bitrates.matches("\u2191 \\d+ kbit/s  \u2193 \\d+ kbit/s") && !bitrates.contains("\u2193 0 ");
         }));
+        Gui.save(window, "h264-tiles");
     }
 
     /** The frame counter read back from the newest picture of {@code name} the app shows, or -1. */
