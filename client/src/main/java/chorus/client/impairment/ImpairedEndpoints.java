@@ -22,7 +22,7 @@ public final class ImpairedEndpoints implements AutoCloseable {
         this.video = video;
         this.audio = audio;
         this.config = new MediaSession.Config(video.address(), audio.address(), direct.mediaId(), direct.key(),
-                direct.decodeVideo(), direct.lossRecovery());
+                direct.decodeVideo(), direct.videoEncoding(), direct.lossRecovery());
     }
 
     /** Proxies in front of {@code direct}'s endpoints (the relay's, from the welcome). */
