@@ -42,6 +42,11 @@ public final class VideoReceiver {
     private final FrameListener listener;
     /** NACKs and keyframe requests for these streams, or null when this receiver asks for nothing. */
     private final RecoveryRequests recovery;
+    /**
+     * Frames back in order for the decoder when NACKs complete them late: held at most 300 ms
+     * (NACK retries end by about 170 ms) or 8 frames (what the reassembler keeps pending).
+     */
+    private final FrameOrder order = new FrameOrder(300_000_000L, 8);
     private volatile boolean closed;
 
     public VideoReceiver(boolean decode, DropCounts drops, FrameListener listener) {
@@ -76,12 +81,26 @@ public final class VideoReceiver {
         Reassembler.Frame frame = reassembler.offer(datagram, 0, nowNanos);
         long incomplete = reassembler.framesDropped() - incompleteBefore;
         framesIncomplete.addAndGet(incomplete);
-        if (recovery != null && incomplete > 0) {
-            recovery.onFrameDropped(mediaId, nowNanos);
-        }
-        if (frame == null) {
+        if (recovery == null) {
+            if (frame != null) {
+                deliver(mediaId, frame, nowNanos);
+            }
             return;
         }
+        FrameOrder.Out out = (id, f) -> deliver(id, f, nowNanos);
+        if (incomplete > 0) {
+            recovery.onFrameDropped(mediaId, nowNanos);
+            order.gaveUp(mediaId, nowNanos, out);
+        }
+        if (frame != null) {
+            order.complete(mediaId, frame, nowNanos, out);
+        } else {
+            order.expire(mediaId, nowNanos, out);
+        }
+    }
+
+    /** A complete frame, in order when this receiver recovers loss: counted, decoded, handed on. */
+    private void deliver(int mediaId, Reassembler.Frame frame, long nowNanos) {
         if (recovery != null) {
             recovery.onFrame(mediaId, (frame.flags() & MediaHeader.FLAG_KEYFRAME) != 0, nowNanos);
         }
