@@ -365,4 +365,38 @@ class LossRecoveryThroughProxyTest {
         assertTrue(bob.judgedFrames() > cyFrames, shares);
         assertTrue(cyFrames < FRAMES * 9 / 10, "loss on both legs costs a plain receiver frames: " + shares);
     }
+
+    @Test
+    void h264ThroughFivePercentLossDecodesMoreOfTheRightPicturesWithRecoveryThanWithout() throws Exception {
+        String room = LoopbackRelay.room("h264");
+        ChorusClient ada = ChorusClient.connect(ClientOptions.of(LoopbackRelay.address(relay), "Ada", room), null);
+        open.add(ada);
+        Impairment lossy = Impairment.loss(0.05, SEED);
+        List<ImpairedEndpoints> proxies = ImpairedEndpoints.list();
+        ChorusClient bob = ChorusClient.connect(ClientOptions.of(LoopbackRelay.address(relay), "Bob", room), null,
+                new RoomState(), ImpairedEndpoints.through(Impairment.NONE, lossy, proxies));
+        open.add(bob);
+        java.util.function.UnaryOperator<MediaSession.Config> throughProxies =
+                ImpairedEndpoints.through(Impairment.NONE, lossy, proxies);
+        ChorusClient cy = ChorusClient.connect(ClientOptions.of(LoopbackRelay.address(relay), "Cy", room), null,
+                new RoomState(), direct -> throughProxies.apply(new MediaSession.Config(direct.videoEndpoint(),
+                        direct.audioEndpoint(), direct.mediaId(), direct.key(), direct.decodeVideo(),
+                        direct.videoEncoding(), false)));
+        open.add(cy);
+        proxies.forEach(open::add);
+        LoopbackRelay.await("media ready", () -> ada.media().ready() && bob.media().ready() && cy.media().ready());
+
+        ada.startVideo(new chorus.client.media.TestPattern("Ada", 25), 25);
+        LoopbackRelay.await("Ada sent " + FRAMES + " frames", () -> ada.media().videoFramesSent() >= FRAMES);
+        ada.stopVideo();
+        long sent = ada.media().videoFramesSent();
+        LoopbackRelay.await("Bob reads back nearly all of Ada's pictures",
+                () -> bob.snapshot().videoFramesReadBackFrom().getOrDefault("Ada", 0L) >= sent * 9 / 10);
+        long bobRead = bob.snapshot().videoFramesReadBackFrom().getOrDefault("Ada", 0L);
+        long cyRead = cy.snapshot().videoFramesReadBackFrom().getOrDefault("Ada", 0L);
+        String shares = "of " + sent + " H.264 frames, read back with recovery " + bobRead + ", without " + cyRead;
+        assertTrue(proxies.get(1).video().lostToClients() > 0, "Cy's path lost datagrams too: " + shares);
+        assertTrue(bobRead > cyRead, shares);
+        assertTrue(bob.snapshot().videoRecovery().nacksSent() > 0, shares);
+    }
 }
