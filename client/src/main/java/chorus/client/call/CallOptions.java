@@ -1,5 +1,6 @@
 package chorus.client.call;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.session.ClientOptions;
 import chorus.client.session.RelayAddress;
 import chorus.client.session.TokenPeek;
@@ -23,12 +24,14 @@ import java.time.Duration;
  *                         sparing a copy of every frame captured and the memory of every frame received
  * @param trust            TLS and whom to trust as the relay (null: {@link RelayTrust#defaults()})
  * @param token            the access token, or null (a relay in the open mode)
+ * @param videoEncoding    how the camera is sent (null: {@link VideoEncoding#H264}, the default)
  * @param audioCodec       what the microphone is sent in, and the mix asked for: {@link Codec#OPUS} (the
  *                         default) or {@link Codec#PCM16}
  */
 public record CallOptions(RelayAddress relay, String name, String room, Duration timeout, Duration reconnectInitial,
                           Duration reconnectMax, int fps, String clientName, boolean reconnectOnLoss,
-                          boolean keepPictures, RelayTrust trust, String token, int audioCodec) {
+                          boolean keepPictures, RelayTrust trust, String token, VideoEncoding videoEncoding,
+                          int audioCodec) {
     public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(5);
     public static final int DEFAULT_FPS = 15;
@@ -51,65 +54,72 @@ public record CallOptions(RelayAddress relay, String name, String room, Duration
         if (name == null && token != null) {
             name = TokenPeek.nameOrNull(token); // the name the relay will give
         }
+        videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
     }
 
     /**
      * 5 s per attempt, reconnects after a loss with retries from 0.5 s doubling to 5 s, 15 fps,
-     * client name {@code chorus-desktop/0.1}, pictures kept for a view.
+     * client name {@code chorus-desktop/0.1}, pictures kept for a view, H.264 video.
      */
     public static CallOptions of(RelayAddress relay, String name, String room) {
         return new CallOptions(relay, name, room, ClientOptions.DEFAULT_TIMEOUT, DEFAULT_RECONNECT_INITIAL,
-                DEFAULT_RECONNECT_MAX, DEFAULT_FPS, "chorus-desktop/0.1", true, true, null, null, Codec.OPUS);
+                DEFAULT_RECONNECT_MAX, DEFAULT_FPS, "chorus-desktop/0.1", true, true, null, null, VideoEncoding.H264,
+                Codec.OPUS);
     }
 
     public CallOptions withReconnect(Duration initial, Duration max) {
         return new CallOptions(relay, name, room, timeout, initial, max, fps, clientName, reconnectOnLoss,
-                keepPictures, trust, token, audioCodec);
+                keepPictures, trust, token, videoEncoding, audioCodec);
     }
 
     public CallOptions withReconnectOnLoss(boolean reconnect) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName, reconnect,
-                keepPictures, trust, token, audioCodec);
+                keepPictures, trust, token, videoEncoding, audioCodec);
     }
 
     public CallOptions withTimeout(Duration timeout) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token, audioCodec);
+                reconnectOnLoss, keepPictures, trust, token, videoEncoding, audioCodec);
     }
 
     public CallOptions withKeepPictures(boolean keep) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keep, trust, token, audioCodec);
+                reconnectOnLoss, keep, trust, token, videoEncoding, audioCodec);
     }
 
     public CallOptions withFps(int fps) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token, audioCodec);
+                reconnectOnLoss, keepPictures, trust, token, videoEncoding, audioCodec);
     }
 
     public CallOptions withClientName(String clientName) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token, audioCodec);
+                reconnectOnLoss, keepPictures, trust, token, videoEncoding, audioCodec);
     }
 
     public CallOptions withTrust(RelayTrust trust) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token, audioCodec);
+                reconnectOnLoss, keepPictures, trust, token, videoEncoding, audioCodec);
     }
 
     public CallOptions withToken(String token) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token, audioCodec);
+                reconnectOnLoss, keepPictures, trust, token, videoEncoding, audioCodec);
     }
 
     /** Sends {@link Codec#OPUS} or {@link Codec#PCM16}, and asks for a mix in it. */
     public CallOptions withAudioCodec(int codec) {
         return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
-                reconnectOnLoss, keepPictures, trust, token, codec);
+                reconnectOnLoss, keepPictures, trust, token, videoEncoding, codec);
+    }
+
+    public CallOptions withVideoEncoding(VideoEncoding encoding) {
+        return new CallOptions(relay, name, room, timeout, reconnectInitial, reconnectMax, fps, clientName,
+                reconnectOnLoss, keepPictures, trust, token, encoding, audioCodec);
     }
 
     ClientOptions clientOptions() {
         return ClientOptions.of(relay, name, room).withTimeout(timeout).withClientName(clientName).withTrust(trust)
-                .withToken(token).withAudioCodec(audioCodec);
+                .withToken(token).withVideoEncoding(videoEncoding).withAudioCodec(audioCodec);
     }
 }

@@ -51,7 +51,7 @@ record LoadSpec(int rooms, int participants, int videoFps, int frameBytes, boole
         return rooms * participants;
     }
 
-    /** The size of one 640x480 test-pattern frame as JPEG: what a bot's camera sends. */
+    /** The size of one 640x480 test-pattern frame as JPEG: what a bot with {@code --video-codec jpeg} sends. */
     public static int testPatternFrameBytes() {
         try {
             return new TestPattern("Chorus", 30).jpeg(0).length;

@@ -1,23 +1,24 @@
 package chorus.client.media;
 
-import chorus.protocol.media.Codec;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import javax.imageio.ImageIO;
 
 /**
  * The receiving half of a client's video: one reassembler per sender (the media id in the header
- * says who sent a forwarded datagram), counts of complete frames per sender, JPEG decoding.
- * {@link #offer} runs on the video receive thread only; the counts may be read from anywhere.
+ * says who sent a forwarded datagram), counts of complete frames per sender, and one decoder per
+ * sender for the codec its frames carry ({@link IncomingVideo}): a frame that does not decode is
+ * dropped and counted and the others' video goes on; while a sender's H.264 waits for a keyframe
+ * its other frames are skipped, and {@link #needsKeyframe} says so. {@link #offer} runs on the
+ * video receive thread only; the counts may be read from anywhere. {@link #close} frees the decoders.
  */
 public final class VideoReceiver {
     /** Bounds the reassemblers a misbehaving relay could make us keep. */
@@ -30,21 +31,34 @@ public final class VideoReceiver {
 
     private final Map<Integer, Reassembler> reassemblers = new HashMap<>();
     private final ConcurrentHashMap<Integer, LongAdder> framesByMediaId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, IncomingVideo> decoding = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, LongAdder> countersReadBack = new ConcurrentHashMap<>();
     private final AtomicLong decodeErrors = new AtomicLong();
+    private final AtomicLong framesSkipped = new AtomicLong();
     private final AtomicLong framesIncomplete = new AtomicLong();
     private final SequenceLoss loss = new SequenceLoss();
     private final boolean decode;
     private final DropCounts drops;
     private final FrameListener listener;
-
-    static {
-        ImageIO.setUseCache(false); // decode in memory, never through temporary files
-    }
+    /** NACKs and keyframe requests for these streams, or null when this receiver asks for nothing. */
+    private final RecoveryRequests recovery;
+    /**
+     * Frames back in order for the decoder when NACKs complete them late: held at most 300 ms
+     * (NACK retries end by about 170 ms) or 8 frames (what the reassembler keeps pending).
+     */
+    private final FrameOrder order = new FrameOrder(300_000_000L, 8);
+    private volatile boolean closed;
 
     public VideoReceiver(boolean decode, DropCounts drops, FrameListener listener) {
+        this(decode, drops, listener, null);
+    }
+
+    /** @param recovery asks the relay for what is lost (NACKs, keyframe requests); null asks for nothing */
+    public VideoReceiver(boolean decode, DropCounts drops, FrameListener listener, RecoveryRequests recovery) {
         this.decode = decode;
         this.drops = drops;
         this.listener = listener;
+        this.recovery = recovery;
     }
 
     /** One validated video datagram from the relay. */
@@ -60,32 +74,127 @@ public final class VideoReceiver {
             reassembler = Reassembler.forVideo();
             reassemblers.put(mediaId, reassembler);
         }
+        if (recovery != null) {
+            recovery.onDatagram(mediaId, MediaHeader.sequence(datagram, 0), nowNanos);
+        }
         long incompleteBefore = reassembler.framesDropped();
         Reassembler.Frame frame = reassembler.offer(datagram, 0, nowNanos);
-        framesIncomplete.addAndGet(reassembler.framesDropped() - incompleteBefore);
-        if (frame == null) {
+        long incomplete = reassembler.framesDropped() - incompleteBefore;
+        framesIncomplete.addAndGet(incomplete);
+        if (recovery == null) {
+            if (frame != null) {
+                deliver(mediaId, frame, nowNanos);
+            }
             return;
         }
+        FrameOrder.Out out = (id, f) -> deliver(id, f, nowNanos);
+        if (incomplete > 0) {
+            recovery.onFrameDropped(mediaId, nowNanos);
+            order.gaveUp(mediaId, nowNanos, out);
+        }
+        if (frame != null) {
+            order.complete(mediaId, frame, nowNanos, out);
+        } else {
+            order.expire(mediaId, nowNanos, out);
+        }
+    }
+
+    /** A complete frame, in order when this receiver recovers loss: counted, decoded, handed on. */
+    private void deliver(int mediaId, Reassembler.Frame frame, long nowNanos) {
+        if (recovery != null) {
+            recovery.onFrame(mediaId, (frame.flags() & MediaHeader.FLAG_KEYFRAME) != 0, nowNanos);
+        }
         framesByMediaId.computeIfAbsent(mediaId, id -> new LongAdder()).increment();
-        BufferedImage image = null;
-        if (decode) {
-            image = decode(frame);
-            if (image == null) {
-                decodeErrors.incrementAndGet();
-            }
+        BufferedImage image = decode ? decode(mediaId, frame) : null;
+        if (recovery != null && decode && needsKeyframe(mediaId)) {
+            recovery.keyframeNeeded(mediaId, nowNanos); // the decoder's word, coalesced per interval
         }
         listener.onFrame(mediaId, frame, image);
     }
 
-    private static BufferedImage decode(Reassembler.Frame frame) {
-        if (frame.codec() != Codec.JPEG) {
+    /** The decoder cannot go on with {@code mediaId}'s stream without a keyframe: one is asked for (coalesced). */
+    public void keyframeNeeded(int mediaId, long nowNanos) {
+        if (recovery != null) {
+            recovery.keyframeNeeded(mediaId, nowNanos);
+        }
+    }
+
+    /** Sends the NACKs that are due; called from a clock every few milliseconds. */
+    public void tick(long nowNanos) {
+        if (recovery != null) {
+            recovery.tick(nowNanos);
+        }
+    }
+
+    /** What this receiver asked the relay for, or null when it asks for nothing. */
+    public RecoveryRequests recovery() {
+        return recovery;
+    }
+
+    private BufferedImage decode(int mediaId, Reassembler.Frame frame) {
+        if (closed) {
             return null;
         }
-        try {
-            return ImageIO.read(new ByteArrayInputStream(frame.data()));
-        } catch (IOException | RuntimeException e) {
-            return null; // ImageIO signals corrupt input either way; the caller counts it
+        IncomingVideo stream = decoding.computeIfAbsent(mediaId,
+                id -> new IncomingVideo(countersReadBack.computeIfAbsent(id, any -> new LongAdder())));
+        switch (stream.decode(frame)) {
+            case DECODED -> {
+                return stream.image();
+            }
+            case UNDECODABLE -> decodeErrors.incrementAndGet();
+            case SKIPPED -> framesSkipped.incrementAndGet();
         }
+        return null;
+    }
+
+    /**
+     * True while the video of {@code mediaId} cannot be decoded until a keyframe comes: it started
+     * mid-stream, lost a frame, or sent one that did not decode. False for a sender never heard
+     * from, and when not decoding.
+     */
+    public boolean needsKeyframe(int mediaId) {
+        IncomingVideo stream = decoding.get(mediaId);
+        return stream != null && stream.needsKeyframe();
+    }
+
+    /** The senders whose video waits for a keyframe (see {@link #needsKeyframe}). */
+    public Set<Integer> sendersNeedingKeyframe() {
+        Set<Integer> waiting = new TreeSet<>();
+        decoding.forEach((id, stream) -> {
+            if (stream.needsKeyframe()) {
+                waiting.add(id);
+            }
+        });
+        return waiting;
+    }
+
+    /** Frames not decoded because their sender's stream waited for a keyframe or they came late. */
+    public long framesSkipped() {
+        return framesSkipped.get();
+    }
+
+    /**
+     * Pictures, by sender media id, whose test-pattern frame counter ({@link FrameCounterStrip})
+     * read back and had moved on from the one before: the others' video decoded to the expected picture.
+     */
+    public Map<Integer, Long> countersReadBackByMediaId() {
+        Map<Integer, Long> out = new HashMap<>();
+        countersReadBack.forEach((id, count) -> out.put(id, count.sum()));
+        return out;
+    }
+
+    /** {@code mediaId} left: its decoder's native memory is freed now rather than at the end of the session. */
+    public void forget(int mediaId) {
+        IncomingVideo stream = decoding.remove(mediaId);
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    /** Frees the decoders; called on (or after the end of) the receive thread. */
+    public void close() {
+        closed = true;
+        decoding.values().forEach(IncomingVideo::close);
     }
 
     /** Complete frames received, by sender media id. */

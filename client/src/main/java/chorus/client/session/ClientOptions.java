@@ -1,5 +1,6 @@
 package chorus.client.session;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.tls.RelayTrust;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
@@ -10,18 +11,19 @@ import java.util.List;
  * How to join: which relay, as whom, in which room.
  *
  * @param timeout     bound on the TCP connect and, separately, on the wait for the welcome
- * @param decodeVideo decode received JPEGs into images (a load generator may skip the cost)
+ * @param decodeVideo decode received video into images (a load generator may skip the cost)
  * @param clientName  the software name sent in the hello, e.g. {@code chorus-bot/0.1}
  * @param resume      come back as an earlier participant (after its relay node was lost); null joins afresh
  * @param trust       TLS and whom to trust as the relay (null: {@link RelayTrust#defaults()})
  * @param token       the access token (a JWT from {@code chorus token} or a join link); null for a relay in
  *                    the open mode. With one, the relay names the participant by the token, not {@code name}
+ * @param videoEncoding how camera video is sent (null: {@link VideoEncoding#H264}, the default)
  * @param audioCodec  what it sends ({@link Codec#OPUS}, the default, or {@link Codec#PCM16}); a PCM client
  *                    also asks for a PCM mix, an Opus one for Opus (PCM second)
  */
 public record ClientOptions(RelayAddress relay, String name, String room, Duration timeout, boolean decodeVideo,
                             String clientName, ControlMessage.Resume resume, RelayTrust trust,
-                            String token, int audioCodec) {
+                            String token, VideoEncoding videoEncoding, int audioCodec) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public ClientOptions {
@@ -32,56 +34,70 @@ public record ClientOptions(RelayAddress relay, String name, String room, Durati
             throw new IllegalArgumentException("timeout must be positive");
         }
         trust = trust == null ? RelayTrust.defaults() : trust;
-        if (audioCodec != Codec.OPUS && audioCodec != Codec.PCM16) {
-            throw new IllegalArgumentException("audio codec must be opus or pcm");
-        }
         if (name == null && token != null) {
             name = TokenPeek.nameOrNull(token); // the name the relay will give
         }
+        videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
+        if (audioCodec != Codec.OPUS && audioCodec != Codec.PCM16) {
+            throw new IllegalArgumentException("audio codec must be opus or pcm");
+        }
     }
 
-    /** Defaults: 5 s timeout, decode video, client name {@code chorus-client/0.1}, Opus audio. */
+    /** Defaults: 5 s timeout, decode video, client name {@code chorus-client/0.1}, H.264 video. */
     public static ClientOptions of(RelayAddress relay, String name, String room) {
-        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null, null, null, Codec.OPUS);
+        return new ClientOptions(relay, name, room, DEFAULT_TIMEOUT, true, "chorus-client/0.1", null, null, null,
+                VideoEncoding.H264, Codec.OPUS);
     }
 
     public ClientOptions withTimeout(Duration timeout) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, audioCodec);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token,
+                videoEncoding, audioCodec);
     }
 
     public ClientOptions withDecodeVideo(boolean decodeVideo) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, audioCodec);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token,
+                videoEncoding, audioCodec);
     }
 
     public ClientOptions withClientName(String clientName) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, audioCodec);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token,
+                videoEncoding, audioCodec);
     }
 
     /** Through another relay (node). */
     public ClientOptions withRelay(RelayAddress relay) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, audioCodec);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token,
+                videoEncoding, audioCodec);
     }
 
     public ClientOptions withTrust(RelayTrust trust) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, audioCodec);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token,
+                videoEncoding, audioCodec);
     }
 
     public ClientOptions withResume(ControlMessage.Resume resume) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, audioCodec);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token,
+                videoEncoding, audioCodec);
     }
 
     /** Sends {@code codec} ({@link Codec#OPUS} or {@link Codec#PCM16}) and asks for a mix in it. */
     public ClientOptions withAudioCodec(int codec) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, codec);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, videoEncoding,
+                codec);
     }
 
     /** What the hello says this client decodes, most preferred first. */
     public List<String> audioDecodes() {
-        return audioCodec == Codec.OPUS ? List.of(Codec.OPUS_NAME, Codec.PCM16_NAME)
-                : List.of(Codec.PCM16_NAME);
+        return audioCodec == Codec.OPUS ? List.of(Codec.OPUS_NAME, Codec.PCM16_NAME) : List.of(Codec.PCM16_NAME);
+    }
+
+    public ClientOptions withVideoEncoding(VideoEncoding encoding) {
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token,
+                encoding, audioCodec);
     }
 
     public ClientOptions withToken(String token) {
-        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token, audioCodec);
+        return new ClientOptions(relay, name, room, timeout, decodeVideo, clientName, resume, trust, token,
+                videoEncoding, audioCodec);
     }
 }

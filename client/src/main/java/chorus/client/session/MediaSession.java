@@ -1,9 +1,12 @@
 package chorus.client.session;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.media.AudioPlayout;
 import chorus.client.media.AudioSink;
 import chorus.client.media.AudioSource;
 import chorus.client.media.DropCounts;
+import chorus.client.media.RecoveryRequests;
+import chorus.client.media.SendHistory;
 import chorus.client.media.SequenceLoss;
 import chorus.client.media.VideoReceiver;
 import chorus.client.media.VideoSource;
@@ -11,6 +14,7 @@ import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.KeyframeRequest;
 import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
@@ -82,21 +86,44 @@ public final class MediaSession implements Closeable {
      * @param audioEndpoint the relay's audio port; audio datagrams are accepted only from here
      * @param mediaId       this participant's id on the media, from the welcome
      * @param key           this participant's 32-byte media key, from the welcome
-     * @param decodeVideo   decode received JPEGs into images (a load generator may not want to)
+     * @param decodeVideo   decode received video into images (a load generator may not want to)
+     * @param videoEncoding how camera video is sent (H.264 by default)
+     * @param lossRecovery  ask the relay for lost video (NACKs) and keyframes, and keep what is sent for
+     *                      the relay's NACKs; off only to measure without
      * @param audioCodec    what audio is sent in ({@link Codec#OPUS} or {@link Codec#PCM16})
      */
     public record Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
-                         boolean decodeVideo, int audioCodec) {
-        /** Sending PCM. */
+                         boolean decodeVideo, VideoEncoding videoEncoding, boolean lossRecovery, int audioCodec) {
+        public Config {
+            videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
+        }
+
+        /** Camera video in H.264 at the default bitrate, loss recovery on. */
         public Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
                       boolean decodeVideo) {
-            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, Codec.PCM16);
+            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, VideoEncoding.H264, true, Codec.PCM16);
+        }
+
+        /** PCM audio. */
+        public Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
+                      boolean decodeVideo, VideoEncoding videoEncoding, boolean lossRecovery) {
+            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, videoEncoding, lossRecovery, Codec.PCM16);
         }
 
         public Config withAudioCodec(int codec) {
-            return new Config(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, codec);
+            return new Config(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, videoEncoding, lossRecovery,
+                    codec);
+        }
+
+        /** Loss recovery on, PCM audio. */
+        public Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
+                      boolean decodeVideo, VideoEncoding videoEncoding) {
+            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, videoEncoding, true, Codec.PCM16);
         }
     }
+
+    /** How often due NACKs are sent (the reordering allowance and retries are counted in these ticks). */
+    static final long RECOVERY_TICK_MILLIS = 5;
 
     private final Config config;
     private final Listener listener;
@@ -109,6 +136,10 @@ public final class MediaSession implements Closeable {
     private final MediaSender sender;
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLong callbackFailures = new AtomicLong();
+    private final AtomicLong keyframeRequestsReceived = new AtomicLong();
+    /** What this client sent on the video socket lately, for the relay's NACKs; null when recovery is off. */
+    private final SendHistory sendHistory;
+    private final Fragmenter.PacketSink videoResend;
 
     private MediaSocket videoSocket;
     private MediaSocket audioSocket;
@@ -127,8 +158,17 @@ public final class MediaSession implements Closeable {
         this.config = config;
         this.listener = listener;
         this.threads = threads;
-        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame);
-        this.screenReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onScreenFrame);
+        this.sendHistory = config.lossRecovery() ? new SendHistory(config.mediaId()) : null;
+        this.videoResend = datagram -> videoSocket.send(datagram);
+        this.videoOut = sendHistory == null ? videoResend : datagram -> {
+            sendHistory.sent(datagram, System.nanoTime());
+            videoSocket.send(datagram);
+        };
+        this.audioOut = datagram -> audioSocket.send(datagram);
+        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame,
+                recoveryRequests(MediaKind.VIDEO));
+        this.screenReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onScreenFrame,
+                recoveryRequests(MediaKind.SCREEN));
         this.playout = new AudioPlayout(drops, rms -> {
             try {
                 listener.onAudioLevel(rms);
@@ -136,10 +176,14 @@ public final class MediaSession implements Closeable {
                 callbackFailed("audio level listener", e);
             }
         });
-        // made once: the fragmenters call these per datagram
-        this.videoOut = datagram -> videoSocket.send(datagram);
-        this.audioOut = datagram -> audioSocket.send(datagram);
-        this.sender = new MediaSender(config.mediaId(), config.audioCodec(), videoOut, audioOut);
+        this.sender = new MediaSender(config.mediaId(), config.videoEncoding(), config.audioCodec(), videoOut, audioOut);
+    }
+
+    /** NACKs and keyframe requests for one kind of stream, sent on the video socket; null when recovery is off. */
+    private RecoveryRequests recoveryRequests(MediaKind kind) {
+        // videoOut is made once: the fragmenters and the recovery call it per datagram
+        return config.lossRecovery()
+                ? new RecoveryRequests(kind, config.mediaId(), RecoveryRequests.Settings.DEFAULTS, videoOut) : null;
     }
 
     /** Opens both sockets and starts receiving, the hellos and the playout clock. */
@@ -167,18 +211,42 @@ public final class MediaSession implements Closeable {
         mediaClock.scheduleAtFixedRate(guarded("signalling", this::signalTick), 0, SIGNAL_TICK_MILLIS, TimeUnit.MILLISECONDS);
         mediaClock.scheduleAtFixedRate(guarded("playout", playout::tick),
                 AudioFormat.FRAME_MILLIS, AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+        if (config.lossRecovery()) {
+            mediaClock.scheduleAtFixedRate(guarded("loss recovery", this::recoveryTick),
+                    RECOVERY_TICK_MILLIS, RECOVERY_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     // ---- sending ----
 
-    /** Sends one JPEG frame as sealed fragments; thread-safe, but meant for one video clock. */
-    public void sendVideoFrame(byte[] jpeg, int offset, int length) {
-        sender.sendVideoFrame(jpeg, offset, length);
+    /**
+     * Encodes one camera picture with the session's video codec and sends it as sealed fragments;
+     * {@code fps} is the rate the pictures come at (for the encoder's rate control). Thread-safe,
+     * but meant for one video clock.
+     */
+    public void sendVideoFrame(BufferedImage image, int fps) {
+        sender.sendVideoFrame(image, fps);
     }
 
-    /** Sends one JPEG frame of the shared screen as sealed SCREEN fragments; meant for the screen clock. */
-    public void sendScreenFrame(byte[] jpeg, int offset, int length) {
-        sender.sendScreenFrame(jpeg, offset, length);
+    /**
+     * Sends a frame already encoded with the session's video codec ({@link #videoCodec()}) as it is,
+     * flagged as a keyframe: for tests and floods that bring their own bytes.
+     */
+    public void sendVideoFrame(byte[] frame, int offset, int length) {
+        sender.sendVideoFrame(frame, offset, length);
+    }
+
+    /** The codec id camera video is sent with. */
+    public int videoCodec() {
+        return sender.videoCodec();
+    }
+
+    /**
+     * The next camera ({@link MediaKind#VIDEO}) or screen ({@link MediaKind#SCREEN}) frame is sent as
+     * a keyframe: called when the relay passes on a receiver's keyframe request.
+     */
+    public void requestKeyframe(MediaKind kind) {
+        sender.requestKeyframe(kind);
     }
 
     /** Sends one 20 ms frame of {@link AudioFormat#FRAME_SAMPLES} samples; thread-safe, meant for the media clock. */
@@ -239,6 +307,15 @@ public final class MediaSession implements Closeable {
         audioSignal.tick();
     }
 
+    private void recoveryTick() {
+        if (frozen) {
+            return;
+        }
+        long now = System.nanoTime();
+        videoReceiver.tick(now);
+        screenReceiver.tick(now);
+    }
+
     // ---- receiving ----
 
     /** Receives on {@code socket}, which hands on only what opened with this participant's key. */
@@ -271,6 +348,14 @@ public final class MediaSession implements Closeable {
             signal.onChallenge(datagram);
         } else if (kind == MediaKind.KEEPALIVE || kind == MediaKind.RESPONSE) {
             return; // nothing to learn from a relay's keepalive (and a response is never the relay's)
+        } else if (kind == MediaKind.KEYFRAME_REQUEST && expected == MediaKind.VIDEO) {
+            onKeyframeRequest(datagram);
+        } else if (kind == MediaKind.NACK && expected == MediaKind.VIDEO) {
+            // What this client's own path lost before the relay: sent again, as it was (not while frozen).
+            if (sendHistory == null || !sendHistory.onNack(datagram, frozen ? d -> { } : videoResend,
+                    System.nanoTime())) {
+                drops.add(DropReason.BAD_LENGTH);
+            }
         } else if (kind != expected && !(kind == MediaKind.SCREEN && expected == MediaKind.VIDEO)) {
             drops.add(DropReason.WRONG_PORT);
         } else if (frozen) {
@@ -281,6 +366,18 @@ public final class MediaSession implements Closeable {
             screenReceiver.offer(datagram, System.nanoTime());
         } else {
             playout.offer(datagram, System.nanoTime());
+        }
+    }
+
+    /** The relay asks for a keyframe of this participant's camera or screen (coalesced from its receivers). */
+    private void onKeyframeRequest(ByteBuffer datagram) {
+        if (!KeyframeRequest.valid(datagram) || KeyframeRequest.targetMediaId(datagram) != config.mediaId()) {
+            drops.add(DropReason.BAD_LENGTH);
+            return;
+        }
+        keyframeRequestsReceived.incrementAndGet();
+        if (!frozen) {
+            sender.requestKeyframe(KeyframeRequest.targetKind(datagram));
         }
     }
 
@@ -329,6 +426,41 @@ public final class MediaSession implements Closeable {
         return sender.videoFramesSent();
     }
 
+    /** Pictures the video or screen encoder failed on (none were sent). */
+    public long videoEncodeErrors() {
+        return sender.encodeErrors();
+    }
+
+    /** Camera frames sent as keyframes (the first, periodic ones, requested ones). */
+    public long videoKeyframesSent() {
+        return sender.videoKeyframesSent();
+    }
+
+    /** Bytes sent on both sockets (sealed datagrams, without IP and UDP headers). */
+    public long bytesSent() {
+        return (videoSocket == null ? 0 : videoSocket.bytesSent()) + (audioSocket == null ? 0 : audioSocket.bytesSent());
+    }
+
+    /** Bytes received on both sockets from the relay (datagrams that opened with this participant's key). */
+    public long bytesReceived() {
+        return (videoSocket == null ? 0 : videoSocket.bytesReceived())
+                + (audioSocket == null ? 0 : audioSocket.bytesReceived());
+    }
+
+    /** {@code mediaId} left the room: its decoders are freed (a frame still on its way makes new ones). */
+    public void forgetSender(int mediaId) {
+        videoReceiver.forget(mediaId);
+        screenReceiver.forget(mediaId);
+    }
+
+    /**
+     * True while the camera video of {@code mediaId} cannot be decoded until a keyframe comes (it
+     * started mid-stream, lost a frame or sent one that did not decode): the moment to ask for one.
+     */
+    public boolean videoNeedsKeyframe(int mediaId) {
+        return videoReceiver.needsKeyframe(mediaId);
+    }
+
     public long audioFramesSent() {
         return sender.audioFramesSent();
     }
@@ -359,6 +491,16 @@ public final class MediaSession implements Closeable {
         return videoReceiver.decodeErrors();
     }
 
+    /** Camera frames not decoded while their sender's stream waited for a keyframe (or that came late). */
+    public long videoFramesSkipped() {
+        return videoReceiver.framesSkipped();
+    }
+
+    /** Pictures whose test-pattern frame counter read back, by sender media id (see {@link VideoReceiver}). */
+    public Map<Integer, Long> videoCountersReadBackByMediaId() {
+        return videoReceiver.countersReadBackByMediaId();
+    }
+
     /** Video datagrams the senders' sequence numbers say should have reached us (see {@link SequenceLoss}). */
     public long videoPacketsExpected() {
         return videoReceiver.loss().expected();
@@ -371,6 +513,52 @@ public final class MediaSession implements Closeable {
 
     public long videoFramesIncomplete() {
         return videoReceiver.framesIncomplete();
+    }
+
+    /** NACK datagrams sent for camera and screen streams. */
+    public long nacksSent() {
+        return recoveryCount(RecoveryRequests::nacksSent);
+    }
+
+    /** Video and screen datagrams that arrived after this client NACKed them. */
+    public long retransmissionsReceived() {
+        return recoveryCount(RecoveryRequests::retransmissionsReceived);
+    }
+
+    /** Keyframe requests this client sent for others' streams. */
+    public long keyframeRequestsSent() {
+        return recoveryCount(RecoveryRequests::keyframeRequestsSent);
+    }
+
+    /** Camera and screen datagrams sent again because the relay NACKed them (lost on the way to it). */
+    public long retransmissionsSent() {
+        return sendHistory == null ? 0 : sendHistory.resent();
+    }
+
+    /** Keyframe requests the relay sent this client for its own camera or screen. */
+    public long keyframeRequestsReceived() {
+        return keyframeRequestsReceived.get();
+    }
+
+    /** All four loss-recovery counters. */
+    public VideoRecovery videoRecovery() {
+        return new VideoRecovery(nacksSent(), retransmissionsReceived(), keyframeRequestsSent(), keyframeRequestsReceived(),
+                retransmissionsSent());
+    }
+
+    /** The decoder cannot go on with {@code mediaId}'s camera stream: a keyframe is asked for (coalesced). */
+    public void videoKeyframeNeeded(int mediaId) {
+        videoReceiver.keyframeNeeded(mediaId, System.nanoTime());
+    }
+
+    private long recoveryCount(java.util.function.ToLongFunction<RecoveryRequests> count) {
+        long total = 0;
+        for (VideoReceiver receiver : new VideoReceiver[] {videoReceiver, screenReceiver}) {
+            if (receiver.recovery() != null) {
+                total += count.applyAsLong(receiver.recovery());
+            }
+        }
+        return total;
     }
 
     public long audioFramesReceived() {
@@ -425,6 +613,8 @@ public final class MediaSession implements Closeable {
                 socket.awaitReceiver(CLOSE_WAIT_MILLIS);
             }
         }
+        videoReceiver.close();
+        screenReceiver.close();
         try {
             if (mediaClock != null) {
                 mediaClock.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);

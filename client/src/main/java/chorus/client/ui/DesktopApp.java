@@ -61,7 +61,8 @@ public final class DesktopApp {
                 return;
             }
             call = Call.start(CallOptions.of(join.relay(), join.name(), join.room()).withTrust(join.trust())
-                            .withToken(join.token()).withAudioCodec(join.audioCodec()),
+                            .withToken(join.token()).withVideoEncoding(join.videoEncoding())
+                            .withAudioCodec(join.audioCodec()),
                     new CallListener() {
                 @Override
                 public void onDeviceProblem(DeviceKind kind, String message) {

@@ -1,5 +1,6 @@
 package chorus.client.ui;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.session.RelayAddress;
 import chorus.client.tls.RelayTrust;
 import chorus.protocol.media.Codec;
@@ -16,37 +17,37 @@ import java.awt.Dimension;
  *                       the user is asked on first contact, {@link RelayFingerprintDialog})
  * @param token          the access token to join with, or null (a relay in the open mode); with one, the
  *                       relay names the participant by the token
+ * @param videoEncoding  how the camera is sent (null: {@link VideoEncoding#H264}, the default)
  * @param audioCodec     what the microphone is sent in, and the mix asked for: {@link Codec#OPUS} (the
  *                       default) or {@link Codec#PCM16} (--audio-codec)
  */
 public record LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
-                            Dimension windowSize, RelayTrust trust, String token, int audioCodec) {
+                            Dimension windowSize, RelayTrust trust, String token, VideoEncoding videoEncoding,
+                            int audioCodec) {
     public static final Dimension DEFAULT_SIZE = new Dimension(1280, 800);
 
     public static LaunchOptions of(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, false, false, null, null, null, Codec.OPUS);
+        return new LaunchOptions(relay, name, room, false, false, null, null, null, null, Codec.OPUS);
     }
 
     public LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
                          Dimension windowSize, RelayTrust trust) {
-        this(relay, name, room, testCamera, testMicrophone, windowSize, trust, null, Codec.OPUS);
+        this(relay, name, room, testCamera, testMicrophone, windowSize, trust, null, null, Codec.OPUS);
     }
 
     public LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
-                         Dimension windowSize, RelayTrust trust, String token) {
-        this(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, Codec.OPUS);
+                         Dimension windowSize, RelayTrust trust, String token, VideoEncoding videoEncoding) {
+        this(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding, Codec.OPUS);
     }
 
     public LaunchOptions {
         trust = trust == null ? RelayFingerprintDialog.standardTrust() : trust;
+        videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
     }
 
     public LaunchOptions withTrust(RelayTrust trust) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, audioCodec);
-    }
-
-    public LaunchOptions withAudioCodec(int codec) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, codec);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding,
+                audioCodec);
     }
 
     /** Whether the join dialog can be skipped. */
@@ -55,19 +56,33 @@ public record LaunchOptions(RelayAddress relay, String name, String room, boolea
     }
 
     public LaunchOptions withTestSource(boolean camera, boolean microphone) {
-        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, trust, token, audioCodec);
+        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, trust, token, videoEncoding,
+                audioCodec);
     }
 
     public LaunchOptions withWindowSize(Dimension size) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, trust, token, audioCodec);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, trust, token, videoEncoding,
+                audioCodec);
     }
 
     public LaunchOptions withJoin(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, audioCodec);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding,
+                audioCodec);
     }
 
     /** Where to join with an access token (the token's name is the one shown). */
     public LaunchOptions withJoin(RelayAddress relay, String name, String room, String token) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, audioCodec);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding,
+                audioCodec);
+    }
+
+    public LaunchOptions withAudioCodec(int codec) {
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding,
+                codec);
+    }
+
+    public LaunchOptions withVideoEncoding(VideoEncoding encoding) {
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, encoding,
+                audioCodec);
     }
 }
