@@ -50,6 +50,10 @@ final class LoadParticipant {
     final MediaCipher audioOpener;
     final ReplayWindow videoWindow = new ReplayWindow();
     final ReplayWindow audioWindow = new ReplayWindow();
+    /** When each recent video datagram left: the receiver measures latency from it. */
+    final SendStamps videoStamps = new SendStamps(4096, System.nanoTime());
+    /** What this participant's audio sends (a tone for a talker, silence otherwise); null without audio. */
+    final ClipWriter audioWriter;
 
     // main thread: address learning
     private long signalSequence;
@@ -64,6 +68,7 @@ final class LoadParticipant {
     long videoSentMeasured;
     long videoBytesSentMeasured;
     long audioSentMeasured;
+    long audioBytesSentMeasured;
     long sendBufferFull;
     long sendErrors;
 
@@ -72,10 +77,11 @@ final class LoadParticipant {
     long videoBytesDelivered;
     long audioDatagramsInWindow;
     long audioFramesInWindow;
+    long audioBytesInWindow;
 
     private LoadParticipant(int index, int room, String roomName, String name, Welcome welcome,
                             ControlConnections.Link control, InetAddress mediaHost, byte[] key,
-                            DatagramChannel video, DatagramChannel audio) {
+                            DatagramChannel video, DatagramChannel audio, MediaClip audioClip) {
         this.index = index;
         this.room = room;
         this.roomName = roomName;
@@ -90,6 +96,7 @@ final class LoadParticipant {
         this.audioSealer = new MediaSealer(key, MediaCipher.AUDIO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         this.videoOpener = new MediaCipher(key);
         this.audioOpener = new MediaCipher(key);
+        this.audioWriter = audioClip == null ? null : new ClipWriter(audioClip);
     }
 
     /**
@@ -97,7 +104,7 @@ final class LoadParticipant {
      * registered with the receiver's selector).
      */
     static LoadParticipant join(ControlConnections connections, RelayAddress relay, int index, int room,
-                                String roomName, String name, boolean withAudio, Duration timeout)
+                                String roomName, String name, MediaClip audioClip, Duration timeout)
             throws IOException, InterruptedException {
         ControlConnections.Link link = connections.join(relay,
                 new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName, "chorus-loadtest/0.1"), timeout);
@@ -115,12 +122,12 @@ final class LoadParticipant {
         DatagramChannel video = open();
         DatagramChannel audio = null;
         try {
-            audio = withAudio ? open() : null;
+            audio = audioClip != null ? open() : null;
         } catch (IOException e) {
             video.close();
             throw e;
         }
-        return new LoadParticipant(index, room, roomName, name, welcome, link, host, key, video, audio);
+        return new LoadParticipant(index, room, roomName, name, welcome, link, host, key, video, audio, audioClip);
     }
 
     /** The relay may advertise nothing or the wildcard; then the address its control port answered on. */

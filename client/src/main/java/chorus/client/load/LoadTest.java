@@ -83,7 +83,7 @@ final class LoadTest {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
                 participants.add(LoadParticipant.join(control, target.control(), participants.size(), r, room,
-                        "p" + i, spec.audio(), JOIN_TIMEOUT));
+                        "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null, JOIN_TIMEOUT));
             }
         }
     }
@@ -104,7 +104,7 @@ final class LoadTest {
             long measureStart = start + spec.warmUp().toNanos();
             long measureEnd = measureStart + spec.duration().toNanos();
             receiver.window(measureStart, measureEnd);
-            sender = new LoadSender(participants, spec.videoFps(), spec.frameBytes(), spec.audio(),
+            sender = new LoadSender(participants, spec.videoFps(), spec.video(), spec.audioLoad(),
                     start, measureStart, measureEnd);
             sending = new Thread(sender, "load-send");
             sending.setDaemon(true);
@@ -234,6 +234,8 @@ final class LoadTest {
         long deliveredBytes = 0;
         long audioSent = 0;
         long audioReceived = 0;
+        long audioSentBytes = 0;
+        long audioReceivedBytes = 0;
         long sendBufferFull = 0;
         long sendErrors = 0;
         for (LoadParticipant p : participants) {
@@ -244,6 +246,8 @@ final class LoadTest {
             deliveredBytes += p.videoBytesDelivered;
             audioSent += p.audioSentMeasured;
             audioReceived += p.audioDatagramsInWindow;
+            audioSentBytes += p.audioBytesSentMeasured;
+            audioReceivedBytes += p.audioBytesInWindow;
             sendBufferFull += p.sendBufferFull;
             sendErrors += p.sendErrors;
         }
@@ -268,8 +272,8 @@ final class LoadTest {
         Audio audio = null;
         if (spec.audio()) {
             double expectedFrames = target.mixesAudio() ? 50 : 50.0 * (spec.participants() - 1);
-            audio = new Audio(audioSent, LoadReport.round(audioSent / window, 1),
-                    LoadReport.round(audioReceived / window, 1),
+            audio = new Audio(audioSent, LoadReport.round(audioSent / window, 1), Math.round(audioSentBytes * 8 / window),
+                    LoadReport.round(audioReceived / window, 1), Math.round(audioReceivedBytes * 8 / window),
                     LoadReport.round(median(audioFrameRates), 1), expectedFrames,
                     target.mixesAudio() ? "mixed by the relay: one frame per receiver per 20 ms"
                             : "fanned out unmixed: every other talker's frames, 50/s each");

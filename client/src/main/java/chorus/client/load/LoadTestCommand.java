@@ -3,6 +3,7 @@ package chorus.client.load;
 import chorus.client.load.LoadReport.Machine;
 import chorus.client.load.LoadReport.SideReport;
 import chorus.client.session.RelayAddress;
+import chorus.protocol.media.Codec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -62,12 +63,27 @@ public final class LoadTestCommand implements Callable<Integer> {
             description = "Video frames per second per participant. Default: ${DEFAULT-VALUE}.")
     int videoFps;
 
+    @Option(names = "--video-codec", defaultValue = "jpeg", paramLabel = "CODEC",
+            description = "Video each participant loops: jpeg (synthetic frames of --frame-bytes). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String videoCodec;
+
     @Option(names = "--frame-bytes", paramLabel = "BYTES",
-            description = "Bytes per video frame. Default: the size of one 640x480 test-pattern JPEG.")
+            description = "Bytes per synthetic video frame (--video-codec jpeg). Default: the size of one 640x480 "
+                    + "test-pattern JPEG.")
     Integer frameBytes;
 
-    @Option(names = "--audio", description = "Also send a 20 ms PCM16 frame every 20 ms from each participant.")
+    @Option(names = "--audio", description = "Also send a 20 ms audio frame every 20 ms from each participant.")
     boolean audio;
+
+    @Option(names = "--audio-codec", defaultValue = "pcm", paramLabel = "CODEC",
+            description = "Audio with --audio: pcm. Default: ${DEFAULT-VALUE}.")
+    String audioCodec;
+
+    @Option(names = "--talkers", defaultValue = "3", paramLabel = "K",
+            description = "With --audio: participants per room sending a tone; the others send silence. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int talkers;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Directory for report.json / sweep.json, sweep.png and the servers' logs. "
@@ -235,17 +251,18 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0) || warmupSeconds > MAX_SECONDS) {
             throw new ParameterException(cl, "--warmup must be zero or a positive number of seconds");
         }
-        int bytes = frameBytes != null ? frameBytes : LoadSpec.testPatternFrameBytes();
+        if (frameBytes != null && !Codec.JPEG_NAME.equals(videoCodec)) {
+            throw new ParameterException(cl, "--frame-bytes sizes synthetic frames: it needs --video-codec jpeg");
+        }
         LoadSpec load;
         try {
-            load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, bytes, audio,
-                    seconds(warmupSeconds), seconds(duration));
+            MediaClip video = LoadClips.video(videoCodec, videoFps, frameBytes);
+            load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, video,
+                    audio ? LoadClips.audio(audioCodec, talkers) : null, seconds(warmupSeconds), seconds(duration));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }
-        if (frameBytes == null) {
-            log.info("frame bytes: {} (one 640x480 test-pattern JPEG)", bytes);
-        }
+        log.info("video: {}", load.video().describe(videoFps));
         return load;
     }
 

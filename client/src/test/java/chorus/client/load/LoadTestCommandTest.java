@@ -93,10 +93,17 @@ class LoadTestCommandTest {
     }
 
     @Test
-    void frameTooSmallForTheStampIsAUsageError() {
-        Run run = loadtest("--frame-bytes", "4");
-        assertEquals(2, run.exitCode());
-        assertTrue(run.err().contains("--frame-bytes"), run.err());
+    void badClipOptionsAreUsageErrors() {
+        Run empty = loadtest("--frame-bytes", "0");
+        assertEquals(2, empty.exitCode());
+        assertTrue(empty.err().contains("--frame-bytes"), empty.err());
+        Run codec = loadtest("--video-codec", "vp9");
+        assertEquals(2, codec.exitCode());
+        assertTrue(codec.err().contains("--video-codec"), codec.err());
+        Run audio = loadtest("--audio", "--audio-codec", "g711", "--frame-bytes", "1000");
+        assertEquals(2, audio.exitCode());
+        assertTrue(audio.err().contains("--audio-codec"), audio.err());
+        assertEquals(2, loadtest("--audio", "--talkers", "-1", "--frame-bytes", "1000").exitCode());
     }
 
     @Test
