@@ -107,7 +107,8 @@ public final class Bot implements AutoCloseable {
         try {
             bot.call = Call.join(CallOptions.of(options.relay(), options.name(), options.room())
                     .withClientName(CLIENT_NAME).withFps(options.fps()).withReconnectOnLoss(options.reconnect())
-                    .withKeepPictures(false).withTrust(options.trust()).withToken(options.token()),
+                    .withKeepPictures(false).withTrust(options.trust()).withToken(options.token())
+                    .withVideoEncoding(options.videoEncoding()),
                     bot.new Events());
         } catch (IOException | RuntimeException e) {
             bot.files.cancel();

@@ -1,5 +1,6 @@
 package chorus.client.bot;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.session.JoinLink;
 import chorus.client.session.JoinRefusedException;
 import chorus.client.session.RelayAddress;
@@ -74,6 +75,16 @@ public final class BotCommand implements Callable<Integer> {
     @Option(names = "--video", defaultValue = "testsrc", paramLabel = "testsrc|none",
             description = "Video to send: testsrc (moving test pattern) or none. Default: ${DEFAULT-VALUE}.")
     String video;
+
+    @Option(names = "--video-codec", defaultValue = "h264", paramLabel = "h264|jpeg",
+            description = "Codec the test pattern is sent with: h264 (OpenH264, about "
+                    + VideoEncoding.DEFAULT_BITRATE / 1000 + " kbit/s) or jpeg (every frame a JPEG). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String videoCodec;
+
+    @Option(names = "--video-bitrate", paramLabel = "KBITS",
+            description = "H.264 target bitrate in kbit/s. Default: " + VideoEncoding.DEFAULT_BITRATE / 1000 + ".")
+    Integer videoKbps;
 
     @Option(names = "--fps", defaultValue = "" + BotOptions.DEFAULT_FPS, paramLabel = "N",
             description = "Video frames per second. Default: ${DEFAULT-VALUE}.")
@@ -253,6 +264,15 @@ public final class BotCommand implements Callable<Integer> {
             case "none" -> false;
             default -> throw new ParameterException(cl, "--video must be testsrc or none, not '" + video + "'");
         };
+        VideoEncoding encoding;
+        try {
+            encoding = VideoEncoding.forName(videoCodec);
+            if (videoKbps != null) {
+                encoding = encoding.withBitrate(videoKbps * 1000);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--video-codec/--video-bitrate: " + e.getMessage());
+        }
         double toneHz = audio == null || audio.toneHz == null ? BotOptions.DEFAULT_TONE_HZ : audio.toneHz;
         if (audio != null && audio.silent) {
             toneHz = 0;
@@ -293,7 +313,7 @@ public final class BotCommand implements Callable<Integer> {
         try {
             return new BotOptions(relay, joinName, joinRoom, sendVideo, fps, toneHz, duration, recordAudio, say,
                     shareScreen, uploads, downloadAll, reconnect, trust.trust(trustOnFirstUse
-                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE), jwt);
+                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE), jwt, encoding);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package chorus.client.bot;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.media.TestScreen;
 import chorus.client.session.RelayAddress;
 import chorus.client.tls.RelayTrust;
@@ -28,11 +29,12 @@ import java.util.List;
  *                    drains and asks the bot to {@code move} is followed either way
  * @param trust       TLS and whom to trust as the relay (null: {@link RelayTrust#defaults()})
  * @param token       the access token to join with, or null (a relay in the open mode)
+ * @param videoEncoding how the test pattern is sent (null: {@link VideoEncoding#H264}, the default)
  */
 public record BotOptions(RelayAddress relay, String name, String room, boolean video, int fps, double toneHz,
                          Duration duration, Path recordAudio, List<String> say, boolean shareScreen,
                          List<Path> uploads, Path downloadAll, boolean reconnect, RelayTrust trust,
-                         String token) {
+                         String token, VideoEncoding videoEncoding) {
     public static final int DEFAULT_FPS = 15;
     public static final double DEFAULT_TONE_HZ = 440;
     /** The synthetic screen's frame rate: slides change slowly. */
@@ -53,12 +55,13 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         }
         say = say == null ? List.of() : List.copyOf(say);
         uploads = uploads == null ? List.of() : List.copyOf(uploads);
+        videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
     }
 
-    /** Test pattern at 15 fps, a 440 Hz tone, no time limit, no recording, no chat, no screen, no files. */
+    /** Test pattern at 15 fps in H.264, a 440 Hz tone, no time limit, no recording, no chat, no screen, no files. */
     public static BotOptions of(RelayAddress relay, String name, String room) {
         return new BotOptions(relay, name, room, true, DEFAULT_FPS, DEFAULT_TONE_HZ, null, null, List.of(), false,
-                List.of(), null, false, null, null);
+                List.of(), null, false, null, null, VideoEncoding.H264);
     }
 
     public static BotOptions of(String host, int port, String name, String room) {
@@ -71,17 +74,17 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
 
     public BotOptions withVideo(boolean video) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     public BotOptions withFps(int fps) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     public BotOptions withTone(double hz) {
         return new BotOptions(relay, name, room, video, fps, hz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     /** Sends no audio (still hears and records the mix). */
@@ -91,12 +94,12 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
 
     public BotOptions withDuration(Duration duration) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     public BotOptions withRecordAudio(Path file) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, file, say, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     /** Adds chat messages to send once joined. */
@@ -104,12 +107,12 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         List<String> all = new ArrayList<>(say);
         all.addAll(List.of(texts));
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, all, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     public BotOptions withShareScreen(boolean share) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, share, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     /** Adds files to offer to the room once joined. */
@@ -117,26 +120,31 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         List<Path> all = new ArrayList<>(uploads);
         all.addAll(List.of(files));
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, all,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     public BotOptions withDownloadAll(Path directory) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                directory, reconnect, trust, token);
+                directory, reconnect, trust, token, videoEncoding);
     }
 
     public BotOptions withToken(String token) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 
     public BotOptions withTrust(RelayTrust trust) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
+    }
+
+    public BotOptions withVideoEncoding(VideoEncoding encoding) {
+        return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
+                downloadAll, reconnect, trust, token, encoding);
     }
 
     public BotOptions withReconnect(boolean reconnect) {
         return new BotOptions(relay, name, room, video, fps, toneHz, duration, recordAudio, say, shareScreen, uploads,
-                downloadAll, reconnect, trust, token);
+                downloadAll, reconnect, trust, token, videoEncoding);
     }
 }

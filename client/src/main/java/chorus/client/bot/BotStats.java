@@ -33,6 +33,8 @@ import java.util.Map;
  * @param uploads            the files it offered ({@code --upload}), in order, with how each went
  * @param downloads          the files it downloaded ({@code --download-all}), in the order offered
  * @param relayErrors        what the relay refused on the control connection (e.g. {@code message-too-long})
+ * @param framesReadBackFrom video frames, by sender name, that decoded to the expected picture: the test
+ *                           pattern's frame counter read back and moved on from the frame before
  */
 @JsonPropertyOrder({"name", "room", "roster", "framesSent", "framesReceivedFrom"})
 public record BotStats(String name, String room, List<String> roster, long framesSent,
@@ -42,7 +44,7 @@ public record BotStats(String name, String room, List<String> roster, long frame
                        double rttMillis, boolean mediaReady, double seconds, Ending ended, String endReason,
                        long screenFramesSent, long screenFramesReceived, String screenShareRefused,
                        List<ChatLine> chat, List<FileResult> uploads, List<FileResult> downloads,
-                       List<RelayError> relayErrors) {
+                       List<RelayError> relayErrors, Map<String, Long> framesReadBackFrom) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -92,7 +94,8 @@ public record BotStats(String name, String room, List<String> roster, long frame
                 s.drops(), s.sendErrors(), Math.round(s.rttMillis() * 1000) / 1000.0, s.mediaReady(),
                 Math.round(seconds * 1000) / 1000.0, ended, endReason,
                 s.screenFramesSent(), s.screenFramesReceived(), a.screenShareRefused(), List.copyOf(a.chat()),
-                List.copyOf(a.uploads()), List.copyOf(a.downloads()), List.copyOf(a.relayErrors()));
+                List.copyOf(a.uploads()), List.copyOf(a.downloads()), List.copyOf(a.relayErrors()),
+                Map.copyOf(s.videoFramesReadBackFrom()));
     }
 
     /** The texts of the chat messages seen, in order. */
@@ -110,6 +113,11 @@ public record BotStats(String name, String room, List<String> roster, long frame
         return framesReceivedFrom.getOrDefault(sender, 0L);
     }
 
+    /** Video frames from {@code sender} whose frame counter read back (see {@link #framesReadBackFrom}), 0 when none. */
+    public long readBackFrom(String sender) {
+        return framesReadBackFrom.getOrDefault(sender, 0L);
+    }
+
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);
@@ -122,7 +130,8 @@ public record BotStats(String name, String room, List<String> roster, long frame
     public String summary() {
         StringBuilder received = new StringBuilder();
         framesReceivedFrom.forEach((from, count) -> received.append(received.length() == 0 ? "" : ", ")
-                .append(from).append(' ').append(count));
+                .append(from).append(' ').append(count)
+                .append(framesReadBackFrom.containsKey(from) ? " (" + readBackFrom(from) + " read back)" : ""));
         StringBuilder collaboration = new StringBuilder();
         if (!chat.isEmpty()) {
             collaboration.append("; chat ").append(chat.size()).append(" messages");

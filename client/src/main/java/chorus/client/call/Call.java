@@ -81,6 +81,7 @@ public final class Call implements Closeable {
     private final SharedScreen screen;
     private final CallChat chat;
     private final PacketLoss loss = new PacketLoss();
+    private final Bitrates bitrates = new Bitrates();
 
     // connector thread only
     private ChorusClient session;
@@ -209,6 +210,7 @@ public final class Call implements Closeable {
         local.attach(client.media());
         problem = null;
         loss.reset();
+        bitrates.reset();
         if (rejoined) {
             reconnects++;
         }
@@ -236,6 +238,7 @@ public final class Call implements Closeable {
         connections.retire(session);
         session = null;
         loss.reset();
+        bitrates.reset();
         room.forgetPresenter();
         screen.connectionLost();
         participants.connectionLost();
@@ -448,7 +451,8 @@ public final class Call implements Closeable {
                 c == null ? 0 : c.audioLevel(), reconnects,
                 c == null ? 0 : c.audioFramesSent(), c == null ? 0 : c.videoFramesSent(),
                 lines.lines(), lines.unread(), chat.problem(), screen.view(), screen.wanted(), screen.problem(),
-                transfers.files(), transfers.uploads());
+                transfers.files(), transfers.uploads(),
+                client == null ? -1 : bitrates.sentKbps(), client == null ? -1 : bitrates.receivedKbps());
     }
 
     void changed() {
@@ -468,6 +472,7 @@ public final class Call implements Closeable {
         ChorusClient client = session;
         if (client != null) {
             loss.sample(client.media());
+            bitrates.sample(client.media(), System.nanoTime());
         }
     }
 

@@ -26,6 +26,8 @@ import java.util.List;
  * @param files         the files offered to the room, in the order offered, with this participant's
  *                      download of each
  * @param uploads       this participant's uploads, in the order asked for
+ * @param sentKbps      kbit/s sent over the last second (video and audio), -1 while not measured
+ * @param receivedKbps  kbit/s received over the last second (video and audio), -1 while not measured
  */
 public record CallSnapshot(CallState state, RelayAddress relay, String name, String room, String problem,
                            List<ParticipantView> participants,
@@ -34,7 +36,8 @@ public record CallSnapshot(CallState state, RelayAddress relay, String name, Str
                            long audioFramesSent, long videoFramesSent,
                            List<ChatLine> chat, int unreadChat, String chatProblem,
                            ScreenView screen, boolean screenShareWanted, String screenProblem,
-                           List<FileView> files, List<UploadView> uploads) {
+                           List<FileView> files, List<UploadView> uploads, double sentKbps,
+                           double receivedKbps) {
 
     /** This participant's own tile. */
     public ParticipantView self() {

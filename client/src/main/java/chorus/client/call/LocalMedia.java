@@ -9,7 +9,6 @@ import chorus.client.device.MediaDevice;
 import chorus.client.device.VideoCapture;
 import chorus.client.media.AudioPlayout;
 import chorus.client.media.AudioSink;
-import chorus.client.media.JpegEncoder;
 import chorus.client.media.SpeakingDetector;
 import chorus.client.session.ClientThreads;
 import chorus.client.session.MediaSession;
@@ -19,7 +18,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,6 +54,7 @@ final class LocalMedia implements Closeable {
     }
 
     private final Events events;
+    private final int fps;
     private final long framePeriodNanos;
     /** Whether a self view is kept (a copy of each frame); a headless call keeps none. */
     private final boolean keepPreview;
@@ -86,7 +85,6 @@ final class LocalMedia implements Closeable {
     private MediaDevice<VideoCapture> cameraDevice;
     private VideoCapture camera;
     private ScheduledFuture<?> grabbing;
-    private final JpegEncoder encoder = new JpegEncoder();
     private long lastGrabNanos;
     private long failingSinceNanos;
     private volatile boolean cameraOn;
@@ -98,6 +96,7 @@ final class LocalMedia implements Closeable {
     LocalMedia(int fps, boolean keepPreview, Events events, ClientThreads threads) {
         this.events = events;
         this.keepPreview = keepPreview;
+        this.fps = fps;
         this.framePeriodNanos = 1_000_000_000L / fps;
         this.audioClock = Executors.newSingleThreadScheduledExecutor(threads.named("mic"));
         this.videoClock = Executors.newSingleThreadScheduledExecutor(threads.named("camera"));
@@ -337,32 +336,14 @@ final class LocalMedia implements Closeable {
             return;
         }
         failingSinceNanos = 0;
-        BufferedImage opaque = opaque(image);
         MediaSession session = target;
         if (session != null) {
-            try {
-                ByteBuffer jpeg = encoder.encode(opaque);
-                session.sendVideoFrame(jpeg.array(), jpeg.arrayOffset() + jpeg.position(), jpeg.remaining());
-            } catch (IOException e) {
-                log.debug("cannot encode a camera picture: {}", e.getMessage());
-            }
+            session.sendVideoFrame(image, fps);
         }
         if (keepPreview) {
-            preview = scaledCopy(opaque, Math.min(PREVIEW_WIDTH, opaque.getWidth()));
+            preview = scaledCopy(image, Math.min(PREVIEW_WIDTH, image.getWidth()));
         }
         framesCaptured.incrementAndGet();
-    }
-
-    /** The JPEG writer rejects images with alpha; cameras and the test pattern give none, but be safe. */
-    private static BufferedImage opaque(BufferedImage image) {
-        if (!image.getColorModel().hasAlpha()) {
-            return image;
-        }
-        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = rgb.createGraphics();
-        g.drawImage(image, 0, 0, null);
-        g.dispose();
-        return rgb;
     }
 
     /** A new image, so the one handed out is never changed by the next grab. */

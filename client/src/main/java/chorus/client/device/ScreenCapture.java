@@ -1,6 +1,5 @@
 package chorus.client.device;
 
-import chorus.client.media.JpegEncoder;
 import chorus.client.media.VideoSource;
 import java.awt.AWTException;
 import java.awt.Graphics2D;
@@ -12,25 +11,21 @@ import java.awt.RenderingHints;
 import java.awt.Robot;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * The screen to share: the default screen captured with {@link Robot} (X11, Windows and macOS alike,
- * no native library to ship), scaled down to fit 1920x1080 when it is larger, encoded as JPEG.
+ * no native library to ship), scaled down to fit 1920x1080 when it is larger.
  * Each {@link #nextFrame()} captures anew; it runs on the screen clock, never on a UI thread (a
  * capture of a large screen takes tens of milliseconds). Not thread-safe: one per share.
  */
 public final class ScreenCapture implements VideoSource {
     public static final int MAX_WIDTH = 1920;
     public static final int MAX_HEIGHT = 1080;
-    /** Text on screens stays readable at this quality, and a still screen is small. */
-    static final float JPEG_QUALITY = 0.6f;
 
     private final Robot robot;
     private final Rectangle region;
     private final int width;
     private final int height;
-    private final JpegEncoder encoder = new JpegEncoder(JPEG_QUALITY);
     private BufferedImage scaled;
 
     private ScreenCapture(Robot robot, Rectangle region) {
@@ -69,7 +64,7 @@ public final class ScreenCapture implements VideoSource {
     }
 
     @Override
-    public ByteBuffer nextFrame() throws IOException {
+    public BufferedImage nextFrame() throws IOException {
         BufferedImage shot;
         try {
             shot = robot.createScreenCapture(region);
@@ -77,7 +72,7 @@ public final class ScreenCapture implements VideoSource {
             throw new IOException("screen capture failed: " + e.getMessage(), e);
         }
         if (shot.getWidth() == width && shot.getHeight() == height) {
-            return encoder.encode(shot);
+            return shot;
         }
         if (scaled == null) {
             scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -89,6 +84,6 @@ public final class ScreenCapture implements VideoSource {
         } finally {
             g.dispose();
         }
-        return encoder.encode(scaled);
+        return scaled;
     }
 }

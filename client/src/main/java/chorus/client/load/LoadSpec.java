@@ -68,7 +68,7 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
         return rooms * participants;
     }
 
-    /** The size of one 640x480 test-pattern frame as JPEG: what a JPEG bot's camera sends. */
+    /** The size of one 640x480 test-pattern frame as JPEG: what a bot with {@code --video-codec jpeg} sends. */
     public static int testPatternFrameBytes() {
         try {
             return new TestPattern("Chorus", 30).jpeg(0).length;

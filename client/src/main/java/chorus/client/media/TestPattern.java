@@ -1,5 +1,6 @@
 package chorus.client.media;
 
+import chorus.client.codec.JpegEncoder;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,7 +12,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A synthetic camera: 640x480 colour bars with a bouncing box, a sweeping clock hand, the
- * participant's name and a frame counter, encoded as JPEG. Frame {@code n} always looks the same,
+ * participant's name and a frame counter, written as text and as a strip of blocks a receiver reads
+ * back after lossy compression ({@link FrameCounterStrip}). Frame {@code n} always looks the same,
  * so tests can compare what was sent with what arrived, and consecutive frames always differ, so a
  * frozen picture is visible. Not thread-safe: one per sending stream (the image and encoder are reused).
  */
@@ -50,8 +52,8 @@ public final class TestPattern implements VideoSource {
     }
 
     @Override
-    public ByteBuffer nextFrame() throws IOException {
-        return encoder.encode(render(nextIndex++));
+    public BufferedImage nextFrame() {
+        return render(nextIndex++);
     }
 
     /** Frame {@code index} as a JPEG in a new array. */
@@ -103,6 +105,7 @@ public final class TestPattern implements VideoSource {
             long millis = index * 1000 / fps;
             g.drawString(String.format("frame %06d  %02d:%02d.%03d", index,
                     millis / 60_000, millis / 1000 % 60, millis % 1000), 24, BARS_HEIGHT + 120);
+            FrameCounterStrip.draw(g, index, WIDTH, HEIGHT);
         } finally {
             g.dispose();
         }

@@ -5,12 +5,10 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * A synthetic shared screen: a 1280x720 desktop with one window showing a slide with the
- * presenter's name, a pointer that moves across it and a frame counter, encoded as JPEG. Like
+ * presenter's name, a pointer that moves across it and a frame counter. Like
  * {@link TestPattern}, frame {@code n} always looks the same and consecutive frames differ. Not
  * thread-safe: one per screen share (the image and encoder are reused).
  */
@@ -29,7 +27,6 @@ public final class TestScreen implements VideoSource {
 
     private final String presenter;
     private final BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
-    private final JpegEncoder encoder = new JpegEncoder();
     private long nextIndex;
 
     /** @param presenter shown on the slide, normally the presenter's name */
@@ -38,8 +35,8 @@ public final class TestScreen implements VideoSource {
     }
 
     @Override
-    public ByteBuffer nextFrame() throws IOException {
-        return encoder.encode(render(nextIndex++));
+    public BufferedImage nextFrame() {
+        return render(nextIndex++);
     }
 
     /** Draws frame {@code index} into the screen's image and returns it; valid until the next call. */

@@ -1,23 +1,24 @@
 package chorus.client.media;
 
-import chorus.protocol.media.Codec;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import javax.imageio.ImageIO;
 
 /**
  * The receiving half of a client's video: one reassembler per sender (the media id in the header
- * says who sent a forwarded datagram), counts of complete frames per sender, JPEG decoding.
- * {@link #offer} runs on the video receive thread only; the counts may be read from anywhere.
+ * says who sent a forwarded datagram), counts of complete frames per sender, and one decoder per
+ * sender for the codec its frames carry ({@link IncomingVideo}): a frame that does not decode is
+ * dropped and counted and the others' video goes on; while a sender's H.264 waits for a keyframe
+ * its other frames are skipped, and {@link #needsKeyframe} says so. {@link #offer} runs on the
+ * video receive thread only; the counts may be read from anywhere. {@link #close} frees the decoders.
  */
 public final class VideoReceiver {
     /** Bounds the reassemblers a misbehaving relay could make us keep. */
@@ -30,16 +31,16 @@ public final class VideoReceiver {
 
     private final Map<Integer, Reassembler> reassemblers = new HashMap<>();
     private final ConcurrentHashMap<Integer, LongAdder> framesByMediaId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, IncomingVideo> decoding = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, LongAdder> countersReadBack = new ConcurrentHashMap<>();
     private final AtomicLong decodeErrors = new AtomicLong();
+    private final AtomicLong framesSkipped = new AtomicLong();
     private final AtomicLong framesIncomplete = new AtomicLong();
     private final SequenceLoss loss = new SequenceLoss();
     private final boolean decode;
     private final DropCounts drops;
     private final FrameListener listener;
-
-    static {
-        ImageIO.setUseCache(false); // decode in memory, never through temporary files
-    }
+    private volatile boolean closed;
 
     public VideoReceiver(boolean decode, DropCounts drops, FrameListener listener) {
         this.decode = decode;
@@ -67,25 +68,74 @@ public final class VideoReceiver {
             return;
         }
         framesByMediaId.computeIfAbsent(mediaId, id -> new LongAdder()).increment();
-        BufferedImage image = null;
-        if (decode) {
-            image = decode(frame);
-            if (image == null) {
-                decodeErrors.incrementAndGet();
-            }
-        }
+        BufferedImage image = decode ? decode(mediaId, frame) : null;
         listener.onFrame(mediaId, frame, image);
     }
 
-    private static BufferedImage decode(Reassembler.Frame frame) {
-        if (frame.codec() != Codec.JPEG) {
+    private BufferedImage decode(int mediaId, Reassembler.Frame frame) {
+        if (closed) {
             return null;
         }
-        try {
-            return ImageIO.read(new ByteArrayInputStream(frame.data()));
-        } catch (IOException | RuntimeException e) {
-            return null; // ImageIO signals corrupt input either way; the caller counts it
+        IncomingVideo stream = decoding.computeIfAbsent(mediaId,
+                id -> new IncomingVideo(countersReadBack.computeIfAbsent(id, any -> new LongAdder())));
+        switch (stream.decode(frame)) {
+            case DECODED -> {
+                return stream.image();
+            }
+            case UNDECODABLE -> decodeErrors.incrementAndGet();
+            case SKIPPED -> framesSkipped.incrementAndGet();
         }
+        return null;
+    }
+
+    /**
+     * True while the video of {@code mediaId} cannot be decoded until a keyframe comes: it started
+     * mid-stream, lost a frame, or sent one that did not decode. False for a sender never heard
+     * from, and when not decoding.
+     */
+    public boolean needsKeyframe(int mediaId) {
+        IncomingVideo stream = decoding.get(mediaId);
+        return stream != null && stream.needsKeyframe();
+    }
+
+    /** The senders whose video waits for a keyframe (see {@link #needsKeyframe}). */
+    public Set<Integer> sendersNeedingKeyframe() {
+        Set<Integer> waiting = new TreeSet<>();
+        decoding.forEach((id, stream) -> {
+            if (stream.needsKeyframe()) {
+                waiting.add(id);
+            }
+        });
+        return waiting;
+    }
+
+    /** Frames not decoded because their sender's stream waited for a keyframe or they came late. */
+    public long framesSkipped() {
+        return framesSkipped.get();
+    }
+
+    /**
+     * Pictures, by sender media id, whose test-pattern frame counter ({@link FrameCounterStrip})
+     * read back and had moved on from the one before: the others' video decoded to the expected picture.
+     */
+    public Map<Integer, Long> countersReadBackByMediaId() {
+        Map<Integer, Long> out = new HashMap<>();
+        countersReadBack.forEach((id, count) -> out.put(id, count.sum()));
+        return out;
+    }
+
+    /** {@code mediaId} left: its decoder's native memory is freed now rather than at the end of the session. */
+    public void forget(int mediaId) {
+        IncomingVideo stream = decoding.remove(mediaId);
+        if (stream != null) {
+            stream.close();
+        }
+    }
+
+    /** Frees the decoders; called on (or after the end of) the receive thread. */
+    public void close() {
+        closed = true;
+        decoding.values().forEach(IncomingVideo::close);
     }
 
     /** Complete frames received, by sender media id. */

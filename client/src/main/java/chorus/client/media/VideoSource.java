@@ -1,14 +1,17 @@
 package chorus.client.media;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
-/** Something that produces the video a client sends: one encoded JPEG frame per call. */
+/**
+ * Something that produces the pictures a client sends (the sender encodes them with the stream's
+ * codec): one picture per call.
+ */
 @FunctionalInterface
 public interface VideoSource {
     /**
-     * The next frame, position to limit, in a heap buffer that stays valid only until the next call
-     * (sources reuse their encode buffer).
+     * The next picture, valid only until the next call (sources reuse their image), or null when
+     * there is none this time (a capture that is not ready).
      */
-    ByteBuffer nextFrame() throws IOException;
+    BufferedImage nextFrame() throws IOException;
 }

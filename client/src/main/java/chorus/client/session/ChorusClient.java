@@ -1,5 +1,6 @@
 package chorus.client.session;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.files.FileTransfers;
 import chorus.client.media.AudioSink;
 import chorus.client.media.AudioSource;
@@ -14,6 +15,7 @@ import chorus.protocol.control.ControlMessage.ParticipantLeft;
 import chorus.protocol.control.ControlMessage.Welcome;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.media.MediaCipher;
+import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
@@ -46,6 +48,8 @@ public final class ChorusClient implements Closeable {
     static final Duration LEAVE_WAIT = Duration.ofSeconds(2);
     /** Our own RTT pings are no more frequent than this, whatever the relay's interval. */
     static final long MIN_PING_INTERVAL_MILLIS = 1_000;
+    /** A newcomer's media path is up well within this (hello, challenge, answer: a few round trips). */
+    static final long NEWCOMER_KEYFRAME_DELAY_MILLIS = 500;
 
     private final ClientOptions options;
     private final ClientListener listener;
@@ -107,11 +111,13 @@ public final class ChorusClient implements Closeable {
     public static ChorusClient connect(ClientOptions options, ClientListener listener, RoomState room)
             throws IOException {
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
-                options.resume(), options.token());
+                options.resume(), options.token())
+                .withCodecs(new ControlMessage.Codecs(null, VideoEncoding.DECODES)); // audio: the legacy PCM
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
-            MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo());
+            MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo(),
+                    options.videoEncoding());
             ChorusClient client = new ChorusClient(options, listener == null ? new ClientListener() { } : listener,
                     control, mediaConfig, new ClientThreads(options.room(), options.name()), room);
             client.start();
@@ -123,6 +129,11 @@ public final class ChorusClient implements Closeable {
     }
 
     static MediaSession.Config mediaConfig(Welcome welcome, InetAddress controlPeer, boolean decodeVideo) throws IOException {
+        return mediaConfig(welcome, controlPeer, decodeVideo, VideoEncoding.H264);
+    }
+
+    static MediaSession.Config mediaConfig(Welcome welcome, InetAddress controlPeer, boolean decodeVideo,
+                                           VideoEncoding videoEncoding) throws IOException {
         byte[] key;
         try {
             key = Base64.getDecoder().decode(welcome.mediaKey() == null ? "" : welcome.mediaKey());
@@ -137,7 +148,8 @@ public final class ChorusClient implements Closeable {
         }
         InetAddress host = mediaHost(welcome.media().host(), controlPeer);
         return new MediaSession.Config(new InetSocketAddress(host, welcome.media().videoPort()),
-                new InetSocketAddress(host, welcome.media().audioPort()), welcome.mediaId(), key, decodeVideo);
+                new InetSocketAddress(host, welcome.media().audioPort()), welcome.mediaId(), key, decodeVideo,
+                videoEncoding);
     }
 
     /**
@@ -361,6 +373,9 @@ public final class ChorusClient implements Closeable {
     public ClientSnapshot snapshot() {
         Map<String, Long> byName = new TreeMap<>();
         media.videoFramesByMediaId().forEach((mediaId, count) -> byName.merge(nameOf(mediaId), count, Long::sum));
+        Map<String, Long> readBack = new TreeMap<>();
+        media.videoCountersReadBackByMediaId().forEach((mediaId, count) ->
+                readBack.merge(nameOf(mediaId), count, Long::sum));
         return new ClientSnapshot(options.name(), welcome.room(), welcome.participantId(), welcome.mediaId(), state,
                 roster(), media.ready(),
                 media.videoFramesSent(), media.audioFramesSent(),
@@ -368,12 +383,27 @@ public final class ChorusClient implements Closeable {
                 media.audioFramesReceived(), media.audioFramesPlayed(), media.audioFramesConcealed(),
                 media.audioTicksSilent(), media.audioFramesLate(), media.audioLevel(),
                 media.drops(), media.sendErrors(), control.rttMillis(), lostReason,
-                media.screenFramesSent(), media.screenFramesReceived());
+                media.screenFramesSent(), media.screenFramesReceived(), readBack);
     }
 
     /** The name behind a media id; {@code #id} for one never announced. */
     String nameOf(int mediaId) {
         return roster.nameOf(mediaId);
+    }
+
+    /**
+     * Someone joined mid-stream: their decoder waits for a keyframe, so send one now and one when
+     * their media path is surely up. A receiver's own keyframe requests come through the relay; this
+     * spares a newcomer the wait for the next periodic keyframe.
+     */
+    private void keyframesForNewcomer() {
+        media.requestKeyframe(MediaKind.VIDEO);
+        try {
+            pinger.schedule(() -> media.requestKeyframe(MediaKind.VIDEO), NEWCOMER_KEYFRAME_DELAY_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // leaving: no more keyframes to send
+        }
     }
 
     private void rosterChanged() {
@@ -390,12 +420,14 @@ public final class ChorusClient implements Closeable {
                 log.info("{} joined", p.name());
                 listener.onParticipantJoined(p);
                 rosterChanged();
+                keyframesForNewcomer();
             } else if (message instanceof ControlMessage.ParticipantUpdated updated) {
                 // Came back through another relay node: same person, perhaps a new media id.
                 ParticipantInfo p = updated.participant();
                 roster.put(p);
                 log.info("{} is back (media id {})", p.name(), p.mediaId());
                 rosterChanged();
+                keyframesForNewcomer();
             } else if (message instanceof ControlMessage.Nodes nodes) {
                 otherNodes = nodes.nodes() == null ? List.of() : List.copyOf(nodes.nodes());
             } else if (message instanceof ControlMessage.Move move) {
@@ -407,6 +439,7 @@ public final class ChorusClient implements Closeable {
                 ParticipantInfo p = left.participant();
                 ParticipantInfo removed = roster.remove(p.participantId());
                 log.info("{} left ({})", p.name(), left.reason());
+                media.forgetSender(p.mediaId());
                 listener.onParticipantLeft(removed != null ? removed : p, left.reason());
                 rosterChanged();
             } else if (message instanceof ChatMessage m) {

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param rttMillis               smoothed control round-trip time, -1 before the first measurement
  * @param screenFramesSent        frames of this participant's shared screen sent
  * @param screenFramesReceived    complete frames of others' shared screens received
+ * @param videoFramesReadBackFrom video pictures, by sender name, whose test-pattern frame counter
+ *                                read back and moved on: decoded to the expected picture
  */
 public record ClientSnapshot(String name, String room, String participantId, int mediaId, ConnectionState state,
                              List<ParticipantInfo> roster, boolean mediaReady,
@@ -25,7 +27,8 @@ public record ClientSnapshot(String name, String room, String participantId, int
                              long audioFramesReceived, long audioFramesPlayed, long audioFramesConcealed,
                              long audioTicksSilent, long audioFramesLate, double audioLevel,
                              Map<String, Long> drops, long sendErrors, double rttMillis, String lostReason,
-                             long screenFramesSent, long screenFramesReceived) {
+                             long screenFramesSent, long screenFramesReceived,
+                             Map<String, Long> videoFramesReadBackFrom) {
 
     /** Names in the roster, in join order. */
     public List<String> rosterNames() {
@@ -45,7 +48,8 @@ public record ClientSnapshot(String name, String room, String participantId, int
                 earlier.audioFramesConcealed + audioFramesConcealed, earlier.audioTicksSilent + audioTicksSilent,
                 earlier.audioFramesLate + audioFramesLate, audioLevel, sum(earlier.drops, drops),
                 earlier.sendErrors + sendErrors, rttMillis, lostReason,
-                earlier.screenFramesSent + screenFramesSent, earlier.screenFramesReceived + screenFramesReceived);
+                earlier.screenFramesSent + screenFramesSent, earlier.screenFramesReceived + screenFramesReceived,
+                sum(earlier.videoFramesReadBackFrom, videoFramesReadBackFrom));
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

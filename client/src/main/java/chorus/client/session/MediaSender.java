@@ -1,14 +1,14 @@
 package chorus.client.session;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.media.AudioSource;
 import chorus.client.media.VideoSource;
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.Fragmenter;
-import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,17 +17,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sending half of a {@link MediaSession}: each frame cut into datagrams (sealed by the socket) (video and
+ * The sending half of a {@link MediaSession}: camera and screen pictures encoded with their stream's
+ * codec ({@link OutgoingVideo}), each frame cut into datagrams (sealed by the socket) (video and
  * screen for the video socket, audio for the audio socket) and counted, and the sources that feed
  * them on the session's clocks: audio every 20 ms, video and screen at their frame rates, skipping
  * a frame rather than sending a burst when encoding falls behind. Sends nothing once halted (a
  * frozen or closed session).
+ *
+ * <p>The screen stays JPEG: a shared screen is sent at a few frames a second, where every frame
+ * standing alone costs little and a receiver that joins or loses a frame sees the slide at once,
+ * sharp text included, without waiting for a keyframe.
  */
 final class MediaSender {
     private static final Logger log = LoggerFactory.getLogger(MediaSender.class);
 
-    private final Fragmenter videoFragmenter;
-    private final Fragmenter screenFragmenter;
+    /** Text on screens stays readable at this quality, and a still screen is small. */
+    static final VideoEncoding SCREEN_ENCODING = VideoEncoding.JPEG.withJpegQuality(0.6f);
+
+    private final OutgoingVideo video;
+    private final OutgoingVideo screen;
     private final Fragmenter audioFragmenter;
     private final Fragmenter.PacketSink videoOut;
     private final Fragmenter.PacketSink audioOut;
@@ -35,6 +43,7 @@ final class MediaSender {
     private final AtomicLong screenFramesSent = new AtomicLong();
     private final AtomicLong audioFramesSent = new AtomicLong();
     private final AtomicLong videoSourceErrors = new AtomicLong();
+    private final AtomicLong encodeErrors = new AtomicLong();
     private final long startNanos = System.nanoTime();
     // audio sending state: the media clock thread only
     private final short[] audioSamples = new short[AudioFormat.FRAME_SAMPLES];
@@ -47,10 +56,14 @@ final class MediaSender {
     private volatile boolean halted;
     private volatile boolean closed;
 
-    /** @param videoOut where video and screen datagrams go; {@code audioOut} where audio datagrams go */
-    MediaSender(int mediaId, Fragmenter.PacketSink videoOut, Fragmenter.PacketSink audioOut) {
-        this.videoFragmenter = new Fragmenter(MediaKind.VIDEO, mediaId, Codec.JPEG);
-        this.screenFragmenter = new Fragmenter(MediaKind.SCREEN, mediaId, Codec.JPEG);
+    /**
+     * @param videoEncoding how camera video is encoded
+     * @param videoOut      where video and screen datagrams go; {@code audioOut} where audio datagrams go
+     */
+    MediaSender(int mediaId, VideoEncoding videoEncoding, Fragmenter.PacketSink videoOut,
+                Fragmenter.PacketSink audioOut) {
+        this.video = new OutgoingVideo(MediaKind.VIDEO, mediaId, videoEncoding);
+        this.screen = new OutgoingVideo(MediaKind.SCREEN, mediaId, SCREEN_ENCODING);
         this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, mediaId, Codec.PCM16);
         this.videoOut = videoOut;
         this.audioOut = audioOut;
@@ -61,32 +74,75 @@ final class MediaSender {
         halted = true;
     }
 
-    /** Nothing more is sent, and a failure while closing is not worth a warning. */
+    /** Nothing more is sent, a failure while closing is not worth a warning, and the encoders are freed. */
     void close() {
         closed = true;
         halted = true;
+        video.close();
+        screen.close();
     }
 
-    void sendVideoFrame(byte[] jpeg, int offset, int length) {
-        if (halted) {
-            return;
+    /** Encodes one camera picture with the video codec and sends it; {@code fps} is the camera's rate. */
+    void sendVideoFrame(BufferedImage image, int fps) {
+        if (!halted && encodeAndSend(video, image, fps)) {
+            videoFramesSent.incrementAndGet();
         }
-        long timestamp = (System.nanoTime() - startNanos) * 9 / 100_000; // 90 kHz media clock
-        synchronized (videoFragmenter) {
-            videoFragmenter.send(jpeg, offset, length, timestamp, MediaHeader.FLAG_KEYFRAME, videoOut);
-        }
-        videoFramesSent.incrementAndGet();
     }
 
-    void sendScreenFrame(byte[] jpeg, int offset, int length) {
-        if (halted) {
-            return;
+    /** Sends a frame already encoded with the video codec (flagged as a keyframe). */
+    void sendVideoFrame(byte[] frame, int offset, int length) {
+        if (!halted) {
+            video.sendEncoded(frame, offset, length, mediaClock(), videoOut);
+            videoFramesSent.incrementAndGet();
         }
-        long timestamp = (System.nanoTime() - startNanos) * 9 / 100_000; // 90 kHz media clock
-        synchronized (screenFragmenter) {
-            screenFragmenter.send(jpeg, offset, length, timestamp, MediaHeader.FLAG_KEYFRAME, videoOut);
+    }
+
+    void sendScreenFrame(BufferedImage image, int fps) {
+        if (!halted && encodeAndSend(screen, image, fps)) {
+            screenFramesSent.incrementAndGet();
         }
-        screenFramesSent.incrementAndGet();
+    }
+
+    /** An encoder that fails is counted (the first failure logged) and the stream goes on with the next picture. */
+    private boolean encodeAndSend(OutgoingVideo stream, BufferedImage image, int fps) {
+        try {
+            return stream.send(image, fps, mediaClock(), videoOut);
+        } catch (RuntimeException e) {
+            if (encodeErrors.getAndIncrement() == 0 && !closed) {
+                log.warn("cannot encode a picture: {}", e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /**
+     * The next frame of {@code kind} ({@link MediaKind#VIDEO} or {@link MediaKind#SCREEN}) is encoded
+     * as a keyframe: a receiver lost one or joined mid-stream (the relay passes its request on).
+     */
+    void requestKeyframe(MediaKind kind) {
+        if (kind == MediaKind.VIDEO) {
+            video.requestKeyframe();
+        } else if (kind == MediaKind.SCREEN) {
+            screen.requestKeyframe();
+        } else {
+            throw new IllegalArgumentException("no keyframes for " + kind);
+        }
+    }
+
+    int videoCodec() {
+        return video.codec();
+    }
+
+    long encodeErrors() {
+        return encodeErrors.get();
+    }
+
+    long videoKeyframesSent() {
+        return video.keyframesSent();
+    }
+
+    private long mediaClock() {
+        return (System.nanoTime() - startNanos) * 9 / 100_000; // 90 kHz media clock
     }
 
     void sendAudioFrame(short[] samples) {
@@ -122,7 +178,7 @@ final class MediaSender {
     synchronized void startVideo(ScheduledExecutorService clock, VideoSource source, int fps) {
         checkFps(fps);
         stopVideo();
-        videoTask = sendPeriodically(clock, "video", source, fps, this::sendVideoFrame);
+        videoTask = sendPeriodically(clock, "video", source, fps, image -> sendVideoFrame(image, fps));
     }
 
     synchronized void stopVideo() {
@@ -135,7 +191,7 @@ final class MediaSender {
     synchronized void startScreen(ScheduledExecutorService clock, VideoSource source, int fps) {
         checkFps(fps);
         stopScreen();
-        screenTask = sendPeriodically(clock, "screen", source, fps, this::sendScreenFrame);
+        screenTask = sendPeriodically(clock, "screen", source, fps, image -> sendScreenFrame(image, fps));
     }
 
     synchronized void stopScreen() {
@@ -151,9 +207,9 @@ final class MediaSender {
         }
     }
 
-    /** Where a periodic sender puts each encoded frame. */
+    /** Where a periodic sender puts each picture. */
     private interface FrameSink {
-        void send(byte[] jpeg, int offset, int length);
+        void send(BufferedImage image);
     }
 
     /** When encoding falls behind, frames are skipped rather than sent in a burst. */
@@ -167,7 +223,7 @@ final class MediaSender {
                 return; // a catch-up run of the fixed-rate clock: skip instead of bursting
             }
             lastSent[0] = now;
-            ByteBuffer frame;
+            BufferedImage frame;
             try {
                 frame = source.nextFrame();
             } catch (IOException e) {
@@ -179,7 +235,7 @@ final class MediaSender {
             if (frame == null) {
                 return; // nothing to send this time (a capture that is not ready)
             }
-            sink.send(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+            sink.send(frame);
         }), 0, periodNanos / 1000, TimeUnit.MICROSECONDS);
     }
 

@@ -1,5 +1,6 @@
 package chorus.client.session;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.media.AudioPlayout;
 import chorus.client.media.AudioSink;
 import chorus.client.media.AudioSource;
@@ -81,10 +82,20 @@ public final class MediaSession implements Closeable {
      * @param audioEndpoint the relay's audio port; audio datagrams are accepted only from here
      * @param mediaId       this participant's id on the media, from the welcome
      * @param key           this participant's 32-byte media key, from the welcome
-     * @param decodeVideo   decode received JPEGs into images (a load generator may not want to)
+     * @param decodeVideo   decode received video into images (a load generator may not want to)
+     * @param videoEncoding how camera video is sent (H.264 by default)
      */
     public record Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
-                         boolean decodeVideo) {
+                         boolean decodeVideo, VideoEncoding videoEncoding) {
+        public Config {
+            videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
+        }
+
+        /** Camera video in H.264 at the default bitrate. */
+        public Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
+                      boolean decodeVideo) {
+            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, VideoEncoding.H264);
+        }
     }
 
     private final Config config;
@@ -128,7 +139,7 @@ public final class MediaSession implements Closeable {
         // made once: the fragmenters call these per datagram
         this.videoOut = datagram -> videoSocket.send(datagram);
         this.audioOut = datagram -> audioSocket.send(datagram);
-        this.sender = new MediaSender(config.mediaId(), videoOut, audioOut);
+        this.sender = new MediaSender(config.mediaId(), config.videoEncoding(), videoOut, audioOut);
     }
 
     /** Opens both sockets and starts receiving, the hellos and the playout clock. */
@@ -160,14 +171,34 @@ public final class MediaSession implements Closeable {
 
     // ---- sending ----
 
-    /** Sends one JPEG frame as sealed fragments; thread-safe, but meant for one video clock. */
-    public void sendVideoFrame(byte[] jpeg, int offset, int length) {
-        sender.sendVideoFrame(jpeg, offset, length);
+    /**
+     * Encodes one camera picture with the session's video codec and sends it as sealed fragments;
+     * {@code fps} is the rate the pictures come at (for the encoder's rate control). Thread-safe,
+     * but meant for one video clock.
+     */
+    public void sendVideoFrame(BufferedImage image, int fps) {
+        sender.sendVideoFrame(image, fps);
     }
 
-    /** Sends one JPEG frame of the shared screen as sealed SCREEN fragments; meant for the screen clock. */
-    public void sendScreenFrame(byte[] jpeg, int offset, int length) {
-        sender.sendScreenFrame(jpeg, offset, length);
+    /**
+     * Sends a frame already encoded with the session's video codec ({@link #videoCodec()}) as it is,
+     * flagged as a keyframe: for tests and floods that bring their own bytes.
+     */
+    public void sendVideoFrame(byte[] frame, int offset, int length) {
+        sender.sendVideoFrame(frame, offset, length);
+    }
+
+    /** The codec id camera video is sent with. */
+    public int videoCodec() {
+        return sender.videoCodec();
+    }
+
+    /**
+     * The next camera ({@link MediaKind#VIDEO}) or screen ({@link MediaKind#SCREEN}) frame is sent as
+     * a keyframe: called when the relay passes on a receiver's keyframe request.
+     */
+    public void requestKeyframe(MediaKind kind) {
+        sender.requestKeyframe(kind);
     }
 
     /** Sends one 20 ms frame of {@link AudioFormat#FRAME_SAMPLES} samples; thread-safe, meant for the media clock. */
@@ -318,6 +349,41 @@ public final class MediaSession implements Closeable {
         return sender.videoFramesSent();
     }
 
+    /** Pictures the video or screen encoder failed on (none were sent). */
+    public long videoEncodeErrors() {
+        return sender.encodeErrors();
+    }
+
+    /** Camera frames sent as keyframes (the first, periodic ones, requested ones). */
+    public long videoKeyframesSent() {
+        return sender.videoKeyframesSent();
+    }
+
+    /** Bytes sent on both sockets (sealed datagrams, without IP and UDP headers). */
+    public long bytesSent() {
+        return (videoSocket == null ? 0 : videoSocket.bytesSent()) + (audioSocket == null ? 0 : audioSocket.bytesSent());
+    }
+
+    /** Bytes received on both sockets from the relay (datagrams that opened with this participant's key). */
+    public long bytesReceived() {
+        return (videoSocket == null ? 0 : videoSocket.bytesReceived())
+                + (audioSocket == null ? 0 : audioSocket.bytesReceived());
+    }
+
+    /** {@code mediaId} left the room: its decoders are freed (a frame still on its way makes new ones). */
+    public void forgetSender(int mediaId) {
+        videoReceiver.forget(mediaId);
+        screenReceiver.forget(mediaId);
+    }
+
+    /**
+     * True while the camera video of {@code mediaId} cannot be decoded until a keyframe comes (it
+     * started mid-stream, lost a frame or sent one that did not decode): the moment to ask for one.
+     */
+    public boolean videoNeedsKeyframe(int mediaId) {
+        return videoReceiver.needsKeyframe(mediaId);
+    }
+
     public long audioFramesSent() {
         return sender.audioFramesSent();
     }
@@ -346,6 +412,16 @@ public final class MediaSession implements Closeable {
 
     public long videoDecodeErrors() {
         return videoReceiver.decodeErrors();
+    }
+
+    /** Camera frames not decoded while their sender's stream waited for a keyframe (or that came late). */
+    public long videoFramesSkipped() {
+        return videoReceiver.framesSkipped();
+    }
+
+    /** Pictures whose test-pattern frame counter read back, by sender media id (see {@link VideoReceiver}). */
+    public Map<Integer, Long> videoCountersReadBackByMediaId() {
+        return videoReceiver.countersReadBackByMediaId();
     }
 
     /** Video datagrams the senders' sequence numbers say should have reached us (see {@link SequenceLoss}). */
@@ -414,6 +490,8 @@ public final class MediaSession implements Closeable {
                 socket.awaitReceiver(CLOSE_WAIT_MILLIS);
             }
         }
+        videoReceiver.close();
+        screenReceiver.close();
         try {
             if (mediaClock != null) {
                 mediaClock.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);

@@ -52,6 +52,8 @@ final class MediaSocket {
     private final DropCounts drops;
     /** Guarded by itself: video, screen and signalling are sealed and sent from different threads. */
     private final MediaSealer sealer;
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
     private Thread receiving;
     private volatile boolean closed;
 
@@ -91,7 +93,7 @@ final class MediaSocket {
     void send(ByteBuffer clear) {
         try {
             synchronized (sealer) {
-                channel.send(sealer.seal(clear), relay);
+                bytesSent.addAndGet(channel.send(sealer.seal(clear), relay));
             }
         } catch (ClosedChannelException e) {
             // closing: the datagram is simply not sent
@@ -132,6 +134,7 @@ final class MediaSocket {
             if (from == null || !opened(buffer, buffer.position(), from, opener, window, clear)) {
                 continue;
             }
+            bytesReceived.addAndGet(buffer.position());
             try {
                 receiver.onDatagram(clear, clear.limit(), from);
             } catch (RuntimeException e) {
@@ -165,6 +168,16 @@ final class MediaSocket {
 
     InetSocketAddress localAddress() throws IOException {
         return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** Bytes of the datagrams sent (sealed, as on the wire without the IP and UDP headers). */
+    long bytesSent() {
+        return bytesSent.get();
+    }
+
+    /** Bytes of the datagrams received that opened with this participant's key. */
+    long bytesReceived() {
+        return bytesReceived.get();
     }
 
     /** Closes the socket, which ends the receive thread. */

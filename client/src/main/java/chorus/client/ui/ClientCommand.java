@@ -1,5 +1,6 @@
 package chorus.client.ui;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.session.JoinLink;
 import chorus.client.session.RelayAddress;
 import chorus.client.session.TokenPeek;
@@ -49,6 +50,15 @@ public final class ClientCommand implements Callable<Integer> {
     @Mixin
     RelayTrustOptions trust = new RelayTrustOptions();
 
+    @Option(names = "--video-codec", defaultValue = "h264", paramLabel = "h264|jpeg",
+            description = "Codec your camera is sent with: h264 (about " + VideoEncoding.DEFAULT_BITRATE / 1000
+                    + " kbit/s) or jpeg. Default: ${DEFAULT-VALUE}.")
+    String videoCodec;
+
+    @Option(names = "--video-bitrate", paramLabel = "KBITS",
+            description = "H.264 target bitrate in kbit/s. Default: " + VideoEncoding.DEFAULT_BITRATE / 1000 + ".")
+    Integer videoKbps;
+
     @Option(names = "--test-source",
             description = "Send the moving test pattern and a test tone instead of the camera and microphone.")
     boolean testSource;
@@ -87,8 +97,12 @@ public final class ClientCommand implements Callable<Integer> {
         }
         LaunchOptions options;
         try {
+            VideoEncoding encoding = VideoEncoding.forName(videoCodec);
+            if (videoKbps != null) {
+                encoding = encoding.withBitrate(videoKbps * 1000);
+            }
             options = new LaunchOptions(server, name, room, testSource, testSource, null,
-                    trust.trust(RelayFingerprintDialog::ask), jwt);
+                    trust.trust(RelayFingerprintDialog::ask), jwt, encoding);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -61,7 +61,7 @@ public final class DesktopApp {
                 return;
             }
             call = Call.start(CallOptions.of(join.relay(), join.name(), join.room()).withTrust(join.trust())
-                            .withToken(join.token()),
+                            .withToken(join.token()).withVideoEncoding(join.videoEncoding()),
                     new CallListener() {
                 @Override
                 public void onDeviceProblem(DeviceKind kind, String message) {

@@ -1,5 +1,6 @@
 package chorus.client.ui;
 
+import chorus.client.codec.VideoEncoding;
 import chorus.client.session.RelayAddress;
 import chorus.client.tls.RelayTrust;
 import java.awt.Dimension;
@@ -15,26 +16,28 @@ import java.awt.Dimension;
  *                       the user is asked on first contact, {@link RelayFingerprintDialog})
  * @param token          the access token to join with, or null (a relay in the open mode); with one, the
  *                       relay names the participant by the token
+ * @param videoEncoding  how the camera is sent (null: {@link VideoEncoding#H264}, the default)
  */
 public record LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
-                            Dimension windowSize, RelayTrust trust, String token) {
+                            Dimension windowSize, RelayTrust trust, String token, VideoEncoding videoEncoding) {
     public static final Dimension DEFAULT_SIZE = new Dimension(1280, 800);
 
     public static LaunchOptions of(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, false, false, null, null, null);
+        return new LaunchOptions(relay, name, room, false, false, null, null, null, null);
     }
 
     public LaunchOptions(RelayAddress relay, String name, String room, boolean testCamera, boolean testMicrophone,
                          Dimension windowSize, RelayTrust trust) {
-        this(relay, name, room, testCamera, testMicrophone, windowSize, trust, null);
+        this(relay, name, room, testCamera, testMicrophone, windowSize, trust, null, null);
     }
 
     public LaunchOptions {
         trust = trust == null ? RelayFingerprintDialog.standardTrust() : trust;
+        videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
     }
 
     public LaunchOptions withTrust(RelayTrust trust) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding);
     }
 
     /** Whether the join dialog can be skipped. */
@@ -43,19 +46,23 @@ public record LaunchOptions(RelayAddress relay, String name, String room, boolea
     }
 
     public LaunchOptions withTestSource(boolean camera, boolean microphone) {
-        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, trust, token);
+        return new LaunchOptions(relay, name, room, camera, microphone, windowSize, trust, token, videoEncoding);
     }
 
     public LaunchOptions withWindowSize(Dimension size) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, trust, token);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, size, trust, token, videoEncoding);
     }
 
     public LaunchOptions withJoin(RelayAddress relay, String name, String room) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding);
     }
 
     /** Where to join with an access token (the token's name is the one shown). */
     public LaunchOptions withJoin(RelayAddress relay, String name, String room, String token) {
-        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token);
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding);
+    }
+
+    public LaunchOptions withVideoEncoding(VideoEncoding encoding) {
+        return new LaunchOptions(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, encoding);
     }
 }

@@ -111,11 +111,28 @@ class BotCommandTest {
     }
 
     @Test
+    void aJpegBotIsReadBackByAnH264One() throws Exception {
+        String room = LoopbackRelay.room("codecs");
+        Path stats = dir.resolve("stats.json");
+        try (Bot bob = Bot.start(BotOptions.of(LoopbackRelay.address(relay), "bob", room).withSilence())) {
+            int code = run("bot", "--server", server(), "--room", room, "--name", "alice", "--silent",
+                    "--video-codec", "jpeg", "--duration", "1.5", "--stats", stats.toString());
+            assertEquals(0, code, err.toString());
+            assertTrue(bob.snapshot().readBackFrom("alice") > 0, "bob decodes alice's JPEG frames");
+        }
+        JsonNode json = new ObjectMapper().readTree(stats.toFile());
+        assertTrue(json.has("framesReadBackFrom"), json.toString());
+    }
+
+    @Test
     void badUsageExitsWithTwo() {
         assertEquals(2, run("bot", "--server", "nowhere", "--room", "r", "--name", "n"));
         assertTrue(err.toString().contains("HOST:PORT"), err.toString());
         assertEquals(2, run("bot", "--server", "h:1", "--room", "r", "--name", "n", "--tone", "440", "--silent"));
         assertEquals(2, run("bot", "--server", "h:1", "--room", "r", "--name", "n", "--video", "camera"));
+        assertEquals(2, run("bot", "--server", "h:1", "--room", "r", "--name", "n", "--video-codec", "vp8"));
+        assertTrue(err.toString().contains("h264 or jpeg"), err.toString());
+        assertEquals(2, run("bot", "--server", "h:1", "--room", "r", "--name", "n", "--video-bitrate", "1"));
         assertEquals(2, run("bot"));
     }
 }

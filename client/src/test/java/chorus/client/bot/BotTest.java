@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chorus.client.LoopbackRelay;
+import chorus.client.codec.VideoEncoding;
 import chorus.client.media.ToneSource;
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.audio.Tones;
@@ -14,7 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -111,6 +114,73 @@ class BotTest {
         int aliceWindows = windowsWithTone(bobHeard, 0, bobHeard.length, BotOptions.DEFAULT_TONE_HZ);
         assertTrue(aliceWindows >= 25, "alice's 440 Hz is heard by bob in " + aliceWindows + " windows of her 75");
         assertTrue(Tones.amplitude(bobHeard, BOBS_TONE) < 0.01, "bob never hears himself");
+    }
+
+    @Test
+    void threeH264BotsReceiveAlmostEveryFrameOfTheOthersAndReadBackTheirFrameCounters() throws Exception {
+        String room = LoopbackRelay.room("h264");
+        // Periodic keyframes every second: a bot that joins mid-stream gets a picture within one
+        // (keyframe requests are another part's work).
+        VideoEncoding h264 = VideoEncoding.H264.withKeyframeInterval(Duration.ofSeconds(1));
+        List<String> names = List.of("ada", "bea", "cy");
+        List<Bot> bots = new ArrayList<>();
+        try {
+            for (String name : names) {
+                bots.add(Bot.start(bot(name, room).withSilence().withVideoEncoding(h264)));
+            }
+            LoopbackRelay.await("each bot reads back a picture of each other one", () -> bots.stream().allMatch(b ->
+                    names.stream().filter(n -> !n.equals(b.snapshot().name())).allMatch(n -> b.snapshot().readBackFrom(n) > 0)));
+            List<BotStats> before = bots.stream().map(Bot::snapshot).toList();
+            LoopbackRelay.await("each bot sends 45 more frames", () -> {
+                for (int i = 0; i < bots.size(); i++) {
+                    if (bots.get(i).snapshot().framesSent() < before.get(i).framesSent() + 45) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            bots.forEach(b -> b.call().setCameraOn(false));
+            LoopbackRelay.await("the cameras are off", () -> bots.stream().allMatch(b -> !b.call().snapshot().camera().active()));
+            List<BotStats> sentAll = bots.stream().map(Bot::snapshot).toList();
+            LoopbackRelay.await("95% of the frames sent arrive and read back", () -> {
+                for (int r = 0; r < bots.size(); r++) {
+                    BotStats now = bots.get(r).snapshot();
+                    for (int s = 0; s < bots.size(); s++) {
+                        if (s == r) {
+                            continue;
+                        }
+                        String sender = names.get(s);
+                        long sent = sentAll.get(s).framesSent() - before.get(s).framesSent();
+                        long received = now.receivedFrom(sender) - before.get(r).receivedFrom(sender);
+                        long readBack = now.readBackFrom(sender) - before.get(r).readBackFrom(sender);
+                        if (received < sent * 0.95 || readBack < sent * 0.95) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            });
+            for (Bot b : bots) {
+                BotStats stats = b.snapshot();
+                assertEquals(0, stats.videoDecodeErrors(), stats.summary());
+                assertEquals(Set.copyOf(names), Set.copyOf(stats.roster()));
+                assertFalse(stats.framesReadBackFrom().containsKey(stats.name()), "no bot sees itself");
+            }
+        } finally {
+            bots.forEach(Bot::stop);
+        }
+    }
+
+    @Test
+    void aJpegBotStillReadsBackAnH264Bot() throws Exception {
+        String room = LoopbackRelay.room("mixed");
+        try (Bot h264 = Bot.start(bot("h264", room).withSilence()
+                .withVideoEncoding(VideoEncoding.H264.withKeyframeInterval(Duration.ofSeconds(1))));
+             Bot jpeg = Bot.start(bot("jpeg", room).withSilence().withVideoEncoding(VideoEncoding.JPEG))) {
+            LoopbackRelay.await("each reads back the other's pictures", () ->
+                    h264.snapshot().readBackFrom("jpeg") >= 5 && jpeg.snapshot().readBackFrom("h264") >= 5);
+            assertEquals(0, h264.snapshot().videoDecodeErrors());
+        }
     }
 
     @Test

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chorus.client.LoopbackRelay;
+import chorus.client.codec.AnnexB;
+import chorus.client.codec.VideoEncoding;
+import chorus.client.media.FrameCounterStrip;
 import chorus.client.media.AudioPlayout;
 import chorus.client.media.AudioSink;
 import chorus.client.media.DropCounts;
@@ -81,6 +84,10 @@ class MediaSessionTest {
         final CountDownLatch ready = new CountDownLatch(1);
 
         Member(String name, String room) throws IOException {
+            this(name, room, VideoEncoding.H264);
+        }
+
+        Member(String name, String room, VideoEncoding video) throws IOException {
             control = ControlConnection.open(LoopbackRelay.address(relay),
                     new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "chorus-test/0"),
                     LoopbackRelay.WAIT);
@@ -93,7 +100,8 @@ class MediaSessionTest {
                 public void onClosed(String reason, boolean requested) {
                 }
             }, new ClientThreads(room, name).named("control"));
-            MediaSession.Config config = ChorusClient.mediaConfig(control.welcome(), control.remoteAddress(), true);
+            MediaSession.Config config = ChorusClient.mediaConfig(control.welcome(), control.remoteAddress(), true,
+                    video);
             media = new MediaSession(config, new MediaSession.Listener() {
                 @Override
                 public void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
@@ -234,9 +242,40 @@ class MediaSessionTest {
     }
 
     @Test
+    void h264VideoCarriesTheKeyframeFlagOnlyOnIdrsAndARequestedKeyframeIsTheNextFrame() throws Exception {
+        String room = LoopbackRelay.room("keyframe");
+        Member alice = new Member("alice", room);
+        alice.awaitReady();
+        Member bob = new Member("bob", room);
+        bob.awaitReady();
+        bob.media.startVideo(new TestPattern("bob", 15), 15);
+        LoopbackRelay.await("bob's video reaches alice", () -> alice.framesFrom(bob).size() >= 5);
+        assertEquals(Codec.H264, bob.media.videoCodec());
+        long keyframesBefore = bob.media.videoKeyframesSent();
+        int before = alice.framesFrom(bob).size();
+        bob.media.requestKeyframe(MediaKind.VIDEO);
+        LoopbackRelay.await("a keyframe follows the request", () -> bob.media.videoKeyframesSent() > keyframesBefore
+                && alice.framesFrom(bob).stream().skip(before).anyMatch(r -> keyframe(r.frame())));
+        for (Received r : alice.framesFrom(bob)) {
+            byte[] data = r.frame().data();
+            assertEquals(Codec.H264, r.frame().codec());
+            assertEquals(AnnexB.isKeyframe(data, 0, data.length), keyframe(r.frame()),
+                    "frame " + r.frame().frameId() + ": the flag is set exactly on IDRs with SPS and PPS");
+            assertNotNull(r.image(), "frame " + r.frame().frameId() + " decodes");
+            assertTrue(FrameCounterStrip.read(r.image()) >= 0);
+        }
+        assertEquals(0, alice.media.videoDecodeErrors());
+        assertFalse(alice.media.videoNeedsKeyframe(bob.mediaId()));
+    }
+
+    private static boolean keyframe(Reassembler.Frame frame) {
+        return (frame.flags() & MediaHeader.FLAG_KEYFRAME) != 0;
+    }
+
+    @Test
     void sentMediaIsSignedAndReachesThePeerUnchanged() throws Exception {
         String room = LoopbackRelay.room("sent");
-        Member alice = new Member("alice", room);
+        Member alice = new Member("alice", room, VideoEncoding.JPEG);
         Member bob = new Member("bob", room);
         alice.awaitReady();
         bob.awaitReady();

@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chorus.client.bot.Bot;
 import chorus.client.bot.BotOptions;
 import chorus.client.call.CallState;
+import chorus.client.call.ParticipantView;
+import chorus.client.media.FrameCounterStrip;
 import chorus.client.session.RelayAddress;
 import chorus.protocol.media.MediaKind;
 import chorus.relay.RelayNode;
@@ -144,6 +146,8 @@ class DesktopAppTest {
         assertTrue(text(window, "status.state").contains("Connected"), text(window, "status.state"));
 
         Map<String, ParticipantTile> tiles = tiles();
+        long aliceCounter1 = counterShown("Alice");
+        long bobCounter1 = counterShown("Bob");
         BufferedImage alice1 = screenshot(tiles.get("Alice"));
         BufferedImage bob1 = screenshot(tiles.get("Bob"));
         Thread.sleep(1000); // the pictures must move in a second
@@ -151,6 +155,22 @@ class DesktopAppTest {
         BufferedImage bob2 = screenshot(tiles.get("Bob"));
         assertTrue(difference(alice1, alice2) > 0.005, "Alice's tile moves: " + difference(alice1, alice2));
         assertTrue(difference(bob1, bob2) > 0.005, "Bob's tile moves: " + difference(bob1, bob2));
+        // The bots send H.264 (the default): the pictures shown are their test patterns, frame after frame.
+        assertTrue(counterShown("Alice") > aliceCounter1, "Alice's frame counter advances");
+        assertTrue(counterShown("Bob") > bobCounter1, "Bob's frame counter advances");
+        assertEquals(0, app.call().counters().videoDecodeErrors());
+        await("the status bar shows what is sent and received", edt(() -> {
+            String bitrates = text(window, "status.bitrates");
+            return bitrates.matches("\u2191 \\d+ kbit/s  \u2193 \\d+ kbit/s") && !bitrates.contains("\u2193 0 ");
+        }));
+        Gui.save(window, "h264-tiles");
+    }
+
+    /** The frame counter read back from the newest picture of {@code name} the app shows, or -1. */
+    private long counterShown(String name) {
+        return app.call().snapshot().others().stream().filter(p -> p.name().equals(name))
+                .map(ParticipantView::image).filter(java.util.Objects::nonNull)
+                .mapToLong(FrameCounterStrip::read).findFirst().orElse(-1);
     }
 
     @Test

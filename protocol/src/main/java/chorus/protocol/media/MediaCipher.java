@@ -11,8 +11,8 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The AEAD of every media datagram (PROTOCOL.md §3.3): AES-256-GCM with the JDK's {@link Cipher}
- * (AES-NI and CLMUL intrinsics), a 16-byte tag, the 36-byte header as associated data, and a
+ * The AEAD of every media datagram (PROTOCOL.md §3.4): AES-256-GCM with the JDK's {@link Cipher}
+ * (AES-NI and CLMUL intrinsics), a 16-byte tag, the 40-byte header as associated data, and a
  * 12-byte nonce made of the channel, the direction and the header's packet number:
  *
  * <pre>

@@ -130,4 +130,31 @@ class ControlCodecTest {
                 () -> ControlCodec.encodeFrame(new ControlMessage.Error(ErrorCode.INTERNAL.wire(), huge)))
                 .getMessage().contains("exceeds"));
     }
+
+    /**
+     * PROTOCOL.md Appendix A.6, A.7 and A.8, byte for byte: the length prefix, then the body. A.6 is
+     * a hello as a client may send it, without its optional fields (the Java encoder writes them as null).
+     */
+    @Test
+    void appendixAControlFrames() throws Exception {
+        String hello = "{\"type\":\"hello\",\"protocolVersion\":1,\"name\":\"Ada\","
+                + "\"room\":\"standup\",\"client\":\"chorus-bot/0.1\"}";
+        assertEquals(92, hello.getBytes(StandardCharsets.UTF_8).length);
+        assertEquals(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Ada", "standup", "chorus-bot/0.1"),
+                ControlCodec.decode(hello.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(frame("00000052", "{\"type\":\"joined\",\"participant\":{\"participantId\":\"p-2\","
+                        + "\"name\":\"B\u00f8b\",\"mediaId\":18}}"),
+                hex(ControlCodec.encodeFrame(
+                        new ControlMessage.ParticipantJoined(new ParticipantInfo("p-2", "B\u00f8b", 18)))));
+        assertEquals(frame("00000026", "{\"type\":\"chat-send\",\"text\":\"Hi, B\u00f8b\"}"),
+                hex(ControlCodec.encodeFrame(new ControlMessage.ChatSend("Hi, B\u00f8b"))));
+    }
+
+    private static String frame(String prefix, String json) {
+        return prefix + hex(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String hex(byte[] bytes) {
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
 }

@@ -1,4 +1,4 @@
-package chorus.client.media;
+package chorus.client.codec;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
