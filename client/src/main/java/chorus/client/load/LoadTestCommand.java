@@ -63,10 +63,14 @@ public final class LoadTestCommand implements Callable<Integer> {
             description = "Video frames per second per participant. Default: ${DEFAULT-VALUE}.")
     int videoFps;
 
-    @Option(names = "--video-codec", defaultValue = "jpeg", paramLabel = "CODEC",
-            description = "Video each participant loops: jpeg (synthetic frames of --frame-bytes). "
-                    + "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--video-codec", defaultValue = "h264", paramLabel = "CODEC",
+            description = "Video each participant loops: h264 (one keyframe interval of the test pattern, encoded "
+                    + "once before the run) or jpeg (synthetic frames of --frame-bytes). Default: ${DEFAULT-VALUE}.")
     String videoCodec;
+
+    @Option(names = "--video-bitrate", defaultValue = "800", paramLabel = "KBITS",
+            description = "H.264 bit rate the clip is encoded at, kbit/s. Default: ${DEFAULT-VALUE}.")
+    int videoKbps;
 
     @Option(names = "--frame-bytes", paramLabel = "BYTES",
             description = "Bytes per synthetic video frame (--video-codec jpeg). Default: the size of one 640x480 "
@@ -256,7 +260,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         }
         LoadSpec load;
         try {
-            MediaClip video = LoadClips.video(videoCodec, videoFps, frameBytes);
+            MediaClip video = LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
             load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, video,
                     audio ? LoadClips.audio(audioCodec, talkers) : null, seconds(warmupSeconds), seconds(duration));
         } catch (IllegalArgumentException e) {
