@@ -291,4 +291,55 @@ public final class ClusterTest {
         assertTrue(metrics.contains("chorus_peer_file_bytes_out_total{peer=\"" + peerKey(1) + "\"}")
                 || metrics.contains("chorus_peer_file_bytes_out_total{peer=\"" + peerKey(2) + "\"}"), metrics);
     }
+
+    @Test
+    void aNackIsAnsweredByTheReceiversNodeAndAKeyframeRequestReachesASenderOnAnotherNode() throws Exception {
+        String room = room();
+        try (RawClient ada = join(0, room, "Ada");
+             RawClient bob = join(1, room, "Bob")) {
+            ada.openMedia();
+            bob.openMedia();
+            Fragmenter f = ada.videoFragmenter();
+            warmUp(ada, f, List.of(bob));
+            while (Udp.receive(ada.video, Duration.ofMillis(200)) != null) {
+                // the keyframe request node 1 made for its newcomer, Bob
+            }
+            int datagrams = ada.sendVideo(f, frame(9));
+            List<ByteBuffer> got = new ArrayList<>();
+            for (int i = 0; i < datagrams; i++) {
+                ByteBuffer b = Udp.receive(bob.video, WAIT);
+                assertNotNull(b, "Bob gets Ada's frame through node 1");
+                got.add(bob.openVideo(b));
+            }
+            long sequence = MediaHeader.sequence(got.get(1), 0);
+            long answeredHere = nodes.get(1).stats().recovery(chorus.relay.metrics.Recovery.RETRANSMITTED);
+            long answeredThere = nodes.get(0).stats().recovery(chorus.relay.metrics.Recovery.RETRANSMITTED);
+            ByteBuffer nack = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+            chorus.protocol.media.Nack.encode(nack, bob.welcome.mediaId(), 0, ada.welcome.mediaId(),
+                    chorus.protocol.media.MediaKind.VIDEO, new long[] {sequence}, 1);
+            bob.sendVideoDatagram(nack);
+            ByteBuffer resent = Udp.receive(bob.video, WAIT);
+            assertNotNull(resent, "resent from node 1's buffer of what node 0 forwarded");
+            assertEquals(sequence, MediaHeader.sequence(bob.openVideo(resent), 0));
+            assertEquals(answeredHere + 1, nodes.get(1).stats().recovery(chorus.relay.metrics.Recovery.RETRANSMITTED));
+            assertEquals(answeredThere, nodes.get(0).stats().recovery(chorus.relay.metrics.Recovery.RETRANSMITTED),
+                    "the NACK never crossed to the sender's node");
+
+            ByteBuffer request = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+            ByteBuffer asked = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (asked == null) {
+                // Asked again each time: node 1 coalesces per interval, and may have asked for Bob lately.
+                assertTrue(System.nanoTime() < deadline, "Bob's keyframe request reaches Ada on node 0");
+                chorus.protocol.media.KeyframeRequest.encode(request, bob.welcome.mediaId(), 0, ada.welcome.mediaId(),
+                        chorus.protocol.media.MediaKind.VIDEO);
+                bob.sendVideoDatagram(request);
+                asked = Udp.receive(ada.video, Duration.ofMillis(200));
+            }
+            ByteBuffer clear = ada.openVideo(asked);
+            assertNotNull(clear, "sealed for Ada by her node");
+            assertEquals(chorus.protocol.media.MediaKind.KEYFRAME_REQUEST, MediaHeader.kind(clear, 0));
+            assertEquals(ada.welcome.mediaId(), chorus.protocol.media.KeyframeRequest.targetMediaId(clear));
+        }
+    }
 }

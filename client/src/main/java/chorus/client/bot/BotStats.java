@@ -1,6 +1,7 @@
 package chorus.client.bot;
 
 import chorus.client.session.ClientSnapshot;
+import chorus.client.session.VideoRecovery;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -35,6 +36,7 @@ import java.util.Map;
  * @param relayErrors        what the relay refused on the control connection (e.g. {@code message-too-long})
  * @param framesReadBackFrom video frames, by sender name, that decoded to the expected picture: the test
  *                           pattern's frame counter read back and moved on from the frame before
+ * @param videoRecovery      NACKs and keyframe requests sent, retransmissions and keyframe requests received
  */
 @JsonPropertyOrder({"name", "room", "roster", "framesSent", "framesReceivedFrom"})
 public record BotStats(String name, String room, List<String> roster, long framesSent,
@@ -44,7 +46,8 @@ public record BotStats(String name, String room, List<String> roster, long frame
                        double rttMillis, boolean mediaReady, double seconds, Ending ended, String endReason,
                        long screenFramesSent, long screenFramesReceived, String screenShareRefused,
                        List<ChatLine> chat, List<FileResult> uploads, List<FileResult> downloads,
-                       List<RelayError> relayErrors, Map<String, Long> framesReadBackFrom) {
+                       List<RelayError> relayErrors, Map<String, Long> framesReadBackFrom,
+                       VideoRecovery videoRecovery) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -95,7 +98,7 @@ public record BotStats(String name, String room, List<String> roster, long frame
                 Math.round(seconds * 1000) / 1000.0, ended, endReason,
                 s.screenFramesSent(), s.screenFramesReceived(), a.screenShareRefused(), List.copyOf(a.chat()),
                 List.copyOf(a.uploads()), List.copyOf(a.downloads()), List.copyOf(a.relayErrors()),
-                Map.copyOf(s.videoFramesReadBackFrom()));
+                Map.copyOf(s.videoFramesReadBackFrom()), s.videoRecovery());
     }
 
     /** The texts of the chat messages seen, in order. */

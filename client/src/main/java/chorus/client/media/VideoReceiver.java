@@ -40,12 +40,25 @@ public final class VideoReceiver {
     private final boolean decode;
     private final DropCounts drops;
     private final FrameListener listener;
+    /** NACKs and keyframe requests for these streams, or null when this receiver asks for nothing. */
+    private final RecoveryRequests recovery;
+    /**
+     * Frames back in order for the decoder when NACKs complete them late: held at most 300 ms
+     * (NACK retries end by about 170 ms) or 8 frames (what the reassembler keeps pending).
+     */
+    private final FrameOrder order = new FrameOrder(300_000_000L, 8);
     private volatile boolean closed;
 
     public VideoReceiver(boolean decode, DropCounts drops, FrameListener listener) {
+        this(decode, drops, listener, null);
+    }
+
+    /** @param recovery asks the relay for what is lost (NACKs, keyframe requests); null asks for nothing */
+    public VideoReceiver(boolean decode, DropCounts drops, FrameListener listener, RecoveryRequests recovery) {
         this.decode = decode;
         this.drops = drops;
         this.listener = listener;
+        this.recovery = recovery;
     }
 
     /** One validated video datagram from the relay. */
@@ -61,15 +74,61 @@ public final class VideoReceiver {
             reassembler = Reassembler.forVideo();
             reassemblers.put(mediaId, reassembler);
         }
+        if (recovery != null) {
+            recovery.onDatagram(mediaId, MediaHeader.sequence(datagram, 0), nowNanos);
+        }
         long incompleteBefore = reassembler.framesDropped();
         Reassembler.Frame frame = reassembler.offer(datagram, 0, nowNanos);
-        framesIncomplete.addAndGet(reassembler.framesDropped() - incompleteBefore);
-        if (frame == null) {
+        long incomplete = reassembler.framesDropped() - incompleteBefore;
+        framesIncomplete.addAndGet(incomplete);
+        if (recovery == null) {
+            if (frame != null) {
+                deliver(mediaId, frame, nowNanos);
+            }
             return;
+        }
+        FrameOrder.Out out = (id, f) -> deliver(id, f, nowNanos);
+        if (incomplete > 0) {
+            recovery.onFrameDropped(mediaId, nowNanos);
+            order.gaveUp(mediaId, nowNanos, out);
+        }
+        if (frame != null) {
+            order.complete(mediaId, frame, nowNanos, out);
+        } else {
+            order.expire(mediaId, nowNanos, out);
+        }
+    }
+
+    /** A complete frame, in order when this receiver recovers loss: counted, decoded, handed on. */
+    private void deliver(int mediaId, Reassembler.Frame frame, long nowNanos) {
+        if (recovery != null) {
+            recovery.onFrame(mediaId, (frame.flags() & MediaHeader.FLAG_KEYFRAME) != 0, nowNanos);
         }
         framesByMediaId.computeIfAbsent(mediaId, id -> new LongAdder()).increment();
         BufferedImage image = decode ? decode(mediaId, frame) : null;
+        if (recovery != null && decode && needsKeyframe(mediaId)) {
+            recovery.keyframeNeeded(mediaId, nowNanos); // the decoder's word, coalesced per interval
+        }
         listener.onFrame(mediaId, frame, image);
+    }
+
+    /** The decoder cannot go on with {@code mediaId}'s stream without a keyframe: one is asked for (coalesced). */
+    public void keyframeNeeded(int mediaId, long nowNanos) {
+        if (recovery != null) {
+            recovery.keyframeNeeded(mediaId, nowNanos);
+        }
+    }
+
+    /** Sends the NACKs that are due; called from a clock every few milliseconds. */
+    public void tick(long nowNanos) {
+        if (recovery != null) {
+            recovery.tick(nowNanos);
+        }
+    }
+
+    /** What this receiver asked the relay for, or null when it asks for nothing. */
+    public RecoveryRequests recovery() {
+        return recovery;
     }
 
     private BufferedImage decode(int mediaId, Reassembler.Frame frame) {

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,14 +111,25 @@ public final class ChorusClient implements Closeable {
      */
     public static ChorusClient connect(ClientOptions options, ClientListener listener, RoomState room)
             throws IOException {
+        return connect(options, listener, room, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #connect(ClientOptions, ClientListener, RoomState)} with the media endpoints the
+     * welcome gave passed through {@code media} first: a test or the load generator puts an
+     * impairment proxy in front of the relay's media ports this way
+     * ({@code chorus.client.impairment.ImpairedEndpoints}).
+     */
+    public static ChorusClient connect(ClientOptions options, ClientListener listener, RoomState room,
+                                       UnaryOperator<MediaSession.Config> media) throws IOException {
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
                 options.resume(), options.token())
                 .withCodecs(new ControlMessage.Codecs(null, VideoEncoding.DECODES)); // audio: the legacy PCM
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
-            MediaSession.Config mediaConfig = mediaConfig(welcome, control.remoteAddress(), options.decodeVideo(),
-                    options.videoEncoding());
+            MediaSession.Config mediaConfig = media.apply(mediaConfig(welcome, control.remoteAddress(),
+                    options.decodeVideo(), options.videoEncoding()));
             ChorusClient client = new ChorusClient(options, listener == null ? new ClientListener() { } : listener,
                     control, mediaConfig, new ClientThreads(options.room(), options.name()), room);
             client.start();
@@ -383,7 +395,7 @@ public final class ChorusClient implements Closeable {
                 media.audioFramesReceived(), media.audioFramesPlayed(), media.audioFramesConcealed(),
                 media.audioTicksSilent(), media.audioFramesLate(), media.audioLevel(),
                 media.drops(), media.sendErrors(), control.rttMillis(), lostReason,
-                media.screenFramesSent(), media.screenFramesReceived(), readBack);
+                media.screenFramesSent(), media.screenFramesReceived(), readBack, media.videoRecovery());
     }
 
     /** The name behind a media id; {@code #id} for one never announced. */

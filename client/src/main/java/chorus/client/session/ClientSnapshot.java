@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * @param screenFramesReceived    complete frames of others' shared screens received
  * @param videoFramesReadBackFrom video pictures, by sender name, whose test-pattern frame counter
  *                                read back and moved on: decoded to the expected picture
+ * @param videoRecovery           NACKs and keyframe requests sent, retransmissions and keyframe requests received
  */
 public record ClientSnapshot(String name, String room, String participantId, int mediaId, ConnectionState state,
                              List<ParticipantInfo> roster, boolean mediaReady,
@@ -28,7 +29,7 @@ public record ClientSnapshot(String name, String room, String participantId, int
                              long audioTicksSilent, long audioFramesLate, double audioLevel,
                              Map<String, Long> drops, long sendErrors, double rttMillis, String lostReason,
                              long screenFramesSent, long screenFramesReceived,
-                             Map<String, Long> videoFramesReadBackFrom) {
+                             Map<String, Long> videoFramesReadBackFrom, VideoRecovery videoRecovery) {
 
     /** Names in the roster, in join order. */
     public List<String> rosterNames() {
@@ -49,7 +50,8 @@ public record ClientSnapshot(String name, String room, String participantId, int
                 earlier.audioFramesLate + audioFramesLate, audioLevel, sum(earlier.drops, drops),
                 earlier.sendErrors + sendErrors, rttMillis, lostReason,
                 earlier.screenFramesSent + screenFramesSent, earlier.screenFramesReceived + screenFramesReceived,
-                sum(earlier.videoFramesReadBackFrom, videoFramesReadBackFrom));
+                sum(earlier.videoFramesReadBackFrom, videoFramesReadBackFrom),
+                earlier.videoRecovery.plus(videoRecovery));
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

@@ -5,12 +5,15 @@ import chorus.client.media.AudioPlayout;
 import chorus.client.media.AudioSink;
 import chorus.client.media.AudioSource;
 import chorus.client.media.DropCounts;
+import chorus.client.media.RecoveryRequests;
+import chorus.client.media.SendHistory;
 import chorus.client.media.SequenceLoss;
 import chorus.client.media.VideoReceiver;
 import chorus.client.media.VideoSource;
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.KeyframeRequest;
 import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
@@ -84,19 +87,30 @@ public final class MediaSession implements Closeable {
      * @param key           this participant's 32-byte media key, from the welcome
      * @param decodeVideo   decode received video into images (a load generator may not want to)
      * @param videoEncoding how camera video is sent (H.264 by default)
+     * @param lossRecovery  ask the relay for lost video (NACKs) and keyframes, and keep what is sent for
+     *                      the relay's NACKs; off only to measure without
      */
     public record Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
-                         boolean decodeVideo, VideoEncoding videoEncoding) {
+                         boolean decodeVideo, VideoEncoding videoEncoding, boolean lossRecovery) {
         public Config {
             videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
         }
 
-        /** Camera video in H.264 at the default bitrate. */
+        /** Camera video in H.264 at the default bitrate, loss recovery on. */
         public Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
                       boolean decodeVideo) {
-            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, VideoEncoding.H264);
+            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, VideoEncoding.H264, true);
+        }
+
+        /** Loss recovery on. */
+        public Config(InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint, int mediaId, byte[] key,
+                      boolean decodeVideo, VideoEncoding videoEncoding) {
+            this(videoEndpoint, audioEndpoint, mediaId, key, decodeVideo, videoEncoding, true);
         }
     }
+
+    /** How often due NACKs are sent (the reordering allowance and retries are counted in these ticks). */
+    static final long RECOVERY_TICK_MILLIS = 5;
 
     private final Config config;
     private final Listener listener;
@@ -109,6 +123,10 @@ public final class MediaSession implements Closeable {
     private final MediaSender sender;
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLong callbackFailures = new AtomicLong();
+    private final AtomicLong keyframeRequestsReceived = new AtomicLong();
+    /** What this client sent on the video socket lately, for the relay's NACKs; null when recovery is off. */
+    private final SendHistory sendHistory;
+    private final Fragmenter.PacketSink videoResend;
 
     private MediaSocket videoSocket;
     private MediaSocket audioSocket;
@@ -127,8 +145,17 @@ public final class MediaSession implements Closeable {
         this.config = config;
         this.listener = listener;
         this.threads = threads;
-        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame);
-        this.screenReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onScreenFrame);
+        this.sendHistory = config.lossRecovery() ? new SendHistory(config.mediaId()) : null;
+        this.videoResend = datagram -> videoSocket.send(datagram);
+        this.videoOut = sendHistory == null ? videoResend : datagram -> {
+            sendHistory.sent(datagram, System.nanoTime());
+            videoSocket.send(datagram);
+        };
+        this.audioOut = datagram -> audioSocket.send(datagram);
+        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame,
+                recoveryRequests(MediaKind.VIDEO));
+        this.screenReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onScreenFrame,
+                recoveryRequests(MediaKind.SCREEN));
         this.playout = new AudioPlayout(drops, rms -> {
             try {
                 listener.onAudioLevel(rms);
@@ -136,10 +163,14 @@ public final class MediaSession implements Closeable {
                 callbackFailed("audio level listener", e);
             }
         });
-        // made once: the fragmenters call these per datagram
-        this.videoOut = datagram -> videoSocket.send(datagram);
-        this.audioOut = datagram -> audioSocket.send(datagram);
         this.sender = new MediaSender(config.mediaId(), config.videoEncoding(), videoOut, audioOut);
+    }
+
+    /** NACKs and keyframe requests for one kind of stream, sent on the video socket; null when recovery is off. */
+    private RecoveryRequests recoveryRequests(MediaKind kind) {
+        // videoOut is made once: the fragmenters and the recovery call it per datagram
+        return config.lossRecovery()
+                ? new RecoveryRequests(kind, config.mediaId(), RecoveryRequests.Settings.DEFAULTS, videoOut) : null;
     }
 
     /** Opens both sockets and starts receiving, the hellos and the playout clock. */
@@ -167,6 +198,10 @@ public final class MediaSession implements Closeable {
         mediaClock.scheduleAtFixedRate(guarded("signalling", this::signalTick), 0, SIGNAL_TICK_MILLIS, TimeUnit.MILLISECONDS);
         mediaClock.scheduleAtFixedRate(guarded("playout", playout::tick),
                 AudioFormat.FRAME_MILLIS, AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+        if (config.lossRecovery()) {
+            mediaClock.scheduleAtFixedRate(guarded("loss recovery", this::recoveryTick),
+                    RECOVERY_TICK_MILLIS, RECOVERY_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     // ---- sending ----
@@ -259,6 +294,15 @@ public final class MediaSession implements Closeable {
         audioSignal.tick();
     }
 
+    private void recoveryTick() {
+        if (frozen) {
+            return;
+        }
+        long now = System.nanoTime();
+        videoReceiver.tick(now);
+        screenReceiver.tick(now);
+    }
+
     // ---- receiving ----
 
     /** Receives on {@code socket}, which hands on only what opened with this participant's key. */
@@ -291,6 +335,14 @@ public final class MediaSession implements Closeable {
             signal.onChallenge(datagram);
         } else if (kind == MediaKind.KEEPALIVE || kind == MediaKind.RESPONSE) {
             return; // nothing to learn from a relay's keepalive (and a response is never the relay's)
+        } else if (kind == MediaKind.KEYFRAME_REQUEST && expected == MediaKind.VIDEO) {
+            onKeyframeRequest(datagram);
+        } else if (kind == MediaKind.NACK && expected == MediaKind.VIDEO) {
+            // What this client's own path lost before the relay: sent again, as it was (not while frozen).
+            if (sendHistory == null || !sendHistory.onNack(datagram, frozen ? d -> { } : videoResend,
+                    System.nanoTime())) {
+                drops.add(DropReason.BAD_LENGTH);
+            }
         } else if (kind != expected && !(kind == MediaKind.SCREEN && expected == MediaKind.VIDEO)) {
             drops.add(DropReason.WRONG_PORT);
         } else if (frozen) {
@@ -301,6 +353,18 @@ public final class MediaSession implements Closeable {
             screenReceiver.offer(datagram, System.nanoTime());
         } else {
             playout.offer(datagram, System.nanoTime());
+        }
+    }
+
+    /** The relay asks for a keyframe of this participant's camera or screen (coalesced from its receivers). */
+    private void onKeyframeRequest(ByteBuffer datagram) {
+        if (!KeyframeRequest.valid(datagram) || KeyframeRequest.targetMediaId(datagram) != config.mediaId()) {
+            drops.add(DropReason.BAD_LENGTH);
+            return;
+        }
+        keyframeRequestsReceived.incrementAndGet();
+        if (!frozen) {
+            sender.requestKeyframe(KeyframeRequest.targetKind(datagram));
         }
     }
 
@@ -436,6 +500,52 @@ public final class MediaSession implements Closeable {
 
     public long videoFramesIncomplete() {
         return videoReceiver.framesIncomplete();
+    }
+
+    /** NACK datagrams sent for camera and screen streams. */
+    public long nacksSent() {
+        return recoveryCount(RecoveryRequests::nacksSent);
+    }
+
+    /** Video and screen datagrams that arrived after this client NACKed them. */
+    public long retransmissionsReceived() {
+        return recoveryCount(RecoveryRequests::retransmissionsReceived);
+    }
+
+    /** Keyframe requests this client sent for others' streams. */
+    public long keyframeRequestsSent() {
+        return recoveryCount(RecoveryRequests::keyframeRequestsSent);
+    }
+
+    /** Camera and screen datagrams sent again because the relay NACKed them (lost on the way to it). */
+    public long retransmissionsSent() {
+        return sendHistory == null ? 0 : sendHistory.resent();
+    }
+
+    /** Keyframe requests the relay sent this client for its own camera or screen. */
+    public long keyframeRequestsReceived() {
+        return keyframeRequestsReceived.get();
+    }
+
+    /** All four loss-recovery counters. */
+    public VideoRecovery videoRecovery() {
+        return new VideoRecovery(nacksSent(), retransmissionsReceived(), keyframeRequestsSent(), keyframeRequestsReceived(),
+                retransmissionsSent());
+    }
+
+    /** The decoder cannot go on with {@code mediaId}'s camera stream: a keyframe is asked for (coalesced). */
+    public void videoKeyframeNeeded(int mediaId) {
+        videoReceiver.keyframeNeeded(mediaId, System.nanoTime());
+    }
+
+    private long recoveryCount(java.util.function.ToLongFunction<RecoveryRequests> count) {
+        long total = 0;
+        for (VideoReceiver receiver : new VideoReceiver[] {videoReceiver, screenReceiver}) {
+            if (receiver.recovery() != null) {
+                total += count.applyAsLong(receiver.recovery());
+            }
+        }
+        return total;
     }
 
     public long audioFramesReceived() {

@@ -61,12 +61,17 @@ public final class MediaGateway implements AutoCloseable {
     private static final SecureRandom COOKIES = new SecureRandom();
     private final String clusterSecret;
     private final MediaConfig.Limits limits;
+    private final MediaConfig.Recovery recoveryConfig;
+    private final LossRecovery recovery;
     private final RelayStats stats;
     private volatile boolean open = true;
 
     public MediaGateway(RelayConfig config, RelayStats stats) throws IOException {
         this.stats = stats;
         this.limits = config.media().limits();
+        this.recoveryConfig = config.media().recovery();
+        this.recovery = new LossRecovery(recoveryConfig, routes, remotes, stats,
+                (member, clear, to, kind) -> sendSealed(MediaPort.VIDEO, member, clear, to, kind), this::sendToNode);
         // A node alone has no peers; a random secret keeps its node key its own.
         String secret = config.cluster().secret();
         this.clusterSecret = secret.isBlank() ? Base64.getEncoder().encodeToString(MediaCipher.newKey()) : secret;
@@ -139,11 +144,13 @@ public final class MediaGateway implements AutoCloseable {
     }
 
     public MediaRoute.Remote registerRemote(int mediaId, ActorRef<Mixer.Command> mixer) {
-        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer, stats::reassemblyDropped));
+        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer, stats::reassemblyDropped,
+                recoveryConfig));
     }
 
     public void unregisterRemote(int mediaId) {
         remotes.remove(mediaId);
+        recovery.forget(mediaId);
     }
 
     /** Media ids are unique on this node for its lifetime; the key, not the id, is the secret. */
@@ -152,7 +159,7 @@ public final class MediaGateway implements AutoCloseable {
     }
 
     public MediaRoute register(int mediaId, byte[] key, ActorRef<Participant.Command> participant) {
-        MediaRoute route = new MediaRoute(mediaId, key, participant, stats::reassemblyDropped, limits);
+        MediaRoute route = new MediaRoute(mediaId, key, participant, stats::reassemblyDropped, limits, recoveryConfig);
         routes.put(mediaId, route);
         return route;
     }
@@ -168,26 +175,36 @@ public final class MediaGateway implements AutoCloseable {
     }
 
     public void unregister(MediaRoute route) {
-        routes.remove(route.mediaId, route);
+        if (routes.remove(route.mediaId, route)) {
+            recovery.forget(route.mediaId);
+        }
     }
 
     /** Gives every member of a room the room's new fan-out (called by the Room on each change). */
     public void publishRoom(Iterable<Integer> memberIds, MediaRoute.RoomFanout fanout) {
+        MediaRoute.RoomFanout before = null;
         for (int id : memberIds) {
             MediaRoute route = routes.get(id);
             if (route != null) {
+                before = before == null ? route.room : before;
                 route.room = fanout;
             }
         }
+        recovery.roomChanged(before == null ? MediaRoute.RoomFanout.EMPTY : before, fanout, memberIds, System.nanoTime());
     }
 
     /** Gives the room's remote members (connected to other nodes) this node's fan-out. */
     public void publishRemotes(Iterable<Integer> remoteIds, MediaRoute.RoomFanout fanout) {
+        MediaRoute.RoomFanout before = null;
         for (int id : remoteIds) {
             MediaRoute.Remote remote = remotes.get(id);
             if (remote != null) {
+                before = before == null ? remote.room : before;
                 remote.room = fanout;
             }
+        }
+        if (before != null) {
+            recovery.roomChanged(before, fanout, remoteIds, System.nanoTime());
         }
     }
 
@@ -243,15 +260,21 @@ public final class MediaGateway implements AutoCloseable {
                 stats.dropped(DropReason.WRONG_PORT);
                 continue;
             }
-            MediaRoute route = routes.get(MediaHeader.mediaId(buffer, 0));
+            int mediaId = MediaHeader.mediaId(buffer, 0);
+            MediaRoute route = routes.get(mediaId);
             if (route == null) {
-                MediaRoute.Remote remote = remotes.get(MediaHeader.mediaId(buffer, 0));
-                PeerSocket peer = remote == null ? null : peerSockets.get(from);
+                MediaRoute.Remote remote = remotes.get(mediaId);
+                // The relay's own id: a peer node's keyframe request for a sender connected here.
+                PeerSocket peer = remote == null && mediaId != MediaHeader.RELAY_MEDIA_ID ? null : peerSockets.get(from);
                 if (peer == null) {
                     stats.dropped(DropReason.UNKNOWN_MEDIA_ID);
                 } else if (open(peer.opener, peer.window, port, MediaCipher.NODE_TO_NODE, buffer, length, clear)) {
                     peer.traffic.received(length);
-                    fromPeer(remote, clear);
+                    if (remote != null) {
+                        fromPeer(remote, clear, (InetSocketAddress) from);
+                    } else if (MediaHeader.kind(clear, 0) == MediaKind.KEYFRAME_REQUEST) {
+                        recovery.onNodeKeyframeRequest(clear, System.nanoTime());
+                    }
                 }
                 continue;
             }
@@ -321,10 +344,11 @@ public final class MediaGateway implements AutoCloseable {
                     sendSealed(port, route, signal, from, MediaKind.HELLO);
                 }
             }
-            case KEEPALIVE, RESPONSE, CHALLENGE, NACK, KEYFRAME_REQUEST -> {
-                // refreshing the address was all it was for (a challenge never gets here: wrong port);
-                // loss recovery (NACK, keyframe requests) is not answered yet
+            case KEEPALIVE, RESPONSE, CHALLENGE -> {
+                // refreshing the address was all it was for (a challenge never gets here: wrong port)
             }
+            case NACK -> recovery.onNack(route, clear, now);
+            case KEYFRAME_REQUEST -> recovery.onKeyframeRequest(route, clear, now);
             case VIDEO, SCREEN -> {
                 MediaRoute.RoomFanout fanout = route.room;
                 if (kind == MediaKind.SCREEN && fanout.presenter() != route.mediaId) {
@@ -332,6 +356,7 @@ public final class MediaGateway implements AutoCloseable {
                     return;
                 }
                 fanOut(fanout, route.mediaId, clear, kind);
+                recovery.forwarded(route, clear, kind, now);
                 // Once per other node with members in the room, never once per remote member.
                 sendToPeers(MediaPort.VIDEO, clear, fanout.peers());
             }
@@ -432,18 +457,36 @@ public final class MediaGateway implements AutoCloseable {
         synchronized (sealer) {
             ByteBuffer datagram = sealer.seal(clear);
             for (MediaRoute.Peer peer : peers) {
-                InetSocketAddress to = port == MediaPort.VIDEO ? peer.video() : peer.audio();
-                int length = datagram.remaining();
-                try {
-                    channels.get(port).send(datagram, to);
-                    peer.traffic().sent(length);
-                } catch (IOException e) {
-                    stats.sendFailed();
-                    log.debug("send to peer {} failed: {}", to, e.toString());
-                } finally {
-                    datagram.position(0);
-                }
+                sendToPeer(port, datagram, port == MediaPort.VIDEO ? peer.video() : peer.audio(), peer.traffic());
             }
+        }
+    }
+
+    /** Sends a datagram sealed node to node; its position is restored for the next peer. */
+    private void sendToPeer(MediaPort port, ByteBuffer datagram, InetSocketAddress to, RelayStats.PeerTraffic traffic) {
+        int length = datagram.remaining();
+        try {
+            channels.get(port).send(datagram, to);
+            if (traffic != null) {
+                traffic.sent(length);
+            }
+        } catch (IOException e) {
+            stats.sendFailed();
+            log.debug("send to peer {} failed: {}", to, e.toString());
+        } finally {
+            datagram.position(0);
+        }
+    }
+
+    /** Seals a clear datagram with this node's key (node to node, video port) and sends it to one peer node. */
+    private void sendToNode(ByteBuffer clear, InetSocketAddress nodeVideo) {
+        MediaSealer sealer = nodeSealers[MediaPort.VIDEO.ordinal()];
+        if (sealer == null) {
+            return;
+        }
+        PeerSocket peer = peerSockets.get(nodeVideo);
+        synchronized (sealer) {
+            sendToPeer(MediaPort.VIDEO, sealer.seal(clear), nodeVideo, peer == null ? null : peer.traffic);
         }
     }
 
@@ -452,7 +495,7 @@ public final class MediaGateway implements AutoCloseable {
      * video to this node's members of the room, audio into this node's mixer. Never forwarded on
      * to other nodes.
      */
-    private void fromPeer(MediaRoute.Remote remote, ByteBuffer clear) {
+    private void fromPeer(MediaRoute.Remote remote, ByteBuffer clear, InetSocketAddress node) {
         MediaKind kind = MediaHeader.kind(clear, 0);
         switch (kind) {
             case VIDEO, SCREEN -> {
@@ -462,6 +505,8 @@ public final class MediaGateway implements AutoCloseable {
                     return;
                 }
                 fanOut(fanout, remote.mediaId, clear, kind);
+                remote.node = node;
+                recovery.forwarded(remote.forwarded, clear, kind, System.nanoTime());
             }
             case AUDIO -> {
                 Reassembler.Frame frame = remote.audio.offer(clear, 0, System.nanoTime());

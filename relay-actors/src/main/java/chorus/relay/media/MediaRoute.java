@@ -52,13 +52,18 @@ public final class MediaRoute {
     public static final class Remote {
         final int mediaId;
         final Reassembler audio;
+        /** Its video and screen as this node forwarded them, for NACKs from members here. */
+        final ForwardedStreams forwarded;
         volatile RoomFanout room = RoomFanout.EMPTY;
         volatile ActorRef<Mixer.Command> mixer;
+        /** The peer node's video socket its video last came from: where keyframe requests for it go. */
+        volatile InetSocketAddress node;
 
-        Remote(int mediaId, ActorRef<Mixer.Command> mixer, Reassembler.DropListener drops) {
+        Remote(int mediaId, ActorRef<Mixer.Command> mixer, Reassembler.DropListener drops, MediaConfig.Recovery recovery) {
             this.mediaId = mediaId;
             this.mixer = mixer;
             this.audio = Reassembler.forAudio(drops);
+            this.forwarded = new ForwardedStreams(recovery);
         }
     }
 
@@ -81,6 +86,11 @@ public final class MediaRoute {
     final long[] rateLimitToldNanos = new long[PORTS];
     final long[] ackSequences = new long[PORTS];
     final Reassembler audio;
+    /** Its video and screen as the relay forwarded them, for NACKs (video receive thread). */
+    final ForwardedStreams forwarded;
+    /** Its NACKs and keyframe requests (video receive thread). */
+    final TokenBucket nacks;
+    final TokenBucket keyframeRequests;
 
     private volatile InetSocketAddress videoAddress;
     private volatile InetSocketAddress audioAddress;
@@ -118,11 +128,14 @@ public final class MediaRoute {
     }
 
     MediaRoute(int mediaId, byte[] key, ActorRef<Participant.Command> participant, Reassembler.DropListener drops,
-               MediaConfig.Limits limits) {
+               MediaConfig.Limits limits, MediaConfig.Recovery recovery) {
         this.mediaId = mediaId;
         this.participant = participant;
         this.audio = Reassembler.forAudio(drops);
+        this.forwarded = new ForwardedStreams(recovery);
         long now = System.nanoTime();
+        this.nacks = new TokenBucket(limits.nackRate(), limits.nackBurst(), now);
+        this.keyframeRequests = new TokenBucket(limits.keyframeRequestRate(), limits.keyframeRequestBurst(), now);
         for (MediaPort port : MediaPort.values()) {
             int p = port.ordinal();
             openers[p] = new MediaCipher(key);

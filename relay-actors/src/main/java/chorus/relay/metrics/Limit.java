@@ -32,7 +32,11 @@ public enum Limit {
     /** A file service connection refused: its address has {@code limits.files-connections-per-address}. */
     FILES_CONNECTIONS_PER_ADDRESS,
     /** A file service connection refused: the node has {@code limits.files-max-connections}. */
-    FILES_CONNECTIONS_TOTAL;
+    FILES_CONNECTIONS_TOTAL,
+    /** A NACK, or the rest of what it names, ignored: over {@code limits.media.nack-rate} / {@code nack-burst}. */
+    NACK_RATE,
+    /** A keyframe request ignored: over {@code limits.media.keyframe-request-rate} / {@code keyframe-request-burst}. */
+    KEYFRAME_REQUEST_RATE;
 
     /** The metric label: lower case with dashes, e.g. {@code chat-rate}. */
     public String label() {

@@ -148,6 +148,14 @@ public final class Metrics {
         counter("chorus_control_tls_handshakes_failed_total",
                 "Control connections closed because their TLS handshake failed (plain text or garbage on the TLS port).",
                 stats::tlsHandshakesFailed);
+        CounterWithCallback.builder().name("chorus_video_recovery_total")
+                .help("Video loss recovery: NACKs, datagrams resent or not buffered, keyframe requests received, sent, coalesced.")
+                .labelNames("event")
+                .callback(cb -> {
+                    for (Recovery event : Recovery.values()) {
+                        cb.call(stats.recovery(event), event.label());
+                    }
+                }).register(registry);
         CounterWithCallback.builder().name("chorus_audio_reassembly_drops_total")
                 .help("Incomplete audio frames the relay's reassembly gave up, by reason.")
                 .labelNames("reason")

@@ -34,6 +34,7 @@ public final class RelayStats {
     private final AtomicInteger rooms = new AtomicInteger();
     private final Map<ErrorCode, LongAdder> uploadsRefused = counters(ErrorCode.class);
     private final Map<Limit, LongAdder> limitHits = counters(Limit.class);
+    private final Map<Recovery, LongAdder> recovery = counters(Recovery.class);
     private final AtomicInteger controlConnections = new AtomicInteger();
     private final AtomicInteger fileTransfers = new AtomicInteger();
     private final Map<ErrorCode, LongAdder> joinsRefused = counters(ErrorCode.class);
@@ -327,6 +328,15 @@ public final class RelayStats {
 
     public long limitHits(Limit limit) {
         return limitHits.get(limit).sum();
+    }
+
+    /** Video loss recovery did {@code event} once. */
+    public void recovered(Recovery event) {
+        recovery.get(event).increment();
+    }
+
+    public long recovery(Recovery event) {
+        return recovery.get(event).sum();
     }
 
     /** Control connections open on this node (set by the control server). */

@@ -1,0 +1,44 @@
+package chorus.relay.media;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Coalesces keyframe requests per sender stream: however many receivers ask (and however often
+ * newcomers join), a stream's sender is asked at most once per interval. Thread-safe: the video
+ * receive thread asks for receivers, the room's actor for newcomers.
+ */
+final class KeyframeRequests {
+    private final long intervalNanos;
+    /** When each stream's sender was last asked; a stream's entry goes with its sender. */
+    private final ConcurrentHashMap<Long, Long> lastAsked = new ConcurrentHashMap<>();
+
+    KeyframeRequests(long intervalNanos) {
+        if (intervalNanos <= 0) {
+            throw new IllegalArgumentException("keyframe-request-interval must be positive");
+        }
+        this.intervalNanos = intervalNanos;
+    }
+
+    static long stream(int mediaId, int kindWire) {
+        return ((long) mediaId << 8) | kindWire;
+    }
+
+    /** True when the stream's sender is to be asked now (and the interval starts again), false when it was asked lately. */
+    boolean due(long stream, long nowNanos) {
+        boolean[] due = {false};
+        lastAsked.compute(stream, (k, last) -> {
+            if (last == null || nowNanos - last >= intervalNanos) {
+                due[0] = true;
+                return nowNanos;
+            }
+            return last;
+        });
+        return due[0];
+    }
+
+    /** Forgets a sender's streams (it left this node). */
+    void forget(int mediaId, int videoWire, int screenWire) {
+        lastAsked.remove(stream(mediaId, videoWire));
+        lastAsked.remove(stream(mediaId, screenWire));
+    }
+}
