@@ -80,8 +80,9 @@ final class LoadParticipant {
     long audioBytesInWindow;
 
     private LoadParticipant(int index, int room, String roomName, String name, Welcome welcome,
-                            ControlConnections.Link control, InetAddress mediaHost, byte[] key,
-                            DatagramChannel video, DatagramChannel audio, MediaClip audioClip) {
+                            ControlConnections.Link control, byte[] key,
+                            DatagramChannel video, DatagramChannel audio, MediaClip audioClip,
+                            InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint) {
         this.index = index;
         this.room = room;
         this.roomName = roomName;
@@ -90,8 +91,8 @@ final class LoadParticipant {
         this.control = control;
         this.video = video;
         this.audio = audio;
-        this.videoEndpoint = new InetSocketAddress(mediaHost, welcome.media().videoPort());
-        this.audioEndpoint = new InetSocketAddress(mediaHost, welcome.media().audioPort());
+        this.videoEndpoint = videoEndpoint;
+        this.audioEndpoint = audioEndpoint;
         this.videoSealer = new MediaSealer(key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         this.audioSealer = new MediaSealer(key, MediaCipher.AUDIO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         this.videoOpener = new MediaCipher(key);
@@ -104,7 +105,8 @@ final class LoadParticipant {
      * registered with the receiver's selector).
      */
     static LoadParticipant join(ControlConnections connections, RelayAddress relay, int index, int room,
-                                String roomName, String name, MediaClip audioClip, Duration timeout)
+                                String roomName, String name, MediaClip audioClip, LoadImpairment impairment,
+                                Duration timeout)
             throws IOException, InterruptedException {
         ControlConnections.Link link = connections.join(relay,
                 new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName, "chorus-loadtest/0.1"), timeout);
@@ -127,7 +129,14 @@ final class LoadParticipant {
             video.close();
             throw e;
         }
-        return new LoadParticipant(index, room, roomName, name, welcome, link, host, key, video, audio, audioClip);
+        InetSocketAddress videoEndpoint = new InetSocketAddress(host, welcome.media().videoPort());
+        InetSocketAddress audioEndpoint = new InetSocketAddress(host, welcome.media().audioPort());
+        if (impairment != null) {
+            videoEndpoint = impairment.route(videoEndpoint);
+            audioEndpoint = impairment.route(audioEndpoint);
+        }
+        return new LoadParticipant(index, room, roomName, name, welcome, link, key, video, audio, audioClip,
+                videoEndpoint, audioEndpoint);
     }
 
     /** The relay may advertise nothing or the wildcard; then the address its control port answered on. */

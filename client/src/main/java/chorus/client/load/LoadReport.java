@@ -70,7 +70,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
      * {@code serverJvmOptions}: what the servers started here ran with, else null.
      */
     record Load(int rooms, int participantsPerRoom, int videoFps, int frameBytes, double fragmentsPerFrame,
-                String videoClip, boolean audio, String audioClip, Integer talkersPerRoom,
+                String videoClip, boolean audio, String audioClip, Integer talkersPerRoom, Double impairedLossRate,
                 double warmupSeconds, double durationSeconds, double drainSeconds, String server,
                 List<String> serverJvmOptions) {
         static Load of(LoadSpec spec, String server, List<String> serverJvmOptions) {
@@ -79,6 +79,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     round(spec.video().meanFragments(), 2), spec.video().describe(spec.videoFps()), spec.audio(),
                     a == null ? null : a.talking().describe(50) + "; silent: " + a.silent().describe(50),
                     a == null ? null : a.talkersPerRoom(),
+                    spec.impairment() == null ? null : spec.impairment().lossRate(),
                     spec.warmUp().toMillis() / 1000.0, spec.duration().toMillis() / 1000.0,
                     LoadTest.DRAIN.toMillis() / 1000.0, server, serverJvmOptions);
         }
@@ -87,6 +88,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
             return rooms + (rooms == 1 ? " room" : " rooms") + " x " + participantsPerRoom + " participants, video "
                     + videoFps + " fps of " + videoClip + ", " + fragmentsPerFrame + " datagrams/frame"
                     + (audio ? "; audio 50 frames/s, " + talkersPerRoom + " talker(s) per room: " + audioClip : "")
+                    + (impairedLossRate == null ? "" : "; " + round(impairedLossRate * 100, 2) + "% loss on every path")
                     + "; " + fmt(durationSeconds) + " s measured after " + fmt(warmupSeconds) + " s warm-up";
         }
 

@@ -1,5 +1,6 @@
 package chorus.client.load;
 
+import chorus.client.impairment.Impairment;
 import chorus.client.media.TestPattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,10 +10,11 @@ import java.time.Duration;
  * The load one run offers: {@code rooms} rooms of {@code participants} each, every participant
  * sending the {@code video} clip's frames at {@code videoFps} in a loop (and, with {@code audioLoad},
  * a 20 ms audio frame every 20 ms: its talkers a tone, the others silence), warmed up for
- * {@code warmUp} and then measured for {@code duration}.
+ * {@code warmUp} and then measured for {@code duration}; with {@code impairment} (else null), every
+ * participant's media passes impairment proxies both ways.
  */
 record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, AudioLoad audioLoad,
-                Duration warmUp, Duration duration) {
+                Duration warmUp, Duration duration, Impairment impairment) {
     /** Largest frame accepted: the relay's receivers reassemble video frames of up to 8 MiB. */
     public static final int MAX_FRAME_BYTES = 8 << 20;
     public static final int MAX_FPS = 240;
@@ -52,7 +54,7 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
     }
 
     public LoadSpec withParticipants(int n) {
-        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration);
+        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration, impairment);
     }
 
     public boolean audio() {

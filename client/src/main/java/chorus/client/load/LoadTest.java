@@ -65,10 +65,20 @@ final class LoadTest {
     static SideReport run(LoadSpec spec, Target target, String runId) throws IOException, InterruptedException {
         List<LoadParticipant> participants = new ArrayList<>();
         ControlConnections control = ControlConnections.start();
+        LoadImpairment impairment = spec.impairment() == null ? null : new LoadImpairment(spec.impairment());
         try {
-            join(spec, target, runId, control, participants);
-            return measure(spec, target, control, participants);
+            join(spec, target, runId, control, participants, impairment);
+            SideReport report = measure(spec, target, control, participants);
+            if (impairment != null) {
+                log.info("{}: the impairment proxies dropped {} of {} datagrams ({}%)", target.label(), impairment.lost(),
+                        impairment.lost() + impairment.passed(), LoadReport.round(100.0 * impairment.lost()
+                                / Math.max(1, impairment.lost() + impairment.passed()), 2));
+            }
+            return report;
         } finally {
+            if (impairment != null) {
+                impairment.close();
+            }
             control.close(); // stops answering pings, then leaves on every connection
             for (LoadParticipant p : participants) {
                 p.leave();
@@ -77,13 +87,14 @@ final class LoadTest {
     }
 
     private static void join(LoadSpec spec, Target target, String runId, ControlConnections control,
-                             List<LoadParticipant> participants) throws IOException, InterruptedException {
+                             List<LoadParticipant> participants, LoadImpairment impairment)
+            throws IOException, InterruptedException {
         log.info("{}: joining {} participants in {} room(s)", target.label(), spec.totalParticipants(), spec.rooms());
         for (int r = 0; r < spec.rooms(); r++) {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
                 participants.add(LoadParticipant.join(control, target.control(), participants.size(), r, room,
-                        "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null, JOIN_TIMEOUT));
+                        "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null, impairment, JOIN_TIMEOUT));
             }
         }
     }

@@ -2,6 +2,7 @@ package chorus.client.load;
 
 import chorus.client.load.LoadReport.Machine;
 import chorus.client.load.LoadReport.SideReport;
+import chorus.client.impairment.Impairment;
 import chorus.client.session.RelayAddress;
 import chorus.protocol.media.Codec;
 import java.io.IOException;
@@ -88,6 +89,11 @@ public final class LoadTestCommand implements Callable<Integer> {
             description = "With --audio: participants per room sending a tone; the others send silence. "
                     + "Default: ${DEFAULT-VALUE}.")
     int talkers;
+
+    @Option(names = "--loss", defaultValue = "0", paramLabel = "PERCENT",
+            description = "Random loss on every media path (both ways), through impairment proxies on loopback in "
+                    + "this process; seeded. Default: ${DEFAULT-VALUE}.")
+    double lossPercent;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Directory for report.json / sweep.json, sweep.png and the servers' logs. "
@@ -255,6 +261,9 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0) || warmupSeconds > MAX_SECONDS) {
             throw new ParameterException(cl, "--warmup must be zero or a positive number of seconds");
         }
+        if (sweep && lossPercent != 0) {
+            throw new ParameterException(cl, "--sweep raises N until loss passes 1%: it cannot run with --loss");
+        }
         if (frameBytes != null && !Codec.JPEG_NAME.equals(videoCodec)) {
             throw new ParameterException(cl, "--frame-bytes sizes synthetic frames: it needs --video-codec jpeg");
         }
@@ -262,12 +271,20 @@ public final class LoadTestCommand implements Callable<Integer> {
         try {
             MediaClip video = LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
             load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, video,
-                    audio ? LoadClips.audio(audioCodec, talkers) : null, seconds(warmupSeconds), seconds(duration));
+                    audio ? LoadClips.audio(audioCodec, talkers) : null, seconds(warmupSeconds), seconds(duration),
+                    impairment());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }
         log.info("video: {}", load.video().describe(videoFps));
         return load;
+    }
+
+    private Impairment impairment() {
+        if (!(lossPercent >= 0 && lossPercent <= 100)) {
+            throw new IllegalArgumentException("--loss must be a percentage 0..100, was " + lossPercent);
+        }
+        return lossPercent == 0 ? null : Impairment.loss(lossPercent / 100, 13);
     }
 
     private static Duration seconds(double s) {

@@ -94,6 +94,21 @@ class LoadTestCommandTest {
     }
 
     @Test
+    @Timeout(90)
+    void withLossTheProxiesDropMediaBothWaysAndTheReportSaysSo() throws Exception {
+        int code = ClientMain.execute("loadtest", "--rooms", "1", "--participants", "2",
+                "--duration", "2", "--warmup", "0.5", "--video-fps", "15", "--loss", "5",
+                "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
+                "--out", dir.toString());
+        assertEquals(0, code);
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals(0.05, report.path("load").path("impairedLossRate").asDouble(), 1e-9);
+        double loss = report.path("relay").path("video").path("loss").asDouble();
+        // 5% on the way in and 5% on the way out: about 9.75% of what a receiver expects, seeded
+        assertTrue(loss > 0.03 && loss < 0.2, "loss through two impaired paths: " + loss);
+    }
+
+    @Test
     void badClipOptionsAreUsageErrors() {
         Run empty = loadtest("--video-codec", "jpeg", "--frame-bytes", "0");
         assertEquals(2, empty.exitCode());
@@ -108,6 +123,8 @@ class LoadTestCommandTest {
         assertEquals(2, mixed.exitCode());
         assertTrue(mixed.err().contains("--frame-bytes"), mixed.err());
         assertEquals(2, loadtest("--video-bitrate", "10").exitCode());
+        assertEquals(2, loadtest("--loss", "101", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--sweep", "--loss", "5", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
         assertEquals(2, loadtest("--audio", "--talkers", "-1", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
     }
 
