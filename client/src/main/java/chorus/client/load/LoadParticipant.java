@@ -50,6 +50,10 @@ final class LoadParticipant {
     final MediaCipher audioOpener;
     final ReplayWindow videoWindow = new ReplayWindow();
     final ReplayWindow audioWindow = new ReplayWindow();
+    /** When each recent video datagram left: the receiver measures latency from it. */
+    final SendStamps videoStamps = new SendStamps(4096, System.nanoTime());
+    /** What this participant's audio sends (a tone for a talker, silence otherwise); null without audio. */
+    final ClipWriter audioWriter;
 
     // main thread: address learning
     private long signalSequence;
@@ -64,6 +68,7 @@ final class LoadParticipant {
     long videoSentMeasured;
     long videoBytesSentMeasured;
     long audioSentMeasured;
+    long audioBytesSentMeasured;
     long sendBufferFull;
     long sendErrors;
 
@@ -72,10 +77,12 @@ final class LoadParticipant {
     long videoBytesDelivered;
     long audioDatagramsInWindow;
     long audioFramesInWindow;
+    long audioBytesInWindow;
 
     private LoadParticipant(int index, int room, String roomName, String name, Welcome welcome,
-                            ControlConnections.Link control, InetAddress mediaHost, byte[] key,
-                            DatagramChannel video, DatagramChannel audio) {
+                            ControlConnections.Link control, byte[] key,
+                            DatagramChannel video, DatagramChannel audio, MediaClip audioClip,
+                            InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint) {
         this.index = index;
         this.room = room;
         this.roomName = roomName;
@@ -84,12 +91,13 @@ final class LoadParticipant {
         this.control = control;
         this.video = video;
         this.audio = audio;
-        this.videoEndpoint = new InetSocketAddress(mediaHost, welcome.media().videoPort());
-        this.audioEndpoint = new InetSocketAddress(mediaHost, welcome.media().audioPort());
+        this.videoEndpoint = videoEndpoint;
+        this.audioEndpoint = audioEndpoint;
         this.videoSealer = new MediaSealer(key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         this.audioSealer = new MediaSealer(key, MediaCipher.AUDIO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         this.videoOpener = new MediaCipher(key);
         this.audioOpener = new MediaCipher(key);
+        this.audioWriter = audioClip == null ? null : new ClipWriter(audioClip);
     }
 
     /**
@@ -97,7 +105,8 @@ final class LoadParticipant {
      * registered with the receiver's selector).
      */
     static LoadParticipant join(ControlConnections connections, RelayAddress relay, int index, int room,
-                                String roomName, String name, boolean withAudio, Duration timeout)
+                                String roomName, String name, MediaClip audioClip, LoadImpairment impairment,
+                                Duration timeout)
             throws IOException, InterruptedException {
         ControlConnections.Link link = connections.join(relay,
                 new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName, "chorus-loadtest/0.1"), timeout);
@@ -115,12 +124,19 @@ final class LoadParticipant {
         DatagramChannel video = open();
         DatagramChannel audio = null;
         try {
-            audio = withAudio ? open() : null;
+            audio = audioClip != null ? open() : null;
         } catch (IOException e) {
             video.close();
             throw e;
         }
-        return new LoadParticipant(index, room, roomName, name, welcome, link, host, key, video, audio);
+        InetSocketAddress videoEndpoint = new InetSocketAddress(host, welcome.media().videoPort());
+        InetSocketAddress audioEndpoint = new InetSocketAddress(host, welcome.media().audioPort());
+        if (impairment != null) {
+            videoEndpoint = impairment.route(videoEndpoint);
+            audioEndpoint = impairment.route(audioEndpoint);
+        }
+        return new LoadParticipant(index, room, roomName, name, welcome, link, key, video, audio, audioClip,
+                videoEndpoint, audioEndpoint);
     }
 
     /** The relay may advertise nothing or the wildcard; then the address its control port answered on. */

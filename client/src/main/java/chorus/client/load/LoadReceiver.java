@@ -14,7 +14,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ final class LoadReceiver implements Runnable {
     }
 
     private final Selector selector;
+    /** Who sent a forwarded datagram, by the media id in its header: their send stamps give its latency. */
+    private final Map<Integer, LoadParticipant> byMediaId = new HashMap<>();
     private final LatencyHistogram latency = new LatencyHistogram();
     private final ByteBuffer buffer = ByteBuffer.allocate(2 * MediaHeader.MAX_DATAGRAM);
     /** What the relay sent, opened (the measured stamp is inside the encrypted payload). */
@@ -50,6 +54,7 @@ final class LoadReceiver implements Runnable {
         selector = Selector.open();
         try {
             for (LoadParticipant p : participants) {
+                byMediaId.put(p.mediaId, p);
                 p.video.register(selector, SelectionKey.OP_READ, new Endpoint(p, p.video, p.videoEndpoint, true));
                 if (p.audio != null) {
                     p.audio.register(selector, SelectionKey.OP_READ, new Endpoint(p, p.audio, p.audioEndpoint, false));
@@ -120,17 +125,21 @@ final class LoadReceiver implements Runnable {
                 acknowledge(e, p);
             } else if (kind == MediaKind.CHALLENGE) {
                 respond(e, p);
-            } else if (e.video && kind == MediaKind.VIDEO
-                    && MediaHeader.payloadLength(clear, 0) >= ProbeFrameWriter.STAMP_LENGTH) {
-                if (ProbeFrameWriter.phase(clear, 0) == ProbeFrameWriter.PHASE_MEASURED) {
+            } else if (e.video && kind == MediaKind.VIDEO) {
+                LoadParticipant sender = byMediaId.get(MediaHeader.mediaId(clear, 0));
+                long stamp = sender == null ? SendStamps.UNKNOWN : sender.videoStamps.entry(MediaHeader.sequence(clear, 0));
+                if (stamp == SendStamps.UNKNOWN) {
+                    ignored++;
+                } else if (SendStamps.measured(stamp)) {
                     p.videoDelivered++;
                     p.videoBytesDelivered += length;
-                    latency.recordNanos(now - ProbeFrameWriter.sendNanos(clear, 0));
+                    latency.recordNanos(now - sender.videoStamps.sentAt(stamp));
                     lastMeasuredArrival = now;
                 }
             } else if (!e.video && kind == MediaKind.AUDIO) {
                 if (now - windowStart >= 0 && now - windowEnd < 0) {
                     p.audioDatagramsInWindow++;
+                    p.audioBytesInWindow += length;
                     if (MediaHeader.fragmentIndex(clear, 0) == 0) {
                         p.audioFramesInWindow++;
                     }

@@ -1,6 +1,5 @@
 package chorus.client.load;
 
-import chorus.protocol.media.Fragmenter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -70,20 +69,26 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
      * The offered load. {@code server}: the relay given with --server, else null;
      * {@code serverJvmOptions}: what the servers started here ran with, else null.
      */
-    record Load(int rooms, int participantsPerRoom, int videoFps, int frameBytes, int fragmentsPerFrame,
-                boolean audio, double warmupSeconds, double durationSeconds, double drainSeconds, String server,
+    record Load(int rooms, int participantsPerRoom, int videoFps, int frameBytes, double fragmentsPerFrame,
+                String videoClip, boolean audio, String audioClip, Integer talkersPerRoom, Double impairedLossRate,
+                double warmupSeconds, double durationSeconds, double drainSeconds, String server,
                 List<String> serverJvmOptions) {
         static Load of(LoadSpec spec, String server, List<String> serverJvmOptions) {
+            LoadSpec.AudioLoad a = spec.audioLoad();
             return new Load(spec.rooms(), spec.participants(), spec.videoFps(), spec.frameBytes(),
-                    Fragmenter.fragmentsFor(spec.frameBytes()), spec.audio(),
+                    round(spec.video().meanFragments(), 2), spec.video().describe(spec.videoFps()), spec.audio(),
+                    a == null ? null : a.talking().describe(50) + "; silent: " + a.silent().describe(50),
+                    a == null ? null : a.talkersPerRoom(),
+                    spec.impairment() == null ? null : spec.impairment().lossRate(),
                     spec.warmUp().toMillis() / 1000.0, spec.duration().toMillis() / 1000.0,
                     LoadTest.DRAIN.toMillis() / 1000.0, server, serverJvmOptions);
         }
 
         String oneLine() {
             return rooms + (rooms == 1 ? " room" : " rooms") + " x " + participantsPerRoom + " participants, video "
-                    + videoFps + " fps x " + String.format(Locale.ROOT, "%,d", frameBytes) + "-byte frames ("
-                    + fragmentsPerFrame + " datagrams)" + (audio ? ", audio 50 frames/s" : "")
+                    + videoFps + " fps of " + videoClip + ", " + fragmentsPerFrame + " datagrams/frame"
+                    + (audio ? "; audio 50 frames/s, " + talkersPerRoom + " talker(s) per room: " + audioClip : "")
+                    + (impairedLossRate == null ? "" : "; " + round(impairedLossRate * 100, 2) + "% loss on every path")
                     + "; " + fmt(durationSeconds) + " s measured after " + fmt(warmupSeconds) + " s warm-up";
         }
 
@@ -133,8 +138,9 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         }
     }
 
-    record Audio(long datagramsSent, double datagramsInPerSecond, double datagramsOutPerSecond,
-                 double framesPerReceiverPerSecond, double expectedFramesPerReceiverPerSecond, String why) {
+    record Audio(long datagramsSent, double datagramsInPerSecond, long bitsInPerSecond, double datagramsOutPerSecond,
+                 long bitsOutPerSecond, double framesPerReceiverPerSecond, double expectedFramesPerReceiverPerSecond,
+                 String why) {
     }
 
     /** The server's own use of the machine; null where it is not a child of this run (--server). */

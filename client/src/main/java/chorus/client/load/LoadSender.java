@@ -1,9 +1,6 @@
 package chorus.client.load;
 
 import chorus.protocol.audio.AudioFormat;
-import chorus.protocol.media.Codec;
-import chorus.protocol.media.MediaHeader;
-import chorus.protocol.media.MediaKind;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -26,12 +23,11 @@ final class LoadSender implements Runnable {
 
     private final List<LoadParticipant> participants;
     private final int fps;
-    private final boolean audio;
     private final long start;
     private final long measureStart;
     private final long end;
-    private final ProbeFrameWriter videoWriter;
-    private final ProbeFrameWriter audioWriter;
+    private final ClipWriter videoWriter;
+    private final LoadSpec.AudioLoad audio;
     private final LatencyHistogram lateness = new LatencyHistogram();
     private volatile boolean stopRequested;
     private volatile long finishedAt;
@@ -43,7 +39,7 @@ final class LoadSender implements Runnable {
      * @param measureStart slots from here on are sent as measured (phase 1)
      * @param end          no slot at or after this is sent
      */
-    LoadSender(List<LoadParticipant> participants, int fps, int frameBytes, boolean audio,
+    LoadSender(List<LoadParticipant> participants, int fps, MediaClip video, LoadSpec.AudioLoad audio,
                long start, long measureStart, long end) {
         this.participants = List.copyOf(participants);
         this.fps = fps;
@@ -51,8 +47,7 @@ final class LoadSender implements Runnable {
         this.start = start;
         this.measureStart = measureStart;
         this.end = end;
-        this.videoWriter = new ProbeFrameWriter(MediaKind.VIDEO, Codec.JPEG, MediaHeader.FLAG_KEYFRAME, frameBytes);
-        this.audioWriter = new ProbeFrameWriter(MediaKind.AUDIO, Codec.PCM16, 0, AudioFormat.FRAME_BYTES);
+        this.videoWriter = new ClipWriter(video);
     }
 
     @Override
@@ -65,25 +60,25 @@ final class LoadSender implements Runnable {
                 // Slot times in integer nanoseconds from the slot number: exact, so no drift and
                 // no slot lands on the wrong side of the window's edges.
                 long videoAt = start + videoSlots * 1_000_000_000L / (fps * count);
-                long audioAt = audio ? start + audioSlots * AUDIO_FRAME_NANOS / count : Long.MAX_VALUE;
+                long audioAt = audio != null ? start + audioSlots * AUDIO_FRAME_NANOS / count : Long.MAX_VALUE;
                 boolean videoNext = videoAt - audioAt <= 0;
                 long at = videoNext ? videoAt : audioAt;
                 if (at - end >= 0) {
                     return;
                 }
                 parkUntil(at);
-                int phase = ProbeFrameWriter.PHASE_WARM_UP;
+                boolean measured = false;
                 if (at - measureStart >= 0) {
-                    phase = ProbeFrameWriter.PHASE_MEASURED;
+                    measured = true;
                     if (cpuAtMeasureStart < 0) {
                         cpuAtMeasureStart = threadCpuNanos();
                     }
                     lateness.recordNanos(System.nanoTime() - at);
                 }
                 if (videoNext) {
-                    sendVideo(participants.get((int) (videoSlots++ % count)), phase);
+                    sendVideo(participants.get((int) (videoSlots++ % count)), measured);
                 } else {
-                    sendAudio(participants.get((int) (audioSlots++ % count)), phase);
+                    sendAudio(participants.get((int) (audioSlots++ % count)), measured);
                 }
             }
         } finally {
@@ -104,37 +99,46 @@ final class LoadSender implements Runnable {
         }
     }
 
-    private void sendVideo(LoadParticipant p, int phase) {
+    private void sendVideo(LoadParticipant p, boolean measured) {
         long frameId = p.videoFrameId++ & 0xFFFF_FFFFL;
         long timestamp = frameId * VIDEO_CLOCK_HZ / fps;
-        for (int i = 0; i < videoWriter.fragmentCount(); i++) {
+        MediaClip.Frame frame = videoWriter.clip().frame(frameId);
+        for (int i = 0; i < frame.fragments(); i++) {
             boolean sent;
             int length;
             synchronized (p.videoSealer) {
-                ByteBuffer datagram = videoWriter.fragment(p.mediaId, p.videoSequence++, timestamp, frameId, i, phase,
+                long sequence = p.videoSequence++;
+                ByteBuffer datagram = videoWriter.fragment(frame, p.mediaId, sequence, timestamp, frameId, i,
                         p.videoSealer);
                 length = datagram.remaining();
+                // Taken last before sending: the seal is done, the send is all that is left.
+                p.videoStamps.record(sequence, measured, System.nanoTime());
                 sent = send(p, p.video, datagram, p.videoEndpoint);
             }
-            if (sent && phase == ProbeFrameWriter.PHASE_MEASURED) {
+            if (sent && measured) {
                 p.videoSentMeasured++;
                 p.videoBytesSentMeasured += length;
             }
         }
     }
 
-    private void sendAudio(LoadParticipant p, int phase) {
+    private void sendAudio(LoadParticipant p, boolean measured) {
         long frameId = p.audioFrameId++ & 0xFFFF_FFFFL;
         long timestamp = frameId * AudioFormat.FRAME_SAMPLES;
-        for (int i = 0; i < audioWriter.fragmentCount(); i++) {
+        ClipWriter writer = p.audioWriter;
+        MediaClip.Frame frame = writer.clip().frame(frameId);
+        for (int i = 0; i < frame.fragments(); i++) {
             boolean sent;
+            int length;
             synchronized (p.audioSealer) {
-                ByteBuffer datagram = audioWriter.fragment(p.mediaId, p.audioSequence++, timestamp, frameId, i, phase,
+                ByteBuffer datagram = writer.fragment(frame, p.mediaId, p.audioSequence++, timestamp, frameId, i,
                         p.audioSealer);
+                length = datagram.remaining();
                 sent = send(p, p.audio, datagram, p.audioEndpoint);
             }
-            if (sent && phase == ProbeFrameWriter.PHASE_MEASURED) {
+            if (sent && measured) {
                 p.audioSentMeasured++;
+                p.audioBytesSentMeasured += length;
             }
         }
     }

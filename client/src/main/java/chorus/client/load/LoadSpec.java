@@ -1,5 +1,6 @@
 package chorus.client.load;
 
+import chorus.client.impairment.Impairment;
 import chorus.client.media.TestPattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,14 +8,23 @@ import java.time.Duration;
 
 /**
  * The load one run offers: {@code rooms} rooms of {@code participants} each, every participant
- * sending video frames of {@code frameBytes} at {@code videoFps} (and, with {@code audio}, a PCM16
- * frame every 20 ms), warmed up for {@code warmUp} and then measured for {@code duration}.
+ * sending the {@code video} clip's frames at {@code videoFps} in a loop (and, with {@code audioLoad},
+ * a 20 ms audio frame every 20 ms: its talkers a tone, the others silence), warmed up for
+ * {@code warmUp} and then measured for {@code duration}; with {@code impairment} (else null), every
+ * participant's media passes impairment proxies both ways.
  */
-record LoadSpec(int rooms, int participants, int videoFps, int frameBytes, boolean audio,
-                       Duration warmUp, Duration duration) {
+record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, AudioLoad audioLoad,
+                Duration warmUp, Duration duration, Impairment impairment) {
     /** Largest frame accepted: the relay's receivers reassemble video frames of up to 8 MiB. */
     public static final int MAX_FRAME_BYTES = 8 << 20;
     public static final int MAX_FPS = 240;
+
+    /** Audio of a run: the first {@code talkersPerRoom} participants of each room send {@code talking}. */
+    record AudioLoad(MediaClip talking, MediaClip silent, int talkersPerRoom) {
+        MediaClip clipFor(int indexInRoom) {
+            return indexInRoom < talkersPerRoom ? talking : silent;
+        }
+    }
 
     /** @throws IllegalArgumentException with a message fit for a usage error */
     public LoadSpec {
@@ -28,13 +38,6 @@ record LoadSpec(int rooms, int participants, int videoFps, int frameBytes, boole
         if (videoFps < 1 || videoFps > MAX_FPS) {
             throw new IllegalArgumentException("--video-fps must be 1.." + MAX_FPS + ", was " + videoFps);
         }
-        if (frameBytes > MAX_FRAME_BYTES) {
-            throw new IllegalArgumentException("--frame-bytes must be at most " + MAX_FRAME_BYTES + ", was " + frameBytes);
-        }
-        String problem = ProbeFrameWriter.problem(frameBytes);
-        if (problem != null) {
-            throw new IllegalArgumentException("--frame-bytes: " + problem);
-        }
         if (warmUp == null || warmUp.isNegative()) {
             throw new IllegalArgumentException("--warmup must not be negative");
         }
@@ -43,8 +46,24 @@ record LoadSpec(int rooms, int participants, int videoFps, int frameBytes, boole
         }
     }
 
+    /** Checks a synthetic frame size given with --frame-bytes. */
+    static void checkFrameBytes(int frameBytes) {
+        if (frameBytes < 1 || frameBytes > MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("--frame-bytes must be 1.." + MAX_FRAME_BYTES + ", was " + frameBytes);
+        }
+    }
+
     public LoadSpec withParticipants(int n) {
-        return new LoadSpec(rooms, n, videoFps, frameBytes, audio, warmUp, duration);
+        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration, impairment);
+    }
+
+    public boolean audio() {
+        return audioLoad != null;
+    }
+
+    /** Mean bytes of one video frame of the clip, rounded. */
+    public int frameBytes() {
+        return (int) Math.round(video.meanFrameBytes());
     }
 
     public int totalParticipants() {

@@ -65,10 +65,20 @@ final class LoadTest {
     static SideReport run(LoadSpec spec, Target target, String runId) throws IOException, InterruptedException {
         List<LoadParticipant> participants = new ArrayList<>();
         ControlConnections control = ControlConnections.start();
+        LoadImpairment impairment = spec.impairment() == null ? null : new LoadImpairment(spec.impairment());
         try {
-            join(spec, target, runId, control, participants);
-            return measure(spec, target, control, participants);
+            join(spec, target, runId, control, participants, impairment);
+            SideReport report = measure(spec, target, control, participants);
+            if (impairment != null) {
+                log.info("{}: the impairment proxies dropped {} of {} datagrams ({}%)", target.label(), impairment.lost(),
+                        impairment.lost() + impairment.passed(), LoadReport.round(100.0 * impairment.lost()
+                                / Math.max(1, impairment.lost() + impairment.passed()), 2));
+            }
+            return report;
         } finally {
+            if (impairment != null) {
+                impairment.close();
+            }
             control.close(); // stops answering pings, then leaves on every connection
             for (LoadParticipant p : participants) {
                 p.leave();
@@ -77,13 +87,14 @@ final class LoadTest {
     }
 
     private static void join(LoadSpec spec, Target target, String runId, ControlConnections control,
-                             List<LoadParticipant> participants) throws IOException, InterruptedException {
+                             List<LoadParticipant> participants, LoadImpairment impairment)
+            throws IOException, InterruptedException {
         log.info("{}: joining {} participants in {} room(s)", target.label(), spec.totalParticipants(), spec.rooms());
         for (int r = 0; r < spec.rooms(); r++) {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
                 participants.add(LoadParticipant.join(control, target.control(), participants.size(), r, room,
-                        "p" + i, spec.audio(), JOIN_TIMEOUT));
+                        "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null, impairment, JOIN_TIMEOUT));
             }
         }
     }
@@ -104,7 +115,7 @@ final class LoadTest {
             long measureStart = start + spec.warmUp().toNanos();
             long measureEnd = measureStart + spec.duration().toNanos();
             receiver.window(measureStart, measureEnd);
-            sender = new LoadSender(participants, spec.videoFps(), spec.frameBytes(), spec.audio(),
+            sender = new LoadSender(participants, spec.videoFps(), spec.video(), spec.audioLoad(),
                     start, measureStart, measureEnd);
             sending = new Thread(sender, "load-send");
             sending.setDaemon(true);
@@ -234,6 +245,8 @@ final class LoadTest {
         long deliveredBytes = 0;
         long audioSent = 0;
         long audioReceived = 0;
+        long audioSentBytes = 0;
+        long audioReceivedBytes = 0;
         long sendBufferFull = 0;
         long sendErrors = 0;
         for (LoadParticipant p : participants) {
@@ -244,6 +257,8 @@ final class LoadTest {
             deliveredBytes += p.videoBytesDelivered;
             audioSent += p.audioSentMeasured;
             audioReceived += p.audioDatagramsInWindow;
+            audioSentBytes += p.audioBytesSentMeasured;
+            audioReceivedBytes += p.audioBytesInWindow;
             sendBufferFull += p.sendBufferFull;
             sendErrors += p.sendErrors;
         }
@@ -268,8 +283,8 @@ final class LoadTest {
         Audio audio = null;
         if (spec.audio()) {
             double expectedFrames = target.mixesAudio() ? 50 : 50.0 * (spec.participants() - 1);
-            audio = new Audio(audioSent, LoadReport.round(audioSent / window, 1),
-                    LoadReport.round(audioReceived / window, 1),
+            audio = new Audio(audioSent, LoadReport.round(audioSent / window, 1), Math.round(audioSentBytes * 8 / window),
+                    LoadReport.round(audioReceived / window, 1), Math.round(audioReceivedBytes * 8 / window),
                     LoadReport.round(median(audioFrameRates), 1), expectedFrames,
                     target.mixesAudio() ? "mixed by the relay: one frame per receiver per 20 ms"
                             : "fanned out unmixed: every other talker's frames, 50/s each");

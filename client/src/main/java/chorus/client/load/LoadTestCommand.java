@@ -2,7 +2,9 @@ package chorus.client.load;
 
 import chorus.client.load.LoadReport.Machine;
 import chorus.client.load.LoadReport.SideReport;
+import chorus.client.impairment.Impairment;
 import chorus.client.session.RelayAddress;
+import chorus.protocol.media.Codec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -62,12 +64,36 @@ public final class LoadTestCommand implements Callable<Integer> {
             description = "Video frames per second per participant. Default: ${DEFAULT-VALUE}.")
     int videoFps;
 
+    @Option(names = "--video-codec", defaultValue = "h264", paramLabel = "CODEC",
+            description = "Video each participant loops: h264 (one keyframe interval of the test pattern, encoded "
+                    + "once before the run) or jpeg (synthetic frames of --frame-bytes). Default: ${DEFAULT-VALUE}.")
+    String videoCodec;
+
+    @Option(names = "--video-bitrate", defaultValue = "800", paramLabel = "KBITS",
+            description = "H.264 bit rate the clip is encoded at, kbit/s. Default: ${DEFAULT-VALUE}.")
+    int videoKbps;
+
     @Option(names = "--frame-bytes", paramLabel = "BYTES",
-            description = "Bytes per video frame. Default: the size of one 640x480 test-pattern JPEG.")
+            description = "Bytes per synthetic video frame (--video-codec jpeg). Default: the size of one 640x480 "
+                    + "test-pattern JPEG.")
     Integer frameBytes;
 
-    @Option(names = "--audio", description = "Also send a 20 ms PCM16 frame every 20 ms from each participant.")
+    @Option(names = "--audio", description = "Also send a 20 ms audio frame every 20 ms from each participant.")
     boolean audio;
+
+    @Option(names = "--audio-codec", defaultValue = "pcm", paramLabel = "CODEC",
+            description = "Audio with --audio: pcm. Default: ${DEFAULT-VALUE}.")
+    String audioCodec;
+
+    @Option(names = "--talkers", defaultValue = "3", paramLabel = "K",
+            description = "With --audio: participants per room sending a tone; the others send silence. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int talkers;
+
+    @Option(names = "--loss", defaultValue = "0", paramLabel = "PERCENT",
+            description = "Random loss on every media path (both ways), through impairment proxies on loopback in "
+                    + "this process; seeded. Default: ${DEFAULT-VALUE}.")
+    double lossPercent;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Directory for report.json / sweep.json, sweep.png and the servers' logs. "
@@ -235,18 +261,30 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0) || warmupSeconds > MAX_SECONDS) {
             throw new ParameterException(cl, "--warmup must be zero or a positive number of seconds");
         }
-        int bytes = frameBytes != null ? frameBytes : LoadSpec.testPatternFrameBytes();
+        if (sweep && lossPercent != 0) {
+            throw new ParameterException(cl, "--sweep raises N until loss passes 1%: it cannot run with --loss");
+        }
+        if (frameBytes != null && !Codec.JPEG_NAME.equals(videoCodec)) {
+            throw new ParameterException(cl, "--frame-bytes sizes synthetic frames: it needs --video-codec jpeg");
+        }
         LoadSpec load;
         try {
-            load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, bytes, audio,
-                    seconds(warmupSeconds), seconds(duration));
+            MediaClip video = LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
+            load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, video,
+                    audio ? LoadClips.audio(audioCodec, talkers) : null, seconds(warmupSeconds), seconds(duration),
+                    impairment());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }
-        if (frameBytes == null) {
-            log.info("frame bytes: {} (one 640x480 test-pattern JPEG)", bytes);
-        }
+        log.info("video: {}", load.video().describe(videoFps));
         return load;
+    }
+
+    private Impairment impairment() {
+        if (!(lossPercent >= 0 && lossPercent <= 100)) {
+            throw new IllegalArgumentException("--loss must be a percentage 0..100, was " + lossPercent);
+        }
+        return lossPercent == 0 ? null : Impairment.loss(lossPercent / 100, 13);
     }
 
     private static Duration seconds(double s) {

@@ -2,7 +2,6 @@ package chorus.client.load;
 
 import chorus.client.load.LoadReport.Machine;
 import chorus.client.load.LoadReport.SideReport;
-import chorus.protocol.media.Fragmenter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ final class Sweep {
     record Side(String server, Integer largestNHeld, String endedBecause, List<Step> steps) {
     }
 
-    record Load(int rooms, int videoFps, int frameBytes, int fragmentsPerFrame, boolean audio,
+    record Load(int rooms, int videoFps, int frameBytes, double fragmentsPerFrame, String videoClip, boolean audio,
                 double warmupSeconds, double stepDurationSeconds, double drainSeconds, double lossLimit,
                 List<Integer> participantSteps, List<String> serverJvmOptions) {
     }
@@ -48,7 +47,7 @@ final class Sweep {
             StringBuilder b = new StringBuilder();
             b.append("Chorus load sweep: ").append(load.rooms()).append(load.rooms() == 1 ? " room" : " rooms")
                     .append(", video ").append(load.videoFps()).append(" fps x ")
-                    .append(String.format(Locale.ROOT, "%,d", load.frameBytes())).append("-byte frames")
+                    .append(load.videoClip())
                     .append(load.audio() ? ", audio" : "").append(", ")
                     .append(LoadReport.round(load.stepDurationSeconds(), 1)).append(" s per step\n");
             b.append("machine: ").append(machine.oneLine()).append(", ").append(machine.date()).append('\n');
@@ -156,8 +155,8 @@ final class Sweep {
 
     static Report report(Machine machine, LoadSpec base, List<Integer> steps, List<String> serverJvmOptions,
                          Side relay, Side baseline) {
-        Load load = new Load(base.rooms(), base.videoFps(), base.frameBytes(), Fragmenter.fragmentsFor(base.frameBytes()),
-                base.audio(), base.warmUp().toMillis() / 1000.0, base.duration().toMillis() / 1000.0,
+        Load load = new Load(base.rooms(), base.videoFps(), base.frameBytes(),
+                LoadReport.round(base.video().meanFragments(), 2), base.video().describe(base.videoFps()), base.audio(), base.warmUp().toMillis() / 1000.0, base.duration().toMillis() / 1000.0,
                 LoadTest.DRAIN.toMillis() / 1000.0, LOSS_LIMIT, steps, serverJvmOptions);
         Double ratio = relay.largestNHeld() == null || baseline.largestNHeld() == null
                 ? null : LoadReport.ratio(relay.largestNHeld(), baseline.largestNHeld());

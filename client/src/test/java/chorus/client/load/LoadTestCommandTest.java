@@ -43,7 +43,7 @@ class LoadTestCommandTest {
     @Timeout(90)
     void aShortRunReportsRelayAndBaselineBothDeliveringWithOrderedPercentiles() throws Exception {
         int code = ClientMain.execute("loadtest", "--rooms", "1", "--participants", "3",
-                "--duration", "2", "--warmup", "1", "--video-fps", "15", "--frame-bytes", "20000",
+                "--duration", "2", "--warmup", "1", "--video-fps", "15",
                 "--baseline", "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
                 "--out", dir.toString());
         assertEquals(0, code);
@@ -51,6 +51,7 @@ class LoadTestCommandTest {
         JsonNode report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
         assertTrue(report.path("machine").path("cores").asInt() > 0);
         assertEquals(3, report.path("load").path("participantsPerRoom").asInt());
+        assertTrue(report.path("load").path("videoClip").asText().startsWith("H.264"), report.path("load").toString());
         for (String side : new String[] {"relay", "baseline"}) {
             JsonNode s = report.path(side);
             assertTrue(s.isObject(), side + " is an object");
@@ -87,28 +88,56 @@ class LoadTestCommandTest {
 
     @Test
     void negativeDurationsAreUsageErrors() {
-        assertEquals(2, loadtest("--duration", "-1", "--frame-bytes", "1000").exitCode());
-        assertEquals(2, loadtest("--warmup", "-0.5", "--frame-bytes", "1000").exitCode());
-        assertEquals(2, loadtest("--duration", "0", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--duration", "-1", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--warmup", "-0.5", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--duration", "0", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
     }
 
     @Test
-    void frameTooSmallForTheStampIsAUsageError() {
-        Run run = loadtest("--frame-bytes", "4");
-        assertEquals(2, run.exitCode());
-        assertTrue(run.err().contains("--frame-bytes"), run.err());
+    @Timeout(90)
+    void withLossTheProxiesDropMediaBothWaysAndTheReportSaysSo() throws Exception {
+        int code = ClientMain.execute("loadtest", "--rooms", "1", "--participants", "2",
+                "--duration", "2", "--warmup", "0.5", "--video-fps", "15", "--loss", "5",
+                "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
+                "--out", dir.toString());
+        assertEquals(0, code);
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        assertEquals(0.05, report.path("load").path("impairedLossRate").asDouble(), 1e-9);
+        double loss = report.path("relay").path("video").path("loss").asDouble();
+        // 5% on the way in and 5% on the way out: about 9.75% of what a receiver expects, seeded
+        assertTrue(loss > 0.03 && loss < 0.2, "loss through two impaired paths: " + loss);
+    }
+
+    @Test
+    void badClipOptionsAreUsageErrors() {
+        Run empty = loadtest("--video-codec", "jpeg", "--frame-bytes", "0");
+        assertEquals(2, empty.exitCode());
+        assertTrue(empty.err().contains("--frame-bytes"), empty.err());
+        Run codec = loadtest("--video-codec", "vp9");
+        assertEquals(2, codec.exitCode());
+        assertTrue(codec.err().contains("--video-codec"), codec.err());
+        Run audio = loadtest("--audio", "--audio-codec", "g711", "--video-codec", "jpeg", "--frame-bytes", "1000");
+        assertEquals(2, audio.exitCode());
+        assertTrue(audio.err().contains("--audio-codec"), audio.err());
+        Run mixed = loadtest("--video-codec", "h264", "--frame-bytes", "1000");
+        assertEquals(2, mixed.exitCode());
+        assertTrue(mixed.err().contains("--frame-bytes"), mixed.err());
+        assertEquals(2, loadtest("--video-bitrate", "10").exitCode());
+        assertEquals(2, loadtest("--loss", "101", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--sweep", "--loss", "5", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--audio", "--talkers", "-1", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
     }
 
     @Test
     void aRemoteRelayCannotBeComparedWithALocalBaseline() {
-        assertEquals(2, loadtest("--server", "127.0.0.1:5005", "--baseline", "--frame-bytes", "1000").exitCode());
-        assertEquals(2, loadtest("--sweep", "--participants", "4", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--server", "127.0.0.1:5005", "--baseline", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--sweep", "--participants", "4", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
     }
 
     @Test
     @Timeout(60)
     void aRelayThatDoesNotStartIsOneLineAndExitOne() {
-        Run run = loadtest("--participants", "2", "--duration", "1", "--frame-bytes", "1000",
+        Run run = loadtest("--participants", "2", "--duration", "1", "--video-codec", "jpeg", "--frame-bytes", "1000",
                 "--relay-classpath", dir.resolve("nothing-here").toString(), "--out", dir.toString());
         assertEquals(1, run.exitCode());
         String[] lines = run.err().strip().split("\n");

@@ -57,7 +57,7 @@ class SweepTest {
     @Test
     void theReportAndPlotNameTheLargestNEachSideHeld() throws Exception {
         Machine machine = new Machine(2, "Test CPU", "OpenJDK 17", "Linux", "2026-01-01T00:00:00Z", 0.5);
-        LoadSpec spec = new LoadSpec(1, 2, 30, 14_208, false, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        LoadSpec spec = new LoadSpec(1, 2, 30, MediaClip.syntheticVideo(14_208), null, Duration.ofSeconds(2), Duration.ofSeconds(5), null);
         Sweep.Report report = Sweep.report(machine, spec, Sweep.participantSteps(128), List.of("-Xmx1g"),
                 side("relay", 8, 12, 300), side("baseline", 16, 24, 120));
         assertEquals(0.5, report.largestNRatio());

@@ -1,0 +1,77 @@
+package chorus.client.load;
+
+import chorus.client.codec.EncodedFrame;
+import chorus.client.codec.H264Encoder;
+import chorus.client.codec.VideoEncoding;
+import chorus.client.media.TestPattern;
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Makes the clips a run loops, once before it starts: video from the real encoder over the
+ * 640x480 test pattern (or synthetic JPEG-sized frames), audio from the real encoder over a tone
+ * for talkers and over silence for the others.
+ */
+final class LoadClips {
+    /** Talkers' tone: a fixed frequency the mixer's output can be checked for. */
+    static final double TALKER_HZ = 440;
+
+    private LoadClips() {
+    }
+
+    /**
+     * @param frameBytes synthetic frame size for "jpeg"; null for the size of one test-pattern JPEG
+     * @throws IllegalArgumentException for an unknown codec or a bad size, with a usage message
+     */
+    static MediaClip video(String codec, int fps, Integer frameBytes, int bitrate) {
+        return switch (codec) {
+            case Codec.H264_NAME -> {
+                if (bitrate < 50_000 || bitrate > 20_000_000) {
+                    throw new IllegalArgumentException("--video-bitrate must be 50..20000 kbit/s, was " + bitrate / 1000);
+                }
+                yield h264(fps, bitrate, VideoEncoding.DEFAULT_KEYFRAME_INTERVAL.toMillis());
+            }
+            case Codec.JPEG_NAME -> {
+                int bytes = frameBytes != null ? frameBytes : LoadSpec.testPatternFrameBytes();
+                LoadSpec.checkFrameBytes(bytes);
+                yield MediaClip.syntheticVideo(bytes);
+            }
+            default -> throw new IllegalArgumentException("--video-codec must be h264 or jpeg, was '" + codec + "'");
+        };
+    }
+
+    /**
+     * One keyframe interval of the bots' 640x480 test pattern through the client's H.264 encoder at
+     * {@code bitrate}: a keyframe and then predicted frames, as a bot sends them, looped.
+     */
+    static MediaClip h264(int fps, int bitrate, long keyframeIntervalMillis) {
+        int gop = (int) Math.max(1, keyframeIntervalMillis * fps / 1000);
+        TestPattern pattern = new TestPattern("load", fps);
+        List<MediaClip.Frame> frames = new ArrayList<>(gop);
+        try (H264Encoder encoder = new H264Encoder(bitrate, fps, gop)) {
+            for (int i = 0; i < gop; i++) {
+                EncodedFrame encoded = encoder.encode(pattern.render(i), i == 0);
+                byte[] data = new byte[encoded.data().remaining()];
+                encoded.data().get(data);
+                frames.add(new MediaClip.Frame(data, encoded.keyframe() ? MediaHeader.FLAG_KEYFRAME : 0, 0));
+            }
+        }
+        return new MediaClip(MediaKind.VIDEO, Codec.H264, String.format(Locale.ROOT,
+                "H.264 test pattern at %,d kbit/s, keyframe every %,d ms", bitrate / 1000, keyframeIntervalMillis), frames);
+    }
+
+    /** @throws IllegalArgumentException for an unknown codec, with a usage message */
+    static LoadSpec.AudioLoad audio(String codec, int talkersPerRoom) {
+        if (talkersPerRoom < 0) {
+            throw new IllegalArgumentException("--talkers must not be negative, was " + talkersPerRoom);
+        }
+        return switch (codec) {
+            case Codec.PCM16_NAME -> new LoadSpec.AudioLoad(MediaClip.pcm(TALKER_HZ), MediaClip.pcm(0), talkersPerRoom);
+            default -> throw new IllegalArgumentException("--audio-codec must be pcm, was '" + codec + "'");
+        };
+    }
+}

@@ -1,0 +1,96 @@
+package chorus.client.load;
+
+import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.audio.AudioLevel;
+import chorus.protocol.media.Codec;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaHeader;
+import chorus.protocol.media.MediaKind;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * What every load participant sends of one kind, in a loop: frames made once before the run (real
+ * encoder output, or filler for the synthetic clip), each with its keyframe flag and audio level,
+ * so the generator's own CPU goes to sending, not encoding. Immutable and shared by all senders.
+ */
+record MediaClip(MediaKind kind, int codec, String label, List<Frame> frames) {
+
+    /** One frame of the loop: its payload, header flags and audio-level byte. */
+    record Frame(byte[] data, int flags, int audioLevel) {
+        int fragments() {
+            return Fragmenter.fragmentsFor(data.length);
+        }
+
+        boolean keyframe() {
+            return (flags & MediaHeader.FLAG_KEYFRAME) != 0;
+        }
+    }
+
+    MediaClip {
+        if (frames.isEmpty()) {
+            throw new IllegalArgumentException("a clip needs at least one frame");
+        }
+        frames = List.copyOf(frames);
+    }
+
+    /** Frame {@code frameId} of the loop. */
+    Frame frame(long frameId) {
+        return frames.get((int) Long.remainderUnsigned(frameId, frames.size()));
+    }
+
+    double meanFrameBytes() {
+        return frames.stream().mapToInt(f -> f.data().length).average().orElse(0);
+    }
+
+    double meanFragments() {
+        return frames.stream().mapToInt(Frame::fragments).average().orElse(0);
+    }
+
+    /** Payload bit rate of one sender at {@code framesPerSecond} (headers and tags not counted). */
+    double payloadBitsPerSecond(double framesPerSecond) {
+        return meanFrameBytes() * 8 * framesPerSecond;
+    }
+
+    long keyframes() {
+        return frames.stream().filter(Frame::keyframe).count();
+    }
+
+    String describe(double framesPerSecond) {
+        return String.format(Locale.ROOT, "%s (%d-frame loop, mean %,.0f bytes/frame, %,.0f kbit/s payload)",
+                label, frames.size(), meanFrameBytes(), payloadBitsPerSecond(framesPerSecond) / 1000);
+    }
+
+    /**
+     * The first plan's video: every frame a {@code frameBytes}-byte keyframe of filler labelled JPEG
+     * (the relay does not look inside video payloads).
+     */
+    static MediaClip syntheticVideo(int frameBytes) {
+        byte[] filler = new byte[frameBytes];
+        new Random(frameBytes).nextBytes(filler);
+        return new MediaClip(MediaKind.VIDEO, Codec.JPEG, String.format(Locale.ROOT, "synthetic %,d-byte frames", frameBytes),
+                List.of(new Frame(filler, MediaHeader.FLAG_KEYFRAME, 0)));
+    }
+
+    /** 20 ms PCM16 frames: a 1 s loop of a tone at {@code hz} (a talker) or of silence ({@code hz} 0). */
+    static MediaClip pcm(double hz) {
+        Frame[] frames = new Frame[1000 / AudioFormat.FRAME_MILLIS];
+        short[] samples = new short[AudioFormat.FRAME_SAMPLES];
+        for (int f = 0; f < frames.length; f++) {
+            tone(hz, f, samples);
+            byte[] bytes = new byte[AudioFormat.FRAME_BYTES];
+            AudioFormat.toBytes(samples, bytes);
+            frames[f] = new Frame(bytes, 0, AudioLevel.of(samples, samples.length));
+        }
+        return new MediaClip(MediaKind.AUDIO, Codec.PCM16, hz > 0 ? "PCM16 tone" : "PCM16 silence", List.of(frames));
+    }
+
+    /** Frame {@code f} of a tone at {@code hz}, amplitude a quarter of full scale; silence for 0 Hz. */
+    static void tone(double hz, int f, short[] samples) {
+        for (int i = 0; i < samples.length; i++) {
+            double t = (f * (double) samples.length + i) / AudioFormat.SAMPLE_RATE;
+            samples[i] = hz > 0 ? (short) Math.round(8192 * Math.sin(2 * Math.PI * hz * t)) : 0;
+        }
+    }
+}
