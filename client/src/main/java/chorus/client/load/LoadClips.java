@@ -70,8 +70,9 @@ final class LoadClips {
             throw new IllegalArgumentException("--talkers must not be negative, was " + talkersPerRoom);
         }
         return switch (codec) {
+            case Codec.OPUS_NAME -> new LoadSpec.AudioLoad(MediaClip.opus(TALKER_HZ), MediaClip.opus(0), talkersPerRoom);
             case Codec.PCM16_NAME -> new LoadSpec.AudioLoad(MediaClip.pcm(TALKER_HZ), MediaClip.pcm(0), talkersPerRoom);
-            default -> throw new IllegalArgumentException("--audio-codec must be pcm, was '" + codec + "'");
+            default -> throw new IllegalArgumentException("--audio-codec must be opus or pcm, was '" + codec + "'");
         };
     }
 }

@@ -3,6 +3,7 @@ package chorus.client.load;
 import chorus.client.session.RelayAddress;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.Welcome;
+import chorus.protocol.media.Codec;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaSealer;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * One headless load participant: a control connection (served by {@link ControlConnections}), a
@@ -109,7 +111,10 @@ final class LoadParticipant {
                                 Duration timeout)
             throws IOException, InterruptedException {
         ControlConnections.Link link = connections.join(relay,
-                new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName, "chorus-loadtest/0.1"), timeout);
+                new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName, "chorus-loadtest/0.1")
+                        .withCodecs(new ControlMessage.Codecs(
+                                audioClip == null ? null : List.of(Codec.name(audioClip.codec())),
+                                List.of(Codec.H264_NAME, Codec.JPEG_NAME))), timeout);
         Welcome welcome = ControlConnections.welcome(link);
         byte[] key;
         try {

@@ -127,6 +127,9 @@ final class LoadSender implements Runnable {
         long timestamp = frameId * AudioFormat.FRAME_SAMPLES;
         ClipWriter writer = p.audioWriter;
         MediaClip.Frame frame = writer.clip().frame(frameId);
+        if (!frame.sent()) {
+            return; // suppressed silence: the frame id is skipped, as the clients' senders skip it
+        }
         for (int i = 0; i < frame.fragments(); i++) {
             boolean sent;
             int length;

@@ -81,8 +81,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--audio", description = "Also send a 20 ms audio frame every 20 ms from each participant.")
     boolean audio;
 
-    @Option(names = "--audio-codec", defaultValue = "pcm", paramLabel = "CODEC",
-            description = "Audio with --audio: pcm. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--audio-codec", defaultValue = "opus", paramLabel = "CODEC",
+            description = "Audio with --audio: opus (encoded once before the run, silence suppressed as the clients "
+                    + "do) or pcm. The relay mixes in the same codec. Default: ${DEFAULT-VALUE}.")
     String audioCodec;
 
     @Option(names = "--talkers", defaultValue = "3", paramLabel = "K",

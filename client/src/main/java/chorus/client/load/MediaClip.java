@@ -2,6 +2,8 @@ package chorus.client.load;
 
 import chorus.protocol.audio.AudioFormat;
 import chorus.protocol.audio.AudioLevel;
+import chorus.protocol.audio.OpusFormat;
+import chorus.protocol.audio.SilenceSuppression;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaHeader;
@@ -17,8 +19,15 @@ import java.util.Random;
  */
 record MediaClip(MediaKind kind, int codec, String label, List<Frame> frames) {
 
-    /** One frame of the loop: its payload, header flags and audio-level byte. */
+    /**
+     * One frame of the loop: its payload, header flags and audio-level byte; a null payload is a
+     * frame the sender does not send (silence suppression), its frame id skipped.
+     */
     record Frame(byte[] data, int flags, int audioLevel) {
+        boolean sent() {
+            return data != null;
+        }
+
         int fragments() {
             return Fragmenter.fragmentsFor(data.length);
         }
@@ -40,12 +49,13 @@ record MediaClip(MediaKind kind, int codec, String label, List<Frame> frames) {
         return frames.get((int) Long.remainderUnsigned(frameId, frames.size()));
     }
 
+    /** Mean payload bytes per frame slot (a frame not sent counts as 0). */
     double meanFrameBytes() {
-        return frames.stream().mapToInt(f -> f.data().length).average().orElse(0);
+        return frames.stream().mapToInt(f -> f.sent() ? f.data().length : 0).average().orElse(0);
     }
 
     double meanFragments() {
-        return frames.stream().mapToInt(Frame::fragments).average().orElse(0);
+        return frames.stream().mapToInt(f -> f.sent() ? f.fragments() : 0).average().orElse(0);
     }
 
     /** Payload bit rate of one sender at {@code framesPerSecond} (headers and tags not counted). */
@@ -84,6 +94,31 @@ record MediaClip(MediaKind kind, int codec, String label, List<Frame> frames) {
             frames[f] = new Frame(bytes, 0, AudioLevel.of(samples, samples.length));
         }
         return new MediaClip(MediaKind.AUDIO, Codec.PCM16, hz > 0 ? "PCM16 tone" : "PCM16 silence", List.of(frames));
+    }
+
+    /**
+     * 20 ms Opus frames from the clients' encoder settings: a 2 s loop of a tone at {@code hz} (a
+     * talker, every frame sent) or of silence ({@code hz} 0: only the frames the clients' silence
+     * suppression sends, one in 20).
+     */
+    static MediaClip opus(double hz) {
+        io.github.jaredmdobson.concentus.OpusEncoder encoder = OpusFormat.newParticipantEncoder(OpusFormat.DEFAULT_BITRATE);
+        SilenceSuppression suppression = new SilenceSuppression();
+        short[] samples = new short[AudioFormat.FRAME_SAMPLES];
+        byte[] packet = new byte[OpusFormat.MAX_PACKET_BYTES];
+        // Warm the encoder over one loop first, so the clip is what a running client sends.
+        Frame[] frames = new Frame[2 * 1000 / AudioFormat.FRAME_MILLIS];
+        for (int pass = 0; pass < 2; pass++) {
+            for (int f = 0; f < frames.length; f++) {
+                tone(hz, f, samples);
+                int level = AudioLevel.of(samples, samples.length);
+                int length = OpusFormat.encode(encoder, samples, packet);
+                boolean sent = suppression.send(level);
+                frames[f] = new Frame(sent ? java.util.Arrays.copyOf(packet, length) : null, 0, level);
+            }
+        }
+        return new MediaClip(MediaKind.AUDIO, Codec.OPUS, hz > 0 ? "Opus tone" : "Opus silence (suppressed)",
+                List.of(frames));
     }
 
     /** Frame {@code f} of a tone at {@code hz}, amplitude a quarter of full scale; silence for 0 Hz. */

@@ -92,6 +92,24 @@ class ClipWriterTest {
     }
 
     @Test
+    void opusClipsAreTheClientsEncoderOutputWithSilenceSuppressedAsTheClientsDo() {
+        MediaClip tone = MediaClip.opus(LoadClips.TALKER_HZ);
+        MediaClip silence = MediaClip.opus(0);
+        assertEquals(Codec.OPUS, tone.codec());
+        assertEquals(100, tone.frames().size());
+        assertTrue(tone.frames().stream().allMatch(MediaClip.Frame::sent), "a talker sends every frame");
+        long sent = silence.frames().stream().filter(MediaClip.Frame::sent).count();
+        assertEquals(100 / chorus.protocol.audio.SilenceSuppression.KEEPALIVE_FRAMES, sent, "one silent frame in 20");
+        // 32 kbit/s Opus: about 80 bytes a frame, far from PCM's 1920
+        assertTrue(tone.meanFrameBytes() > 20 && tone.meanFrameBytes() < 200, "mean " + tone.meanFrameBytes());
+        chorus.protocol.audio.OpusFrameDecoder decoder = new chorus.protocol.audio.OpusFrameDecoder();
+        short[] samples = new short[chorus.protocol.audio.AudioFormat.FRAME_SAMPLES];
+        for (MediaClip.Frame f : tone.frames()) {
+            assertTrue(decoder.decode(f.data(), f.data().length, samples), "every frame decodes");
+        }
+    }
+
+    @Test
     void sendStampsGiveBackWhatWasRecordedUntilTheRingOverwritesIt() {
         long epoch = System.nanoTime();
         SendStamps stamps = new SendStamps(8, epoch);

@@ -43,7 +43,7 @@ class LoadTestCommandTest {
     @Timeout(90)
     void aShortRunReportsRelayAndBaselineBothDeliveringWithOrderedPercentiles() throws Exception {
         int code = ClientMain.execute("loadtest", "--rooms", "1", "--participants", "3",
-                "--duration", "2", "--warmup", "1", "--video-fps", "15",
+                "--duration", "2", "--warmup", "1", "--video-fps", "15", "--audio",
                 "--baseline", "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
                 "--out", dir.toString());
         assertEquals(0, code);
@@ -52,6 +52,10 @@ class LoadTestCommandTest {
         assertTrue(report.path("machine").path("cores").asInt() > 0);
         assertEquals(3, report.path("load").path("participantsPerRoom").asInt());
         assertTrue(report.path("load").path("videoClip").asText().startsWith("H.264"), report.path("load").toString());
+        assertTrue(report.path("load").path("audioClip").asText().startsWith("Opus"), report.path("load").toString());
+        JsonNode mixed = report.path("relay").path("audio");
+        assertTrue(mixed.path("bitsInPerSecond").asLong() > 0 && mixed.path("framesPerReceiverPerSecond").asDouble() > 0,
+                "the relay mixed the Opus talkers: " + mixed);
         for (String side : new String[] {"relay", "baseline"}) {
             JsonNode s = report.path(side);
             assertTrue(s.isObject(), side + " is an object");
