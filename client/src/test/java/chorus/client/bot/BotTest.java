@@ -117,16 +117,19 @@ class BotTest {
     }
 
     @Test
-    void threeH264BotsReceiveAlmostEveryFrameOfTheOthersAndReadBackTheirFrameCounters() throws Exception {
+    void threeH264AndOpusBotsReadBackAlmostEveryFrameOfTheOthersAndHearTheOtherTwoTonesNotTheirOwn()
+            throws Exception {
         String room = LoopbackRelay.room("h264");
-        // Periodic keyframes every second: a bot that joins mid-stream gets a picture within one
-        // (keyframe requests are another part's work).
-        VideoEncoding h264 = VideoEncoding.H264.withKeyframeInterval(Duration.ofSeconds(1));
+        // The defaults: H.264 with a keyframe every 4 s (a bot joining later gets one by asking) and Opus.
         List<String> names = List.of("ada", "bea", "cy");
+        double[] tones = {440, 660, 880};
+        List<Path> wavs = new ArrayList<>();
         List<Bot> bots = new ArrayList<>();
+        long[] ticksHeard = new long[names.size()];
         try {
-            for (String name : names) {
-                bots.add(Bot.start(bot(name, room).withSilence().withVideoEncoding(h264)));
+            for (int i = 0; i < names.size(); i++) {
+                wavs.add(dir.resolve(names.get(i) + ".wav"));
+                bots.add(Bot.start(bot(names.get(i), room).withTone(tones[i]).withRecordAudio(wavs.get(i))));
             }
             LoopbackRelay.await("each bot reads back a picture of each other one", () -> bots.stream().allMatch(b ->
                     names.stream().filter(n -> !n.equals(b.snapshot().name())).allMatch(n -> b.snapshot().readBackFrom(n) > 0)));
@@ -165,9 +168,28 @@ class BotTest {
                 assertEquals(0, stats.videoDecodeErrors(), stats.summary());
                 assertEquals(Set.copyOf(names), Set.copyOf(stats.roster()));
                 assertFalse(stats.framesReadBackFrom().containsKey(stats.name()), "no bot sees itself");
+                assertTrue(stats.audioFramesPlayed() >= 100, "2 s of the mix played: " + stats.summary());
+            }
+            for (int i = 0; i < bots.size(); i++) {
+                BotStats stats = bots.get(i).snapshot();
+                ticksHeard[i] = stats.audioFramesPlayed() + stats.audioFramesConcealed() + stats.audioTicksSilent();
             }
         } finally {
             bots.forEach(Bot::stop);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            // The second of the recording before the checks above, while all three were still in the call.
+            short[] all = readWav(wavs.get(i));
+            int end = (int) Math.min(all.length, ticksHeard[i] * AudioFormat.FRAME_SAMPLES);
+            short[] heard = java.util.Arrays.copyOfRange(all, Math.max(0, end - AudioFormat.SAMPLE_RATE), end);
+            for (int j = 0; j < tones.length; j++) {
+                double a = Tones.amplitude(heard, tones[j]);
+                if (i == j) {
+                    assertTrue(a < 0.01, names.get(i) + " hears its own " + tones[j] + " Hz at " + a);
+                } else {
+                    assertTrue(a > 0.15, names.get(i) + " hears " + tones[j] + " Hz through Opus at " + a + " (sent at 0.25)");
+                }
+            }
         }
     }
 
