@@ -16,7 +16,6 @@ import chorus.protocol.control.ControlMessage.ParticipantLeft;
 import chorus.protocol.control.ControlMessage.Welcome;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.media.MediaCipher;
-import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.Reassembler;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
@@ -50,8 +49,6 @@ public final class ChorusClient implements Closeable {
     static final Duration LEAVE_WAIT = Duration.ofSeconds(2);
     /** Our own RTT pings are no more frequent than this, whatever the relay's interval. */
     static final long MIN_PING_INTERVAL_MILLIS = 1_000;
-    /** A newcomer's media path is up well within this (hello, challenge, answer: a few round trips). */
-    static final long NEWCOMER_KEYFRAME_DELAY_MILLIS = 500;
 
     private final ClientOptions options;
     private final ClientListener listener;
@@ -405,21 +402,6 @@ public final class ChorusClient implements Closeable {
         return roster.nameOf(mediaId);
     }
 
-    /**
-     * Someone joined mid-stream: their decoder waits for a keyframe, so send one now and one when
-     * their media path is surely up. A receiver's own keyframe requests come through the relay; this
-     * spares a newcomer the wait for the next periodic keyframe.
-     */
-    private void keyframesForNewcomer() {
-        media.requestKeyframe(MediaKind.VIDEO);
-        try {
-            pinger.schedule(() -> media.requestKeyframe(MediaKind.VIDEO), NEWCOMER_KEYFRAME_DELAY_MILLIS,
-                    TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // leaving: no more keyframes to send
-        }
-    }
-
     private void rosterChanged() {
         listener.onRosterChanged(roster());
     }
@@ -434,14 +416,12 @@ public final class ChorusClient implements Closeable {
                 log.info("{} joined", p.name());
                 listener.onParticipantJoined(p);
                 rosterChanged();
-                keyframesForNewcomer();
             } else if (message instanceof ControlMessage.ParticipantUpdated updated) {
                 // Came back through another relay node: same person, perhaps a new media id.
                 ParticipantInfo p = updated.participant();
                 roster.put(p);
                 log.info("{} is back (media id {})", p.name(), p.mediaId());
                 rosterChanged();
-                keyframesForNewcomer();
             } else if (message instanceof ControlMessage.Nodes nodes) {
                 otherNodes = nodes.nodes() == null ? List.of() : List.copyOf(nodes.nodes());
             } else if (message instanceof ControlMessage.Move move) {
