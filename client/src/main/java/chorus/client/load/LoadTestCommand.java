@@ -64,9 +64,10 @@ public final class LoadTestCommand implements Callable<Integer> {
             description = "Video frames per second per participant. Default: ${DEFAULT-VALUE}.")
     int videoFps;
 
-    @Option(names = "--video-codec", defaultValue = "h264", paramLabel = "CODEC",
+    @Option(names = "--video-codec", paramLabel = "CODEC",
             description = "Video each participant loops: h264 (one keyframe interval of the test pattern, encoded "
-                    + "once before the run) or jpeg (synthetic frames of --frame-bytes). Default: ${DEFAULT-VALUE}.")
+                    + "once before the run) or jpeg (synthetic frames of --frame-bytes). Default: h264, or jpeg when "
+                    + "--frame-bytes is given (as before codecs).")
     String videoCodec;
 
     @Option(names = "--video-bitrate", defaultValue = "800", paramLabel = "KBITS",
@@ -235,7 +236,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     }
 
     /** Every check on the command line, so a bad value is a usage error (exit 2) before anything starts. */
-    private LoadSpec validate() {
+    LoadSpec validate() {
         CommandLine cl = spec.commandLine();
         if (sweep && participants != null) {
             throw new ParameterException(cl, "--participants cannot be combined with --sweep (the sweep raises N itself; "
@@ -265,6 +266,8 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (sweep && lossPercent != 0) {
             throw new ParameterException(cl, "--sweep raises N until loss passes 1%: it cannot run with --loss");
         }
+        String videoCodec = this.videoCodec != null ? this.videoCodec
+                : frameBytes != null ? Codec.JPEG_NAME : Codec.H264_NAME;
         if (frameBytes != null && !Codec.JPEG_NAME.equals(videoCodec)) {
             throw new ParameterException(cl, "--frame-bytes sizes synthetic frames: it needs --video-codec jpeg");
         }

@@ -113,6 +113,18 @@ class LoadTestCommandTest {
     }
 
     @Test
+    void frameBytesAloneStillMeansSyntheticFramesAsBeforeCodecsAndTheDefaultIsH264() {
+        LoadTestCommand old = new LoadTestCommand();
+        new CommandLine(old).parseArgs("--frame-bytes", "20000");
+        LoadSpec spec = old.validate();
+        assertEquals(chorus.protocol.media.Codec.JPEG, spec.video().codec());
+        assertEquals(20_000, spec.frameBytes());
+        LoadTestCommand now = new LoadTestCommand();
+        new CommandLine(now).parseArgs();
+        assertEquals(chorus.protocol.media.Codec.H264, now.validate().video().codec());
+    }
+
+    @Test
     void badClipOptionsAreUsageErrors() {
         Run empty = loadtest("--video-codec", "jpeg", "--frame-bytes", "0");
         assertEquals(2, empty.exitCode());
