@@ -279,7 +279,7 @@ class LossRecoveryTest {
             List<Long> named = new ArrayList<>();
             Nack.forEachSequence(nack, named::add);
             assertEquals(List.of(2L), named, "exactly the datagram her path lost");
-            assertTrue(recovery(Recovery.NACK_SENT) > sentBefore);
+            awaitStat("the relay counts the NACK it sent", () -> recovery(Recovery.NACK_SENT) > sentBefore);
 
             ada.sendVideoDatagram(sent.get(2).duplicate());
             ByteBuffer resent = Udp.receive(bob.video, WAIT);

@@ -76,8 +76,8 @@ final class LossRecovery {
         if (due > 0 && to != null) {
             uplinkNack.clear(); // absolute writes: the last NACK's limit must not bound this one
             Nack.encode(uplinkNack, sender.mediaId, requestSequence.getAndIncrement(), sender.mediaId, kind, uplinkDue, due);
+            stats.recovered(Recovery.NACK_SENT); // before the send: whoever sees the NACK sees it counted
             toMember.send(sender, uplinkNack, to, MediaKind.NACK);
-            stats.recovered(Recovery.NACK_SENT);
         }
     }
 
@@ -123,8 +123,8 @@ final class LossRecovery {
                 }
                 long sequence = (first + 1 + bit) & 0xFFFF_FFFFL;
                 if (buffer.copy(sequence, resend, nowNanos)) {
-                    toMember.send(receiver, resend, to, kind);
                     stats.recovered(Recovery.RETRANSMITTED);
+                    toMember.send(receiver, resend, to, kind);
                 } else {
                     stats.recovered(Recovery.NOT_BUFFERED);
                 }
@@ -256,8 +256,8 @@ final class LossRecovery {
             InetSocketAddress to = local.routed(MediaPort.VIDEO);
             if (to != null) {
                 KeyframeRequest.encode(request, sender, requestSequence.getAndIncrement(), sender, kind);
-                toMember.send(local, request, to, MediaKind.KEYFRAME_REQUEST);
                 stats.recovered(Recovery.KEYFRAME_REQUEST_SENT);
+                toMember.send(local, request, to, MediaKind.KEYFRAME_REQUEST);
             }
             return;
         }
@@ -266,8 +266,8 @@ final class LossRecovery {
         if (node != null) {
             // Node to node the header's media id is the relay's own: the target is a member there, not here.
             KeyframeRequest.encode(request, MediaHeader.RELAY_MEDIA_ID, requestSequence.getAndIncrement(), sender, kind);
-            toNode.send(request, node);
             stats.recovered(Recovery.KEYFRAME_REQUEST_SENT);
+            toNode.send(request, node);
         }
     }
 }
