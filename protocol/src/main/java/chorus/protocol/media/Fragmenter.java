@@ -122,26 +122,10 @@ public final class Fragmenter {
     }
 
     private static int encode(ByteBuffer out, MediaKind kind, int mediaId, long sequence, long cookie, boolean withCookie) {
-        int payload = withCookie ? COOKIE_LENGTH : 0;
         out.clear();
-        new MediaHeader().wrap(out, 0)
-                .magicAndVersion()
-                .kind(kind)
-                .flags(0)
-                .codec(Codec.NONE)
-                .payloadLength(payload)
-                .mediaId(mediaId)
-                .sequence(sequence)
-                .timestamp(0)
-                .frameId(sequence)
-                .fragmentIndex(0)
-                .fragmentCount(1)
-                .audioLevel(0)
-                .packetNumber(0);
         if (withCookie) {
             out.putLong(MediaHeader.HEADER_LENGTH, cookie);
         }
-        out.position(0).limit(MediaHeader.HEADER_LENGTH + payload);
-        return MediaHeader.HEADER_LENGTH + payload;
+        return SignalHeader.header(out, kind, mediaId, sequence, withCookie ? COOKIE_LENGTH : 0);
     }
 }

@@ -37,6 +37,6 @@ public final class KeyframeRequest {
         out.put(p + 4, (byte) targetKind.wire());
         out.put(p + 5, (byte) 0);
         out.putShort(p + 6, (short) 0);
-        return Feedback.header(out, MediaKind.KEYFRAME_REQUEST, mediaId, sequence, LENGTH);
+        return SignalHeader.header(out, MediaKind.KEYFRAME_REQUEST, mediaId, sequence, LENGTH);
     }
 }

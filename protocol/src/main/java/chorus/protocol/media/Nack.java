@@ -113,7 +113,7 @@ public final class Nack {
         out.put(p + 5, (byte) 0);
         out.putShort(p + 6, (short) entry);
         int payload = FIXED_LENGTH + ENTRY_LENGTH * entry;
-        Feedback.header(out, MediaKind.NACK, mediaId, sequence, payload);
+        SignalHeader.header(out, MediaKind.NACK, mediaId, sequence, payload);
         return named;
     }
 }

@@ -2,12 +2,15 @@ package chorus.protocol.media;
 
 import java.nio.ByteBuffer;
 
-/** The header every feedback datagram (NACK, keyframe request) carries: one fragment, codec NONE. */
-final class Feedback {
-    private Feedback() {
+/**
+ * The header of every datagram the protocol itself makes (hello, keepalive, challenge, response,
+ * NACK, keyframe request): one fragment, codec NONE, frame id = sequence, no level.
+ */
+final class SignalHeader {
+    private SignalHeader() {
     }
 
-    /** Writes the header of a clear feedback datagram whose payload is already in {@code out}. */
+    /** Writes the header of a clear signal datagram whose payload is already in {@code out}; returns its length. */
     static int header(ByteBuffer out, MediaKind kind, int mediaId, long sequence, int payload) {
         new MediaHeader().wrap(out, 0)
                 .magicAndVersion()
