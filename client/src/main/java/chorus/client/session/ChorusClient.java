@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@link #snapshot()}, and sends intents back through its methods.
  */
 public final class ChorusClient implements Closeable {
+    /** The relay's last word on who speaks (control reader thread writes, anyone reads). */
+    private volatile ControlMessage.DominantSpeaker dominantSpeaker;
     private static final Logger log = LoggerFactory.getLogger(ChorusClient.class);
     /** How long {@link #leave()} waits for the relay to close the connection. */
     static final Duration LEAVE_WAIT = Duration.ofSeconds(2);
@@ -256,6 +258,26 @@ public final class ChorusClient implements Closeable {
     }
 
     /**
+     * Tells the relay what this client shows ({@link ControlMessage.Subscribe}): from then on it
+     * forwards only those streams, each at most at the layer asked. A subscription the relay
+     * refuses or caps comes back as {@link ClientListener#onRelayError} with
+     * {@code bad-subscription} or {@code subscription-capped}.
+     *
+     * @throws IOException when the control connection is gone
+     */
+    public void subscribe(ControlMessage.Subscribe subscription) throws IOException {
+        if (subscription == null) {
+            throw new IllegalArgumentException("subscription is required");
+        }
+        control.send(subscription);
+    }
+
+    /** Who the relay last said speaks now, with the recent speakers (dominant first); null before it said. */
+    public ControlMessage.DominantSpeaker dominantSpeaker() {
+        return dominantSpeaker;
+    }
+
+    /**
      * Asks to present a screen: once the relay makes this participant the room's presenter, frames
      * from {@code source} are sent {@code fps} times a second as a SCREEN track, and the returned
      * future completes. When someone else presents it completes exceptionally with a
@@ -446,6 +468,10 @@ public final class ChorusClient implements Closeable {
                 if (room.offer(f.file())) {
                     listener.onFileOffered(f.file(), f.history());
                 }
+            } else if (message instanceof ControlMessage.DominantSpeaker speaker) {
+                dominantSpeaker = speaker;
+                listener.onDominantSpeaker(speaker.participantId(),
+                        speaker.recent() == null ? List.of() : List.copyOf(speaker.recent()));
             } else if (message instanceof ControlMessage.AudioLevels levels) {
                 listener.onAudioLevels(levels.levels() == null ? List.of() : levels.levels());
             } else if (message instanceof ControlMessage.Error error) {

@@ -71,6 +71,13 @@ public interface ClientListener {
     }
 
     /**
+     * Who the relay says speaks now ({@code participantId}, null before anyone has) and the recent
+     * speakers, dominant first: what a speaker view shows large, and what last-N follows.
+     */
+    default void onDominantSpeaker(String participantId, List<String> recent) {
+    }
+
+    /**
      * The relay refused something this client asked for, e.g. {@code message-too-long} for a chat
      * message or {@code presenter-busy} for a screen share; {@code code} is stable (see
      * {@link chorus.protocol.control.ErrorCode}), {@code message} is written for a person.

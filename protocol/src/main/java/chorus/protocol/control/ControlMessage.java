@@ -29,14 +29,39 @@ import java.util.List;
         @JsonSubTypes.Type(value = ControlMessage.ParticipantUpdated.class, name = "participant-updated"),
         @JsonSubTypes.Type(value = ControlMessage.Nodes.class, name = "nodes"),
         @JsonSubTypes.Type(value = ControlMessage.Move.class, name = "move"),
+        @JsonSubTypes.Type(value = ControlMessage.Subscribe.class, name = "subscribe"),
+        @JsonSubTypes.Type(value = ControlMessage.LayersWanted.class, name = "layers-wanted"),
+        @JsonSubTypes.Type(value = ControlMessage.DominantSpeaker.class, name = "dominant-speaker"),
 })
 public sealed interface ControlMessage {
 
     /** Version of the control and media protocols spoken by this build. */
     int PROTOCOL_VERSION = 1;
 
-    /** One participant as others see it. {@code mediaId} is the id on the media it sends. */
-    record ParticipantInfo(String participantId, String name, int mediaId) {
+    /**
+     * One participant as others see it. {@code mediaId} is the id on the media it sends.
+     * {@code layers} are the heights in pixels of the simulcast layers its camera sends, smallest
+     * first (the index is the layer id in the media header, see
+     * {@code chorus.protocol.media.SimulcastLayers}); absent from a client that sends one layer of
+     * a size it did not say.
+     */
+    record ParticipantInfo(String participantId, String name, int mediaId,
+                           @com.fasterxml.jackson.annotation.JsonInclude(
+                                   com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           List<Integer> layers) {
+        public ParticipantInfo(String participantId, String name, int mediaId) {
+            this(participantId, name, mediaId, null);
+        }
+
+        /** How many camera layers it sends: 0..{@code layerCount() - 1} are valid in a subscription. */
+        public int layerCount() {
+            return layers == null || layers.isEmpty() ? 1 : layers.size();
+        }
+
+        /** This participant under another media id (a resume through another node). */
+        public ParticipantInfo withMediaId(int id) {
+            return new ParticipantInfo(participantId, name, id, layers);
+        }
     }
 
     /** Where to send media: the relay's host and UDP ports. */
@@ -64,24 +89,40 @@ public sealed interface ControlMessage {
      * client that predates codec negotiation (it decodes PCM audio and JPEG video only).
      */
     record Hello(int protocolVersion, String name, String room, String client, Resume resume, String token,
-                 Codecs codecs) implements ControlMessage {
+                 Codecs codecs,
+                 @com.fasterxml.jackson.annotation.JsonInclude(
+                         com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                 List<Integer> layers) implements ControlMessage {
         /** A fresh join. */
         public Hello(int protocolVersion, String name, String room, String client) {
-            this(protocolVersion, name, room, client, null, null, null);
+            this(protocolVersion, name, room, client, null, null, null, null);
         }
 
         /** A join without a token (the open mode). */
         public Hello(int protocolVersion, String name, String room, String client, Resume resume) {
-            this(protocolVersion, name, room, client, resume, null, null);
+            this(protocolVersion, name, room, client, resume, null, null, null);
         }
 
         public Hello(int protocolVersion, String name, String room, String client, Resume resume, String token) {
-            this(protocolVersion, name, room, client, resume, token, null);
+            this(protocolVersion, name, room, client, resume, token, null, null);
+        }
+
+        public Hello(int protocolVersion, String name, String room, String client, Resume resume, String token,
+                     Codecs codecs) {
+            this(protocolVersion, name, room, client, resume, token, codecs, null);
         }
 
         /** This hello with {@code codecs}. */
         public Hello withCodecs(Codecs codecs) {
-            return new Hello(protocolVersion, name, room, client, resume, token, codecs);
+            return new Hello(protocolVersion, name, room, client, resume, token, codecs, layers);
+        }
+
+        /**
+         * This hello announcing the heights of the camera layers it will send, smallest first
+         * (at most {@code MediaHeader.MAX_LAYERS}); the room sees them in its {@link ParticipantInfo}.
+         */
+        public Hello withLayers(List<Integer> layers) {
+            return new Hello(protocolVersion, name, room, client, resume, token, codecs, layers);
         }
 
         /** What the client decodes: its {@code codecs}, or the legacy PCM and JPEG when it sent none. */
@@ -212,6 +253,54 @@ public sealed interface ControlMessage {
      * that time, so clients can show who is speaking (the mix itself cannot tell them).
      */
     record AudioLevels(List<AudioLevel> levels) implements ControlMessage {
+    }
+
+    /**
+     * One stream a client shows: {@code kind} "camera" (at most {@code layer}, the largest
+     * simulcast layer it wants, from the tile's size) or "screen" (layer 0).
+     */
+    record Source(String participantId, String kind, int layer) {
+        public static final String CAMERA = "camera";
+        public static final String SCREEN = "screen";
+
+        public static Source camera(String participantId, int layer) {
+            return new Source(participantId, CAMERA, layer);
+        }
+
+        public static Source screen(String participantId) {
+            return new Source(participantId, SCREEN, 0);
+        }
+    }
+
+    /** "The {@code count} most recent speakers" (dominant first, never oneself), each at most {@code layer}. */
+    record LastN(int count, int layer) {
+    }
+
+    /**
+     * Client to relay: what it shows, replacing what it said before. The relay forwards it only
+     * these streams: {@code sources} (the participants on its page, each at the layer its tile
+     * needs) and {@code lastN} (null: none). A stream in both goes at the larger layer. Until a
+     * client sends one, it receives every camera at its largest layer and every screen (the relay's
+     * default). A subscription naming an unknown participant, a kind other than camera or screen,
+     * or a layer its sender does not send is refused whole ({@code bad-subscription}); one over the
+     * relay's stream cap is applied up to the cap ({@code subscription-capped}).
+     */
+    record Subscribe(List<Source> sources, LastN lastN) implements ControlMessage {
+    }
+
+    /**
+     * Relay to a sender (dynacast): which of its camera's layers anyone in the room watches, and
+     * whether anyone watches its screen. It sends only those; an empty {@code camera} list means
+     * nobody watches its camera: it pauses the camera. Sent on every change.
+     */
+    record LayersWanted(List<Integer> camera, boolean screen) implements ControlMessage {
+    }
+
+    /**
+     * Relay to client: who speaks now ({@code participantId}, null before anyone has) and the most
+     * recent speakers, dominant first ({@code recent}, which last-N follows). Sent on every change.
+     */
+    record DominantSpeaker(String participantId, List<String> recent) implements ControlMessage {
     }
 
     /** Relay to client: something was refused. {@code code} is stable (see {@link ErrorCode}). */

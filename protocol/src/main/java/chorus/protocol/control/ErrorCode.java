@@ -71,7 +71,17 @@ public enum ErrorCode {
     /** The participant's token does not grant this (present, share files); in the file service HTTP 403. */
     NOT_ALLOWED,
     /** The same identity joined the room again (another device, a reload): this older connection is closed. */
-    REPLACED;
+    REPLACED,
+    /**
+     * A {@code subscribe} naming an unknown participant, an unknown kind or a layer its sender does
+     * not send; the whole subscription was refused and the one before it stays.
+     */
+    BAD_SUBSCRIPTION,
+    /**
+     * A {@code subscribe} asking for more streams than {@code limits.max-subscribed-streams}: the
+     * first that many were applied (last-N counted after the named sources), the rest were not.
+     */
+    SUBSCRIPTION_CAPPED;
 
     /** The code on the wire: lower case with dashes, e.g. {@code frame-too-large}. */
     public String wire() {

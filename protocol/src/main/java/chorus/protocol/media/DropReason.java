@@ -30,7 +30,9 @@ public enum DropReason {
     /** Audio or video from a participant whose access token does not grant publishing it. */
     NOT_ALLOWED,
     /** A complete frame its codec cannot decode (e.g. a corrupt Opus packet), or of a codec not expected there. */
-    UNDECODABLE;
+    UNDECODABLE,
+    /** A layer byte outside 0..2 (simulcast has three spatial layers at most). */
+    BAD_LAYER;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

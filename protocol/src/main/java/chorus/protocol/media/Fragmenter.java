@@ -23,15 +23,29 @@ public final class Fragmenter {
     private final MediaKind kind;
     private final int mediaId;
     private final int codec;
+    private final int layer;
     private final ByteBuffer packet = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
     private final MediaHeader header = new MediaHeader().wrap(packet, 0);
     private long nextSequence;
     private long nextFrameId;
 
     public Fragmenter(MediaKind kind, int mediaId, int codec) {
+        this(kind, mediaId, codec, 0);
+    }
+
+    /** A stream of one simulcast {@code layer} (0..{@link MediaHeader#MAX_LAYERS} - 1) of a camera. */
+    public Fragmenter(MediaKind kind, int mediaId, int codec, int layer) {
+        if (layer < 0 || layer >= MediaHeader.MAX_LAYERS || (layer != 0 && kind != MediaKind.VIDEO)) {
+            throw new IllegalArgumentException("layer " + layer + " of " + kind);
+        }
         this.kind = kind;
         this.mediaId = mediaId;
         this.codec = codec;
+        this.layer = layer;
+    }
+
+    public int layer() {
+        return layer;
     }
 
     public static int fragmentsFor(int frameLength) {
@@ -75,6 +89,7 @@ public final class Fragmenter {
                     .fragmentIndex(index)
                     .fragmentCount(count)
                     .audioLevel(audioLevel)
+                    .layer(layer)
                     .packetNumber(0);
             packet.clear();
             packet.position(MediaHeader.HEADER_LENGTH);

@@ -59,8 +59,13 @@ public final class MediaHeader {
     public static final int FRAGMENT_COUNT_OFFSET = 26;
     /** RFC 6464's byte: bit 7 voice activity, bits 0..6 the level in -dBov (127 = silence); audio only. */
     public static final int AUDIO_LEVEL_OFFSET = 28;
-    /** Reserved for simulcast layers (spatial and temporal id): send 0. */
+    /**
+     * The simulcast layer of a camera stream: 0 is the smallest, up to {@link #MAX_LAYERS} - 1.
+     * Each layer is a stream of its own (its own sequences and frame ids); 0 for every other kind.
+     */
     public static final int LAYER_OFFSET = 29;
+    /** Spatial layers a camera may send (simulcast): 0, 1 and 2. */
+    public static final int MAX_LAYERS = 3;
     public static final int RESERVED_OFFSET = 30;
     public static final int PACKET_NUMBER_OFFSET = 32;
     public static final int HEADER_LENGTH = PACKET_NUMBER_OFFSET + 8;
@@ -126,6 +131,9 @@ public final class MediaHeader {
         if (count == 0 || fragmentIndex(b, offset) >= count) {
             return DropReason.BAD_FRAGMENT;
         }
+        if ((b.get(offset + LAYER_OFFSET) & 0xFF) >= MAX_LAYERS) {
+            return DropReason.BAD_LAYER;
+        }
         return null;
     }
 
@@ -138,6 +146,11 @@ public final class MediaHeader {
     /** The audio-level byte (RFC 6464: bit 7 voice activity, bits 0..6 -dBov); see {@code AudioLevel}. */
     public static int audioLevel(ByteBuffer b, int offset) {
         return b.get(offset + AUDIO_LEVEL_OFFSET) & 0xFF;
+    }
+
+    /** The simulcast layer (0 for anything but a camera's higher layers). */
+    public static int layer(ByteBuffer b, int offset) {
+        return b.get(offset + LAYER_OFFSET) & 0xFF;
     }
 
     public static int codec(ByteBuffer b, int offset) {
@@ -304,7 +317,13 @@ public final class MediaHeader {
     }
 
     public int layer() {
-        return buffer.get(offset + LAYER_OFFSET) & 0xFF;
+        return layer(buffer, offset);
+    }
+
+    /** Sets the simulcast layer (write it after {@link #audioLevel(int)}, which clears it). */
+    public MediaHeader layer(int layer) {
+        buffer.put(offset + LAYER_OFFSET, (byte) layer);
+        return this;
     }
 
     public long packetNumber() {

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  *
  * <pre>
  *  0: u32 target media id (whose stream)     4: u8 target kind (VIDEO or SCREEN)
- *  5: u8 reserved (0)                        6: u16 entry count n (1..{@value #MAX_ENTRIES})
+ *  5: u8 target layer (0..2; 0 for SCREEN)   6: u16 entry count n (1..{@value #MAX_ENTRIES})
  *  8: n entries of { u32 first lost sequence, u16 bitmask: bit i set = first + 1 + i lost too }
  * </pre>
  *
@@ -32,7 +32,9 @@ public final class Nack {
         int p = MediaHeader.HEADER_LENGTH;
         int kind = clear.get(p + 4) & 0xFF;
         int count = clear.getShort(p + 6) & 0xFFFF;
-        return (kind == MediaKind.VIDEO.wire() || kind == MediaKind.SCREEN.wire())
+        int layer = clear.get(p + 5) & 0xFF;
+        return (kind == MediaKind.VIDEO.wire() && layer < MediaHeader.MAX_LAYERS
+                        || kind == MediaKind.SCREEN.wire() && layer == 0)
                 && count >= 1 && count <= MAX_ENTRIES && length == FIXED_LENGTH + ENTRY_LENGTH * count;
     }
 
@@ -42,6 +44,11 @@ public final class Nack {
 
     public static MediaKind targetKind(ByteBuffer clear) {
         return MediaKind.fromWire(clear.get(MediaHeader.HEADER_LENGTH + 4) & 0xFF);
+    }
+
+    /** The simulcast layer of the target stream (each layer has its own sequences). */
+    public static int targetLayer(ByteBuffer clear) {
+        return clear.get(MediaHeader.HEADER_LENGTH + 5) & 0xFF;
     }
 
     public static int entries(ByteBuffer clear) {
@@ -84,6 +91,12 @@ public final class Nack {
      */
     public static int encode(ByteBuffer out, int mediaId, long sequence, int targetMediaId, MediaKind targetKind,
                              long[] lost, int lostCount) {
+        return encode(out, mediaId, sequence, targetMediaId, targetKind, 0, lost, lostCount);
+    }
+
+    /** As {@link #encode(ByteBuffer, int, long, int, MediaKind, long[], int)}, for one simulcast layer's stream. */
+    public static int encode(ByteBuffer out, int mediaId, long sequence, int targetMediaId, MediaKind targetKind,
+                             int targetLayer, long[] lost, int lostCount) {
         if (lostCount < 1) {
             throw new IllegalArgumentException("a NACK names at least one sequence");
         }
@@ -110,7 +123,7 @@ public final class Nack {
         }
         out.putInt(p, targetMediaId);
         out.put(p + 4, (byte) targetKind.wire());
-        out.put(p + 5, (byte) 0);
+        out.put(p + 5, (byte) targetLayer);
         out.putShort(p + 6, (short) entry);
         int payload = FIXED_LENGTH + ENTRY_LENGTH * entry;
         SignalHeader.header(out, MediaKind.NACK, mediaId, sequence, payload);

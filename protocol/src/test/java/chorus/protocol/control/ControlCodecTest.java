@@ -47,7 +47,26 @@ class ControlCodecTest {
                 new ControlMessage.PresenterChanged(null),
                 new ControlMessage.FileOffered(new ControlMessage.FileInfo("f-1", "notes.pdf", 12345,
                         "ab".repeat(32), "p-1", "Ada", 1_764_000_000_000L), false),
+                new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Ada", "standup", "chorus-bot/0.1")
+                        .withLayers(List.of(180, 360, 720)),
+                new ControlMessage.ParticipantJoined(new ParticipantInfo("p-3", "Cy", 18, List.of(180, 360))),
+                new ControlMessage.Subscribe(List.of(ControlMessage.Source.camera("p-2", 1),
+                        ControlMessage.Source.screen("p-2")), new ControlMessage.LastN(1, 2)),
+                new ControlMessage.Subscribe(List.of(), null),
+                new ControlMessage.LayersWanted(List.of(0, 2), false),
+                new ControlMessage.LayersWanted(List.of(), true),
+                new ControlMessage.DominantSpeaker("p-2", List.of("p-2", "p-1")),
+                new ControlMessage.DominantSpeaker(null, List.of()),
                 ControlMessage.Error.of(ErrorCode.INVALID_NAME, "name must not be empty"));
+    }
+
+    @Test
+    void layersAreLeftOutOfAParticipantThatNamesNone() {
+        String json = new String(ControlCodec.toJson(new ControlMessage.ParticipantJoined(
+                new ParticipantInfo("p-2", "Bob", 18))), StandardCharsets.UTF_8);
+        assertEquals("{\"type\":\"joined\",\"participant\":{\"participantId\":\"p-2\",\"name\":\"Bob\",\"mediaId\":18}}", json);
+        assertEquals(1, new ParticipantInfo("p-2", "Bob", 18).layerCount());
+        assertEquals(3, new ParticipantInfo("p-2", "Bob", 18, List.of(180, 360, 720)).layerCount());
     }
 
     @ParameterizedTest

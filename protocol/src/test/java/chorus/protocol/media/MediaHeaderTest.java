@@ -119,6 +119,57 @@ class MediaHeaderTest {
         assertEquals(DropReason.BAD_FRAGMENT, MediaHeader.validate(badFragment, 0, len));
         ByteBuffer zeroCount = mutate(good, MediaHeader.FRAGMENT_COUNT_OFFSET + 1, 0);
         assertEquals(DropReason.BAD_FRAGMENT, MediaHeader.validate(zeroCount, 0, len));
+        assertEquals(DropReason.BAD_LAYER, MediaHeader.validate(mutate(good, MediaHeader.LAYER_OFFSET, 3), 0, len));
+    }
+
+    @Test
+    void eachSimulcastLayerIsAStreamOfItsOwnToldApartInTheHeader() {
+        byte[] frame = new byte[3000];
+        for (int layer = 0; layer < MediaHeader.MAX_LAYERS; layer++) {
+            List<ByteBuffer> fragments = capture(new Fragmenter(MediaKind.VIDEO, 9, Codec.H264, layer), frame, 1);
+            for (ByteBuffer f : fragments) {
+                assertEquals(layer, MediaHeader.layer(f, 0));
+                assertEquals(layer, new MediaHeader().wrap(f, 0).layer());
+            }
+            assertEquals(0, MediaHeader.sequence(fragments.get(0), 0), "each layer counts its own sequences");
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Fragmenter(MediaKind.VIDEO, 9, Codec.H264, 3));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Fragmenter(MediaKind.SCREEN, 9, Codec.JPEG, 1));
+    }
+
+    @Test
+    void nacksAndKeyframeRequestsNameTheLayerOfTheirStream() {
+        ByteBuffer out = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        Nack.encode(out, 5, 0, 9, MediaKind.VIDEO, 2, new long[] {10, 12}, 2);
+        assertTrue(Nack.valid(out));
+        assertEquals(2, Nack.targetLayer(out));
+        out.put(MediaHeader.HEADER_LENGTH + 5, (byte) 3);
+        assertFalse(Nack.valid(out), "no fourth layer");
+        Nack.encode(out, 5, 0, 9, MediaKind.SCREEN, 1, new long[] {10}, 1);
+        assertFalse(Nack.valid(out), "a screen has one layer");
+        KeyframeRequest.encode(out, 5, 0, 9, MediaKind.VIDEO, 1);
+        assertTrue(KeyframeRequest.valid(out));
+        assertEquals(1, KeyframeRequest.targetLayer(out));
+        KeyframeRequest.encode(out, 5, 0, 9, MediaKind.VIDEO, 3);
+        assertFalse(KeyframeRequest.valid(out));
+        KeyframeRequest.encode(out, 5, 0, 9, MediaKind.VIDEO);
+        assertEquals(0, KeyframeRequest.targetLayer(out));
+    }
+
+    @Test
+    void aReceiverAsksForTheSmallestLayerAtLeastAsTallAsItsTile() {
+        List<Integer> three = SimulcastLayers.DEFAULT_HEIGHTS;
+        assertEquals(0, SimulcastLayers.forHeight(three, 120));
+        assertEquals(0, SimulcastLayers.forHeight(three, 180));
+        assertEquals(1, SimulcastLayers.forHeight(three, 181));
+        assertEquals(2, SimulcastLayers.forHeight(three, 700));
+        assertEquals(2, SimulcastLayers.forHeight(three, 1080));
+        assertEquals(0, SimulcastLayers.forHeight(null, 1080));
+        assertEquals(List.of(180, 360), SimulcastLayers.forSource(three, 480, 3));
+        assertEquals(List.of(180), SimulcastLayers.forSource(three, 720, 1));
+        assertEquals(List.of(120), SimulcastLayers.forSource(three, 120, 3));
     }
 
     private static ByteBuffer mutate(ByteBuffer original, int at, int value) {

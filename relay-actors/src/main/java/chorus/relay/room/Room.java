@@ -88,6 +88,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
     }
 
     /**
+     * The room's speakers from its mixer, on every change: {@code recent} media ids, the dominant
+     * speaker first (empty before anyone spoke). Members are told ({@link ControlMessage.DominantSpeaker});
+     * last-N subscriptions follow this order.
+     */
+    public record Speakers(List<Integer> recent) implements Command {
+    }
+
+    /**
      * This node drains: its members here are told to move to the other nodes, and as each one goes
      * the room keeps its place ({@link RoomEntity#MOVED}) for it to come back through another node.
      */
@@ -135,6 +143,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private final RosterCopy roster;
     private final Map<String, FileInfo> fileIndex = new LinkedHashMap<>();
     private ParticipantInfo presenter;
+    /** The mixer's recent speakers, dominant first (media ids): what last-N follows. */
+    private List<Integer> recentSpeakers = List.of();
     private long joinsSeen;
     private final Unconfirmed unconfirmed = new Unconfirmed();
     /** Media ids of members admitted from this part's copy, whose sharded room has not answered yet. */
@@ -179,6 +189,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 .onMessage(ListFiles.class, this::onListFiles)
                 .onMessage(LookupFile.class, this::onLookupFile)
                 .onMessage(AudioLevels.class, this::onAudioLevels)
+                .onMessage(Speakers.class, this::onSpeakers)
                 .onMessage(Drain.class, this::onDrain)
                 .onMessage(FromRoom.class, this::onRoomEvent)
                 .onMessage(AdmitFromCopy.class, this::onAdmitFromCopy)
@@ -333,6 +344,19 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
     private Behavior<Command> onAudioLevels(AudioLevels levels) {
         members.tellAll(new ControlMessage.AudioLevels(levels.levels()));
+        return this;
+    }
+
+    private Behavior<Command> onSpeakers(Speakers speakers) {
+        recentSpeakers = List.copyOf(speakers.recent());
+        List<String> recent = new ArrayList<>(recentSpeakers.size());
+        for (int id : recentSpeakers) {
+            RoomEntity.Member m = roster.byMediaId(id);
+            if (m != null) {
+                recent.add(m.info().participantId());
+            }
+        }
+        members.tellAll(new ControlMessage.DominantSpeaker(recent.isEmpty() ? null : recent.get(0), recent));
         return this;
     }
 

@@ -75,6 +75,16 @@ final class RosterCopy {
         return byParticipant.get(participantId);
     }
 
+    /** The member with media id {@code mediaId}, or null. */
+    RoomEntity.Member byMediaId(int mediaId) {
+        for (RoomEntity.Member m : byParticipant.values()) {
+            if (m.info().mediaId() == mediaId) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     Collection<RoomEntity.Member> members() {
         return byParticipant.values();
     }
