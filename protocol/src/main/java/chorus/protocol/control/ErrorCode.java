@@ -77,6 +77,8 @@ public enum ErrorCode {
      * not send; the whole subscription was refused and the one before it stays.
      */
     BAD_SUBSCRIPTION,
+    /** A hello whose {@code layers} are not 1 to 3 ascending heights; the hello is refused. */
+    INVALID_LAYERS,
     /**
      * A {@code subscribe} asking for more streams than {@code limits.max-subscribed-streams}: the
      * first that many were applied (last-N counted after the named sources), the rest were not.

@@ -34,6 +34,31 @@ public final class SimulcastLayers {
         return List.copyOf(heights);
     }
 
+    /** The tallest layer height a hello may announce (8K). */
+    public static final int MAX_HEIGHT = 4320;
+
+    /**
+     * Why {@code heights} (a hello's {@code layers}) cannot be announced, or null when they can:
+     * null (one layer of a size not said) or 1..{@link MediaHeader#MAX_LAYERS} heights, each
+     * 1..{@value #MAX_HEIGHT}, strictly ascending.
+     */
+    public static String problem(List<Integer> heights) {
+        if (heights == null) {
+            return null;
+        }
+        if (heights.isEmpty() || heights.size() > MediaHeader.MAX_LAYERS) {
+            return "layers names " + heights.size() + " heights; 1 to " + MediaHeader.MAX_LAYERS + " are allowed";
+        }
+        int previous = 0;
+        for (Integer h : heights) {
+            if (h == null || h < 1 || h > MAX_HEIGHT || h <= previous) {
+                return "layers must be ascending heights from 1 to " + MAX_HEIGHT + ", not " + heights;
+            }
+            previous = h;
+        }
+        return null;
+    }
+
     /**
      * The layer to ask for a tile {@code tileHeight} pixels tall, of a sender whose layers are
      * {@code heights} (smallest first; null or empty: a sender of one layer): the smallest at least

@@ -3,6 +3,7 @@ package chorus.relay.control;
 import chorus.protocol.control.ControlCodec;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
+import chorus.protocol.media.SimulcastLayers;
 import chorus.protocol.control.ControlProtocolException;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
@@ -328,6 +329,11 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             refuse(ErrorCode.INVALID_ROOM, roomProblem);
             return;
         }
+        String layersProblem = SimulcastLayers.problem(hello.layers());
+        if (layersProblem != null) {
+            refuse(ErrorCode.INVALID_LAYERS, layersProblem);
+            return;
+        }
         try {
             // The token's name, not the hello's: a participant is named by whoever issued its token.
             access = Access.get(getContext().getSystem()).admit(hello.token(), hello.room(), hello.name());
@@ -342,7 +348,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         room = access.room();
         mediaKey = MediaCipher.newKey();
         mixCodec = AudioCodecs.mixFor(hello);
-        self = new ParticipantInfo(participantId(hello), access.name(), gateway.nextMediaId());
+        self = new ParticipantInfo(participantId(hello), access.name(), gateway.nextMediaId(),
+                hello.layers() == null ? null : List.copyOf(hello.layers()));
         ActorRef<Participant.Event> events = getContext().messageAdapter(Participant.Event.class, FromParticipant::new);
         fileToken = FileAccess.newToken();
         participant = getContext().spawn(

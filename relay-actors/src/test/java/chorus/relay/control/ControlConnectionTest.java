@@ -55,6 +55,28 @@ class ControlConnectionTest {
     }
 
     @Test
+    void theLayersAHelloAnnouncesAreInTheRosterAndBadOnesAreRefused() throws Exception {
+        String room = room();
+        try (RawClient ada = RawClient.join(relay, room, "Ada")) {
+            ControlMessage.Hello hello = new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Bob", room, "raw-test")
+                    .withLayers(java.util.List.of(180, 360, 720));
+            try (RawClient bob = RawClient.join(new RawClient(relay.controlAddress()), hello)) {
+                var joined = ada.await(ControlMessage.ParticipantJoined.class, j -> true, Duration.ofSeconds(5));
+                assertEquals(java.util.List.of(180, 360, 720), joined.participant().layers());
+                assertEquals(3, joined.participant().layerCount());
+            }
+            for (var bad : java.util.List.of(java.util.List.of(360, 180), java.util.List.of(180, 360, 720, 1080),
+                    java.util.List.<Integer>of(), java.util.List.of(0), java.util.List.of(9000))) {
+                try (RawClient cy = new RawClient(relay.controlAddress())) {
+                    cy.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Cy", room, "raw-test").withLayers(bad));
+                    var error = assertInstanceOf(ControlMessage.Error.class, chorus.protocol.control.ControlCodec.readFrame(cy.in));
+                    assertEquals("invalid-layers", error.code(), "layers " + bad);
+                }
+            }
+        }
+    }
+
+    @Test
     void othersAreToldOfJoinsAndLeavesWithTheReason() throws Exception {
         String room = room();
         try (RawClient ada = RawClient.join(relay, room, "Ada")) {
