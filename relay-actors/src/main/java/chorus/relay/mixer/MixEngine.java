@@ -28,7 +28,8 @@ import java.util.Map;
  * Opus decoder per talker, started afresh when it is selected again), one 32-bit sum per tick,
  * each selected talker's frame subtracted for that talker's own mix, a limiter per output, each
  * distinct mix encoded once per codec its listeners take (Opus: one encoder per mix slot, K talker
- * slots and one shared), and the frames cut into datagrams. Not thread-safe.
+ * slots and one shared), and the frames cut into datagrams. The same levels feed the room's
+ * {@link DominantSpeaker}. Not thread-safe.
  */
 public final class MixEngine {
 
