@@ -28,7 +28,8 @@ import java.util.Map;
  * Opus decoder per talker, started afresh when it is selected again), one 32-bit sum per tick,
  * each selected talker's frame subtracted for that talker's own mix, a limiter per output, each
  * distinct mix encoded once per codec its listeners take (Opus: one encoder per mix slot, K talker
- * slots and one shared), and the frames cut into datagrams. Not thread-safe.
+ * slots and one shared), and the frames cut into datagrams. The same levels feed the room's
+ * {@link DominantSpeaker}. Not thread-safe.
  */
 public final class MixEngine {
 
@@ -57,6 +58,7 @@ public final class MixEngine {
 
     private static final class Member extends TalkerSelection.Talker {
         final PlayoutQueue<EncodedFrame> queue;
+        final DominantSpeaker.Speaker speaker;
         final Limiter limiter = new Limiter();
         InetSocketAddress address;
         int listens = Codec.PCM16;
@@ -72,9 +74,10 @@ public final class MixEngine {
         /** Loudest header level since levels were last taken, in dBov; MIN_LEVEL when silent. */
         int loudest = MIN_LEVEL;
 
-        Member(int mediaId, PlayoutQueue<EncodedFrame> queue) {
+        Member(int mediaId, PlayoutQueue<EncodedFrame> queue, DominantSpeaker.Speaker speaker) {
             super(mediaId);
             this.queue = queue;
+            this.speaker = speaker;
         }
     }
 
@@ -85,6 +88,7 @@ public final class MixEngine {
     private final int jitterMax;
     private final DatagramSink sink;
     private final TalkerSelection selection;
+    private final DominantSpeaker speakers;
     private final Map<Integer, Member> members = new LinkedHashMap<>();
     private final int[] sum = new int[AudioFormat.FRAME_SAMPLES];
     private final short[] mixed = new short[AudioFormat.FRAME_SAMPLES];
@@ -115,23 +119,35 @@ public final class MixEngine {
         this(jitterTarget, jitterMax, new TalkerSelection(Integer.MAX_VALUE, 6, 5, 25), OpusFormat.DEFAULT_BITRATE, sink);
     }
 
-    /** @param bitrate of the Opus mixes, bits per second */
+    /** With the dominant speaker decided by {@link DominantSpeaker#standard()}. */
     public MixEngine(int jitterTarget, int jitterMax, TalkerSelection selection, int bitrate, DatagramSink sink) {
+        this(jitterTarget, jitterMax, selection, DominantSpeaker.standard(), bitrate, sink);
+    }
+
+    /**
+     * @param speakers decides the dominant speaker from the same header levels, every tick
+     * @param bitrate  of the Opus mixes, bits per second
+     */
+    public MixEngine(int jitterTarget, int jitterMax, TalkerSelection selection, DominantSpeaker speakers,
+                     int bitrate, DatagramSink sink) {
         this.jitterTarget = jitterTarget;
         this.jitterMax = jitterMax;
         this.selection = selection;
+        this.speakers = speakers;
         this.sink = sink;
         this.bitrate = bitrate;
     }
 
     public void addMember(int mediaId) {
-        members.computeIfAbsent(mediaId, id -> new Member(id, new PlayoutQueue<>(jitterTarget, jitterMax)));
+        members.computeIfAbsent(mediaId, id -> new Member(id, new PlayoutQueue<>(jitterTarget, jitterMax),
+                speakers.add(id)));
     }
 
     public void removeMember(int mediaId) {
         Member gone = members.remove(mediaId);
         if (gone != null) {
             selection.remove(gone);
+            speakers.remove(gone.speaker);
             releaseSlot(gone);
             late += gone.queue.late();
             concealed += gone.queue.missing();
@@ -184,8 +200,9 @@ public final class MixEngine {
         for (Member m : members.values()) {
             m.turn = m.queue.pull();
             int level = MIN_LEVEL;
+            int b = AudioLevel.SILENCE;
             if (m.turn == PlayoutQueue.Turn.FRAME) {
-                int b = m.queue.frame().level();
+                b = m.queue.frame().level();
                 int dBov = AudioLevel.dBovOf(b);
                 if (dBov > MIN_LEVEL) {
                     m.loudest = Math.max(m.loudest, dBov);
@@ -195,7 +212,9 @@ public final class MixEngine {
                 }
             }
             m.level(level);
+            speakers.level(m.speaker, b);
         }
+        speakers.tick();
         selection.select(members.values());
         Arrays.fill(sum, 0);
         talkers = 0;
@@ -382,6 +401,19 @@ public final class MixEngine {
             }
         }
         return levels;
+    }
+
+    /**
+     * Whether the recent speakers changed (a new dominant speaker, or a recent one left) since the
+     * last call, which starts a new period.
+     */
+    public boolean speakersChanged() {
+        return speakers.takeChange();
+    }
+
+    /** The recent speakers' media ids, dominant first (a new list; empty before anyone spoke). */
+    public List<Integer> recentSpeakers() {
+        return speakers.recent();
     }
 
     /** Opus encoders made for talkers' own mixes (never more than K). */

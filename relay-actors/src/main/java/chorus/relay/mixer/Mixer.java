@@ -26,6 +26,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * sends each of them the sum minus its own frame, limited to 16 bits; everyone else gets one
  * shared frame of the whole sum, in Opus or PCM as each listener negotiated. Never averages:
  * averaging makes every voice quieter as the room grows. The arithmetic is in {@link MixEngine}.
+ * From the same levels it follows the room's dominant speaker ({@link DominantSpeaker}) and tells
+ * the room the recent speakers ({@link Room.Speakers}) on every change.
  */
 public final class Mixer extends AbstractBehavior<Mixer.Command> {
 
@@ -77,7 +79,8 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
     private long reportedUndecodable;
 
     /**
-     * @param room    where talkers' levels go every 100 ms (for speaking indicators)
+     * @param room    where talkers' levels go every 100 ms (for speaking indicators), and the recent
+     *                speakers on every change
      * @param ticking false in tests, which send {@link Tick} themselves
      */
     public static Behavior<Command> create(MediaGateway gateway, RelayConfig config, ActorRef<Room.Command> room,
@@ -93,7 +96,11 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
         MixerConfig mixer = config.mixer();
         TalkerSelection selection = new TalkerSelection(mixer.talkers(), mixer.talkerSwitchDb(),
                 mixer.talkerSwitchTicks(), mixer.talkerHangoverTicks());
-        this.engine = new MixEngine(mixer.jitterTargetFrames(), mixer.jitterMaxFrames(), selection, mixer.opusBitrate(),
+        MixerConfig.DominantSpeakerConfig speaking = mixer.dominantSpeaker();
+        DominantSpeaker speakers = new DominantSpeaker(speaking.windowTicks(), speaking.switchDb(),
+                speaking.switchTicks(), speaking.floorDbov(), speaking.recent());
+        this.engine = new MixEngine(mixer.jitterTargetFrames(), mixer.jitterMaxFrames(), selection, speakers,
+                mixer.opusBitrate(),
                 (datagram, mediaId, to) -> gateway.sendToMember(MediaPort.AUDIO, mediaId, datagram, to, MediaKind.AUDIO));
         if (ticking) {
             timers.startTimerAtFixedRate(Tick.INSTANCE, config.mixer().tick());
@@ -118,6 +125,7 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
 
     private Behavior<Command> onRemoveMember(RemoveMember remove) {
         engine.removeMember(remove.mediaId());
+        tellSpeakersIfChanged(); // one of the recent speakers left
         return this;
     }
 
@@ -144,6 +152,7 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
         reportedLate = late;
         reportedConcealed = concealed;
         reportedUndecodable = engine.undecodableFrames();
+        tellSpeakersIfChanged();
         if (++ticks % LEVEL_TICKS == 0) {
             var levels = engine.takeLevels();
             if (!levels.isEmpty()) {
@@ -151,5 +160,11 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
             }
         }
         return this;
+    }
+
+    private void tellSpeakersIfChanged() {
+        if (engine.speakersChanged()) {
+            room.tell(new Room.Speakers(engine.recentSpeakers()));
+        }
     }
 }

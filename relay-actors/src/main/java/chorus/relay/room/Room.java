@@ -349,6 +349,12 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
     private Behavior<Command> onSpeakers(Speakers speakers) {
         recentSpeakers = List.copyOf(speakers.recent());
+        members.tellAll(dominantSpeaker());
+        return this;
+    }
+
+    /** The recent speakers by participant id, dominant first, as members are told them. */
+    private ControlMessage.DominantSpeaker dominantSpeaker() {
         List<String> recent = new ArrayList<>(recentSpeakers.size());
         for (int id : recentSpeakers) {
             RoomEntity.Member m = roster.byMediaId(id);
@@ -356,8 +362,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 recent.add(m.info().participantId());
             }
         }
-        members.tellAll(new ControlMessage.DominantSpeaker(recent.isEmpty() ? null : recent.get(0), recent));
-        return this;
+        return new ControlMessage.DominantSpeaker(recent.isEmpty() ? null : recent.get(0), recent);
+    }
+
+    /** A newcomer learns who speaks now, not only at the next change (silence keeps the last speaker). */
+    private void tellSpeakers(Member newcomer) {
+        if (!recentSpeakers.isEmpty()) {
+            newcomer.notify(dominantSpeaker());
+        }
     }
 
     private Behavior<Command> onDrain(Drain drain) {
@@ -403,6 +415,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
         // Admitted from the copy earlier: the history now fills what the lost node had not passed
         // on (marked as history, so a client that has a message already knows it by its id).
         member.tellWhatTheRoomHolds(admitted.history(), admitted.files(), presenter);
+        if (!welcomed) {
+            tellSpeakers(member);
+        }
         if (move != null && !welcomed) {
             member.notify(move); // joined while this node drains: move on at once
         }
@@ -479,6 +494,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         admittedFromCopy.add(member.info.mediaId());
         member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, roster.infos()));
         member.tellWhatTheRoomHolds(history, fileIndex.values(), presenter);
+        tellSpeakers(member);
         if (move != null) {
             member.notify(move);
         }

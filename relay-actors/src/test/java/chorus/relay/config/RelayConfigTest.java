@@ -44,4 +44,14 @@ class RelayConfigTest {
         assertTrue(start.getMessage().contains("between 1 and"), start.getMessage());
         assertEquals(4000, RelayConfig.from(ConfigFactory.load()).chat().maxCharacters(), "the default is accepted");
     }
+
+    @Test
+    void aDominantSpeakerThatOneFrameCouldDecideIsRefusedAtStartup() {
+        var e = assertThrows(IllegalArgumentException.class, () -> RelayConfig.from(ConfigFactory.parseString(
+                "chorus.relay.mixer.dominant-speaker.switch-ticks = 1").withFallback(ConfigFactory.load()).resolve()));
+        assertTrue(e.getMessage().contains("chorus.relay.mixer.dominant-speaker.switch-ticks must be 2..500"),
+                e.getMessage());
+        assertEquals(new MixerConfig.DominantSpeakerConfig(20, 6, 25, -70, 10),
+                RelayConfig.from(ConfigFactory.load()).mixer().dominantSpeaker(), "the defaults are accepted");
+    }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -200,6 +201,25 @@ class MixerTest {
         assertEquals(1, reported.levels().get(0).mediaId());
         // a 0.25 full-scale sine has an RMS of 0.177: -15 dBov
         assertEquals(-15, reported.levels().get(0).level(), 1);
+    }
+
+    /** The next recent speakers the mixer tells the room, the levels in between passed over. */
+    private List<Integer> nextSpeakers() {
+        Room.Command m = levels.fishForMessage(Duration.ofSeconds(3), c -> c instanceof Room.Speakers
+                ? FishingOutcomes.complete()
+                : FishingOutcomes.continueAndIgnore()).get(0);
+        return ((Room.Speakers) m).recent();
+    }
+
+    @Test
+    void theDominantSpeakerGoesToTheRoomAndLeavingIsAChange() throws Exception {
+        ActorRef<Mixer.Command> mixer = mixerWithListeners(3);
+        talk(mixer, new double[] {0, 440, 0, 0}, 0.25, 60);
+        assertEquals(List.of(1), nextSpeakers());
+        talk(mixer, new double[] {0, 0, 660, 0}, 0.25, 60); // talker 1 silent, talker 2 speaks
+        assertEquals(List.of(2, 1), nextSpeakers());
+        mixer.tell(new Mixer.RemoveMember(2));
+        assertEquals(List.of(1), nextSpeakers(), "the dominant speaker left: the last one is dominant again");
     }
 
     @Test
