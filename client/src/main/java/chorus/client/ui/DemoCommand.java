@@ -46,8 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final Duration RELAY_START = Duration.ofSeconds(60);
     private static final Duration SCREENSHOT_WAIT = Duration.ofSeconds(60);
     static final int MAX_BOTS = 50;
-    /** The extra bots' frame rate: twenty of them at 3 fps leave a two-core machine usable. */
-    static final int LARGE_ROOM_BOT_FPS = 3;
+    /** The extra bots' frame rate: twenty of them at 2 fps leave a two-core machine usable. */
+    static final int LARGE_ROOM_BOT_FPS = 2;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Your name in the call. Default: your user name.")
     String name;
