@@ -41,12 +41,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The desktop app in a large room (a real window under Xvfb, 20 real bots on a real relay on
  * loopback): the gallery pages by 16, its page controls turn the page, and what it subscribes to
- * is exactly the tiles on the screen. The bots send a JPEG test pattern at a few frames a second,
+ * is exactly the tiles on the screen. The bots send a JPEG test pattern at two frames a second,
  * so that twenty of them leave the machine usable.
  */
 class GalleryAppTest {
     private static final int BOTS = 20;
-    private static final int BOT_FPS = 3;
+    private static final int BOT_FPS = 2;
     private static RelayNode relay;
 
     private final List<Bot> bots = new ArrayList<>();
