@@ -139,6 +139,7 @@ class GalleryAppTest {
         assertTrue(names(first).contains("You"), "you are first on the first page");
         awaitSubscription("the app subscribes to the 15 others on page 1", needed(first, false));
         assertEquals(15, app.call().subscription().sources().size());
+        Gui.save(window.getRootPane(), "gallery-page-1");
 
         click(window, "grid.next");
         assertEquals("Page 2 of 2", text(window, "grid.page"));
