@@ -82,6 +82,7 @@ public final class Call implements Closeable {
     private final CallChat chat;
     private final PacketLoss loss = new PacketLoss();
     private final Bitrates bitrates = new Bitrates();
+    private final CallSubscription subscription = new CallSubscription(this::changed);
 
     // connector thread only
     private ChorusClient session;
@@ -192,7 +193,7 @@ public final class Call implements Closeable {
 
     /** One attempt, on the connector thread: joins through the next relay of the policy. */
     private void connect() throws IOException {
-        ConnectionEvents events = new ConnectionEvents(this, participants, screen, chat);
+        ConnectionEvents events = new ConnectionEvents(this, participants, screen, chat, subscription);
         RelayAddress relay = reconnect.next();
         ChorusClient client = ChorusClient.connect(options.clientOptions().withRelay(relay).withResume(resume), events,
                 room);
@@ -215,6 +216,7 @@ public final class Call implements Closeable {
             reconnects++;
         }
         screen.joined(client);
+        subscription.joined(client);
         state = CallState.JOINED;
         log.info("{} room {} as {} through {}", rejoined ? "rejoined" : "joined", options.room(), options.name(), relay);
         changed();
@@ -364,6 +366,28 @@ public final class Call implements Closeable {
         transfers.download(fileId, directory);
     }
 
+    /**
+     * Tells the relay what the UI shows (the tiles on its page, each at the layer its size needs),
+     * replacing what it asked before; asked again on every rejoin. A refusal or cap shows in
+     * {@link CallSnapshot#subscriptionProblem()}.
+     */
+    public void subscribe(ControlMessage.Subscribe wanted) {
+        if (wanted == null) {
+            throw new IllegalArgumentException("subscription is required");
+        }
+        run(() -> subscription.ask(session, wanted));
+    }
+
+    /** The subscription last sent to the relay, or null while it forwards everything (its default). */
+    public ControlMessage.Subscribe subscription() {
+        return subscription.lastSent();
+    }
+
+    /** Subscriptions sent to the relay over all of the call's connections. */
+    public long subscriptionsSent() {
+        return subscription.sentCount();
+    }
+
     /** Runs an intent on the connector thread; nothing once the call has ended. */
     private void run(Runnable intent) {
         try {
@@ -452,7 +476,24 @@ public final class Call implements Closeable {
                 c == null ? 0 : c.audioFramesSent(), c == null ? 0 : c.videoFramesSent(),
                 lines.lines(), lines.unread(), chat.problem(), screen.view(), screen.wanted(), screen.problem(),
                 transfers.files(), transfers.uploads(),
-                client == null ? -1 : bitrates.sentKbps(), client == null ? -1 : bitrates.receivedKbps());
+                client == null ? -1 : bitrates.sentKbps(), client == null ? -1 : bitrates.receivedKbps(),
+                speakers(client), subscription.problem());
+    }
+
+    /** The dominant speaker and the recent ones, dominant first, as the relay last said; empty before. */
+    private static List<String> speakers(ChorusClient client) {
+        ControlMessage.DominantSpeaker said = client == null ? null : client.dominantSpeaker();
+        if (said == null) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        if (said.participantId() != null) {
+            out.add(said.participantId());
+        }
+        if (said.recent() != null) {
+            said.recent().stream().filter(id -> id != null && !out.contains(id)).forEach(out::add);
+        }
+        return List.copyOf(out);
     }
 
     void changed() {

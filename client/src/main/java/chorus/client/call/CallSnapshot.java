@@ -28,6 +28,9 @@ import java.util.List;
  * @param uploads       this participant's uploads, in the order asked for
  * @param sentKbps      kbit/s sent over the last second (video and audio), -1 while not measured
  * @param receivedKbps  kbit/s received over the last second (video and audio), -1 while not measured
+ * @param speakers      participant ids of the dominant speaker and the recent speakers, dominant
+ *                      first, as the relay last said (empty before anyone spoke)
+ * @param subscriptionProblem why the relay refused or capped the video subscription, or null
  */
 public record CallSnapshot(CallState state, RelayAddress relay, String name, String room, String problem,
                            List<ParticipantView> participants,
@@ -37,7 +40,7 @@ public record CallSnapshot(CallState state, RelayAddress relay, String name, Str
                            List<ChatLine> chat, int unreadChat, String chatProblem,
                            ScreenView screen, boolean screenShareWanted, String screenProblem,
                            List<FileView> files, List<UploadView> uploads, double sentKbps,
-                           double receivedKbps) {
+                           double receivedKbps, List<String> speakers, String subscriptionProblem) {
 
     /** This participant's own tile. */
     public ParticipantView self() {

@@ -21,11 +21,13 @@ final class ConnectionEvents implements ClientListener {
     private final Participants participants;
     private final SharedScreen screen;
     private final CallChat chat;
+    private final CallSubscription subscription;
     private volatile ChorusClient client;
     private volatile String replaced;
 
-    ConnectionEvents(Call call, Participants participants, SharedScreen screen, CallChat chat) {
+    ConnectionEvents(Call call, Participants participants, SharedScreen screen, CallChat chat, CallSubscription subscription) {
         this.call = call;
+        this.subscription = subscription;
         this.participants = participants;
         this.screen = screen;
         this.chat = chat;
@@ -72,6 +74,11 @@ final class ConnectionEvents implements ClientListener {
     }
 
     @Override
+    public void onDominantSpeaker(String participantId, List<String> recent) {
+        call.changed(); // the snapshot reads it from the connection
+    }
+
+    @Override
     public void onFileOffered(FileInfo file, boolean history) {
         call.changed();
         call.tell(l -> l.onFileOffered(file, history));
@@ -88,6 +95,7 @@ final class ConnectionEvents implements ClientListener {
             replaced = Refusals.explain(code, message); // before the close that follows: the call ends, not reconnects
         }
         chat.relayError(code, message);
+        subscription.relayError(code, message);
         call.tell(l -> l.onRelayError(code, message));
     }
 

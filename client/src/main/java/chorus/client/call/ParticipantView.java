@@ -14,9 +14,12 @@ import java.awt.image.BufferedImage;
  *                    silent), or {@link #LEVEL_UNKNOWN}
  * @param speaking    the level is above the speaking threshold (with a short hold): for others,
  *                    above -45 dBov within the last 300 ms
+ * @param layers      heights of the camera layers they send, smallest first (null: one layer), as
+ *                    the roster says: what a subscription may ask of them
  */
 public record ParticipantView(String participantId, String name, boolean self, int mediaId, BufferedImage image,
-                              long videoFrames, boolean videoActive, double audioLevel, boolean speaking) {
+                              long videoFrames, boolean videoActive, double audioLevel, boolean speaking,
+                              java.util.List<Integer> layers) {
     /** The level of a participant whose voice this client cannot measure. */
     public static final double LEVEL_UNKNOWN = -1;
 }

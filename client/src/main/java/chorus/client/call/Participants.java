@@ -67,7 +67,8 @@ final class Participants {
         BufferedImage preview = local.preview();
         views.add(new ParticipantView(me == null ? "" : me.participantId(), ownName, true,
                 me == null ? 0 : me.mediaId(), preview, local.framesCaptured(),
-                local.cameraOn() && preview != null, local.microphoneLevel(), local.speaking(now)));
+                local.cameraOn() && preview != null, local.microphoneLevel(), local.speaking(now),
+                me == null ? null : me.layers()));
         for (ParticipantInfo p : roster) {
             if (me != null && p.participantId().equals(me.participantId())) {
                 continue;
@@ -75,7 +76,8 @@ final class Participants {
             RemoteVideo.Latest latest = remote.latest(p.mediaId());
             views.add(new ParticipantView(p.participantId(), p.name(), false, p.mediaId(),
                     latest == null ? null : latest.image(), latest == null ? 0 : latest.frames(),
-                    latest != null && latest.active(now), levels.level(p.mediaId(), now), levels.speaking(p.mediaId(), now)));
+                    latest != null && latest.active(now), levels.level(p.mediaId(), now), levels.speaking(p.mediaId(), now),
+                    p.layers()));
         }
         return List.copyOf(views);
     }

@@ -9,7 +9,7 @@ import javax.swing.JButton;
 import javax.swing.JPanel;
 
 /**
- * The call's controls: microphone, camera, screen sharing, settings, leave. Each button sends an
+ * The call's controls: microphone, camera, screen sharing, gallery or speaker view, settings, leave. Each button sends an
  * intent to the call; its text follows the call's state as the snapshot reports it, so a press on a
  * missing device shows the truth (still off) and the button stays usable for another try.
  */
@@ -23,6 +23,9 @@ final class CallToolbar extends JPanel {
         /** Start (true) or stop (false) presenting the screen. */
         void shareScreen(boolean share);
 
+        /** Show the speaker view (true: the dominant speaker large) or the paged gallery. */
+        void setSpeakerView(boolean on);
+
         void openSettings();
 
         void leave();
@@ -31,11 +34,13 @@ final class CallToolbar extends JPanel {
     private final JButton microphone = new JButton();
     private final JButton camera = new JButton();
     private final JButton share = new JButton("Share screen");
+    private final JButton view = new JButton("Speaker view");
     private final JButton settings = new JButton("Settings");
     private final JButton leave = new JButton("Leave");
     private boolean micOn;
     private boolean cameraOn;
     private boolean sharing;
+    private boolean speakerView;
 
     CallToolbar(Intents intents) {
         super(new FlowLayout(FlowLayout.CENTER, 10, 8));
@@ -43,9 +48,10 @@ final class CallToolbar extends JPanel {
         microphone.setName("mute");
         camera.setName("camera");
         share.setName("share");
+        view.setName("view");
         settings.setName("settings");
         leave.setName("leave");
-        for (JButton b : new JButton[] {microphone, camera, share, settings, leave}) {
+        for (JButton b : new JButton[] {microphone, camera, share, view, settings, leave}) {
             b.putClientProperty(FlatClientProperties.STYLE, "arc: 999; margin: 6,16,6,16; font: +1");
             b.setFocusable(false);
             add(b);
@@ -56,6 +62,12 @@ final class CallToolbar extends JPanel {
         share.addActionListener(e -> intents.shareScreen(!sharing));
         microphone.addActionListener(e -> intents.setMuted(micOn));
         camera.addActionListener(e -> intents.setCameraOn(!cameraOn));
+        view.addActionListener(e -> {
+            speakerView = !speakerView;
+            setText(view, speakerView ? "Gallery view" : "Speaker view",
+                    speakerView ? "Show everyone, a page at a time" : "Show who speaks large, the recent speakers below");
+            intents.setSpeakerView(speakerView);
+        });
         settings.addActionListener(e -> intents.openSettings());
         leave.addActionListener(e -> {
             leave.setEnabled(false);
@@ -63,6 +75,7 @@ final class CallToolbar extends JPanel {
         });
         show(false, false);
         setText(share, "Share screen", "Present your screen to everyone in the room");
+        view.setToolTipText("Show who speaks large, the recent speakers below");
     }
 
     void update(CallSnapshot snapshot) {

@@ -3,6 +3,7 @@ package chorus.client.ui;
 import chorus.client.bot.Bot;
 import chorus.client.bot.BotOptions;
 import chorus.client.bot.BotStats;
+import chorus.client.codec.VideoEncoding;
 import chorus.client.device.Cameras;
 import chorus.client.device.Microphones;
 import chorus.client.device.Speakers;
@@ -44,6 +45,9 @@ public final class DemoCommand implements Callable<Integer> {
     static final String ROOM = "demo";
     private static final Duration RELAY_START = Duration.ofSeconds(60);
     private static final Duration SCREENSHOT_WAIT = Duration.ofSeconds(60);
+    static final int MAX_BOTS = 50;
+    /** The extra bots' frame rate: twenty of them at 2 fps leave a two-core machine usable. */
+    static final int LARGE_ROOM_BOT_FPS = 2;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Your name in the call. Default: your user name.")
     String name;
@@ -62,8 +66,13 @@ public final class DemoCommand implements Callable<Integer> {
     boolean testSource;
 
     @Option(names = "--screenshot", paramLabel = "FILE.png",
-            description = "Once both bots' video shows, save a picture of the window to FILE.png and end.")
+            description = "Once the bots' video on the screen shows, save a picture of the window to FILE.png and end.")
     Path screenshot;
+
+    @Option(names = "--bots", paramLabel = "N", defaultValue = "2",
+            description = "Bots in the room (2.." + MAX_BOTS + "): Alice and Bob, and from the third on silent bots "
+                    + "sending a JPEG test pattern at " + LARGE_ROOM_BOT_FPS + " fps, light enough for a large room on a small machine. Default: ${DEFAULT-VALUE}.")
+    int botCount;
 
     @Option(names = "--size", paramLabel = "WIDTHxHEIGHT", defaultValue = "1280x800",
             description = "Window size. Default: ${DEFAULT-VALUE}.")
@@ -71,6 +80,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (botCount < 2 || botCount > MAX_BOTS) {
+            System.err.println("chorus demo: --bots must be 2.." + MAX_BOTS + ", not " + botCount);
+            return 2;
+        }
         if (!Displays.available()) {
             System.err.println("No display: running the relay and bots headless");
             return NO_DISPLAY;
@@ -99,6 +112,10 @@ public final class DemoCommand implements Callable<Integer> {
             RelayTrust trust = RelayTrust.defaults().withFingerprint(relay.ready().tlsFingerprint().orElse(null));
             bots.add(Bot.start(BotOptions.of(address, "Alice", ROOM).withTone(440).withTrust(trust)));
             bots.add(Bot.start(BotOptions.of(address, "Bob", ROOM).withTone(660).withTrust(trust)));
+            for (int i = 3; i <= botCount; i++) {
+                bots.add(Bot.start(BotOptions.of(address, String.format("Bot %02d", i), ROOM).withSilence()
+                        .withFps(LARGE_ROOM_BOT_FPS).withVideoEncoding(VideoEncoding.JPEG).withTrust(trust)));
+            }
             boolean testCamera = testSource || Cameras.list().isEmpty();
             boolean testMicrophone = testSource || Microphones.list().isEmpty();
             System.out.println("Alice (440 Hz) and Bob (660 Hz) are in room \"" + ROOM + "\"; " + me + " joins"
@@ -147,7 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits until both bots' tiles show moving video, then saves the window as a PNG and leaves. */
+    /** Waits until the bots' tiles on the screen show moving video, then saves the window as a PNG and leaves. */
     private static int takeScreenshot(DesktopApp app, Path file) throws Exception {
         long deadline = System.nanoTime() + SCREENSHOT_WAIT.toNanos();
         while (!bothBotsShowing(app)) {
@@ -176,15 +193,17 @@ public final class DemoCommand implements Callable<Integer> {
                 return;
             }
             int remote = 0;
+            int others = 0;
             boolean selfShowing = false;
             for (ParticipantTile tile : w.grid().visibleTiles()) {
                 if (tile.self()) {
                     selfShowing = tile.showingVideo();
-                } else if (tile.showingVideo()) {
-                    remote++;
+                } else {
+                    others++;
+                    remote += tile.showingVideo() ? 1 : 0;
                 }
             }
-            showing[0] = remote == 2 && selfShowing;
+            showing[0] = others > 0 && remote == others && selfShowing;
         });
         return showing[0];
     }

@@ -65,6 +65,7 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
     private final CallToolbar toolbar = new CallToolbar(this);
     private final JCheckBoxMenuItem darkTheme = new JCheckBoxMenuItem("Dark theme");
     private final Timer refresh = new Timer(REFRESH_MILLIS, e -> refresh());
+    private final SubscriptionDebounce subscription;
     // device ids in use (null: the default device); EDT only
     private String cameraId;
     private String microphoneId;
@@ -81,6 +82,7 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
         this.onClosed = onClosed;
         this.name = call.options().name();
         this.fps = call.options().fps();
+        this.subscription = new SubscriptionDebounce(call::subscribe);
         setName("mainWindow");
         setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
         addWindowListener(new WindowAdapter() {
@@ -178,6 +180,9 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
         CallSnapshot s = call.snapshot();
         last = s;
         grid.update(s);
+        if (s.state() == CallState.JOINED) {
+            subscription.shown(grid.laidOut() ? TileSubscription.of(grid.shownTiles(), grid.presenterShown()) : null);
+        }
         people.update(s);
         chat.update(s);
         files.update(s);
@@ -237,6 +242,12 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
                 SwingUtilities.invokeLater(() -> notices.showScreenProblem(e.getMessage()));
             }
         });
+    }
+
+    @Override
+    public void setSpeakerView(boolean on) {
+        grid.speakerView(on);
+        refresh();
     }
 
     @Override
@@ -346,6 +357,7 @@ final class MainWindow extends JFrame implements CallToolbar.Intents, NoticeBar.
         }
         closed = true;
         refresh.stop();
+        subscription.stop();
         dispose();
         onClosed.run();
     }

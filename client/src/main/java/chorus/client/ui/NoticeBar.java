@@ -39,6 +39,8 @@ final class NoticeBar extends JPanel {
     /** The screen share's notice, made on first use. */
     private Notice screen;
     private String lastScreenProblem;
+    private Notice subscription;
+    private String lastSubscriptionProblem;
 
     NoticeBar(Actions actions) {
         this.actions = actions;
@@ -51,7 +53,7 @@ final class NoticeBar extends JPanel {
     void show(DeviceKind kind, String message) {
         Notice notice = notices.get(kind);
         if (notice == null) {
-            notice = new Notice(kind);
+            notice = new Notice(kind, kind.noun());
             notices.put(kind, notice);
             add(notice);
         }
@@ -62,11 +64,12 @@ final class NoticeBar extends JPanel {
         repaint();
     }
 
-    /** Removes the notices of devices that work now; shows a refused screen share once. */
+    /** Removes the notices of devices that work now; shows a refused screen share and a refused subscription once. */
     void update(CallSnapshot snapshot) {
         clearIfFine(DeviceKind.CAMERA, snapshot.camera());
         clearIfFine(DeviceKind.MICROPHONE, snapshot.microphone());
         clearIfFine(DeviceKind.SPEAKER, snapshot.speaker());
+        showSubscriptionProblem(snapshot.subscriptionProblem());
         String problem = snapshot.screenProblem();
         if (problem != null && !problem.equals(lastScreenProblem)) {
             showScreenProblem(problem);
@@ -77,10 +80,31 @@ final class NoticeBar extends JPanel {
         lastScreenProblem = problem;
     }
 
+    /** Shows the relay's answer to a subscription it refused or capped, once per answer. */
+    private void showSubscriptionProblem(String problem) {
+        if (problem != null && !problem.equals(lastSubscriptionProblem)) {
+            if (subscription == null) {
+                subscription = new Notice(null, "video");
+                add(subscription);
+            }
+            subscription.message.setText(problem);
+            subscription.message.setToolTipText(problem);
+            subscription.setVisible(true);
+            revalidate();
+            repaint();
+        }
+        lastSubscriptionProblem = problem;
+    }
+
+    /** The subscription's notice as shown, or null. */
+    String subscriptionMessage() {
+        return subscription == null || !subscription.isVisible() ? null : subscription.message.getText();
+    }
+
     /** Shows why the screen cannot be shared: the relay's refusal, or a capture that failed. */
     void showScreenProblem(String message) {
         if (screen == null) {
-            screen = new Notice(null);
+            screen = new Notice(null, "screen");
             add(screen);
         }
         screen.message.setText(message);
@@ -112,10 +136,9 @@ final class NoticeBar extends JPanel {
     private final class Notice extends JPanel {
         final JLabel message = new JLabel();
 
-        /** A device's notice, or with a null kind the screen share's. */
-        Notice(DeviceKind kind) {
+        /** A device's notice, or with a null kind another one ({@code id} "screen", "video"). */
+        Notice(DeviceKind kind, String id) {
             super(new BorderLayout(8, 0));
-            String id = kind == null ? "screen" : kind.noun();
             setName("notice." + id);
             message.setName("notice." + id + ".message");
             setBackground(BACKGROUND);

@@ -31,6 +31,8 @@ final class ParticipantTile extends JComponent {
     private static final int ARC = 14;
 
     private final boolean self;
+    private String participantId = "";
+    private java.util.List<Integer> layers;
     private String name = "";
     private String initials = "?";
     private Color avatar = AVATARS[0];
@@ -49,6 +51,8 @@ final class ParticipantTile extends JComponent {
     /** Takes the participant's current state; repaints only when something visible changed. */
     void update(ParticipantView view, boolean selfMuted) {
         boolean changed = false;
+        participantId = view.participantId();
+        layers = view.layers();
         if (!view.name().equals(name)) {
             name = view.name();
             initials = initials(name);
@@ -77,6 +81,15 @@ final class ParticipantTile extends JComponent {
     /** "You" on this participant's own tile, the name on everyone else's. */
     String label() {
         return self ? "You" : name;
+    }
+
+    String participantId() {
+        return participantId;
+    }
+
+    /** Heights of the camera layers this participant sends (null: one layer). */
+    java.util.List<Integer> layers() {
+        return layers;
     }
 
     String participantName() {

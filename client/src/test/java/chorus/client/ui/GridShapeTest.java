@@ -26,6 +26,37 @@ class GridShapeTest {
     }
 
     @Test
+    void aLargeWindowPagesByTwentyFive() {
+        GridShape s = GridShape.of(60, GridShape.LARGE_SIDE);
+        assertEquals(5, s.columns());
+        assertEquals(3, s.pages());
+        assertEquals(25, s.onPage(1));
+        assertEquals(10, s.onPage(2));
+        assertEquals("4x4", GridShape.of(16, GridShape.LARGE_SIDE).columns() + "x" + GridShape.of(16, 5).rows(0),
+                "a room that fits 4x4 stays 4x4");
+    }
+
+    @Test
+    void fiveByFiveOnlyWhenItsTilesAreLargeEnough() {
+        // 5 tiles of 200 and 4 gaps of 8 across, 5 of 150 and 4 gaps down
+        assertEquals(5, GridShape.maxSideFor(1032, 782, 8));
+        assertEquals(4, GridShape.maxSideFor(1031, 782, 8), "one pixel too narrow");
+        assertEquals(4, GridShape.maxSideFor(1032, 781, 8), "one pixel too low");
+        assertEquals(4, GridShape.maxSideFor(884, 600, 8), "the usual window");
+        assertEquals(5, GridShape.maxSideFor(1600, 880, 8), "a maximised full-HD window");
+    }
+
+    @Test
+    void growingTheGridKeepsThePeopleInViewOnThePageShown() {
+        // tile 40 opens page 3 of 4x4 (32..47); with 5x5 pages it is on page 2 (25..49)
+        GridShape small = GridShape.of(60);
+        GridShape large = GridShape.of(60, GridShape.LARGE_SIDE);
+        assertEquals(1, large.pageOf(small.first(2)));
+        assertEquals(2, large.pageOf(59));
+        assertEquals(2, large.pageOf(500), "clamped to the last page");
+    }
+
+    @Test
     void theLastPageHoldsTheRest() {
         GridShape s = GridShape.of(17);
         assertEquals(16, s.onPage(0));
