@@ -108,7 +108,7 @@ public final class Bot implements AutoCloseable {
             bot.call = Call.join(CallOptions.of(options.relay(), options.name(), options.room())
                     .withClientName(CLIENT_NAME).withFps(options.fps()).withReconnectOnLoss(options.reconnect())
                     .withKeepPictures(false).withTrust(options.trust()).withToken(options.token())
-                    .withVideoEncoding(options.videoEncoding()).withAudioCodec(options.audioCodec()),
+                    .withVideoEncoding(options.cameraEncoding()).withAudioCodec(options.audioCodec()),
                     bot.new Events());
         } catch (IOException | RuntimeException e) {
             bot.files.cancel();

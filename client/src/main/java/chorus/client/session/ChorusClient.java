@@ -125,7 +125,8 @@ public final class ChorusClient implements Closeable {
         OpusFormat.warmUp(); // while the handshake runs: cold, Concentus is slower than real time
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
                 options.resume(), options.token())
-                .withCodecs(new ControlMessage.Codecs(options.audioDecodes(), VideoEncoding.DECODES));
+                .withCodecs(new ControlMessage.Codecs(options.audioDecodes(), VideoEncoding.DECODES))
+                .withLayers(options.videoEncoding().simulcast().announcedHeights());
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
@@ -472,6 +473,9 @@ public final class ChorusClient implements Closeable {
                 dominantSpeaker = speaker;
                 listener.onDominantSpeaker(speaker.participantId(),
                         speaker.recent() == null ? List.of() : List.copyOf(speaker.recent()));
+            } else if (message instanceof ControlMessage.LayersWanted wanted) {
+                log.debug("relay wants camera layers {}, screen {}", wanted.camera(), wanted.screen());
+                media.layersWanted(wanted);
             } else if (message instanceof ControlMessage.AudioLevels levels) {
                 listener.onAudioLevels(levels.levels() == null ? List.of() : levels.levels());
             } else if (message instanceof ControlMessage.Error error) {

@@ -11,6 +11,7 @@ import chorus.client.media.SequenceLoss;
 import chorus.client.media.VideoReceiver;
 import chorus.client.media.VideoSource;
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -243,10 +245,35 @@ public final class MediaSession implements Closeable {
 
     /**
      * The next camera ({@link MediaKind#VIDEO}) or screen ({@link MediaKind#SCREEN}) frame is sent as
-     * a keyframe: called when the relay passes on a receiver's keyframe request.
+     * a keyframe: called when the relay passes on a receiver's keyframe request. The camera's layer 0.
      */
     public void requestKeyframe(MediaKind kind) {
-        sender.requestKeyframe(kind);
+        sender.requestKeyframe(kind, 0);
+    }
+
+    /** As {@link #requestKeyframe(MediaKind)}, for one simulcast layer of the camera (only that layer's next frame). */
+    public void requestKeyframe(MediaKind kind, int layer) {
+        sender.requestKeyframe(kind, layer);
+    }
+
+    /**
+     * The relay's dynacast word ({@link ControlMessage.LayersWanted}, passed on by {@link ChorusClient}):
+     * only the camera layers it names are encoded and sent, an empty list pauses the camera (not even
+     * read from its source), and a resumed layer starts with a keyframe; {@code screen} false pauses
+     * the screen likewise. Until the relay says anything, every layer is sent.
+     */
+    public void layersWanted(ControlMessage.LayersWanted wanted) {
+        sender.layersWanted(wanted.camera() == null ? List.of() : wanted.camera(), wanted.screen());
+    }
+
+    /** Each camera layer's frames sent, pictures left out while paused, keyframes; smallest first. */
+    public List<CameraLayer> cameraLayers() {
+        return sender.cameraLayerStats();
+    }
+
+    /** The camera layers' heights for the hello ({@code hello.layers}); null for one layer at the camera's size. */
+    public List<Integer> announcedLayers() {
+        return sender.announcedHeights();
     }
 
     /** Sends one 20 ms frame of {@link AudioFormat#FRAME_SAMPLES} samples; thread-safe, meant for the media clock. */
@@ -377,7 +404,7 @@ public final class MediaSession implements Closeable {
         }
         keyframeRequestsReceived.incrementAndGet();
         if (!frozen) {
-            sender.requestKeyframe(KeyframeRequest.targetKind(datagram));
+            sender.requestKeyframe(KeyframeRequest.targetKind(datagram), KeyframeRequest.targetLayer(datagram));
         }
     }
 
