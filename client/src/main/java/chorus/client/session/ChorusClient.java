@@ -407,6 +407,9 @@ public final class ChorusClient implements Closeable {
     public ClientSnapshot snapshot() {
         Map<String, Long> byName = new TreeMap<>();
         media.videoFramesByMediaId().forEach((mediaId, count) -> byName.merge(nameOf(mediaId), count, Long::sum));
+        Map<String, Map<Integer, Long>> byLayer = new TreeMap<>();
+        media.videoFramesByMediaIdAndLayer().forEach((mediaId, counts) -> counts.forEach((layer, count) ->
+                byLayer.computeIfAbsent(nameOf(mediaId), any -> new TreeMap<>()).merge(layer, count, Long::sum)));
         Map<String, Long> readBack = new TreeMap<>();
         media.videoCountersReadBackByMediaId().forEach((mediaId, count) ->
                 readBack.merge(nameOf(mediaId), count, Long::sum));
@@ -417,7 +420,8 @@ public final class ChorusClient implements Closeable {
                 media.audioFramesReceived(), media.audioFramesPlayed(), media.audioFramesConcealed(),
                 media.audioTicksSilent(), media.audioFramesLate(), media.audioLevel(),
                 media.drops(), media.sendErrors(), control.rttMillis(), lostReason,
-                media.screenFramesSent(), media.screenFramesReceived(), readBack, media.videoRecovery());
+                media.screenFramesSent(), media.screenFramesReceived(), readBack, media.videoRecovery(),
+                media.cameraLayers(), byLayer);
     }
 
     /** The name behind a media id; {@code #id} for one never announced. */
@@ -515,15 +519,15 @@ public final class ChorusClient implements Closeable {
     /** Media events, on the media threads. */
     private final class MediaEvents implements MediaSession.Listener {
         @Override
-        public void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+        public void onVideoFrame(int mediaId, int layer, Reassembler.Frame frame, BufferedImage image) {
             listener.onVideoFrame(new VideoFrame(nameOf(mediaId), mediaId, frame.frameId(), frame.timestamp(),
-                    frame.data(), image));
+                    frame.data(), image, layer));
         }
 
         @Override
         public void onScreenFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
             listener.onScreenFrame(new VideoFrame(nameOf(mediaId), mediaId, frame.frameId(), frame.timestamp(),
-                    frame.data(), image));
+                    frame.data(), image, 0));
         }
 
         @Override

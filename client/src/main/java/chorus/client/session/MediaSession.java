@@ -66,6 +66,11 @@ public final class MediaSession implements Closeable {
         default void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
         }
 
+        /** A complete camera frame of simulcast {@code layer}; by default as the call without the layer. */
+        default void onVideoFrame(int mediaId, int layer, Reassembler.Frame frame, BufferedImage image) {
+            onVideoFrame(mediaId, frame, image);
+        }
+
         /** A complete frame of someone's shared screen (kind SCREEN); on the video receive thread. */
         default void onScreenFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
         }
@@ -167,7 +172,17 @@ public final class MediaSession implements Closeable {
             videoSocket.send(datagram);
         };
         this.audioOut = datagram -> audioSocket.send(datagram);
-        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame,
+        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, new VideoReceiver.FrameListener() {
+            @Override
+            public void onFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+                listener.onVideoFrame(mediaId, 0, frame, image);
+            }
+
+            @Override
+            public void onFrame(int mediaId, int layer, Reassembler.Frame frame, BufferedImage image) {
+                listener.onVideoFrame(mediaId, layer, frame, image);
+            }
+        },
                 recoveryRequests(MediaKind.VIDEO));
         this.screenReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onScreenFrame,
                 recoveryRequests(MediaKind.SCREEN));
@@ -507,6 +522,21 @@ public final class MediaSession implements Closeable {
 
     public long sendErrors() {
         return sendErrors.get();
+    }
+
+    /** Complete camera frames received, by sender media id, then simulcast layer. */
+    public Map<Integer, Map<Integer, Long>> videoFramesByMediaIdAndLayer() {
+        return videoReceiver.framesByMediaIdAndLayer();
+    }
+
+    /** Camera pictures decoded of {@code mediaId}, by simulcast layer. */
+    public Map<Integer, Long> videoDecodedByLayer(int mediaId) {
+        return videoReceiver.decodedByLayer(mediaId);
+    }
+
+    /** Camera frames left undecoded because their layer was not the one their sender's decoder followed. */
+    public long videoFramesOfOtherLayers() {
+        return videoReceiver.framesOfOtherLayers();
     }
 
     /** Complete video frames received, by sender media id. */
