@@ -60,6 +60,8 @@ public final class Bot implements AutoCloseable {
     /** Bound on leaving, a join in progress included. */
     private static final long LEAVE_WAIT_SECONDS = 15;
     static final String CLIENT_NAME = "chorus-bot/0.1";
+    /** How often a subscribing bot checks the roster against what it told the relay. */
+    private static final long SUBSCRIPTION_CHECK_MILLIS = 100;
 
     private final BotOptions options;
     /** Set once joined. */
@@ -108,7 +110,7 @@ public final class Bot implements AutoCloseable {
             bot.call = Call.join(CallOptions.of(options.relay(), options.name(), options.room())
                     .withClientName(CLIENT_NAME).withFps(options.fps()).withReconnectOnLoss(options.reconnect())
                     .withKeepPictures(false).withTrust(options.trust()).withToken(options.token())
-                    .withVideoEncoding(options.videoEncoding()).withAudioCodec(options.audioCodec()),
+                    .withVideoEncoding(options.cameraEncoding()).withAudioCodec(options.audioCodec()),
                     bot.new Events());
         } catch (IOException | RuntimeException e) {
             bot.files.cancel();
@@ -164,6 +166,16 @@ public final class Bot implements AutoCloseable {
             say(text);
         }
         files.begin(call);
+        if (options.subscribe() != BotOptions.NO_SUBSCRIPTION) {
+            BotSubscriptions subscriptions = new BotSubscriptions(options.subscribe(), options.subscribeLayer());
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    subscriptions.refresh(call.client());
+                } catch (RuntimeException e) {
+                    log.warn("{}: cannot subscribe", options.name(), e);
+                }
+            }, 0, SUBSCRIPTION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
         if (options.duration() != null) {
             timer.schedule(() -> end.end(BotStats.Ending.DURATION, "ran for " + options.duration().toMillis() / 1000.0 + " s"),
                     options.duration().toNanos(), TimeUnit.NANOSECONDS);

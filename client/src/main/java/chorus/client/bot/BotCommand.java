@@ -87,6 +87,29 @@ public final class BotCommand implements Callable<Integer> {
             description = "H.264 target bitrate in kbit/s. Default: " + VideoEncoding.DEFAULT_BITRATE / 1000 + ".")
     Integer videoKbps;
 
+    @Option(names = "--layers", paramLabel = "N",
+            description = "Simulcast layers the test pattern is sent in, 1 to 3, each its own stream at its own "
+                    + "size, bitrate and rate (180 lines at 150 kbit/s and 15 fps, 360 at 500 kbit/s and 30, 720 at "
+                    + "1.5 Mbit/s and 30; fewer when the pattern is smaller: its 480 lines fill two). "
+                    + "Default: 3 for h264, 1 for jpeg.")
+    Integer layers;
+
+    @Option(names = "--layer-heights", paramLabel = "H,H,H", split = ",",
+            description = "The simulcast ladder's heights, ascending (e.g. 120,240,480 sends the pattern in three "
+                    + "layers). Default: 180,360,720.")
+    List<Integer> layerHeights;
+
+    @Option(names = "--subscribe", paramLabel = "N",
+            description = "Show N tiles: subscribe to the first N other participants in roster order at "
+                    + "--subscribe-layer, again when the roster changes (0: receive no video). Default: the "
+                    + "relay's default, everyone at the largest layer.")
+    Integer subscribe;
+
+    @Option(names = "--subscribe-layer", paramLabel = "L", defaultValue = "0",
+            description = "The layer asked for each tile (0 smallest; at most each sender's largest). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int subscribeLayer;
+
     @Option(names = "--fps", defaultValue = "" + BotOptions.DEFAULT_FPS, paramLabel = "N",
             description = "Video frames per second. Default: ${DEFAULT-VALUE}.")
     int fps;
@@ -323,7 +346,9 @@ public final class BotCommand implements Callable<Integer> {
         try {
             return new BotOptions(relay, joinName, joinRoom, sendVideo, fps, toneHz, duration, recordAudio, say,
                     shareScreen, uploads, downloadAll, reconnect, trust.trust(trustOnFirstUse
-                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE), jwt, encoding, codec);
+                    ? RelayTrust.FirstContact.ACCEPT : RelayTrust.FirstContact.REFUSE), jwt, encoding, codec,
+                    layers == null ? BotOptions.DEFAULT_LAYERS : layers, layerHeights, subscribe == null
+                    ? BotOptions.NO_SUBSCRIPTION : subscribe, subscribeLayer);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

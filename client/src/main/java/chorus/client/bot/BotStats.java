@@ -1,5 +1,6 @@
 package chorus.client.bot;
 
+import chorus.client.session.CameraLayer;
 import chorus.client.session.ClientSnapshot;
 import chorus.client.session.VideoRecovery;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -37,6 +38,8 @@ import java.util.Map;
  * @param framesReadBackFrom video frames, by sender name, that decoded to the expected picture: the test
  *                           pattern's frame counter read back and moved on from the frame before
  * @param videoRecovery      NACKs and keyframe requests sent, retransmissions and keyframe requests received
+ * @param cameraLayers       the bot's camera layers: frames sent, pictures left out while nobody watched
+ * @param framesReceivedByLayer complete video frames received, by sender name, then simulcast layer
  */
 @JsonPropertyOrder({"name", "room", "roster", "framesSent", "framesReceivedFrom"})
 public record BotStats(String name, String room, List<String> roster, long framesSent,
@@ -47,7 +50,8 @@ public record BotStats(String name, String room, List<String> roster, long frame
                        long screenFramesSent, long screenFramesReceived, String screenShareRefused,
                        List<ChatLine> chat, List<FileResult> uploads, List<FileResult> downloads,
                        List<RelayError> relayErrors, Map<String, Long> framesReadBackFrom,
-                       VideoRecovery videoRecovery) {
+                       VideoRecovery videoRecovery, List<CameraLayer> cameraLayers,
+                       Map<String, Map<Integer, Long>> framesReceivedByLayer) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -98,7 +102,8 @@ public record BotStats(String name, String room, List<String> roster, long frame
                 Math.round(seconds * 1000) / 1000.0, ended, endReason,
                 s.screenFramesSent(), s.screenFramesReceived(), a.screenShareRefused(), List.copyOf(a.chat()),
                 List.copyOf(a.uploads()), List.copyOf(a.downloads()), List.copyOf(a.relayErrors()),
-                Map.copyOf(s.videoFramesReadBackFrom()), s.videoRecovery());
+                Map.copyOf(s.videoFramesReadBackFrom()), s.videoRecovery(), s.cameraLayers(),
+                Map.copyOf(s.videoFramesByLayerFrom()));
     }
 
     /** The texts of the chat messages seen, in order. */
@@ -114,6 +119,11 @@ public record BotStats(String name, String room, List<String> roster, long frame
     /** Complete video frames received from {@code sender}, 0 when none. */
     public long receivedFrom(String sender) {
         return framesReceivedFrom.getOrDefault(sender, 0L);
+    }
+
+    /** Complete video frames received from {@code sender}'s simulcast {@code layer}, 0 when none. */
+    public long receivedFrom(String sender, int layer) {
+        return framesReceivedByLayer.getOrDefault(sender, Map.of()).getOrDefault(layer, 0L);
     }
 
     /** Video frames from {@code sender} whose frame counter read back (see {@link #framesReadBackFrom}), 0 when none. */
@@ -134,6 +144,8 @@ public record BotStats(String name, String room, List<String> roster, long frame
         StringBuilder received = new StringBuilder();
         framesReceivedFrom.forEach((from, count) -> received.append(received.length() == 0 ? "" : ", ")
                 .append(from).append(' ').append(count)
+                .append(framesReceivedByLayer.getOrDefault(from, Map.of()).size() > 1
+                        ? " by layer " + framesReceivedByLayer.get(from) : "")
                 .append(framesReadBackFrom.containsKey(from) ? " (" + readBackFrom(from) + " read back)" : ""));
         StringBuilder collaboration = new StringBuilder();
         if (!chat.isEmpty()) {

@@ -13,19 +13,23 @@ import java.util.List;
  * @param bitrate          target in bit/s (H.264)
  * @param keyframeInterval time between periodic keyframes (H.264)
  * @param jpegQuality      0..1 (JPEG)
+ * @param simulcast        the camera's layers ({@link Simulcast#SINGLE}: one, the camera as it is, at
+ *                         {@code bitrate}); a layer's own bitrate replaces {@code bitrate}
  */
-public record VideoEncoding(int codec, int bitrate, Duration keyframeInterval, float jpegQuality) {
+public record VideoEncoding(int codec, int bitrate, Duration keyframeInterval, float jpegQuality,
+                            Simulcast simulcast) {
     /** About 800 kbit/s at 640x480 30 fps, so a participant's video stays under 1 Mbit/s. */
     public static final int DEFAULT_BITRATE = 800_000;
     public static final Duration DEFAULT_KEYFRAME_INTERVAL = Duration.ofSeconds(4);
     public static final VideoEncoding H264 = new VideoEncoding(Codec.H264, DEFAULT_BITRATE,
-            DEFAULT_KEYFRAME_INTERVAL, 0.7f);
+            DEFAULT_KEYFRAME_INTERVAL, 0.7f, Simulcast.SINGLE);
     public static final VideoEncoding JPEG = new VideoEncoding(Codec.JPEG, DEFAULT_BITRATE,
-            DEFAULT_KEYFRAME_INTERVAL, 0.7f);
+            DEFAULT_KEYFRAME_INTERVAL, 0.7f, Simulcast.SINGLE);
     /** The video codecs this client decodes, most preferred first (its hello's {@code codecs.video}). */
     public static final List<String> DECODES = List.of(Codec.H264_NAME, Codec.JPEG_NAME);
 
     public VideoEncoding {
+        simulcast = simulcast == null ? Simulcast.SINGLE : simulcast;
         if (codec != Codec.H264 && codec != Codec.JPEG) {
             throw new IllegalArgumentException("video codec " + codec + " is neither h264 nor jpeg");
         }
@@ -57,21 +61,31 @@ public record VideoEncoding(int codec, int bitrate, Duration keyframeInterval, f
     }
 
     public VideoEncoding withBitrate(int bitrate) {
-        return new VideoEncoding(codec, bitrate, keyframeInterval, jpegQuality);
+        return new VideoEncoding(codec, bitrate, keyframeInterval, jpegQuality, simulcast);
     }
 
     public VideoEncoding withKeyframeInterval(Duration interval) {
-        return new VideoEncoding(codec, bitrate, interval, jpegQuality);
+        return new VideoEncoding(codec, bitrate, interval, jpegQuality, simulcast);
     }
 
     public VideoEncoding withJpegQuality(float quality) {
-        return new VideoEncoding(codec, bitrate, keyframeInterval, quality);
+        return new VideoEncoding(codec, bitrate, keyframeInterval, quality, simulcast);
+    }
+
+    /** The camera sent in {@code layers} ({@link Simulcast#SINGLE}: one layer, as it is). */
+    public VideoEncoding withSimulcast(Simulcast layers) {
+        return new VideoEncoding(codec, bitrate, keyframeInterval, jpegQuality, layers);
     }
 
     /** A new encoder for a stream of {@code fps} frames a second. */
     public VideoEncoder newEncoder(int fps) {
+        return newEncoder(fps, bitrate);
+    }
+
+    /** A new encoder for a stream of {@code fps} frames a second at {@code bitsPerSecond} (a simulcast layer's). */
+    public VideoEncoder newEncoder(int fps, int bitsPerSecond) {
         if (codec == Codec.H264) {
-            return new H264Encoder(bitrate, fps, Math.max(1, (int) (keyframeInterval.toMillis() * fps / 1000)));
+            return new H264Encoder(bitsPerSecond, fps, Math.max(1, (int) (keyframeInterval.toMillis() * fps / 1000)));
         }
         return new JpegVideoEncoder(jpegQuality);
     }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Gives out each sender stream's complete frames in frame-id order. With NACKs a frame that lost a
+ * Gives out each sender stream's (a long key the caller chooses: sender and layer) complete frames in frame-id order. With NACKs a frame that lost a
  * datagram completes after the frames behind it; given out as it completes, a decoder would take
  * the newer frames as a loss and the recovered one as too late (an H.264 reference chain breaks
  * either way). So a frame that comes before the one awaited is held until the awaited one
@@ -18,12 +18,12 @@ final class FrameOrder {
     /** Where frames go, in order. */
     @FunctionalInterface
     interface Out {
-        void frame(int mediaId, Reassembler.Frame frame);
+        void frame(long stream, Reassembler.Frame frame);
     }
 
     private final long maxHoldNanos;
     private final int maxHeld;
-    private final Map<Integer, Stream> streams = new HashMap<>();
+    private final Map<Long, Stream> streams = new HashMap<>();
     private long framesHeld;
 
     FrameOrder(long maxHoldNanos, int maxHeld) {
@@ -32,7 +32,7 @@ final class FrameOrder {
     }
 
     /** A complete frame of {@code mediaId}'s stream: given out now with those it freed, or held. */
-    void complete(int mediaId, Reassembler.Frame frame, long nowNanos, Out out) {
+    void complete(long mediaId, Reassembler.Frame frame, long nowNanos, Out out) {
         Stream stream = streams.computeIfAbsent(mediaId, id -> new Stream());
         long ahead = stream.awaited < 0 ? 0 : (int) (frame.frameId() - stream.awaited);
         if (ahead <= 0) {
@@ -55,7 +55,7 @@ final class FrameOrder {
     }
 
     /** The reassembler gave up a frame of {@code mediaId}'s stream: the awaited one may never come. */
-    void gaveUp(int mediaId, long nowNanos, Out out) {
+    void gaveUp(long mediaId, long nowNanos, Out out) {
         Stream stream = streams.get(mediaId);
         if (stream != null && !stream.held.isEmpty()) {
             skipGap(mediaId, stream, out, nowNanos);
@@ -63,7 +63,7 @@ final class FrameOrder {
     }
 
     /** Gives out what {@code mediaId}'s stream held longer than allowed. */
-    void expire(int mediaId, long nowNanos, Out out) {
+    void expire(long mediaId, long nowNanos, Out out) {
         Stream stream = streams.get(mediaId);
         if (stream != null && !stream.held.isEmpty() && nowNanos - stream.heldSinceNanos >= maxHoldNanos) {
             skipGap(mediaId, stream, out, nowNanos);
@@ -76,7 +76,7 @@ final class FrameOrder {
     }
 
     /** Stops awaiting the missing frame: on from the oldest held one. */
-    private void skipGap(int mediaId, Stream stream, Out out, long nowNanos) {
+    private void skipGap(long mediaId, Stream stream, Out out, long nowNanos) {
         Reassembler.Frame oldest = null;
         for (Reassembler.Frame f : stream.held) {
             if (oldest == null || (int) (f.frameId() - oldest.frameId()) < 0) {
@@ -88,7 +88,7 @@ final class FrameOrder {
     }
 
     /** Gives out held frames while the awaited one is among them; what stays waits from now. */
-    private void release(int mediaId, Stream stream, Out out, long nowNanos) {
+    private void release(long mediaId, Stream stream, Out out, long nowNanos) {
         boolean found = true;
         while (found && !stream.held.isEmpty()) {
             found = false;

@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class IncomingVideo {
     /** What became of one frame. */
-    enum Outcome { DECODED, UNDECODABLE, SKIPPED }
+    enum Outcome { DECODED, UNDECODABLE, SKIPPED, OTHER_LAYER }
 
     private VideoDecoder decoder;
+    /** The simulcast layer the decoder follows, -1 before the first frame. */
+    private volatile int layer = -1;
     private long lastFrameId = -1;
     private long lastCounter = -1;
     private volatile boolean needsKeyframe = true;
@@ -30,11 +32,31 @@ final class IncomingVideo {
         this.countersReadBack = countersReadBack;
     }
 
-    /** Decodes {@code frame}; {@link #image()} is the picture after {@link Outcome#DECODED}. */
-    synchronized Outcome decode(Reassembler.Frame frame) {
+    /** Decodes {@code frame} of layer 0. */
+    Outcome decode(Reassembler.Frame frame) {
+        return decode(frame, 0);
+    }
+
+    /**
+     * Decodes {@code frame} of simulcast {@code frameLayer}; {@link #image()} is the picture after
+     * {@link Outcome#DECODED}. One decoder follows one layer at a time: a keyframe of another layer
+     * (the relay switches at one) moves it there, afresh, since the layers' frame ids and references
+     * have nothing to do with each other; other frames of another layer are left alone.
+     */
+    synchronized Outcome decode(Reassembler.Frame frame, int frameLayer) {
         image = null;
         if (closed) {
             return Outcome.SKIPPED; // the sender left while this frame was on its way
+        }
+        if (frameLayer != layer) {
+            if ((frame.flags() & MediaHeader.FLAG_KEYFRAME) == 0) {
+                return layer < 0 ? Outcome.SKIPPED : Outcome.OTHER_LAYER;
+            }
+            if (layer >= 0) {
+                freeDecoder(); // a new size and a new reference chain: start clean
+            }
+            layer = frameLayer;
+            lastFrameId = -1;
         }
         if (decoder == null || decoder.codec() != frame.codec()) {
             freeDecoder();
@@ -81,6 +103,11 @@ final class IncomingVideo {
             countersReadBack.increment();
         }
         lastCounter = counter;
+    }
+
+    /** The layer the decoder follows, -1 before the first keyframe. */
+    int layer() {
+        return layer;
     }
 
     BufferedImage image() {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a receiver asks the relay for to recover loss on one kind of forwarded stream (VIDEO or
- * SCREEN), per sender: a NACK for each sequence gap after a short reordering allowance, resent a
+ * SCREEN), per sender stream (each simulcast layer is one, with its own sequences; the feedback names it): a NACK for each sequence gap after a short reordering allowance, resent a
  * bounded number of times, never for a datagram older than the reassembler would still use; a
  * keyframe request, at most one per stream per interval, when a stream cannot be decoded (its first
  * frame is not a keyframe, a frame was given up, or the decoder says so). Datagrams come from the
@@ -51,7 +51,8 @@ public final class RecoveryRequests {
     private final int ownMediaId;
     private final Settings settings;
     private final Fragmenter.PacketSink out;
-    private final Map<Integer, Stream> streams = new HashMap<>();
+    /** By stream: (media id << 8) | layer (each camera layer has its own sequences). */
+    private final Map<Long, Stream> streams = new HashMap<>();
     private final ByteBuffer feedback = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
     private final long[] due = new long[MAX_MISSING];
     private long nextSequence;
@@ -77,8 +78,13 @@ public final class RecoveryRequests {
     }
 
     /** A datagram of {@code mediaId}'s stream arrived with {@code sequence}: gaps are noted, a missing one is crossed off. */
-    public synchronized void onDatagram(int mediaId, long sequence, long nowNanos) {
-        Stream stream = stream(mediaId);
+    public void onDatagram(int mediaId, long sequence, long nowNanos) {
+        onDatagram(mediaId, 0, sequence, nowNanos);
+    }
+
+    /** As {@link #onDatagram(int, long, long)}, for simulcast {@code layer} of the sender's camera. */
+    public synchronized void onDatagram(int mediaId, int layer, long sequence, long nowNanos) {
+        Stream stream = stream(mediaId, layer);
         if (stream == null) {
             return;
         }
@@ -111,8 +117,13 @@ public final class RecoveryRequests {
     }
 
     /** A complete frame of {@code mediaId}'s stream: without a keyframe since the start or a loss, one is asked for. */
-    public synchronized void onFrame(int mediaId, boolean keyframe, long nowNanos) {
-        Stream stream = stream(mediaId);
+    public void onFrame(int mediaId, boolean keyframe, long nowNanos) {
+        onFrame(mediaId, 0, keyframe, nowNanos);
+    }
+
+    /** As {@link #onFrame(int, boolean, long)}, for simulcast {@code layer}. */
+    public synchronized void onFrame(int mediaId, int layer, boolean keyframe, long nowNanos) {
+        Stream stream = stream(mediaId, layer);
         if (stream == null) {
             return;
         }
@@ -122,7 +133,7 @@ public final class RecoveryRequests {
         }
         stream.predicted = true;
         if (!stream.decodable) {
-            requestKeyframe(mediaId, stream, nowNanos); // joined mid-stream, or a frame it needs was lost
+            requestKeyframe(mediaId, layer, stream, nowNanos); // joined mid-stream, or a frame it needs was lost
         }
     }
 
@@ -131,29 +142,39 @@ public final class RecoveryRequests {
      * until a keyframe comes. Asked for at once when the stream has frames that need earlier ones;
      * a stream of keyframes only (JPEG) is whole again with its next frame.
      */
-    public synchronized void onFrameDropped(int mediaId, long nowNanos) {
-        Stream stream = stream(mediaId);
+    public void onFrameDropped(int mediaId, long nowNanos) {
+        onFrameDropped(mediaId, 0, nowNanos);
+    }
+
+    /** As {@link #onFrameDropped(int, long)}, for simulcast {@code layer}. */
+    public synchronized void onFrameDropped(int mediaId, int layer, long nowNanos) {
+        Stream stream = stream(mediaId, layer);
         if (stream == null) {
             return;
         }
         stream.decodable = false;
         if (stream.predicted) {
-            requestKeyframe(mediaId, stream, nowNanos);
+            requestKeyframe(mediaId, layer, stream, nowNanos);
         }
     }
 
     /** The decoder cannot go on with {@code mediaId}'s stream: a keyframe request, unless one went within the interval. */
-    public synchronized void keyframeNeeded(int mediaId, long nowNanos) {
-        Stream stream = stream(mediaId);
+    public void keyframeNeeded(int mediaId, long nowNanos) {
+        keyframeNeeded(mediaId, 0, nowNanos);
+    }
+
+    /** As {@link #keyframeNeeded(int, long)}, for simulcast {@code layer}: the request names it. */
+    public synchronized void keyframeNeeded(int mediaId, int layer, long nowNanos) {
+        Stream stream = stream(mediaId, layer);
         if (stream != null) {
             stream.decodable = false;
-            requestKeyframe(mediaId, stream, nowNanos);
+            requestKeyframe(mediaId, layer, stream, nowNanos);
         }
     }
 
     /** Sends the NACKs that are due: gaps past the reordering allowance, and retries; gives up old ones. */
     public synchronized void tick(long nowNanos) {
-        for (Map.Entry<Integer, Stream> e : streams.entrySet()) {
+        for (Map.Entry<Long, Stream> e : streams.entrySet()) {
             int count = 0;
             Iterator<Map.Entry<Long, Missing>> it = e.getValue().missing.entrySet().iterator();
             while (it.hasNext()) {
@@ -175,16 +196,16 @@ public final class RecoveryRequests {
                     due[count++] = m.getKey();
                 }
             }
-            sendNacks(e.getKey(), count);
+            sendNacks((int) (e.getKey() >> 8), (int) (e.getKey() & 0xFF), count);
         }
     }
 
-    private void sendNacks(int mediaId, int count) {
+    private void sendNacks(int mediaId, int layer, int count) {
         int named = 0;
         while (named < count) {
             long[] rest = named == 0 ? due : java.util.Arrays.copyOfRange(due, named, count);
             feedback.clear();
-            int n = Nack.encode(feedback, ownMediaId, nextSequence++, mediaId, kind, rest, count - named);
+            int n = Nack.encode(feedback, ownMediaId, nextSequence++, mediaId, kind, layer, rest, count - named);
             out.accept(feedback);
             nacksSent.incrementAndGet();
             sequencesNacked.addAndGet(n);
@@ -192,23 +213,24 @@ public final class RecoveryRequests {
         }
     }
 
-    private void requestKeyframe(int mediaId, Stream stream, long nowNanos) {
+    private void requestKeyframe(int mediaId, int layer, Stream stream, long nowNanos) {
         if (stream.keyframeAsked && nowNanos - stream.keyframeAskedNanos < settings.keyframeIntervalNanos()) {
             return;
         }
         stream.keyframeAsked = true;
         stream.keyframeAskedNanos = nowNanos;
         feedback.clear();
-        KeyframeRequest.encode(feedback, ownMediaId, nextSequence++, mediaId, kind);
+        KeyframeRequest.encode(feedback, ownMediaId, nextSequence++, mediaId, kind, layer);
         out.accept(feedback);
         keyframeRequestsSent.incrementAndGet();
     }
 
-    private Stream stream(int mediaId) {
-        Stream stream = streams.get(mediaId);
+    private Stream stream(int mediaId, int layer) {
+        long key = ((long) mediaId << 8) | (layer & 0xFF);
+        Stream stream = streams.get(key);
         if (stream == null && streams.size() < MAX_STREAMS) {
             stream = new Stream();
-            streams.put(mediaId, stream);
+            streams.put(key, stream);
         }
         return stream;
     }

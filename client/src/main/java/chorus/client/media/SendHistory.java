@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The camera and screen datagrams this client sent lately (500 ms, at most 512 datagrams and
- * 512 KiB per stream), to resend what the relay NACKs: what this client's own path lost before
+ * 512 KiB per stream; each camera layer a stream of its own, as NACKs name it), to resend what the relay NACKs: what this client's own path lost before
  * the relay, which no receiver could get from the relay's buffer. Sending threads store, the video
  * receive thread answers; both lock this object.
  */
@@ -20,7 +20,8 @@ public final class SendHistory {
     private static final int MAX_BYTES = 512 << 10;
 
     private final int mediaId;
-    private final RetransmissionBuffer video = new RetransmissionBuffer(MAX_AGE_NANOS, MAX_DATAGRAMS, MAX_BYTES);
+    /** One per camera layer: each layer has its own sequences. */
+    private final RetransmissionBuffer[] video = new RetransmissionBuffer[MediaHeader.MAX_LAYERS];
     private final RetransmissionBuffer screen = new RetransmissionBuffer(MAX_AGE_NANOS, MAX_DATAGRAMS, MAX_BYTES);
     private final ByteBuffer copy = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
     private final AtomicLong resent = new AtomicLong();
@@ -28,13 +29,21 @@ public final class SendHistory {
 
     public SendHistory(int mediaId) {
         this.mediaId = mediaId;
+        for (int i = 0; i < video.length; i++) {
+            video[i] = new RetransmissionBuffer(MAX_AGE_NANOS, MAX_DATAGRAMS, MAX_BYTES);
+        }
+    }
+
+    /** The buffer of {@code kind}'s stream at {@code layer} (a header's layer is checked on the way in: 0..2). */
+    private RetransmissionBuffer buffer(MediaKind kind, int layer) {
+        return kind == MediaKind.SCREEN ? screen : video[Math.min(layer, video.length - 1)];
     }
 
     /** A clear datagram about to be sent on the video socket: kept when it is camera or screen. */
     public synchronized void sent(ByteBuffer clear, long nowNanos) {
         MediaKind kind = MediaHeader.kind(clear, 0);
         if (kind == MediaKind.VIDEO || kind == MediaKind.SCREEN) {
-            (kind == MediaKind.SCREEN ? screen : video).store(clear, nowNanos);
+            buffer(kind, MediaHeader.layer(clear, 0)).store(clear, nowNanos);
         }
     }
 
@@ -48,7 +57,7 @@ public final class SendHistory {
         if (!Nack.valid(nack) || Nack.targetMediaId(nack) != mediaId) {
             return false;
         }
-        RetransmissionBuffer buffer = Nack.targetKind(nack) == MediaKind.SCREEN ? screen : video;
+        RetransmissionBuffer buffer = buffer(Nack.targetKind(nack), Nack.targetLayer(nack));
         Nack.forEachSequence(nack, sequence -> {
             if (buffer.copy(sequence, copy, nowNanos)) {
                 out.accept(copy);

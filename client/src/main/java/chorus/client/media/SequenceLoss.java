@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Packet loss on forwarded media, from sequence numbers the way RTP receivers count it: for each
- * sender's stream, datagrams expected = highest sequence seen − first + 1, against datagrams
+ * sender's stream (kind and simulcast layer), datagrams expected = highest sequence seen − first + 1, against datagrams
  * received. The relay forwards datagrams unchanged, so a gap is a datagram lost between the sender
  * and this client, whichever leg lost it. {@link #offer} runs on one receive thread; the totals may
  * be read from anywhere.
@@ -28,7 +28,8 @@ public final class SequenceLoss {
         int mediaId = MediaHeader.mediaId(datagram, offset);
         int kind = datagram.get(offset + MediaHeader.KIND_OFFSET) & 0xFF;
         long sequence = datagram.getInt(offset + MediaHeader.SEQUENCE_OFFSET) & 0xFFFF_FFFFL;
-        offer(((long) mediaId << 8) | kind, sequence);
+        int layer = MediaHeader.layer(datagram, offset); // each simulcast layer has its own sequences
+        offer(((long) mediaId << 16) | (kind << 8) | layer, sequence);
     }
 
     void offer(long streamKey, long sequence) {

@@ -7,14 +7,16 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The receiving half of a client's video: one reassembler per sender (the media id in the header
- * says who sent a forwarded datagram), counts of complete frames per sender, and one decoder per
+ * The receiving half of a client's video: one reassembler per sender and simulcast layer (the media
+ * id and layer in the header say whose stream a forwarded datagram is; each layer has its own
+ * sequences and frame ids, so loss, order and recovery are kept per layer too), counts of complete frames per sender, and one decoder per
  * sender for the codec its frames carry ({@link IncomingVideo}): a frame that does not decode is
  * dropped and counted and the others' video goes on; while a sender's H.264 waits for a keyframe
  * its other frames are skipped, and {@link #needsKeyframe} says so. {@link #offer} runs on the
@@ -27,10 +29,32 @@ public final class VideoReceiver {
     /** Told about each complete frame; {@code image} is null when not decoding or undecodable. */
     public interface FrameListener {
         void onFrame(int mediaId, Reassembler.Frame frame, BufferedImage image);
+
+        /** A frame of simulcast {@code layer}; by default as {@link #onFrame(int, Reassembler.Frame, BufferedImage)}. */
+        default void onFrame(int mediaId, int layer, Reassembler.Frame frame, BufferedImage image) {
+            onFrame(mediaId, frame, image);
+        }
     }
 
-    private final Map<Integer, Reassembler> reassemblers = new HashMap<>();
+    /** The key of one sender's layer: each layer is reassembled, ordered and recovered on its own. */
+    static long stream(int mediaId, int layer) {
+        return ((long) mediaId << 8) | (layer & 0xFF);
+    }
+
+    private static int mediaIdOf(long stream) {
+        return (int) (stream >> 8);
+    }
+
+    private static int layerOf(long stream) {
+        return (int) (stream & 0xFF);
+    }
+
+    private final Map<Long, Reassembler> reassemblers = new HashMap<>();
     private final ConcurrentHashMap<Integer, LongAdder> framesByMediaId = new ConcurrentHashMap<>();
+    /** Complete frames by {@link #stream} key, and pictures decoded by it. */
+    private final ConcurrentHashMap<Long, LongAdder> framesByLayer = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, LongAdder> decodedByLayer = new ConcurrentHashMap<>();
+    private final AtomicLong framesOfOtherLayers = new AtomicLong();
     private final ConcurrentHashMap<Integer, IncomingVideo> decoding = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, LongAdder> countersReadBack = new ConcurrentHashMap<>();
     private final AtomicLong decodeErrors = new AtomicLong();
@@ -64,18 +88,20 @@ public final class VideoReceiver {
     /** One validated video datagram from the relay. */
     public void offer(ByteBuffer datagram, long nowNanos) {
         int mediaId = MediaHeader.mediaId(datagram, 0);
+        int layer = MediaHeader.layer(datagram, 0);
+        long stream = stream(mediaId, layer);
         loss.offer(datagram, 0);
-        Reassembler reassembler = reassemblers.get(mediaId);
+        Reassembler reassembler = reassemblers.get(stream);
         if (reassembler == null) {
             if (reassemblers.size() >= MAX_SENDERS) {
                 drops.add(DropCounts.TOO_MANY_SENDERS);
                 return;
             }
             reassembler = Reassembler.forVideo();
-            reassemblers.put(mediaId, reassembler);
+            reassemblers.put(stream, reassembler);
         }
         if (recovery != null) {
-            recovery.onDatagram(mediaId, MediaHeader.sequence(datagram, 0), nowNanos);
+            recovery.onDatagram(mediaId, layer, MediaHeader.sequence(datagram, 0), nowNanos);
         }
         long incompleteBefore = reassembler.framesDropped();
         Reassembler.Frame frame = reassembler.offer(datagram, 0, nowNanos);
@@ -83,39 +109,47 @@ public final class VideoReceiver {
         framesIncomplete.addAndGet(incomplete);
         if (recovery == null) {
             if (frame != null) {
-                deliver(mediaId, frame, nowNanos);
+                deliver(stream, frame, nowNanos);
             }
             return;
         }
-        FrameOrder.Out out = (id, f) -> deliver(id, f, nowNanos);
+        FrameOrder.Out out = (key, f) -> deliver(key, f, nowNanos);
         if (incomplete > 0) {
-            recovery.onFrameDropped(mediaId, nowNanos);
-            order.gaveUp(mediaId, nowNanos, out);
+            recovery.onFrameDropped(mediaId, layer, nowNanos);
+            order.gaveUp(stream, nowNanos, out);
         }
         if (frame != null) {
-            order.complete(mediaId, frame, nowNanos, out);
+            order.complete(stream, frame, nowNanos, out);
         } else {
-            order.expire(mediaId, nowNanos, out);
+            order.expire(stream, nowNanos, out);
         }
     }
 
     /** A complete frame, in order when this receiver recovers loss: counted, decoded, handed on. */
-    private void deliver(int mediaId, Reassembler.Frame frame, long nowNanos) {
+    private void deliver(long stream, Reassembler.Frame frame, long nowNanos) {
+        int mediaId = mediaIdOf(stream);
+        int layer = layerOf(stream);
         if (recovery != null) {
-            recovery.onFrame(mediaId, (frame.flags() & MediaHeader.FLAG_KEYFRAME) != 0, nowNanos);
+            recovery.onFrame(mediaId, layer, (frame.flags() & MediaHeader.FLAG_KEYFRAME) != 0, nowNanos);
         }
         framesByMediaId.computeIfAbsent(mediaId, id -> new LongAdder()).increment();
-        BufferedImage image = decode ? decode(mediaId, frame) : null;
-        if (recovery != null && decode && needsKeyframe(mediaId)) {
-            recovery.keyframeNeeded(mediaId, nowNanos); // the decoder's word, coalesced per interval
+        framesByLayer.computeIfAbsent(stream, id -> new LongAdder()).increment();
+        BufferedImage image = decode ? decode(mediaId, layer, frame) : null;
+        if (image != null) {
+            decodedByLayer.computeIfAbsent(stream, id -> new LongAdder()).increment();
         }
-        listener.onFrame(mediaId, frame, image);
+        IncomingVideo incoming = decoding.get(mediaId);
+        if (recovery != null && decode && incoming != null && incoming.layer() == layer && incoming.needsKeyframe()) {
+            recovery.keyframeNeeded(mediaId, layer, nowNanos); // the decoder's word, coalesced per interval
+        }
+        listener.onFrame(mediaId, layer, frame, image);
     }
 
     /** The decoder cannot go on with {@code mediaId}'s stream without a keyframe: one is asked for (coalesced). */
     public void keyframeNeeded(int mediaId, long nowNanos) {
+        IncomingVideo stream = decoding.get(mediaId);
         if (recovery != null) {
-            recovery.keyframeNeeded(mediaId, nowNanos);
+            recovery.keyframeNeeded(mediaId, stream == null ? 0 : Math.max(0, stream.layer()), nowNanos);
         }
     }
 
@@ -131,18 +165,19 @@ public final class VideoReceiver {
         return recovery;
     }
 
-    private BufferedImage decode(int mediaId, Reassembler.Frame frame) {
+    private BufferedImage decode(int mediaId, int layer, Reassembler.Frame frame) {
         if (closed) {
             return null;
         }
         IncomingVideo stream = decoding.computeIfAbsent(mediaId,
                 id -> new IncomingVideo(countersReadBack.computeIfAbsent(id, any -> new LongAdder())));
-        switch (stream.decode(frame)) {
+        switch (stream.decode(frame, layer)) {
             case DECODED -> {
                 return stream.image();
             }
             case UNDECODABLE -> decodeErrors.incrementAndGet();
             case SKIPPED -> framesSkipped.incrementAndGet();
+            case OTHER_LAYER -> framesOfOtherLayers.incrementAndGet();
         }
         return null;
     }
@@ -166,6 +201,42 @@ public final class VideoReceiver {
             }
         });
         return waiting;
+    }
+
+    /**
+     * Frames not decoded because they were of a layer other than the one their sender's decoder
+     * follows (it switches at a keyframe of another layer): a relay that forwards several layers.
+     */
+    public long framesOfOtherLayers() {
+        return framesOfOtherLayers.get();
+    }
+
+    /** Complete frames of {@code mediaId}, by simulcast layer. */
+    public Map<Integer, Long> framesByLayer(int mediaId) {
+        return byLayer(framesByLayer, mediaId);
+    }
+
+    /** Pictures decoded of {@code mediaId}, by simulcast layer. */
+    public Map<Integer, Long> decodedByLayer(int mediaId) {
+        return byLayer(decodedByLayer, mediaId);
+    }
+
+    /** Complete frames by sender media id, then layer. */
+    public Map<Integer, Map<Integer, Long>> framesByMediaIdAndLayer() {
+        Map<Integer, Map<Integer, Long>> out = new HashMap<>();
+        framesByLayer.forEach((key, count) ->
+                out.computeIfAbsent(mediaIdOf(key), id -> new TreeMap<>()).put(layerOf(key), count.sum()));
+        return out;
+    }
+
+    private static Map<Integer, Long> byLayer(Map<Long, LongAdder> counts, int mediaId) {
+        Map<Integer, Long> out = new TreeMap<>();
+        counts.forEach((key, count) -> {
+            if (mediaIdOf(key) == mediaId) {
+                out.put(layerOf(key), count.sum());
+            }
+        });
+        return out;
     }
 
     /** Frames not decoded because their sender's stream waited for a keyframe or they came late. */

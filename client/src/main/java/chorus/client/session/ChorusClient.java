@@ -125,7 +125,8 @@ public final class ChorusClient implements Closeable {
         OpusFormat.warmUp(); // while the handshake runs: cold, Concentus is slower than real time
         Hello hello = new Hello(ControlMessage.PROTOCOL_VERSION, options.name(), options.room(), options.clientName(),
                 options.resume(), options.token())
-                .withCodecs(new ControlMessage.Codecs(options.audioDecodes(), VideoEncoding.DECODES));
+                .withCodecs(new ControlMessage.Codecs(options.audioDecodes(), VideoEncoding.DECODES))
+                .withLayers(options.videoEncoding().simulcast().announcedHeights());
         ControlConnection control = ControlConnection.open(options.relay(), hello, options.timeout(), options.trust());
         try {
             Welcome welcome = control.welcome();
@@ -406,6 +407,9 @@ public final class ChorusClient implements Closeable {
     public ClientSnapshot snapshot() {
         Map<String, Long> byName = new TreeMap<>();
         media.videoFramesByMediaId().forEach((mediaId, count) -> byName.merge(nameOf(mediaId), count, Long::sum));
+        Map<String, Map<Integer, Long>> byLayer = new TreeMap<>();
+        media.videoFramesByMediaIdAndLayer().forEach((mediaId, counts) -> counts.forEach((layer, count) ->
+                byLayer.computeIfAbsent(nameOf(mediaId), any -> new TreeMap<>()).merge(layer, count, Long::sum)));
         Map<String, Long> readBack = new TreeMap<>();
         media.videoCountersReadBackByMediaId().forEach((mediaId, count) ->
                 readBack.merge(nameOf(mediaId), count, Long::sum));
@@ -416,7 +420,8 @@ public final class ChorusClient implements Closeable {
                 media.audioFramesReceived(), media.audioFramesPlayed(), media.audioFramesConcealed(),
                 media.audioTicksSilent(), media.audioFramesLate(), media.audioLevel(),
                 media.drops(), media.sendErrors(), control.rttMillis(), lostReason,
-                media.screenFramesSent(), media.screenFramesReceived(), readBack, media.videoRecovery());
+                media.screenFramesSent(), media.screenFramesReceived(), readBack, media.videoRecovery(),
+                media.cameraLayers(), byLayer);
     }
 
     /** The name behind a media id; {@code #id} for one never announced. */
@@ -472,6 +477,9 @@ public final class ChorusClient implements Closeable {
                 dominantSpeaker = speaker;
                 listener.onDominantSpeaker(speaker.participantId(),
                         speaker.recent() == null ? List.of() : List.copyOf(speaker.recent()));
+            } else if (message instanceof ControlMessage.LayersWanted wanted) {
+                log.debug("relay wants camera layers {}, screen {}", wanted.camera(), wanted.screen());
+                media.layersWanted(wanted);
             } else if (message instanceof ControlMessage.AudioLevels levels) {
                 listener.onAudioLevels(levels.levels() == null ? List.of() : levels.levels());
             } else if (message instanceof ControlMessage.Error error) {
@@ -511,15 +519,15 @@ public final class ChorusClient implements Closeable {
     /** Media events, on the media threads. */
     private final class MediaEvents implements MediaSession.Listener {
         @Override
-        public void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+        public void onVideoFrame(int mediaId, int layer, Reassembler.Frame frame, BufferedImage image) {
             listener.onVideoFrame(new VideoFrame(nameOf(mediaId), mediaId, frame.frameId(), frame.timestamp(),
-                    frame.data(), image));
+                    frame.data(), image, layer));
         }
 
         @Override
         public void onScreenFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
             listener.onScreenFrame(new VideoFrame(nameOf(mediaId), mediaId, frame.frameId(), frame.timestamp(),
-                    frame.data(), image));
+                    frame.data(), image, 0));
         }
 
         @Override

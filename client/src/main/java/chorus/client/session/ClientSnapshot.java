@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param videoFramesReadBackFrom video pictures, by sender name, whose test-pattern frame counter
  *                                read back and moved on: decoded to the expected picture
  * @param videoRecovery           NACKs and keyframe requests sent, retransmissions and keyframe requests received
+ * @param cameraLayers            this client's camera layers: frames sent, pictures left out while paused
+ * @param videoFramesByLayerFrom  complete video frames received, by sender name, then simulcast layer
  */
 public record ClientSnapshot(String name, String room, String participantId, int mediaId, ConnectionState state,
                              List<ParticipantInfo> roster, boolean mediaReady,
@@ -29,7 +31,8 @@ public record ClientSnapshot(String name, String room, String participantId, int
                              long audioTicksSilent, long audioFramesLate, double audioLevel,
                              Map<String, Long> drops, long sendErrors, double rttMillis, String lostReason,
                              long screenFramesSent, long screenFramesReceived,
-                             Map<String, Long> videoFramesReadBackFrom, VideoRecovery videoRecovery) {
+                             Map<String, Long> videoFramesReadBackFrom, VideoRecovery videoRecovery,
+                             List<CameraLayer> cameraLayers, Map<String, Map<Integer, Long>> videoFramesByLayerFrom) {
 
     /** Names in the roster, in join order. */
     public List<String> rosterNames() {
@@ -51,7 +54,16 @@ public record ClientSnapshot(String name, String room, String participantId, int
                 earlier.sendErrors + sendErrors, rttMillis, lostReason,
                 earlier.screenFramesSent + screenFramesSent, earlier.screenFramesReceived + screenFramesReceived,
                 sum(earlier.videoFramesReadBackFrom, videoFramesReadBackFrom),
-                earlier.videoRecovery.plus(videoRecovery));
+                earlier.videoRecovery.plus(videoRecovery), cameraLayers,
+                sumByLayer(earlier.videoFramesByLayerFrom, videoFramesByLayerFrom));
+    }
+
+    private static Map<String, Map<Integer, Long>> sumByLayer(Map<String, Map<Integer, Long>> a,
+                                                              Map<String, Map<Integer, Long>> b) {
+        Map<String, Map<Integer, Long>> all = new TreeMap<>();
+        a.forEach((k, v) -> all.put(k, new TreeMap<>(v)));
+        b.forEach((k, v) -> v.forEach((layer, n) -> all.computeIfAbsent(k, any -> new TreeMap<>()).merge(layer, n, Long::sum)));
+        return Map.copyOf(all);
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {

@@ -1,5 +1,6 @@
 package chorus.client.session;
 
+import chorus.client.codec.Simulcast;
 import chorus.client.codec.VideoEncoding;
 import chorus.client.media.AudioSource;
 import chorus.client.media.VideoSource;
@@ -13,6 +14,9 @@ import chorus.protocol.media.MediaKind;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sending half of a {@link MediaSession}: camera and screen pictures encoded with their stream's
- * codec ({@link OutgoingVideo}), each frame cut into datagrams (sealed by the socket) (video and
+ * codec ({@link OutgoingVideo}; the camera in each of its simulcast layers, those nobody watches
+ * paused), each frame cut into datagrams (sealed by the socket) (video and
  * screen for the video socket, audio for the audio socket) and counted, and the sources that feed
  * them on the session's clocks: audio every 20 ms, video and screen at their frame rates, skipping
  * a frame rather than sending a burst when encoding falls behind. Sends nothing once halted (a
@@ -38,7 +43,8 @@ final class MediaSender {
     /** Text on screens stays readable at this quality, and a still screen is small. */
     static final VideoEncoding SCREEN_ENCODING = VideoEncoding.JPEG.withJpegQuality(0.6f);
 
-    private final OutgoingVideo video;
+    /** The camera's simulcast layers, smallest first (one when not simulcasting). */
+    private final List<OutgoingVideo> cameraLayers;
     private final OutgoingVideo screen;
     private final Fragmenter audioFragmenter;
     private final Fragmenter.PacketSink videoOut;
@@ -72,12 +78,24 @@ final class MediaSender {
      */
     MediaSender(int mediaId, VideoEncoding videoEncoding, int audioCodec, Fragmenter.PacketSink videoOut,
                 Fragmenter.PacketSink audioOut) {
-        this.video = new OutgoingVideo(MediaKind.VIDEO, mediaId, videoEncoding);
+        this.cameraLayers = cameraLayers(mediaId, videoEncoding);
         this.screen = new OutgoingVideo(MediaKind.SCREEN, mediaId, SCREEN_ENCODING);
         this.audioFragmenter = new Fragmenter(MediaKind.AUDIO, mediaId, audioCodec);
         this.opus = audioCodec == Codec.OPUS ? OpusFormat.newParticipantEncoder(OpusFormat.DEFAULT_BITRATE) : null;
         this.videoOut = videoOut;
         this.audioOut = audioOut;
+    }
+
+    private static List<OutgoingVideo> cameraLayers(int mediaId, VideoEncoding encoding) {
+        List<Simulcast.Layer> layers = encoding.simulcast().layers();
+        if (layers.isEmpty()) {
+            return List.of(new OutgoingVideo(MediaKind.VIDEO, mediaId, encoding));
+        }
+        List<OutgoingVideo> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            out.add(new OutgoingVideo(MediaKind.VIDEO, mediaId, encoding, i, layers.get(i)));
+        }
+        return List.copyOf(out);
     }
 
     /** Nothing more is sent (the session froze). */
@@ -89,35 +107,46 @@ final class MediaSender {
     void close() {
         closed = true;
         halted = true;
-        video.close();
+        cameraLayers.forEach(OutgoingVideo::close);
         screen.close();
     }
 
-    /** Encodes one camera picture with the video codec and sends it; {@code fps} is the camera's rate. */
+    /**
+     * Encodes one camera picture in each layer that is not paused and sends it; {@code fps} is the
+     * camera's rate. Counted as sent when at least one layer sent it.
+     */
     void sendVideoFrame(BufferedImage image, int fps) {
-        if (!halted && encodeAndSend(video, image, fps)) {
+        if (halted) {
+            return;
+        }
+        long timestamp = mediaClock(); // one instant for every layer of the picture
+        boolean sent = false;
+        for (OutgoingVideo layer : cameraLayers) {
+            sent |= encodeAndSend(layer, image, fps, timestamp);
+        }
+        if (sent) {
             videoFramesSent.incrementAndGet();
         }
     }
 
-    /** Sends a frame already encoded with the video codec (flagged as a keyframe). */
+    /** Sends a frame already encoded with the video codec (flagged as a keyframe) on layer 0. */
     void sendVideoFrame(byte[] frame, int offset, int length) {
         if (!halted) {
-            video.sendEncoded(frame, offset, length, mediaClock(), videoOut);
+            cameraLayers.get(0).sendEncoded(frame, offset, length, mediaClock(), videoOut);
             videoFramesSent.incrementAndGet();
         }
     }
 
     void sendScreenFrame(BufferedImage image, int fps) {
-        if (!halted && encodeAndSend(screen, image, fps)) {
+        if (!halted && encodeAndSend(screen, image, fps, mediaClock())) {
             screenFramesSent.incrementAndGet();
         }
     }
 
     /** An encoder that fails is counted (the first failure logged) and the stream goes on with the next picture. */
-    private boolean encodeAndSend(OutgoingVideo stream, BufferedImage image, int fps) {
+    private boolean encodeAndSend(OutgoingVideo stream, BufferedImage image, int fps, long timestamp) {
         try {
-            return stream.send(image, fps, mediaClock(), videoOut);
+            return stream.send(image, fps, timestamp, videoOut) == OutgoingVideo.Outcome.SENT;
         } catch (RuntimeException e) {
             if (encodeErrors.getAndIncrement() == 0 && !closed) {
                 log.warn("cannot encode a picture: {}", e.getMessage());
@@ -127,12 +156,54 @@ final class MediaSender {
     }
 
     /**
+     * Dynacast: only the camera layers in {@code wanted} are encoded and sent from now on, the
+     * others paused (a resumed one starts with a keyframe); an empty list pauses the camera, which is
+     * then not even read from its source. {@code screen} false pauses the screen likewise. Layers the
+     * relay names that this client does not send are ignored.
+     */
+    void layersWanted(List<Integer> wanted, boolean screenWanted) {
+        for (OutgoingVideo layer : cameraLayers) {
+            layer.paused(wanted == null || !wanted.contains(layer.index()));
+        }
+        screen.paused(!screenWanted);
+    }
+
+    /** True while at least one camera layer is wanted (until the relay says otherwise, all are). */
+    boolean cameraWanted() {
+        for (OutgoingVideo layer : cameraLayers) {
+            if (!layer.paused()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Each camera layer's counters, smallest first. */
+    List<CameraLayer> cameraLayerStats() {
+        List<CameraLayer> out = new ArrayList<>();
+        for (OutgoingVideo layer : cameraLayers) {
+            out.add(new CameraLayer(layer.index(), layer.height(), layer.framesSent(), layer.framesPaused(),
+                    layer.keyframesSent(), layer.paused()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The heights of the camera's layers as the hello announces them; null for one layer at the camera's size. */
+    List<Integer> announcedHeights() {
+        return cameraLayers.size() == 1 && cameraLayers.get(0).height() == 0 ? null
+                : cameraLayers.stream().map(OutgoingVideo::height).toList();
+    }
+
+    /**
      * The next frame of {@code kind} ({@link MediaKind#VIDEO} or {@link MediaKind#SCREEN}) is encoded
      * as a keyframe: a receiver lost one or joined mid-stream (the relay passes its request on).
+     * For the camera, only {@code layer}'s (a layer this client does not send: none).
      */
-    void requestKeyframe(MediaKind kind) {
+    void requestKeyframe(MediaKind kind, int layer) {
         if (kind == MediaKind.VIDEO) {
-            video.requestKeyframe();
+            if (layer >= 0 && layer < cameraLayers.size()) {
+                cameraLayers.get(layer).requestKeyframe();
+            }
         } else if (kind == MediaKind.SCREEN) {
             screen.requestKeyframe();
         } else {
@@ -141,7 +212,7 @@ final class MediaSender {
     }
 
     int videoCodec() {
-        return video.codec();
+        return cameraLayers.get(0).codec();
     }
 
     long encodeErrors() {
@@ -149,7 +220,7 @@ final class MediaSender {
     }
 
     long videoKeyframesSent() {
-        return video.keyframesSent();
+        return cameraLayers.stream().mapToLong(OutgoingVideo::keyframesSent).sum();
     }
 
     private long mediaClock() {
@@ -204,7 +275,8 @@ final class MediaSender {
     synchronized void startVideo(ScheduledExecutorService clock, VideoSource source, int fps) {
         checkFps(fps);
         stopVideo();
-        videoTask = sendPeriodically(clock, "video", source, fps, image -> sendVideoFrame(image, fps));
+        videoTask = sendPeriodically(clock, "video", source, fps, this::cameraWanted,
+                () -> cameraLayers.forEach(OutgoingVideo::countPaused), image -> sendVideoFrame(image, fps));
     }
 
     synchronized void stopVideo() {
@@ -217,7 +289,8 @@ final class MediaSender {
     synchronized void startScreen(ScheduledExecutorService clock, VideoSource source, int fps) {
         checkFps(fps);
         stopScreen();
-        screenTask = sendPeriodically(clock, "screen", source, fps, image -> sendScreenFrame(image, fps));
+        screenTask = sendPeriodically(clock, "screen", source, fps, () -> !screen.paused(),
+                screen::countPaused, image -> sendScreenFrame(image, fps));
     }
 
     synchronized void stopScreen() {
@@ -240,13 +313,17 @@ final class MediaSender {
 
     /** When encoding falls behind, frames are skipped rather than sent in a burst. */
     private ScheduledFuture<?> sendPeriodically(ScheduledExecutorService clock, String what, VideoSource source, int fps,
-                                                FrameSink sink) {
+                                                BooleanSupplier wanted, Runnable whilePaused, FrameSink sink) {
         long periodNanos = 1_000_000_000L / fps;
         long[] lastSent = {System.nanoTime() - periodNanos};
         return clock.scheduleAtFixedRate(guarded(what + " send", () -> {
             long now = System.nanoTime();
             if (halted || now - lastSent[0] < periodNanos / 2) {
                 return; // a catch-up run of the fixed-rate clock: skip instead of bursting
+            }
+            if (!wanted.getAsBoolean()) {
+                whilePaused.run(); // nobody watches: not even captured, but counted
+                return;
             }
             lastSent[0] = now;
             BufferedImage frame;

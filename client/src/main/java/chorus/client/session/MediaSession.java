@@ -11,6 +11,7 @@ import chorus.client.media.SequenceLoss;
 import chorus.client.media.VideoReceiver;
 import chorus.client.media.VideoSource;
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.control.ControlMessage;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.DropReason;
 import chorus.protocol.media.Fragmenter;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +64,11 @@ public final class MediaSession implements Closeable {
     /** What the engine reports; called on its own threads. */
     public interface Listener {
         default void onVideoFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+        }
+
+        /** A complete camera frame of simulcast {@code layer}; by default as the call without the layer. */
+        default void onVideoFrame(int mediaId, int layer, Reassembler.Frame frame, BufferedImage image) {
+            onVideoFrame(mediaId, frame, image);
         }
 
         /** A complete frame of someone's shared screen (kind SCREEN); on the video receive thread. */
@@ -165,7 +172,17 @@ public final class MediaSession implements Closeable {
             videoSocket.send(datagram);
         };
         this.audioOut = datagram -> audioSocket.send(datagram);
-        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onVideoFrame,
+        this.videoReceiver = new VideoReceiver(config.decodeVideo(), drops, new VideoReceiver.FrameListener() {
+            @Override
+            public void onFrame(int mediaId, Reassembler.Frame frame, BufferedImage image) {
+                listener.onVideoFrame(mediaId, 0, frame, image);
+            }
+
+            @Override
+            public void onFrame(int mediaId, int layer, Reassembler.Frame frame, BufferedImage image) {
+                listener.onVideoFrame(mediaId, layer, frame, image);
+            }
+        },
                 recoveryRequests(MediaKind.VIDEO));
         this.screenReceiver = new VideoReceiver(config.decodeVideo(), drops, listener::onScreenFrame,
                 recoveryRequests(MediaKind.SCREEN));
@@ -243,10 +260,35 @@ public final class MediaSession implements Closeable {
 
     /**
      * The next camera ({@link MediaKind#VIDEO}) or screen ({@link MediaKind#SCREEN}) frame is sent as
-     * a keyframe: called when the relay passes on a receiver's keyframe request.
+     * a keyframe: called when the relay passes on a receiver's keyframe request. The camera's layer 0.
      */
     public void requestKeyframe(MediaKind kind) {
-        sender.requestKeyframe(kind);
+        sender.requestKeyframe(kind, 0);
+    }
+
+    /** As {@link #requestKeyframe(MediaKind)}, for one simulcast layer of the camera (only that layer's next frame). */
+    public void requestKeyframe(MediaKind kind, int layer) {
+        sender.requestKeyframe(kind, layer);
+    }
+
+    /**
+     * The relay's dynacast word ({@link ControlMessage.LayersWanted}, passed on by {@link ChorusClient}):
+     * only the camera layers it names are encoded and sent, an empty list pauses the camera (not even
+     * read from its source), and a resumed layer starts with a keyframe; {@code screen} false pauses
+     * the screen likewise. Until the relay says anything, every layer is sent.
+     */
+    public void layersWanted(ControlMessage.LayersWanted wanted) {
+        sender.layersWanted(wanted.camera() == null ? List.of() : wanted.camera(), wanted.screen());
+    }
+
+    /** Each camera layer's frames sent, pictures left out while paused, keyframes; smallest first. */
+    public List<CameraLayer> cameraLayers() {
+        return sender.cameraLayerStats();
+    }
+
+    /** The camera layers' heights for the hello ({@code hello.layers}); null for one layer at the camera's size. */
+    public List<Integer> announcedLayers() {
+        return sender.announcedHeights();
     }
 
     /** Sends one 20 ms frame of {@link AudioFormat#FRAME_SAMPLES} samples; thread-safe, meant for the media clock. */
@@ -377,7 +419,7 @@ public final class MediaSession implements Closeable {
         }
         keyframeRequestsReceived.incrementAndGet();
         if (!frozen) {
-            sender.requestKeyframe(KeyframeRequest.targetKind(datagram));
+            sender.requestKeyframe(KeyframeRequest.targetKind(datagram), KeyframeRequest.targetLayer(datagram));
         }
     }
 
@@ -480,6 +522,21 @@ public final class MediaSession implements Closeable {
 
     public long sendErrors() {
         return sendErrors.get();
+    }
+
+    /** Complete camera frames received, by sender media id, then simulcast layer. */
+    public Map<Integer, Map<Integer, Long>> videoFramesByMediaIdAndLayer() {
+        return videoReceiver.framesByMediaIdAndLayer();
+    }
+
+    /** Camera pictures decoded of {@code mediaId}, by simulcast layer. */
+    public Map<Integer, Long> videoDecodedByLayer(int mediaId) {
+        return videoReceiver.decodedByLayer(mediaId);
+    }
+
+    /** Camera frames left undecoded because their layer was not the one their sender's decoder followed. */
+    public long videoFramesOfOtherLayers() {
+        return videoReceiver.framesOfOtherLayers();
     }
 
     /** Complete video frames received, by sender media id. */

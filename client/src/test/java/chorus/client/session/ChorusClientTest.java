@@ -60,7 +60,9 @@ class ChorusClientTest {
         };
         String room = LoopbackRelay.room("lobby");
         RelayNode relay = LoopbackRelay.start();
-        try (Bot bob = Bot.start(BotOptions.of(LoopbackRelay.address(relay), "bob", room).withTone(600));
+        try (Bot bob = Bot.start(BotOptions.of(LoopbackRelay.address(relay), "bob", room).withTone(600)
+                // one layer: the relay forwards every layer until subscriptions, and a picture per frame is asserted
+                .withLayers(1));
              ChorusClient alice = ChorusClient.connect(ClientOptions.of(LoopbackRelay.address(relay), "alice", room), listener)) {
             assertEquals(List.of("bob", "alice"), alice.snapshot().rosterNames());
             assertEquals("alice", alice.self().name());
@@ -68,7 +70,8 @@ class ChorusClientTest {
 
             LoopbackRelay.await("bob's frames arrive", () -> countFrom("bob", frames) >= 5);
 
-            try (Bot carol = Bot.start(BotOptions.of(LoopbackRelay.address(relay), "carol", room).withSilence())) {
+            try (Bot carol = Bot.start(BotOptions.of(LoopbackRelay.address(relay), "carol", room).withSilence()
+                    .withLayers(1))) {
                 assertEquals(List.of("bob", "alice", "carol"), rosters.poll(5, TimeUnit.SECONDS));
                 int carolsId = alice.roster().get(2).mediaId();
                 LoopbackRelay.await("carol's frames arrive", () -> countFrom("carol", frames) >= 5);
