@@ -91,7 +91,8 @@ public final class BotCommand implements Callable<Integer> {
             description = "Simulcast layers the test pattern is sent in, 1 to 3, each its own stream at its own "
                     + "size, bitrate and rate (180 lines at 150 kbit/s and 15 fps, 360 at 500 kbit/s and 30, 720 at "
                     + "1.5 Mbit/s and 30; fewer when the pattern is smaller: its 480 lines fill two). "
-                    + "Default: 3 for h264, 1 for jpeg.")
+                    + "Default: 1 (the relay does not yet pick one layer per receiver, so it would forward every "
+                    + "layer to everyone).")
     Integer layers;
 
     @Option(names = "--layer-heights", paramLabel = "H,H,H", split = ",",

@@ -49,7 +49,11 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
                          List<Path> uploads, Path downloadAll, boolean reconnect, RelayTrust trust,
                          String token, VideoEncoding videoEncoding, int audioCodec, int layers,
                          List<Integer> layerHeights, int subscribe, int subscribeLayer) {
-    /** {@link #layers} when not given: three for H.264, one for JPEG (every JPEG frame is large). */
+    /**
+     * {@link #layers} when not given: one layer. Until the relay forwards each receiver one layer
+     * of what it subscribes to (issue 14's relay part, not built yet), a relay on main forwards
+     * every layer to everyone, so a default of three would multiply every room's traffic.
+     */
     public static final int DEFAULT_LAYERS = 0;
     /** {@link #subscribe} when the bot subscribes to nothing (the relay's default: everyone at the largest layer). */
     public static final int NO_SUBSCRIPTION = -1;
@@ -112,12 +116,9 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         return videoEncoding.withSimulcast(new Simulcast(ladder, layerCount(), TestPattern.HEIGHT));
     }
 
-    /** The most layers sent: {@link #layers}, or by default 3 for H.264 and 1 for JPEG. */
+    /** The most layers sent: {@link #layers}, or one by default (see {@link #DEFAULT_LAYERS}). */
     public int layerCount() {
-        if (layers != DEFAULT_LAYERS) {
-            return layers;
-        }
-        return videoEncoding.codec() == Codec.H264 ? MediaHeader.MAX_LAYERS : 1;
+        return layers != DEFAULT_LAYERS ? layers : 1;
     }
 
     /** Sends the test pattern in up to {@code n} simulcast layers (1..3). */
