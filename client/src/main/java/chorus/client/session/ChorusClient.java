@@ -76,7 +76,7 @@ public final class ChorusClient implements Closeable {
         this.threads = threads;
         this.control = control;
         this.welcome = control.welcome();
-        this.roster = new Roster(welcome, options.name());
+        this.roster = new Roster(welcome, control.initialRoster(), options.name());
         room.joinedAs(welcome.participantId());
         this.otherNodes = welcome.nodes() == null ? List.of() : List.copyOf(welcome.nodes());
         this.media = new MediaSession(mediaConfig, new MediaEvents(), threads);
