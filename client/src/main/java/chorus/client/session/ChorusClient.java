@@ -95,7 +95,8 @@ public final class ChorusClient implements Closeable {
 
     /**
      * Joins a room; returns once joined with media starting. Network work then runs on the
-     * client's own threads.
+     * client's own threads. It returns once the welcome's roster pages are all in, so
+     * {@link #roster()} is the whole room from the start (the listener hears of changes after that).
      *
      * @throws RelayUnreachableException when the relay cannot be reached
      * @throws JoinRefusedException      when the relay refuses the join (code and message inside)
