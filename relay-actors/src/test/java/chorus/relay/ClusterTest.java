@@ -91,10 +91,10 @@ public final class ClusterTest {
         String room = room();
         try (RawClient ada = join(0, room, "Ada");
              RawClient bob = join(1, room, "Bob")) {
-            assertEquals(2, bob.welcome.roster().size(), "Bob's welcome lists Ada, on another node");
+            assertEquals(2, bob.roster.size(), "Bob's welcome lists Ada, on another node");
             ada.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Bob"), WAIT);
             try (RawClient cy = join(2, room, "Cy")) {
-                assertEquals(3, cy.welcome.roster().size());
+                assertEquals(3, cy.roster.size());
                 ada.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Cy"), WAIT);
                 bob.await(ControlMessage.ParticipantJoined.class, j -> j.participant().name().equals("Cy"), WAIT);
                 bob.send(new ControlMessage.ChatSend("hello from node 2"));

@@ -135,7 +135,7 @@ class CollaborationTest {
                         "still connected, and the refused message reached nobody");
             }
             try (RawClient cy = RawClient.join(wide, room, "Cy")) {
-                assertEquals(3, cy.welcome.roster().size(), "a newcomer joins");
+                assertEquals(3, cy.roster.size(), "a newcomer joins");
                 ControlMessage.ChatMessage history = cy.await(ControlMessage.ChatMessage.class, m -> true, WAIT);
                 assertEquals("still here", history.text(), "the history holds only what was sent");
                 assertTrue(history.history());
@@ -170,7 +170,7 @@ class CollaborationTest {
             for (RawClient viewer : List.of(bob, cy)) {
                 for (int i = 0; i < Fragmenter.fragmentsFor(frame.length); i++) {
                     var got = Udp.receive(viewer.video, WAIT);
-                    assertNotNull(got, "the presenter's screen reaches " + viewer.welcome.roster());
+                    assertNotNull(got, "the presenter's screen reaches " + viewer.roster);
                     assertEquals(MediaKind.SCREEN, MediaHeader.kind(got, 0));
                 }
             }

@@ -50,7 +50,7 @@ class DrainTest {
         // Bob first: his node may need a few tries before it knows the other node (each one a leave).
         try (RawClient bob = RawClient.joinKnowingNodes(draining, room, "Bob", 1);
              RawClient ada = RawClient.join(staying, room, "Ada")) {
-            assertEquals(2, ada.welcome.roster().size(), "Ada's welcome lists Bob");
+            assertEquals(2, ada.roster.size(), "Ada's welcome lists Bob");
             assertTrue(ready.get().toCompletableFuture().get(5, TimeUnit.SECONDS), "ready before the drain");
 
             CompletionStage<Done> shutdown = CoordinatedShutdown.get(draining.system())

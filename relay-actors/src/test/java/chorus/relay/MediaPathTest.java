@@ -91,7 +91,7 @@ class MediaPathTest {
             });
             for (RawClient receiver : List.of(bob, cy)) {
                 List<ByteBuffer> got = receive(receiver.video, sent.size());
-                assertEquals(sent.size(), got.size(), receiver.welcome.roster().size() + " datagrams to " + receiver);
+                assertEquals(sent.size(), got.size(), receiver.roster.size() + " datagrams to " + receiver);
                 for (ByteBuffer g : got) {
                     assertEquals(ada.welcome.mediaId(), MediaHeader.mediaId(g, 0), "sender's media id kept");
                     assertNull(ada.openVideo(g), "sealed for the receiver, not with the sender's key");

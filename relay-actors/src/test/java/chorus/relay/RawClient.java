@@ -37,6 +37,8 @@ public final class RawClient implements AutoCloseable {
     public final DataInputStream in;
     final OutputStream out;
     public ControlMessage.Welcome welcome;
+    /** The whole roster at the welcome, from the roster pages that follow it. */
+    public java.util.List<ControlMessage.ParticipantInfo> roster;
     public byte[] key;
     public DatagramChannel video;
     public DatagramChannel audio;
@@ -90,18 +92,43 @@ public final class RawClient implements AutoCloseable {
         return join(c, new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "raw-test"));
     }
 
-    /** Sends {@code hello} on {@code c}'s connection and reads the welcome. */
+    /** Sends {@code hello} on {@code c}'s connection and reads the welcome and its roster pages. */
     public static RawClient join(RawClient c, ControlMessage.Hello hello) throws Exception {
         c.send(hello);
-        ControlMessage reply = c.read();
+        c.readWelcome();
+        return c;
+    }
+
+    /**
+     * Reads the welcome (failing on anything else) and then its roster pages into {@link #roster},
+     * checking each page's frame fits the limit.
+     */
+    public ControlMessage.Welcome readWelcome() throws Exception {
+        ControlMessage reply = read();
         if (!(reply instanceof ControlMessage.Welcome w)) {
             throw new AssertionError("expected welcome, got " + reply);
         }
+        return welcomed(w);
+    }
+
+    /** Takes {@code w}, already read, and reads its roster pages (see {@link #readWelcome}). */
+    public ControlMessage.Welcome welcomed(ControlMessage.Welcome w) throws Exception {
+        RawClient c = this;
+        chorus.protocol.control.RosterPages.Assembly pages = new chorus.protocol.control.RosterPages.Assembly(w.rosterSize());
+        boolean last = false;
+        while (!last) {
+            ControlMessage next = read();
+            if (!(next instanceof ControlMessage.RosterPage page)) {
+                throw new AssertionError("expected a roster page after the welcome, got " + next);
+            }
+            last = pages.add(page);
+        }
+        c.roster = pages.roster();
         c.welcome = w;
         c.key = Base64.getDecoder().decode(w.mediaKey());
         c.videoSealer = new MediaSealer(c.key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
         c.audioSealer = new MediaSealer(c.key, MediaCipher.AUDIO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
-        return c;
+        return w;
     }
 
     public void send(ControlMessage m) throws IOException {

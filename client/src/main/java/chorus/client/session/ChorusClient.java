@@ -76,7 +76,7 @@ public final class ChorusClient implements Closeable {
         this.threads = threads;
         this.control = control;
         this.welcome = control.welcome();
-        this.roster = new Roster(welcome, options.name());
+        this.roster = new Roster(welcome, control.initialRoster(), options.name());
         room.joinedAs(welcome.participantId());
         this.otherNodes = welcome.nodes() == null ? List.of() : List.copyOf(welcome.nodes());
         this.media = new MediaSession(mediaConfig, new MediaEvents(), threads);
@@ -95,7 +95,8 @@ public final class ChorusClient implements Closeable {
 
     /**
      * Joins a room; returns once joined with media starting. Network work then runs on the
-     * client's own threads.
+     * client's own threads. It returns once the welcome's roster pages are all in, so
+     * {@link #roster()} is the whole room from the start (the listener hears of changes after that).
      *
      * @throws RelayUnreachableException when the relay cannot be reached
      * @throws JoinRefusedException      when the relay refuses the join (code and message inside)

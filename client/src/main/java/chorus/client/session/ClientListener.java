@@ -12,7 +12,10 @@ import java.util.List;
  * nothing here may block. All methods default to doing nothing.
  */
 public interface ClientListener {
-    /** The roster after a change; includes this participant. */
+    /**
+     * The whole roster after a change; includes this participant. Not called for the roster at the
+     * join: {@code ChorusClient.connect} returns with it, all pages assembled.
+     */
     default void onRosterChanged(List<ParticipantInfo> roster) {
     }
 

@@ -61,6 +61,8 @@ public final class ControlConnection implements Closeable {
     private final DataInputStream in;
     private final OutputStream out;
     private final Welcome welcome;
+    /** The roster at the welcome, put together from the roster pages that follow it. */
+    private final java.util.List<ControlMessage.ParticipantInfo> initialRoster;
     /** {@code sha256:HEX} of the relay's certificate, or null when the connection is plain text. */
     private final String tlsFingerprint;
     private final Object writeLock = new Object();
@@ -78,7 +80,8 @@ public final class ControlConnection implements Closeable {
     private volatile Thread reader;
 
     private ControlConnection(RelayAddress relay, Socket socket, DataInputStream in, OutputStream out, Welcome welcome,
-                              String tlsFingerprint) {
+                              java.util.List<ControlMessage.ParticipantInfo> initialRoster, String tlsFingerprint) {
+        this.initialRoster = initialRoster;
         this.tlsFingerprint = tlsFingerprint;
         this.relay = relay;
         this.socket = socket;
@@ -182,15 +185,18 @@ public final class ControlConnection implements Closeable {
             out.write(ControlCodec.encodeFrame(hello));
             out.flush();
             Welcome welcome;
+            java.util.List<ControlMessage.ParticipantInfo> roster;
             try {
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
                 welcome = awaitWelcome(relay, in, out, timeoutMillis);
+                roster = awaitRoster(relay, in, welcome, timeoutMillis, deadline);
             } catch (JoinRefusedException e) {
                 throw e;
             } catch (IOException e) {
                 // A TLS relay drops a plain-text hello without a word a plain-text client could read.
                 throw tlsFingerprint != null ? e : new IOException(e.getMessage() + PLAINTEXT_HINT, e);
             }
-            return new ControlConnection(relay, socket, in, out, welcome, tlsFingerprint);
+            return new ControlConnection(relay, socket, in, out, welcome, roster, tlsFingerprint);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
@@ -233,6 +239,42 @@ public final class ControlConnection implements Closeable {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new IOException("relay at " + relay + " did not answer the hello within " + timeoutMillis + " ms");
+            }
+        }
+    }
+
+    /**
+     * Reads the roster pages that follow the welcome (nothing else comes between them), so the
+     * join completes with the whole roster, within the same bound as the welcome.
+     */
+    private static java.util.List<ControlMessage.ParticipantInfo> awaitRoster(RelayAddress relay, DataInputStream in,
+            Welcome welcome, int timeoutMillis, long deadline) throws IOException {
+        chorus.protocol.control.RosterPages.Assembly pages = new chorus.protocol.control.RosterPages.Assembly(
+                welcome.rosterSize());
+        while (true) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("relay at " + relay + " did not send the whole roster within " + timeoutMillis + " ms");
+            }
+            ControlMessage next;
+            try {
+                next = ControlCodec.readFrame(in);
+            } catch (SocketTimeoutException e) {
+                throw new IOException("relay at " + relay + " did not send the whole roster within " + timeoutMillis + " ms", e);
+            } catch (EOFException e) {
+                throw new IOException("relay at " + relay + " closed the connection while sending the roster", e);
+            } catch (ControlProtocolException e) {
+                throw new IOException("relay at " + relay + " sent a bad frame in the roster: " + e.getMessage(), e);
+            }
+            if (!(next instanceof ControlMessage.RosterPage page)) {
+                throw new IOException("relay at " + relay + " sent '" + next.getClass().getSimpleName()
+                        + "' where a roster page was due");
+            }
+            try {
+                if (pages.add(page)) {
+                    return pages.roster();
+                }
+            } catch (ControlProtocolException e) {
+                throw new IOException("relay at " + relay + ": " + e.getMessage(), e);
             }
         }
     }
@@ -377,6 +419,11 @@ public final class ControlConnection implements Closeable {
      */
     public void freeze() {
         answeringPings = false;
+    }
+
+    /** Who was in the room at the welcome, the newcomer included, in join order (from the roster pages). */
+    public java.util.List<ControlMessage.ParticipantInfo> initialRoster() {
+        return initialRoster;
     }
 
     public Welcome welcome() {

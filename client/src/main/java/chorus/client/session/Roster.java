@@ -16,9 +16,12 @@ final class Roster {
     private final LinkedHashMap<String, ParticipantInfo> members = new LinkedHashMap<>();
     private final ConcurrentHashMap<Integer, String> namesByMediaId = new ConcurrentHashMap<>();
 
-    /** The roster the welcome gives; {@code ownName} names this participant's media id if the roster does not. */
-    Roster(Welcome welcome, String ownName) {
-        for (ParticipantInfo p : welcome.roster() == null ? List.<ParticipantInfo>of() : welcome.roster()) {
+    /**
+     * The roster at the welcome ({@code initial}, put together from its roster pages);
+     * {@code ownName} names this participant's media id if the roster does not.
+     */
+    Roster(Welcome welcome, List<ParticipantInfo> initial, String ownName) {
+        for (ParticipantInfo p : initial) {
             members.put(p.participantId(), p);
             namesByMediaId.put(p.mediaId(), p.name());
         }

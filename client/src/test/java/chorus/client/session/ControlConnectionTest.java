@@ -102,8 +102,8 @@ class ControlConnectionTest {
         ControlConnection alice = open(relay, "alice", room);
         ControlMessage.Welcome welcome = alice.welcome();
         assertEquals(room, welcome.room());
-        assertEquals(List.of("alice"), welcome.roster().stream().map(ParticipantInfo::name).toList());
-        assertEquals(welcome.participantId(), welcome.roster().get(0).participantId());
+        assertEquals(List.of("alice"), alice.initialRoster().stream().map(ParticipantInfo::name).toList());
+        assertEquals(welcome.participantId(), alice.initialRoster().get(0).participantId());
         assertEquals(LoopbackRelay.PING_INTERVAL.toMillis(), welcome.pingIntervalMillis());
         Heard heard = new Heard();
         alice.start(heard, DAEMONS);

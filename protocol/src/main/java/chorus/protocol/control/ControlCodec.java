@@ -81,6 +81,15 @@ public final class ControlCodec {
         }
     }
 
+    /** Bytes of {@code value}'s JSON as this codec writes it (a part of a message, to size a frame by). */
+    static int jsonLength(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value).length;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + value, e);
+        }
+    }
+
     /** A whole frame: length prefix and JSON body. */
     public static byte[] encodeFrame(ControlMessage message) {
         byte[] json = toJson(message);

@@ -13,6 +13,7 @@ import java.util.List;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = ControlMessage.Hello.class, name = "hello"),
         @JsonSubTypes.Type(value = ControlMessage.Welcome.class, name = "welcome"),
+        @JsonSubTypes.Type(value = ControlMessage.RosterPage.class, name = "roster-page"),
         @JsonSubTypes.Type(value = ControlMessage.ParticipantJoined.class, name = "joined"),
         @JsonSubTypes.Type(value = ControlMessage.ParticipantLeft.class, name = "left"),
         @JsonSubTypes.Type(value = ControlMessage.Ping.class, name = "ping"),
@@ -35,8 +36,11 @@ import java.util.List;
 })
 public sealed interface ControlMessage {
 
-    /** Version of the control and media protocols spoken by this build. */
-    int PROTOCOL_VERSION = 1;
+    /**
+     * Version of the control and media protocols spoken by this build. 2: the welcome gives the
+     * roster's size and the roster follows in {@link RosterPage}s (1 carried it in the welcome).
+     */
+    int PROTOCOL_VERSION = 2;
 
     /**
      * One participant as others see it. {@code mediaId} is the id on the media it sends.
@@ -151,22 +155,24 @@ public sealed interface ControlMessage {
 
     /**
      * Relay to client, answer to a valid hello. {@code mediaKey} is base64 of the 32-byte key for
-     * the media authentication tag. {@code roster} holds everyone in the room, the newcomer included.
+     * the media authentication tag. {@code rosterSize} is how many are in the room, the newcomer
+     * included; the members themselves follow at once in {@link RosterPage}s (a roster of any size
+     * fits no single frame), then joined, left and updated messages as the room changes.
      * A clustered relay adds {@code resumeToken} (for a {@link Resume} through any node) and
      * {@code nodes}, the other nodes' control endpoints as {@code host:port}; a relay on its own
      * sends null and an empty list. {@code audioCodec} names the codec of the mix the relay sends
      * this client ("opus" or "pcm"), chosen from the hello's {@code codecs}; null means "pcm".
      */
     record Welcome(int protocolVersion, String participantId, int mediaId, String mediaKey,
-                   MediaEndpoints media, String room, List<ParticipantInfo> roster,
+                   MediaEndpoints media, String room, int rosterSize,
                    long pingIntervalMillis, long keepaliveTimeoutMillis, FileService files,
                    String resumeToken, List<String> nodes, String audioCodec) implements ControlMessage {
         /** A welcome that leaves the mix in PCM (a relay or a test that does not negotiate). */
         public Welcome(int protocolVersion, String participantId, int mediaId, String mediaKey,
-                       MediaEndpoints media, String room, List<ParticipantInfo> roster,
+                       MediaEndpoints media, String room, int rosterSize,
                        long pingIntervalMillis, long keepaliveTimeoutMillis, FileService files,
                        String resumeToken, List<String> nodes) {
-            this(protocolVersion, participantId, mediaId, mediaKey, media, room, roster, pingIntervalMillis,
+            this(protocolVersion, participantId, mediaId, mediaKey, media, room, rosterSize, pingIntervalMillis,
                     keepaliveTimeoutMillis, files, resumeToken, nodes, null);
         }
 
@@ -175,6 +181,16 @@ public sealed interface ControlMessage {
             int id = chorus.protocol.media.Codec.forName(audioCodec);
             return id == chorus.protocol.media.Codec.NONE ? chorus.protocol.media.Codec.PCM16 : id;
         }
+    }
+
+    /**
+     * Relay to client, right after the {@link Welcome}: page {@code page} (0 to {@code pages - 1},
+     * in order) of the room's roster as it was at the welcome, in join order. Pages are cut by
+     * encoded size so none exceeds {@link ControlCodec#MAX_FRAME_BYTES} ({@link RosterPages});
+     * together they hold the welcome's {@code rosterSize} members. Joined, left and updated
+     * messages come only after the last page.
+     */
+    record RosterPage(int page, int pages, List<ParticipantInfo> participants) implements ControlMessage {
     }
 
     /**

@@ -23,13 +23,14 @@ class ControlCodecTest {
         ParticipantInfo bob = new ParticipantInfo("p-2", "Bøb 🎤", 99);
         return Stream.of(
                 new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Ada", "standup", "chorus-bot/0.1"),
-                new ControlMessage.Welcome(1, "p-1", 17, "a2V5", new MediaEndpoints("127.0.0.1", 5000, 5001),
-                        "standup", List.of(ada, bob), 2000, 10_000, new ControlMessage.FileService(8080, "tok"), null, List.of()),
-                new ControlMessage.Welcome(1, "p-1", 17, "a2V5", new MediaEndpoints("127.0.0.1", 5000, 5001),
-                        "standup", List.of(ada), 2000, 10_000, new ControlMessage.FileService(8080, "tok"),
+                new ControlMessage.Welcome(ControlMessage.PROTOCOL_VERSION, "p-1", 17, "a2V5", new MediaEndpoints("127.0.0.1", 5000, 5001),
+                        "standup", 2, 2000, 10_000, new ControlMessage.FileService(8080, "tok"), null, List.of()),
+                new ControlMessage.Welcome(ControlMessage.PROTOCOL_VERSION, "p-1", 17, "a2V5", new MediaEndpoints("127.0.0.1", 5000, 5001),
+                        "standup", 1, 2000, 10_000, new ControlMessage.FileService(8080, "tok"),
                         "c2lnbmVk", List.of("10.0.0.2:5015", "10.0.0.3:5025")),
                 new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Ada", "standup", "chorus-bot/0.1",
                         new ControlMessage.Resume("p-1", "c2lnbmVk")),
+                new ControlMessage.RosterPage(0, 2, List.of(ada, new ParticipantInfo("p-2", "Bøb 🎤", 99, List.of(180, 360, 720)))),
                 new ControlMessage.ParticipantUpdated(new ParticipantInfo("p-1", "Ada", 65553)),
                 new ControlMessage.Nodes(List.of("10.0.0.2:5015")),
                 new ControlMessage.Move(List.of("10.0.0.2:5015", "10.0.0.3:5015")),
@@ -156,7 +157,7 @@ class ControlCodecTest {
      */
     @Test
     void appendixAControlFrames() throws Exception {
-        String hello = "{\"type\":\"hello\",\"protocolVersion\":1,\"name\":\"Ada\","
+        String hello = "{\"type\":\"hello\",\"protocolVersion\":2,\"name\":\"Ada\","
                 + "\"room\":\"standup\",\"client\":\"chorus-bot/0.1\"}";
         assertEquals(92, hello.getBytes(StandardCharsets.UTF_8).length);
         assertEquals(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Ada", "standup", "chorus-bot/0.1"),

@@ -158,7 +158,8 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
             out.write(ControlCodec.encodeFrame(new ControlMessage.Welcome(ControlMessage.PROTOCOL_VERSION,
                     self.participantId(), member.mediaId, Base64.getEncoder().encodeToString(key),
                     new ControlMessage.MediaEndpoints(socket.getLocalAddress().getHostAddress(), port(0), port(1)),
-                    hello.room(), List.of(self), 3_600_000, 3_600_000, null, null, List.of())));
+                    hello.room(), 1, 3_600_000, 3_600_000, null, null, List.of())));
+            out.write(ControlCodec.encodeFrame(new ControlMessage.RosterPage(0, 1, List.of(self))));
             out.flush();
             while (!(ControlCodec.readFrame(in) instanceof ControlMessage.Leave)) {
                 // ignore everything else until the client leaves or closes

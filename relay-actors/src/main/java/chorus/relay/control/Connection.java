@@ -7,6 +7,7 @@ import chorus.protocol.media.SimulcastLayers;
 import chorus.protocol.control.ControlProtocolException;
 import chorus.protocol.control.ErrorCode;
 import chorus.protocol.control.Names;
+import chorus.protocol.control.RosterPages;
 import chorus.protocol.media.Codec;
 import chorus.protocol.media.MediaCipher;
 import chorus.relay.access.Access;
@@ -395,10 +396,13 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
                         self.mediaId(), Base64.getEncoder().encodeToString(mediaKey),
                         new ControlMessage.MediaEndpoints(host, gateway.port(MediaPort.VIDEO),
                                 gateway.port(MediaPort.AUDIO)),
-                        room, w.roster(), config.keepalive().pingInterval().toMillis(), config.keepalive().timeout().toMillis(),
+                        room, w.roster().size(), config.keepalive().pingInterval().toMillis(), config.keepalive().timeout().toMillis(),
                         new ControlMessage.FileService(fileAccess.port(), fileToken),
                         peers == null ? null : peers.resumeToken(self.participantId(), room),
                         peers == null ? List.of() : peers.controlEndpoints(), Codec.name(mixCodec)));
+                // The roster in pages, before anything else: the joined and left news that waited
+                // (and all that follows) are changes to the roster the pages hold.
+                RosterPages.of(w.roster()).forEach(this::send);
                 welcomed = true;
                 beforeWelcome.forEach(this::send);
                 beforeWelcome.clear();

@@ -342,8 +342,18 @@ public final class Room extends AbstractBehavior<Room.Command> {
         return this;
     }
 
+    /**
+     * Levels of at most this many talkers go in one message: each is at most 37 bytes of JSON, so
+     * a room where thousands talk at once still sends frames under the 64 KiB limit.
+     */
+    static final int LEVELS_PER_MESSAGE = 1000;
+
     private Behavior<Command> onAudioLevels(AudioLevels levels) {
-        members.tellAll(new ControlMessage.AudioLevels(levels.levels()));
+        List<ControlMessage.AudioLevel> all = levels.levels();
+        for (int from = 0; from < all.size(); from += LEVELS_PER_MESSAGE) {
+            members.tellAll(new ControlMessage.AudioLevels(
+                    List.copyOf(all.subList(from, Math.min(all.size(), from + LEVELS_PER_MESSAGE)))));
+        }
         return this;
     }
 
@@ -393,15 +403,19 @@ public final class Room extends AbstractBehavior<Room.Command> {
     }
 
     private Behavior<Command> onAdmitted(RoomEntity.Admitted admitted) {
+        // The whole roster comes once per part (RoomEntity.Admitted): kept even if its member left.
+        for (RoomEntity.Member m : admitted.roster()) {
+            roster.merge(m);
+        }
         Member member = members.byParticipant(admitted.participantId());
         if (member == null || !unconfirmed.joinAnswered(member.info.mediaId())) {
+            rebuildFanout();
             return this; // left before the room answered, or an answer to a join asked again
         }
         timers.cancel(admitKey(member.info.mediaId()));
         boolean welcomed = admittedFromCopy.remove(member.info.mediaId());
-        for (RoomEntity.Member m : admitted.roster()) {
-            roster.merge(m);
-        }
+        // The room announces the newcomer (MemberJoined) right after this; the copy has it now.
+        roster.merge(new RoomEntity.Member(member.info, home(), member.identity));
         for (FileInfo f : admitted.files()) {
             fileIndex.put(f.fileId(), f);
         }
@@ -409,8 +423,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         rebuildFanout();
         announceNewcomers(member.info.mediaId());
         if (!welcomed) {
-            member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer,
-                    admitted.roster().stream().map(RoomEntity.Member::info).toList()));
+            member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, roster.infos()));
         }
         // Admitted from the copy earlier: the history now fills what the lost node had not passed
         // on (marked as history, so a client that has a message already knows it by its id).

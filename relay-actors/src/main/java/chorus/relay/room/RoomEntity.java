@@ -89,7 +89,13 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     public record FileAdded(FileInfo file, ActorRef<Event> replyTo) implements Command {
     }
 
-    /** A member of the part's node is in; what the room holds, for its welcome. Else {@link Refused} (full). */
+    /**
+     * A member of the part's node is in; what the room holds, for its welcome. Else {@link Refused}
+     * (full). {@code roster} is the whole roster only in the first to a part (a new part, or a part
+     * of a room that started again elsewhere); after that it is empty, as the part's copy follows
+     * {@link MemberJoined} and {@link MemberLeft}, which this entity sends it before the Admitted.
+     * A join then costs the cluster no O(N) message.
+     */
     public record Admitted(String participantId, List<Member> roster, List<ChatMessage> history,
                            List<FileInfo> files, ParticipantInfo presenter) implements Event {
     }
@@ -218,6 +224,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     private final RoomReplica replica;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Set<ActorRef<Event>> homes = new HashSet<>();
+    /** The parts that have had the whole roster in an {@link Admitted}. */
+    private final Set<ActorRef<Event>> rosterSent = new HashSet<>();
     private final ChatHistory history;
     private final Map<String, FileInfo> files = new LinkedHashMap<>();
     private ParticipantInfo presenter;
@@ -293,7 +301,8 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
         members.put(member.info().participantId(), member);
         membersChanged();
         replica.put(RoomReplica.memberKey(member.info().participantId()), new MemberEntry(member), Written::new);
-        member.home().room().tell(new Admitted(member.info().participantId(), List.copyOf(members.values()),
+        List<Member> roster = rosterSent.add(member.home().room()) ? List.copyOf(members.values()) : List.of();
+        member.home().room().tell(new Admitted(member.info().participantId(), roster,
                 history.messages(), List.copyOf(files.values()), presenter));
         broadcast(new MemberJoined(member));
         return this;
@@ -473,6 +482,7 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
      */
     private Behavior<Command> onHomeGone(HomeGone gone) {
         homes.remove(gone.room());
+        rosterSent.remove(gone.room());
         for (Member m : members.values()) {
             if (m.home().room().equals(gone.room())) {
                 timers.startSingleTimer(graceKey(m.info().participantId()),

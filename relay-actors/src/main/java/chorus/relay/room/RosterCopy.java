@@ -25,6 +25,8 @@ final class RosterCopy {
     private final MediaGateway gateway;
     private final ActorRef<Mixer.Command> mixer;
     private final Map<String, RoomEntity.Member> byParticipant = new LinkedHashMap<>();
+    /** The same members by media id (the mixer's speakers name them so, every change). */
+    private final Map<Integer, RoomEntity.Member> byMediaId = new java.util.HashMap<>();
     /** Media ids of members on other nodes, whose media this node takes from peers. */
     private final Set<Integer> remoteIds = new HashSet<>();
     private final List<ParticipantInfo> joined = new ArrayList<>();
@@ -43,6 +45,10 @@ final class RosterCopy {
     void merge(RoomEntity.Member m) {
         RoomEntity.Member old = byParticipant.put(m.info().participantId(), m);
         int id = m.info().mediaId();
+        if (old != null) {
+            byMediaId.remove(old.info().mediaId());
+        }
+        byMediaId.put(id, m);
         boolean remote = !m.home().node().equals(node);
         if (old == null) {
             joined.add(m.info());
@@ -61,7 +67,11 @@ final class RosterCopy {
     /** A member left the room (told by the room, or by this node for its own member). */
     RoomEntity.Member remove(String participantId, int mediaId) {
         forgetRemote(mediaId);
-        return byParticipant.remove(participantId);
+        RoomEntity.Member gone = byParticipant.remove(participantId);
+        if (gone != null) {
+            byMediaId.remove(gone.info().mediaId());
+        }
+        return gone;
     }
 
     private void forgetRemote(int mediaId) {
@@ -77,12 +87,7 @@ final class RosterCopy {
 
     /** The member with media id {@code mediaId}, or null. */
     RoomEntity.Member byMediaId(int mediaId) {
-        for (RoomEntity.Member m : byParticipant.values()) {
-            if (m.info().mediaId() == mediaId) {
-                return m;
-            }
-        }
-        return null;
+        return byMediaId.get(mediaId);
     }
 
     Collection<RoomEntity.Member> members() {

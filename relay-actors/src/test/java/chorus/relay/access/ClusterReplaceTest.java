@@ -71,7 +71,7 @@ class ClusterReplaceTest {
                             "the first connection (node A) is told");
                     assertEquals(ErrorCode.REPLACED.wire(), told.code());
                     assertTrue(first.closedByRelay(), "and closed");
-                    assertEquals(3, second.welcome.roster().size(), "Carol, Dave and the new Ada: " + second.welcome.roster());
+                    assertEquals(3, second.roster.size(), "Carol, Dave and the new Ada: " + second.roster);
                     for (RawClient other : new RawClient[] {carol, dave}) {
                         ControlMessage.ParticipantLeft left = assertInstanceOf(ControlMessage.ParticipantLeft.class,
                                 other.read());
@@ -83,7 +83,7 @@ class ClusterReplaceTest {
                     }
                     // A newcomer finds one Ada, not a ghost of the first.
                     try (RawClient late = TokenJoinTest.join(a, room, tokens.token(room, "erin", "Erin"))) {
-                        assertEquals(4, late.welcome.roster().size(), "Carol, Dave, Ada, Erin: " + late.welcome.roster());
+                        assertEquals(4, late.roster.size(), "Carol, Dave, Ada, Erin: " + late.roster);
                     }
                 }
             }

@@ -51,7 +51,7 @@ class TokenCommandTest {
         Run run = run("--room", room, "--identity", "ada@example.org", "--name", "Ada", "--ttl", "2h");
         assertEquals(0, run.exitCode(), run.err());
         try (RawClient ada = TokenJoinTest.join(relay, room, run.out())) {
-            assertEquals("Ada", ada.welcome.roster().get(0).name());
+            assertEquals("Ada", ada.roster.get(0).name());
         }
     }
 
@@ -91,7 +91,7 @@ class TokenCommandTest {
             assertTrue(open.readyLine().endsWith(" access=open"), open.readyLine());
             String room = "open-" + System.nanoTime();
             try (RawClient anyone = RawClient.join(open, room, "Anyone")) {
-                assertEquals("Anyone", anyone.welcome.roster().get(0).name());
+                assertEquals("Anyone", anyone.roster.get(0).name());
             }
             try (RawClient c = new RawClient(open.controlAddress())) {
                 ControlMessage.Error e = assertInstanceOf(ControlMessage.Error.class,

@@ -59,10 +59,7 @@ class TokenJoinTest {
         RawClient c = new RawClient(node.controlAddress());
         ControlMessage reply = hello(c, room, "ignored", token);
         ControlMessage.Welcome w = assertInstanceOf(ControlMessage.Welcome.class, reply, "welcomed");
-        c.welcome = w;
-        c.key = java.util.Base64.getDecoder().decode(w.mediaKey());
-        c.videoSealer = new MediaSealer(c.key, MediaCipher.VIDEO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
-        c.audioSealer = new MediaSealer(c.key, MediaCipher.AUDIO_CHANNEL, MediaCipher.CLIENT_TO_RELAY);
+        c.welcomed(w);
         return c;
     }
 
@@ -131,7 +128,7 @@ class TokenJoinTest {
     void theTokenNamesTheParticipantNotTheHello() throws Exception {
         String room = room();
         try (RawClient ada = join(relay, room, tokens.token(room, "ada@example.org", "Ada"))) {
-            assertEquals(List.of("Ada"), ada.welcome.roster().stream().map(ControlMessage.ParticipantInfo::name).toList());
+            assertEquals(List.of("Ada"), ada.roster.stream().map(ControlMessage.ParticipantInfo::name).toList());
             ada.send(new ControlMessage.ChatSend("hi"));
             assertEquals("Ada", ada.await(ControlMessage.ChatMessage.class, m -> true, WAIT).from());
         }
@@ -150,8 +147,8 @@ class TokenJoinTest {
                         "the first connection's next message");
                 assertEquals(ErrorCode.REPLACED.wire(), told.code(), told.message());
                 assertTrue(first.closedByRelay(), "the first connection is closed");
-                assertFalse(second.welcome.roster().stream().anyMatch(p -> p.participantId().equals(firstId)),
-                        "the newcomer's roster no longer has the first: " + second.welcome.roster());
+                assertFalse(second.roster.stream().anyMatch(p -> p.participantId().equals(firstId)),
+                        "the newcomer's roster no longer has the first: " + second.roster);
                 ControlMessage.ParticipantLeft left = assertInstanceOf(ControlMessage.ParticipantLeft.class, carol.read());
                 assertEquals(firstId, left.participant().participantId());
                 assertEquals("replaced", left.reason());

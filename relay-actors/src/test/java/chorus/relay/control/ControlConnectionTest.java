@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,8 @@ class ControlConnectionTest {
             assertEquals("127.0.0.1", w.media().host());
             assertEquals(relay.videoPort(), w.media().videoPort());
             assertEquals(relay.audioPort(), w.media().audioPort());
-            assertEquals(1, w.roster().size());
-            assertEquals(new ControlMessage.ParticipantInfo(w.participantId(), "Ada", w.mediaId()), w.roster().get(0));
+            assertEquals(1, w.rosterSize());
+            assertEquals(List.of(new ControlMessage.ParticipantInfo(w.participantId(), "Ada", w.mediaId())), ada.roster);
         }
     }
 
@@ -81,7 +82,7 @@ class ControlConnectionTest {
         String room = room();
         try (RawClient ada = RawClient.join(relay, room, "Ada")) {
             RawClient bob = RawClient.join(relay, room, "Bob");
-            assertEquals(2, bob.welcome.roster().size());
+            assertEquals(2, bob.roster.size());
             var joined = ada.await(ControlMessage.ParticipantJoined.class, j -> true, Duration.ofSeconds(5));
             assertEquals("Bob", joined.participant().name());
 
@@ -105,7 +106,7 @@ class ControlConnectionTest {
         String room = room();
         try (RawClient ada = RawClient.join(relay, room, "Ada");
              RawClient mute = new RawClient(relay.controlAddress())) {
-            mute.send(new ControlMessage.Hello(1, "Frozen", room, "raw-test"));
+            mute.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Frozen", room, "raw-test"));
             assertInstanceOf(ControlMessage.Welcome.class, chorus.protocol.control.ControlCodec.readFrame(mute.in));
             // mute never reads again, so never pongs
             var left = ada.await(ControlMessage.ParticipantLeft.class,
@@ -125,7 +126,7 @@ class ControlConnectionTest {
             assertEquals(ErrorCode.BAD_UTF8.wire(), ((ControlMessage.Error) c.read()).code());
             c.send(new ControlMessage.ParticipantJoined(null));
             assertEquals(ErrorCode.UNKNOWN_TYPE.wire(), ((ControlMessage.Error) c.read()).code());
-            c.send(new ControlMessage.Hello(1, "Again", "x", "raw"));
+            c.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Again", "x", "raw"));
             assertEquals(ErrorCode.ALREADY_JOINED.wire(), ((ControlMessage.Error) c.read()).code());
             c.send(new ControlMessage.Ping(77));
             assertEquals(new ControlMessage.Pong(77), c.read(), "still in step after five bad frames");
@@ -205,15 +206,18 @@ class ControlConnectionTest {
 
     @Test
     void badNamesAndVersionsAreRefusedAtJoin() throws Exception {
-        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("", "r", 1).code());
-        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("x".repeat(65), "r", 1).code());
-        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("tab\tname", "r", 1).code());
-        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("half\uD800", "r", 1).code());
-        assertEquals(ErrorCode.INVALID_ROOM.wire(), refusal("Ada", "", 1).code());
-        assertEquals(ErrorCode.INVALID_ROOM.wire(), refusal("Ada", "r".repeat(65), 1).code());
+        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("", "r", ControlMessage.PROTOCOL_VERSION).code());
+        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("x".repeat(65), "r", ControlMessage.PROTOCOL_VERSION).code());
+        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("tab\tname", "r", ControlMessage.PROTOCOL_VERSION).code());
+        assertEquals(ErrorCode.INVALID_NAME.wire(), refusal("half\uD800", "r", ControlMessage.PROTOCOL_VERSION).code());
+        assertEquals(ErrorCode.INVALID_ROOM.wire(), refusal("Ada", "", ControlMessage.PROTOCOL_VERSION).code());
+        assertEquals(ErrorCode.INVALID_ROOM.wire(), refusal("Ada", "r".repeat(65), ControlMessage.PROTOCOL_VERSION).code());
         ControlMessage.Error v = refusal("Ada", "r", 99);
         assertEquals(ErrorCode.UNSUPPORTED_VERSION.wire(), v.code());
         assertTrue(v.message().contains("99"));
+        ControlMessage.Error v1 = refusal("Ada", "r", 1);
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION.wire(), v1.code(), "a version 1 hello expects the roster in its welcome");
+        assertTrue(v1.message().contains("speaks 2"), v1.message());
     }
 
     @Test

@@ -77,7 +77,7 @@ class ControlLimitsTest {
             }
         }
         try (RawClient fresh = RawClient.join(relay, "idle-" + System.nanoTime(), "Fresh")) {
-            assertEquals("Fresh", fresh.welcome.roster().get(0).name());
+            assertEquals("Fresh", fresh.roster.get(0).name());
         }
         assertTrue(LimitMetrics.hits(relay, "hello-timeout") >= before + 500, "each counted");
     }
@@ -135,7 +135,7 @@ class ControlLimitsTest {
             // Another address is not affected.
             try (RawClient other = RawClient.join(new RawClient(relay.controlAddress(), loopback(201), 0),
                     "per-address-" + System.nanoTime(), "Other")) {
-                assertEquals(1, other.welcome.roster().size());
+                assertEquals(1, other.roster.size());
             }
             open.remove(0).close();
             // Once one of them is gone, the address may connect again.

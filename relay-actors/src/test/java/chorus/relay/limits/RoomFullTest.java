@@ -46,7 +46,7 @@ class RoomFullTest {
                     Duration.ofSeconds(5));
             try (RawClient dee = RawClient.join(relay, roomName, "Dee")) {
                 assertEquals(List.of("Ada", "Dee"),
-                        dee.welcome.roster().stream().map(ControlMessage.ParticipantInfo::name).sorted().toList());
+                        dee.roster.stream().map(ControlMessage.ParticipantInfo::name).sorted().toList());
             }
             assertTrue(LimitMetrics.hits(relay, "room-size") >= 1, "counted");
         }
@@ -66,7 +66,7 @@ class RoomFullTest {
                  RawClient bea = RawClient.join(second, roomName, "Bea");
                  RawClient third = new RawClient(second.controlAddress());
                  RawClient fourth = new RawClient(first.controlAddress())) {
-                assertEquals(2, bea.welcome.roster().size(), "one room across the nodes");
+                assertEquals(2, bea.roster.size(), "one room across the nodes");
                 assertRefusedAsFull(third, roomName);
                 assertRefusedAsFull(fourth, roomName);
             }

@@ -48,7 +48,7 @@ class ClusterFilesTlsTest {
                 .createSocket(tcp, "127.0.0.1", node.controlPort(), true);
         RawClient client = new RawClient(ssl);
         client.send(new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, room, "tls-test"));
-        client.welcome = assertInstanceOf(ControlMessage.Welcome.class, client.read());
+        client.readWelcome();
         return client;
     }
 
