@@ -88,6 +88,9 @@ class MediaHeaderFuzzTest {
         if (count == 0 || index >= count) {
             return DropReason.BAD_FRAGMENT;
         }
+        if ((d[29] & 0xFF) > 2) {
+            return DropReason.BAD_LAYER;
+        }
         return null;
     }
 
