@@ -430,9 +430,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
         member.tellWhatTheRoomHolds(admitted.history(), admitted.files(), presenter);
         if (!welcomed) {
             tellSpeakers(member);
-        }
-        if (move != null && !welcomed) {
-            member.notify(move); // joined while this node drains: move on at once
+            if (move != null) {
+                member.notify(move); // joined while this node drains: move on at once
+            }
         }
         getContext().getLog().info("join name={} id={} ({} here, {} in room)", member.info.name(),
                 member.info.participantId(), members.size(), roster.size());
