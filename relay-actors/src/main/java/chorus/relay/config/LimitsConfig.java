@@ -22,13 +22,18 @@ public record LimitsConfig(
         int transfersPerParticipant,
         int filesConnectionsPerAddress,
         int filesMaxConnections,
-        Duration filesIdleTimeout) {
+        Duration filesIdleTimeout,
+        int maxSubscribedStreams,
+        double subscribeRate,
+        int subscribeBurst) {
 
     public LimitsConfig {
         if (chatRate <= 0 || chatBurst < 1 || roomSize < 1 || connectionsPerAddress < 1 || maxConnections < 1
-                || transfersPerParticipant < 1 || filesConnectionsPerAddress < 1 || filesMaxConnections < 1) {
+                || transfersPerParticipant < 1 || filesConnectionsPerAddress < 1 || filesMaxConnections < 1
+                || maxSubscribedStreams < 1 || subscribeRate <= 0 || subscribeBurst < 1) {
             throw new IllegalArgumentException("chorus.relay.limits: chat-rate, chat-burst, room-size, the "
-                    + "connection counts and transfers-per-participant must be positive");
+                    + "connection counts, transfers-per-participant, max-subscribed-streams, subscribe-rate and "
+                    + "subscribe-burst must be positive");
         }
     }
 
@@ -49,6 +54,9 @@ public record LimitsConfig(
                 c.getInt("transfers-per-participant"),
                 c.getInt("files-connections-per-address"),
                 c.getInt("files-max-connections"),
-                c.getDuration("files-idle-timeout"));
+                c.getDuration("files-idle-timeout"),
+                c.getInt("max-subscribed-streams"),
+                c.getDouble("subscribe-rate"),
+                c.getInt("subscribe-burst"));
     }
 }

@@ -145,6 +145,10 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     /** Chat messages refused by the rate limit since the client was last told. */
     private long chatRefused;
     private long chatRefusedToldNanos = System.nanoTime() - RATE_LIMITED_TOLD_EVERY.toNanos();
+    private final TokenBucket subscribeRate;
+    /** Subscriptions refused by the rate limit since the client was last told. */
+    private long subscribeRefused;
+    private long subscribeRefusedToldNanos = System.nanoTime() - RATE_LIMITED_TOLD_EVERY.toNanos();
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
                                            FileAccess fileAccess, ClusterPeers peers, ActorRef<Outgoing> outbox,
@@ -166,6 +170,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         this.outbox = outbox;
         this.local = local;
         this.chatRate = new TokenBucket(config.limits().chatRate(), config.limits().chatBurst(), System.nanoTime());
+        this.subscribeRate = new TokenBucket(config.limits().subscribeRate(), config.limits().subscribeBurst(),
+                System.nanoTime());
         timers.startSingleTimer(HelloTimeout.INSTANCE, config.control().helloTimeout());
     }
 
@@ -243,7 +249,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
         } else if (message instanceof ControlMessage.Leave) {
             shutdown("leave");
         } else if (participant == null && (message instanceof ControlMessage.ChatSend
-                || message instanceof ControlMessage.ScreenShareStart || message instanceof ControlMessage.ScreenShareStop)) {
+                || message instanceof ControlMessage.ScreenShareStart || message instanceof ControlMessage.ScreenShareStop
+                || message instanceof ControlMessage.Subscribe)) {
             send(ControlMessage.Error.of(ErrorCode.NOT_JOINED, "send a hello first"));
         } else if (message instanceof ControlMessage.ChatSend chat) {
             onChat(chat);
@@ -255,6 +262,8 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             participant.tell(new Participant.ShareScreen(true));
         } else if (message instanceof ControlMessage.ScreenShareStop) {
             participant.tell(new Participant.ShareScreen(false));
+        } else if (message instanceof ControlMessage.Subscribe subscribe) {
+            onSubscribe(subscribe);
         } else {
             send(ControlMessage.Error.of(ErrorCode.UNKNOWN_TYPE,
                     "'" + ControlCodec.typeName(message) + "' is not a message a client sends"));
@@ -285,6 +294,24 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             return;
         }
         participant.tell(new Participant.SendChat(text));
+    }
+
+    /** Rate-limited here; checked against the room by the room. */
+    private void onSubscribe(ControlMessage.Subscribe subscribe) {
+        if (subscribeRate.take(1, System.nanoTime())) {
+            participant.tell(new Participant.Subscribe(subscribe));
+            return;
+        }
+        gateway.stats().limitHit(Limit.SUBSCRIBE_RATE);
+        subscribeRefused++;
+        long now = System.nanoTime();
+        if (now - subscribeRefusedToldNanos >= RATE_LIMITED_TOLD_EVERY.toNanos()) {
+            send(ControlMessage.Error.of(ErrorCode.RATE_LIMITED, "subscriptions are limited to "
+                    + config.limits().subscribeRate() + " a second (bursts of " + config.limits().subscribeBurst()
+                    + "); " + subscribeRefused + " were not applied (the last one applied stays)"));
+            subscribeRefused = 0;
+            subscribeRefusedToldNanos = now;
+        }
     }
 
     /**

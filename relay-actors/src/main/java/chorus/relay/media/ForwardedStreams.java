@@ -1,62 +1,60 @@
 package chorus.relay.media;
 
+import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaKind;
 import chorus.protocol.media.RetransmissionBuffer;
+import java.nio.ByteBuffer;
 import chorus.relay.config.MediaConfig;
 
 /**
- * One sender's retransmission buffers, camera (VIDEO) and screen (SCREEN), each made on the first
- * datagram of its stream the relay forwards. Video receive thread only, except that whether the
- * sender sent lately may be asked anywhere.
+ * One sender's retransmission buffers and uplink gaps per stream: each camera layer (VIDEO, its
+ * own sequence numbers) and the screen (SCREEN, layer 0), each made on the first datagram of its
+ * stream the relay forwards. Video receive thread only, except {@link #sentWithin} (a buffer made
+ * meanwhile may not show yet: it then reads as not sending, which costs one keyframe request).
  */
 final class ForwardedStreams {
+    private static final int STREAMS = MediaHeader.MAX_LAYERS + 1;
     private final MediaConfig.Recovery config;
-    private volatile RetransmissionBuffer video;
-    private volatile RetransmissionBuffer screen;
-    private UplinkGaps videoGaps;
-    private UplinkGaps screenGaps;
+    private final RetransmissionBuffer[] buffers = new RetransmissionBuffer[STREAMS];
+    private final UplinkGaps[] gaps = new UplinkGaps[STREAMS];
 
     ForwardedStreams(MediaConfig.Recovery config) {
         this.config = config;
     }
 
-    /** The stream's buffer, or null before its first datagram. */
-    RetransmissionBuffer of(MediaKind kind) {
-        return kind == MediaKind.SCREEN ? screen : video;
+    private static int slot(MediaKind kind, int layer) {
+        return kind == MediaKind.SCREEN ? MediaHeader.MAX_LAYERS : layer;
     }
 
-    /** The stream's buffer, made when this is its first datagram. */
-    RetransmissionBuffer forStoring(MediaKind kind) {
-        RetransmissionBuffer buffer = of(kind);
+    /** The stream's buffer, or null before its first datagram (or for a layer out of range). */
+    RetransmissionBuffer of(MediaKind kind, int layer) {
+        return layer < 0 || layer >= MediaHeader.MAX_LAYERS ? null : buffers[slot(kind, layer)];
+    }
+
+    /** Keeps a datagram of the stream (made when this is its first) for receivers' NACKs. */
+    void store(ByteBuffer clear, MediaKind kind, long nowNanos) {
+        int s = slot(kind, MediaHeader.layer(clear, 0));
+        RetransmissionBuffer buffer = buffers[s];
         if (buffer == null) {
             buffer = new RetransmissionBuffer(config.retransmissionAge().toNanos(), config.retransmissionDatagrams(),
                     config.retransmissionBytes());
-            if (kind == MediaKind.SCREEN) {
-                screen = buffer;
-            } else {
-                video = buffer;
-            }
+            buffers[s] = buffer;
         }
-        return buffer;
+        buffer.store(clear, nowNanos);
     }
 
     /** The gaps in the stream as it arrives from its sender (a local sender's only). */
-    UplinkGaps gaps(MediaKind kind) {
-        if (kind == MediaKind.SCREEN) {
-            if (screenGaps == null) {
-                screenGaps = new UplinkGaps();
-            }
-            return screenGaps;
+    UplinkGaps gaps(MediaKind kind, int layer) {
+        int s = slot(kind, layer);
+        if (gaps[s] == null) {
+            gaps[s] = new UplinkGaps();
         }
-        if (videoGaps == null) {
-            videoGaps = new UplinkGaps();
-        }
-        return videoGaps;
+        return gaps[s];
     }
 
     /** Whether the stream forwarded a datagram within {@code windowNanos} of {@code nowNanos}. */
-    boolean sentWithin(MediaKind kind, long windowNanos, long nowNanos) {
-        RetransmissionBuffer buffer = of(kind);
+    boolean sentWithin(MediaKind kind, int layer, long windowNanos, long nowNanos) {
+        RetransmissionBuffer buffer = of(kind, layer);
         return buffer != null && nowNanos - buffer.lastStoredNanos() < windowNanos;
     }
 }

@@ -19,8 +19,9 @@ final class KeyframeRequests {
         this.intervalNanos = intervalNanos;
     }
 
-    static long stream(int mediaId, int kindWire) {
-        return ((long) mediaId << 8) | kindWire;
+    /** A stream's key: its sender, kind and layer (each layer is a stream of its own). */
+    static long stream(int mediaId, int kindWire, int layer) {
+        return ((long) mediaId << 16) | ((long) kindWire << 8) | layer;
     }
 
     /** True when the stream's sender is to be asked now (and the interval starts again), false when it was asked lately. */
@@ -36,9 +37,12 @@ final class KeyframeRequests {
         return due[0];
     }
 
-    /** Forgets a sender's streams (it left this node). */
-    void forget(int mediaId, int videoWire, int screenWire) {
-        lastAsked.remove(stream(mediaId, videoWire));
-        lastAsked.remove(stream(mediaId, screenWire));
+    /** Forgets a sender's streams, every layer of each kind (it left this node). */
+    void forget(int mediaId, int[] kindWires, int layers) {
+        for (int kind : kindWires) {
+            for (int layer = 0; layer < layers; layer++) {
+                lastAsked.remove(stream(mediaId, kind, layer));
+            }
+        }
     }
 }

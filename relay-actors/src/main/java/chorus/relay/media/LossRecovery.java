@@ -18,15 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Video loss recovery at the relay: keeps what it forwards of each sender stream
  * ({@link RetransmissionBuffer}), answers a receiver's NACK from it to that receiver only, and
  * passes keyframe requests on to a stream's sender (or to the peer node it is connected to)
- * coalesced per interval ({@link KeyframeRequests}), asking the room's video senders itself when
- * a newcomer starts receiving. A receiver's feedback is rate-limited per participant; a NACK is
- * never passed to the sender. Everything but {@link #roomChanged} runs on the video port's
- * receive thread.
+ * coalesced per interval per layer ({@link KeyframeRequests}), asking senders itself when a
+ * receiver waits to switch layers. A receiver's feedback is rate-limited per participant and
+ * answered only for a stream it is forwarded; a NACK is never passed to the sender. Everything but
+ * {@link #ask} runs on the video port's receive thread.
  */
 final class LossRecovery {
-    /** A sender counts as sending video when it forwarded a datagram this recently. */
-    private static final long SENDING_NANOS = 2_000_000_000L;
-
     /** Seals a datagram with a member's key (relay to client, video port) and sends it to {@code to}. */
     @FunctionalInterface
     interface ToMember {
@@ -65,25 +62,27 @@ final class LossRecovery {
 
     /**
      * A video or screen datagram from {@code sender}, connected here, that was just forwarded:
-     * kept for receivers' NACKs, and a gap before it (lost on the sender's own path, so in no
-     * buffer) asked of the sender with a NACK once it stays open past reordering. Whatever the
-     * sender resends is forwarded as it arrives, to every receiver at once.
+     * kept for receivers' NACKs, and a gap before it in its layer's stream (lost on the sender's own
+     * path, so in no buffer) asked of the sender with a NACK once it stays open past reordering.
+     * Whatever the sender resends is forwarded as it arrives, to every receiver at once.
      */
     void forwarded(MediaRoute sender, ByteBuffer clear, MediaKind kind, long nowNanos) {
-        forwarded(sender.forwarded, clear, kind, nowNanos);
-        int due = sender.forwarded.gaps(kind).offer(MediaHeader.sequence(clear, 0), nowNanos, uplinkDue);
+        forwarded(sender.video, clear, kind, nowNanos);
+        int layer = MediaHeader.layer(clear, 0);
+        int due = sender.video.forwarded.gaps(kind, layer).offer(MediaHeader.sequence(clear, 0), nowNanos, uplinkDue);
         InetSocketAddress to = sender.routed(MediaPort.VIDEO);
         if (due > 0 && to != null) {
             uplinkNack.clear(); // absolute writes: the last NACK's limit must not bound this one
-            Nack.encode(uplinkNack, sender.mediaId, requestSequence.getAndIncrement(), sender.mediaId, kind, uplinkDue, due);
+            Nack.encode(uplinkNack, sender.mediaId, requestSequence.getAndIncrement(), sender.mediaId, kind, layer,
+                    uplinkDue, due);
             stats.recovered(Recovery.NACK_SENT); // before the send: whoever sees the NACK sees it counted
             toMember.send(sender, uplinkNack, to, MediaKind.NACK);
         }
     }
 
     /** A video or screen datagram of {@code sender}'s that was just forwarded: kept for NACKs. */
-    void forwarded(ForwardedStreams sender, ByteBuffer clear, MediaKind kind, long nowNanos) {
-        sender.forStoring(kind).store(clear, nowNanos);
+    void forwarded(VideoSender sender, ByteBuffer clear, MediaKind kind, long nowNanos) {
+        sender.forwarded.store(clear, kind, nowNanos);
     }
 
     /** A NACK from {@code receiver}, opened and fresh: the named datagrams it may have, resent to it. */
@@ -99,11 +98,12 @@ final class LossRecovery {
         stats.recovered(Recovery.NACK_RECEIVED);
         int target = Nack.targetMediaId(clear);
         MediaKind kind = Nack.targetKind(clear);
-        // Each looked up once and checked: the sender may leave (its route removed) on the room's thread meanwhile.
-        MediaRoute.RoomFanout room = roomOf(target);
-        ForwardedStreams streams = streams(target);
-        RetransmissionBuffer buffer = room != null && streams != null && receives(room, receiver, target, kind)
-                ? streams.of(kind) : null;
+        int layer = Nack.targetLayer(clear);
+        // Looked up once and checked: the sender may leave (its route removed) on the room's thread meanwhile.
+        VideoSender sender = target == receiver.mediaId ? null : videoSender(target);
+        // Only a stream the receiver is forwarded now: one it did not subscribe to never leaves the relay for it.
+        RetransmissionBuffer buffer = sender != null && sender.switches.isOn(receiver.mediaId, kind, layer)
+                ? sender.forwarded.of(kind, layer) : null;
         InetSocketAddress to = receiver.routed(MediaPort.VIDEO);
         if (buffer == null || to == null) {
             stats.recovered(Recovery.NOT_BUFFERED);
@@ -145,9 +145,10 @@ final class LossRecovery {
         stats.recovered(Recovery.KEYFRAME_REQUEST_RECEIVED);
         int target = KeyframeRequest.targetMediaId(clear);
         MediaKind kind = KeyframeRequest.targetKind(clear);
-        MediaRoute.RoomFanout room = roomOf(target);
-        if (room != null && receives(room, receiver, target, kind)) {
-            askSender(target, kind, nowNanos);
+        int layer = KeyframeRequest.targetLayer(clear);
+        VideoSender sender = target == receiver.mediaId ? null : videoSender(target);
+        if (sender != null && layer < MediaHeader.MAX_LAYERS && sender.fanout.wants(receiver.mediaId, kind)) {
+            ask(target, kind, layer, nowNanos);
         }
     }
 
@@ -162,90 +163,34 @@ final class LossRecovery {
         }
         stats.recovered(Recovery.KEYFRAME_REQUEST_RECEIVED);
         int target = KeyframeRequest.targetMediaId(clear);
-        if (routes.get(target) != null) {
-            askSender(target, KeyframeRequest.targetKind(clear), nowNanos);
-        }
-    }
-
-    /**
-     * The room's fan-out changed from {@code before} to {@code after}: when someone started
-     * receiving video (a newcomer's address learned, or a subscription), the room's senders that
-     * are sending ({@code senders}: members here or remote members) are asked for a keyframe.
-     */
-    void roomChanged(MediaRoute.RoomFanout before, MediaRoute.RoomFanout after, Iterable<Integer> senders, long nowNanos) {
-        if (!newReceiver(before, after)) {
-            return;
-        }
-        for (int sender : senders) {
-            ForwardedStreams streams = streams(sender);
-            if (streams == null) {
-                continue;
-            }
-            if (streams.sentWithin(MediaKind.VIDEO, SENDING_NANOS, nowNanos)) {
-                askSender(sender, MediaKind.VIDEO, nowNanos);
-            }
-            if (sender == after.presenter() && streams.sentWithin(MediaKind.SCREEN, SENDING_NANOS, nowNanos)) {
-                askSender(sender, MediaKind.SCREEN, nowNanos);
-            }
+        int layer = KeyframeRequest.targetLayer(clear);
+        if (routes.get(target) != null && layer < MediaHeader.MAX_LAYERS) {
+            ask(target, KeyframeRequest.targetKind(clear), layer, nowNanos);
         }
     }
 
     /** A sender left this node: its coalescing starts afresh if it comes back. */
     void forget(int mediaId) {
-        keyframes.forget(mediaId, MediaKind.VIDEO.wire(), MediaKind.SCREEN.wire());
+        keyframes.forget(mediaId, new int[] {MediaKind.VIDEO.wire(), MediaKind.SCREEN.wire()}, MediaHeader.MAX_LAYERS);
     }
 
-    private static boolean newReceiver(MediaRoute.RoomFanout before, MediaRoute.RoomFanout after) {
-        for (int i = 0; i < after.mediaIds().length; i++) {
-            if (after.video()[i] != null && !receiving(before, after.mediaIds()[i])) {
-                return true;
-            }
+    /** The sender's video as forwarded here, connected here or to a peer node; null when it is gone. */
+    private VideoSender videoSender(int sender) {
+        MediaRoute local = routes.get(sender);
+        if (local != null) {
+            return local.video;
         }
-        return false;
-    }
-
-    private static boolean receiving(MediaRoute.RoomFanout fanout, int mediaId) {
-        for (int i = 0; i < fanout.mediaIds().length; i++) {
-            if (fanout.mediaIds()[i] == mediaId) {
-                return fanout.video()[i] != null;
-            }
-        }
-        return false;
+        MediaRoute.Remote remote = remotes.get(sender);
+        return remote == null ? null : remote.video;
     }
 
     /**
-     * Whether the relay forwards {@code sender}'s stream of {@code kind} to {@code receiver}, by the
-     * sender's room ({@code fanout}): both in it, the receiver receiving video, and for a screen,
-     * the sender presenting.
+     * Asks the stream's sender (one layer of its camera, or its screen) for a keyframe unless it was
+     * asked within the interval: directly when it is connected here, else through its node. Any
+     * thread: the receive thread for receivers, the room's actor when a peer node subscribes.
      */
-    private static boolean receives(MediaRoute.RoomFanout fanout, MediaRoute receiver, int sender, MediaKind kind) {
-        if (sender == receiver.mediaId || (kind == MediaKind.SCREEN && fanout.presenter() != sender)) {
-            return false;
-        }
-        return receiving(fanout, receiver.mediaId);
-    }
-
-    private MediaRoute.RoomFanout roomOf(int sender) {
-        MediaRoute local = routes.get(sender);
-        if (local != null) {
-            return local.room;
-        }
-        MediaRoute.Remote remote = remotes.get(sender);
-        return remote == null ? null : remote.room;
-    }
-
-    private ForwardedStreams streams(int sender) {
-        MediaRoute local = routes.get(sender);
-        if (local != null) {
-            return local.forwarded;
-        }
-        MediaRoute.Remote remote = remotes.get(sender);
-        return remote == null ? null : remote.forwarded;
-    }
-
-    /** Asks the stream's sender for a keyframe unless it was asked within the interval. */
-    private void askSender(int sender, MediaKind kind, long nowNanos) {
-        if (!keyframes.due(KeyframeRequests.stream(sender, kind.wire()), nowNanos)) {
+    void ask(int sender, MediaKind kind, int layer, long nowNanos) {
+        if (!keyframes.due(KeyframeRequests.stream(sender, kind.wire(), layer), nowNanos)) {
             stats.recovered(Recovery.KEYFRAME_REQUEST_COALESCED);
             return;
         }
@@ -255,7 +200,7 @@ final class LossRecovery {
         if (local != null) {
             InetSocketAddress to = local.routed(MediaPort.VIDEO);
             if (to != null) {
-                KeyframeRequest.encode(request, sender, requestSequence.getAndIncrement(), sender, kind);
+                KeyframeRequest.encode(request, sender, requestSequence.getAndIncrement(), sender, kind, layer);
                 stats.recovered(Recovery.KEYFRAME_REQUEST_SENT);
                 toMember.send(local, request, to, MediaKind.KEYFRAME_REQUEST);
             }
@@ -265,7 +210,8 @@ final class LossRecovery {
         InetSocketAddress node = remote == null ? null : remote.node;
         if (node != null) {
             // Node to node the header's media id is the relay's own: the target is a member there, not here.
-            KeyframeRequest.encode(request, MediaHeader.RELAY_MEDIA_ID, requestSequence.getAndIncrement(), sender, kind);
+            KeyframeRequest.encode(request, MediaHeader.RELAY_MEDIA_ID, requestSequence.getAndIncrement(), sender, kind,
+                    layer);
             stats.recovered(Recovery.KEYFRAME_REQUEST_SENT);
             toNode.send(request, node);
         }

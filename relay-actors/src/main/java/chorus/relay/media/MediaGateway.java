@@ -29,6 +29,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,14 +145,27 @@ public final class MediaGateway implements AutoCloseable {
         return new MediaRoute.Peer(video, audio, traffic);
     }
 
-    public MediaRoute.Remote registerRemote(int mediaId, ActorRef<Mixer.Command> mixer) {
-        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer, stats::reassemblyDropped,
+    /**
+     * A member of a room connected to another node: its media is taken from that node from now on.
+     *
+     * @param node that node's video socket, where keyframe requests for this member go
+     */
+    public MediaRoute.Remote registerRemote(int mediaId, ActorRef<Mixer.Command> mixer, InetSocketAddress node) {
+        return remotes.computeIfAbsent(mediaId, id -> new MediaRoute.Remote(id, mixer, node, stats::reassemblyDropped,
                 recoveryConfig));
     }
 
     public void unregisterRemote(int mediaId) {
         remotes.remove(mediaId);
+        senderGone(mediaId);
+    }
+
+    /** A sender left this node's view: its coalescing starts afresh, and receivers' counters of it go. */
+    private void senderGone(int mediaId) {
         recovery.forget(mediaId);
+        for (MediaRoute receiver : routes.values()) {
+            receiver.forwardedFrom.remove(mediaId);
+        }
     }
 
     /** Media ids are unique on this node for its lifetime; the key, not the id, is the secret. */
@@ -177,38 +191,110 @@ public final class MediaGateway implements AutoCloseable {
 
     public void unregister(MediaRoute route) {
         if (routes.remove(route.mediaId, route)) {
-            recovery.forget(route.mediaId);
+            senderGone(route.mediaId);
         }
     }
 
     /** Gives every member of a room the room's new fan-out (called by the Room on each change). */
     public void publishRoom(Iterable<Integer> memberIds, MediaRoute.RoomFanout fanout) {
-        MediaRoute.RoomFanout before = null;
         for (int id : memberIds) {
             MediaRoute route = routes.get(id);
             if (route != null) {
-                before = before == null ? route.room : before;
                 route.room = fanout;
             }
         }
-        recovery.roomChanged(before == null ? MediaRoute.RoomFanout.EMPTY : before, fanout, memberIds, System.nanoTime());
     }
 
     /** Gives the room's remote members (connected to other nodes) this node's fan-out. */
     public void publishRemotes(Iterable<Integer> remoteIds, MediaRoute.RoomFanout fanout) {
-        MediaRoute.RoomFanout before = null;
         for (int id : remoteIds) {
             MediaRoute.Remote remote = remotes.get(id);
             if (remote != null) {
-                before = before == null ? remote.room : before;
                 remote.room = fanout;
             }
         }
-        if (before != null) {
-            recovery.roomChanged(before, fanout, remoteIds, System.nanoTime());
+    }
+
+    /** A sender counts as sending a stream when it forwarded a datagram of it this recently. */
+    private static final long SENDING_NANOS = 2_000_000_000L;
+
+    /**
+     * Gives each sender of a room (connected here or to a peer node) where its video goes now, by
+     * the room's subscriptions (called by the Room on each change). A receiver that starts wanting
+     * a stream, or another layer of it, and a peer node that does, need a keyframe of it: a sender
+     * sending that stream is asked at once (coalesced), not at its next datagram.
+     */
+    public void publishSenders(Map<Integer, SenderFanout> bySender) {
+        long now = System.nanoTime();
+        for (Map.Entry<Integer, SenderFanout> e : bySender.entrySet()) {
+            VideoSender sender = videoSender(e.getKey());
+            if (sender == null) {
+                continue;
+            }
+            SenderFanout before = sender.fanout;
+            SenderFanout after = e.getValue();
+            sender.fanout = after;
+            int gained = before.gainedBy(after);
+            for (int layer : LayerMask.cameraLayers(gained)) {
+                if (sender.forwarded.sentWithin(MediaKind.VIDEO, layer, SENDING_NANOS, now)) {
+                    recovery.ask(sender.mediaId, MediaKind.VIDEO, layer, now);
+                }
+            }
+            if (LayerMask.screen(gained) && sender.forwarded.sentWithin(MediaKind.SCREEN, 0, SENDING_NANOS, now)) {
+                recovery.ask(sender.mediaId, MediaKind.SCREEN, 0, now);
+            }
         }
     }
 
+    private VideoSender videoSender(int mediaId) {
+        MediaRoute local = routes.get(mediaId);
+        if (local != null) {
+            return local.video;
+        }
+        MediaRoute.Remote remote = remotes.get(mediaId);
+        return remote == null ? null : remote.video;
+    }
+
+    /** Asks {@code sender} for a keyframe of each stream in {@code mask} (a {@link LayerMask}), coalesced. */
+    private void askForKeyframes(int sender, int mask, long nowNanos) {
+        for (int layer : LayerMask.cameraLayers(mask)) {
+            recovery.ask(sender, MediaKind.VIDEO, layer, nowNanos);
+        }
+        if (LayerMask.screen(mask)) {
+            recovery.ask(sender, MediaKind.SCREEN, 0, nowNanos);
+        }
+    }
+
+    /**
+     * What {@code receiver} (a member here) has been forwarded, by sender media id: datagrams per
+     * camera layer (indexes 0..2) and of the screen (index 3). For tests and the load report.
+     */
+    public Map<Integer, long[]> forwardedTo(int receiver) {
+        MediaRoute route = routes.get(receiver);
+        Map<Integer, long[]> out = new java.util.TreeMap<>();
+        if (route != null) {
+            route.forwardedFrom.forEach((sender, counts) -> {
+                long[] copy = new long[counts.length()];
+                for (int i = 0; i < copy.length; i++) {
+                    copy[i] = counts.get(i);
+                }
+                out.put(sender, copy);
+            });
+        }
+        return out;
+    }
+
+    /** Video and screen datagrams of a member of another node that arrived here from its node (0 if unknown). */
+    public long videoDatagramsFromPeer(int remoteMediaId) {
+        MediaRoute.Remote remote = remotes.get(remoteMediaId);
+        return remote == null ? 0 : remote.videoDatagramsIn.get();
+    }
+
+    private AtomicLongArray countersOf(int receiver, int sender) {
+        MediaRoute route = routes.get(receiver);
+        return route == null ? new AtomicLongArray(LayerSwitches.SLOTS)
+                : route.forwardedFrom.computeIfAbsent(sender, k -> new AtomicLongArray(LayerSwitches.SLOTS));
+    }
 
     public RelayStats stats() {
         return stats;
@@ -351,15 +437,12 @@ public final class MediaGateway implements AutoCloseable {
             case NACK -> recovery.onNack(route, clear, now);
             case KEYFRAME_REQUEST -> recovery.onKeyframeRequest(route, clear, now);
             case VIDEO, SCREEN -> {
-                MediaRoute.RoomFanout fanout = route.room;
-                if (kind == MediaKind.SCREEN && fanout.presenter() != route.mediaId) {
+                if (kind == MediaKind.SCREEN && route.room.presenter() != route.mediaId) {
                     stats.dropped(DropReason.NOT_PRESENTER);
                     return;
                 }
-                fanOut(fanout, route.mediaId, clear, kind);
+                forwardVideo(route.video, clear, kind, now, true);
                 recovery.forwarded(route, clear, kind, now);
-                // Once per other node with members in the room, never once per remote member.
-                sendToPeers(MediaPort.VIDEO, clear, fanout.peers());
             }
             case AUDIO -> {
                 sendToPeers(MediaPort.AUDIO, clear, route.room.peers());
@@ -456,15 +539,49 @@ public final class MediaGateway implements AutoCloseable {
         }
     }
 
-    /** Re-encrypts for each receiver (hop by hop): a receiver holds only its own key. */
-    private void fanOut(MediaRoute.RoomFanout fanout, int sender, ByteBuffer clear, MediaKind kind) {
-        for (int i = 0; i < fanout.mediaIds().length; i++) {
-            InetSocketAddress to = fanout.video()[i];
-            int id = fanout.mediaIds()[i];
-            if (id != sender && to != null) {
-                MediaRoute receiver = routes.get(id);
+    /**
+     * Forwards a sender's video or screen datagram by its {@link SenderFanout}: re-encrypted for
+     * each receiver here that is on its layer (hop by hop: a receiver holds only its own key), and,
+     * when {@code toPeers}, sealed once for the peer nodes that subscribe to its layer, never once
+     * per remote member. Receivers waiting to switch to a layer get its sender asked for a keyframe.
+     */
+    private void forwardVideo(VideoSender sender, ByteBuffer clear, MediaKind kind, long nowNanos, boolean toPeers) {
+        SenderFanout fanout = sender.fanout;
+        LayerSwitches switches = sender.switches;
+        switches.follow(fanout, this::countersOf);
+        int layer = MediaHeader.layer(clear, 0);
+        boolean keyframeStart = (MediaHeader.flags(clear, 0) & MediaHeader.FLAG_KEYFRAME) != 0
+                && MediaHeader.fragmentIndex(clear, 0) == 0;
+        int slot = kind == MediaKind.SCREEN ? LayerSwitches.SCREEN_SLOT : layer;
+        for (int i = 0; i < fanout.receivers().length; i++) {
+            InetSocketAddress to = fanout.addresses()[i];
+            if (to != null && switches.forwards(i, kind, layer, keyframeStart)) {
+                MediaRoute receiver = routes.get(fanout.receivers()[i]);
                 if (receiver != null) {
                     sendSealed(MediaPort.VIDEO, receiver, clear, to, kind);
+                    stats.videoForwarded(slot);
+                }
+            }
+        }
+        if (toPeers) {
+            sendToPeers(clear, fanout, LayerMask.of(kind, layer));
+        }
+        askForKeyframes(sender.mediaId, switches.takePending(), nowNanos);
+    }
+
+    /** Sealed once with this node's key (node to node) and sent to each peer node that wants the stream {@code bit}. */
+    private void sendToPeers(ByteBuffer clear, SenderFanout fanout, int bit) {
+        MediaSealer sealer = nodeSealers[MediaPort.VIDEO.ordinal()];
+        if (sealer == null) {
+            return;
+        }
+        ByteBuffer datagram = null;
+        synchronized (sealer) {
+            for (int p = 0; p < fanout.peers().length; p++) {
+                if ((fanout.peerMasks()[p] & bit) != 0) {
+                    datagram = datagram == null ? sealer.seal(clear) : datagram;
+                    MediaRoute.Peer peer = fanout.peers()[p];
+                    sendToPeer(MediaPort.VIDEO, datagram, peer.video(), peer.traffic());
                 }
             }
         }
@@ -521,14 +638,15 @@ public final class MediaGateway implements AutoCloseable {
         MediaKind kind = MediaHeader.kind(clear, 0);
         switch (kind) {
             case VIDEO, SCREEN -> {
-                MediaRoute.RoomFanout fanout = remote.room;
-                if (kind == MediaKind.SCREEN && fanout.presenter() != remote.mediaId) {
+                remote.videoDatagramsIn.incrementAndGet();
+                if (kind == MediaKind.SCREEN && remote.room.presenter() != remote.mediaId) {
                     stats.dropped(DropReason.NOT_PRESENTER);
                     return;
                 }
-                fanOut(fanout, remote.mediaId, clear, kind);
+                long now = System.nanoTime();
                 remote.node = node;
-                recovery.forwarded(remote.forwarded, clear, kind, System.nanoTime());
+                forwardVideo(remote.video, clear, kind, now, false);
+                recovery.forwarded(remote.video, clear, kind, now);
             }
             case AUDIO -> {
                 Reassembler.Frame frame = remote.audio.offer(clear, 0, System.nanoTime());

@@ -13,6 +13,9 @@ import chorus.relay.metrics.RelayStats;
 import chorus.relay.mixer.Mixer;
 import chorus.relay.room.Participant;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -53,18 +56,22 @@ public final class MediaRoute {
     public static final class Remote {
         final int mediaId;
         final Reassembler audio;
-        /** Its video and screen as this node forwarded them, for NACKs from members here. */
-        final ForwardedStreams forwarded;
+        /** Its video and screen as this node forwards them to members here (and keeps them for their NACKs). */
+        final VideoSender video;
+        /** Its video and screen datagrams that arrived from its node (a peer counter: none while nobody here subscribes). */
+        final AtomicLong videoDatagramsIn = new AtomicLong();
         volatile RoomFanout room = RoomFanout.EMPTY;
         volatile ActorRef<Mixer.Command> mixer;
-        /** The peer node's video socket its video last came from: where keyframe requests for it go. */
+        /** Its node's video socket (from the roster, then where its video last came from): where keyframe requests for it go. */
         volatile InetSocketAddress node;
 
-        Remote(int mediaId, ActorRef<Mixer.Command> mixer, Reassembler.DropListener drops, MediaConfig.Recovery recovery) {
+        Remote(int mediaId, ActorRef<Mixer.Command> mixer, InetSocketAddress node, Reassembler.DropListener drops,
+               MediaConfig.Recovery recovery) {
             this.mediaId = mediaId;
             this.mixer = mixer;
+            this.node = node;
             this.audio = Reassembler.forAudio(drops);
-            this.forwarded = new ForwardedStreams(recovery);
+            this.video = new VideoSender(mediaId, recovery);
         }
     }
 
@@ -94,8 +101,13 @@ public final class MediaRoute {
      */
     final TokenBucket audioFrames;
     static final int AUDIO_FRAMES_PER_SECOND = 100;
-    /** Its video and screen as the relay forwarded them, for NACKs (video receive thread). */
-    final ForwardedStreams forwarded;
+    /** Its video and screen as the relay forwards them, and keeps them for NACKs. */
+    final VideoSender video;
+    /**
+     * What this participant was forwarded of each sender, by sender media id: datagrams per camera
+     * layer and of the screen ({@link LayerSwitches#SLOTS}), written by the video receive thread.
+     */
+    final ConcurrentHashMap<Integer, AtomicLongArray> forwardedFrom = new ConcurrentHashMap<>();
     /** Its NACKs and keyframe requests (video receive thread). */
     final TokenBucket nacks;
     final TokenBucket keyframeRequests;
@@ -152,7 +164,7 @@ public final class MediaRoute {
         this.mediaId = mediaId;
         this.participant = participant;
         this.audio = Reassembler.forAudio(drops);
-        this.forwarded = new ForwardedStreams(recovery);
+        this.video = new VideoSender(mediaId, recovery);
         long now = System.nanoTime();
         this.audioFrames = new TokenBucket(AUDIO_FRAMES_PER_SECOND, AUDIO_FRAMES_PER_SECOND, now);
         this.nacks = new TokenBucket(limits.nackRate(), limits.nackBurst(), now);

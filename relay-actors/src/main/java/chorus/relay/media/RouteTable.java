@@ -17,6 +17,11 @@ public final class RouteTable<V> {
         return table.get(mediaId);
     }
 
+    /** The values at this moment (a snapshot: later changes do not show). */
+    public java.util.Collection<V> values() {
+        return table.values();
+    }
+
     public int size() {
         return table.size();
     }

@@ -36,7 +36,11 @@ public enum Limit {
     /** A NACK, or the rest of what it names, ignored: over {@code limits.media.nack-rate} / {@code nack-burst}. */
     NACK_RATE,
     /** A keyframe request ignored: over {@code limits.media.keyframe-request-rate} / {@code keyframe-request-burst}. */
-    KEYFRAME_REQUEST_RATE;
+    KEYFRAME_REQUEST_RATE,
+    /** A subscription refused: over {@code limits.subscribe-rate} / {@code subscribe-burst}. */
+    SUBSCRIBE_RATE,
+    /** A subscription cut to {@code limits.max-subscribed-streams}. */
+    SUBSCRIBED_STREAMS;
 
     /** The metric label: lower case with dashes, e.g. {@code chat-rate}. */
     public String label() {

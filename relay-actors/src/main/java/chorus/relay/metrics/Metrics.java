@@ -148,6 +148,14 @@ public final class Metrics {
         counter("chorus_control_tls_handshakes_failed_total",
                 "Control connections closed because their TLS handshake failed (plain text or garbage on the TLS port).",
                 stats::tlsHandshakesFailed);
+        CounterWithCallback.builder().name("chorus_video_forwarded_datagrams_total")
+                .help("Video datagrams forwarded to members, by camera simulcast layer (0 the smallest) or screen.")
+                .labelNames("layer")
+                .callback(cb -> {
+                    for (int slot = 0; slot < 4; slot++) {
+                        cb.call(stats.videoForwardedCount(slot), slot == 3 ? "screen" : String.valueOf(slot));
+                    }
+                }).register(registry);
         CounterWithCallback.builder().name("chorus_video_recovery_total")
                 .help("Video loss recovery: NACKs, datagrams resent or not buffered, keyframe requests received, sent, coalesced.")
                 .labelNames("event")

@@ -39,6 +39,8 @@ public final class RelayStats {
     private final AtomicInteger fileTransfers = new AtomicInteger();
     private final Map<ErrorCode, LongAdder> joinsRefused = counters(ErrorCode.class);
     private final LongAdder participantsReplaced = new LongAdder();
+    /** Video datagrams forwarded to members by camera layer 0..2, then the screen. */
+    private final LongAdder[] videoForwarded = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
 
     private final ConcurrentHashMap<String, PeerTraffic> peers = new ConcurrentHashMap<>();
 
@@ -109,6 +111,15 @@ public final class RelayStats {
             return node + " out " + packetsOut() + " datagrams / " + bytesOut() + " B, in " + packetsIn()
                     + " datagrams / " + bytesIn() + " B; files out " + fileBytesOut() + " B, in " + fileBytesIn() + " B";
         }
+    }
+
+    /** A video datagram forwarded to a member: {@code slot} is its camera layer (0..2), or 3 for the screen. */
+    public void videoForwarded(int slot) {
+        videoForwarded[slot].increment();
+    }
+
+    public long videoForwardedCount(int slot) {
+        return videoForwarded[slot].sum();
     }
 
     /** The counters for a peer node (by its cluster address), made on first use. */

@@ -6,7 +6,9 @@ import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaRoute;
+import chorus.relay.subscription.ForwardingPlan;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,12 @@ final class LocalMembers {
         /** Its token grants {@code subscribe}: the room's media is sent to it. */
         final boolean subscribe;
         InetSocketAddress video;
+        /** What it shows ({@code subscribe}, checked), or null: the default, everything at its largest layer. */
+        ControlMessage.Subscribe subscription;
+        /** Told its welcome: from now on it may be told more (e.g. which of its layers are wanted). */
+        boolean welcomed;
+        /** The layers it was last told are wanted (a {@code LayerMask}), or -1: never told, so it sends all. */
+        int toldLayers = -1;
 
         Member(ParticipantInfo info, ActorRef<Participant.Command> ref, String identity, boolean subscribe) {
             this.info = info;
@@ -106,6 +114,33 @@ final class LocalMembers {
 
     int size() {
         return all.length;
+    }
+
+    /** The members in join order (not to be changed). */
+    Member[] all() {
+        return all;
+    }
+
+    /** The members that video is forwarded to: granted subscribe, with a learned video address. */
+    List<ForwardingPlan.Receiver> receivers() {
+        List<ForwardingPlan.Receiver> receivers = new ArrayList<>(all.length);
+        for (Member m : all) {
+            if (m.subscribe && m.video != null) {
+                receivers.add(new ForwardingPlan.Receiver(m.info.mediaId(), m.video, m.subscription));
+            }
+        }
+        return receivers;
+    }
+
+    /** Whether any member follows the speakers (last-N): their order matters to the fan-out. */
+    boolean anyFollowsSpeakers() {
+        for (Member m : all) {
+            ControlMessage.LastN lastN = m.subscription == null ? null : m.subscription.lastN();
+            if (lastN != null && lastN.count() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<ParticipantInfo> infos() {

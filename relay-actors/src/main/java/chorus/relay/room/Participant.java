@@ -64,6 +64,10 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     public record ShareScreen(boolean start) implements Command {
     }
 
+    /** What this participant's client shows, for its room to check and forward by (rate already limited). */
+    public record Subscribe(ControlMessage.Subscribe subscription) implements Command {
+    }
+
     /**
      * The room took this participant out: its identity joined again (another connection). Its
      * connection says so to the client and closes.
@@ -169,6 +173,7 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
                 })
                 .onMessage(SendChat.class, this::onSendChat)
                 .onMessage(ShareScreen.class, this::onShareScreen)
+                .onMessage(Subscribe.class, this::onSubscribe)
                 .onMessage(Leave.class, this::onLeave)
                 .onMessageEquals(Replace.INSTANCE, () -> {
                     room = null; // the room has let it go already; its leave is not the room's news
@@ -188,6 +193,16 @@ public final class Participant extends AbstractBehavior<Participant.Command> {
     private Behavior<Command> onSendChat(SendChat chat) {
         if (room != null) {
             room.tell(new Room.Chat(info.mediaId(), chat.text()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onSubscribe(Subscribe subscribe) {
+        if (room != null) {
+            room.tell(new Room.Subscribe(info.mediaId(), subscribe.subscription()));
+        } else {
+            connection.tell(new Notified(ControlMessage.Error.of(ErrorCode.NOT_JOINED,
+                    "the room has not welcomed you yet; subscribe after the welcome")));
         }
         return this;
     }

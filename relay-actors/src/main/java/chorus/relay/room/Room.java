@@ -11,11 +11,16 @@ import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
 import chorus.relay.media.MediaRoute;
 import chorus.relay.mixer.Mixer;
+import chorus.relay.media.LayerMask;
+import chorus.relay.metrics.Limit;
 import chorus.relay.room.LocalMembers.Member;
+import chorus.relay.subscription.ForwardingPlan;
+import chorus.relay.subscription.SubscriptionCheck;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +74,10 @@ public final class Room extends AbstractBehavior<Room.Command> {
 
     /** A member asks to start or stop presenting. */
     public record ScreenShare(int mediaId, boolean start) implements Command {
+    }
+
+    /** What a member shows ({@code subscribe}, rate-limited by its connection), to check and forward by. */
+    public record Subscribe(int mediaId, ControlMessage.Subscribe subscription) implements Command {
     }
 
     /** A file was uploaded to this room and is complete on disk. */
@@ -146,6 +155,14 @@ public final class Room extends AbstractBehavior<Room.Command> {
     /** The mixer's recent speakers, dominant first (media ids): what last-N follows. */
     private List<Integer> recentSpeakers = List.of();
     private long joinsSeen;
+    private final int maxSubscribedStreams;
+    /** Per peer node, the layers of this node's senders its members subscribe to (its last NodeWants). */
+    private final Map<String, Map<Integer, Integer>> peerWants = new HashMap<>();
+    /** Per peer node, what this part last told it it wants of that node's senders, and which part of it was told. */
+    private final Map<String, Map<Integer, Integer>> toldWants = new HashMap<>();
+    private final Map<String, ActorRef<RoomEntity.Event>> toldWantsTo = new HashMap<>();
+    /** The fan-out last published: what a member welcomed later is told it is wanted for. */
+    private ForwardingPlan plan;
     private final Unconfirmed unconfirmed = new Unconfirmed();
     /** Media ids of members admitted from this part's copy, whose sharded room has not answered yet. */
     private final Set<Integer> admittedFromCopy = new HashSet<>();
@@ -173,6 +190,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
         this.mixer = ctx.spawn(Mixer.create(gateway, config, ctx.getSelf(), true), "mixer");
         this.roster = new RosterCopy(link.node(), gateway, mixer);
         this.events = ctx.messageAdapter(RoomEntity.Event.class, FromRoom::new);
+        this.maxSubscribedStreams = config.limits().maxSubscribedStreams();
         timers.startTimerAtFixedRate(SyncTick.INSTANCE, Duration.ofSeconds(1));
     }
 
@@ -185,6 +203,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 .onMessage(AddressLearned.class, this::onAddressLearned)
                 .onMessage(Chat.class, this::onChat)
                 .onMessage(ScreenShare.class, this::onScreenShare)
+                .onMessage(Subscribe.class, this::onSubscribe)
                 .onMessage(FileAdded.class, this::onFileAdded)
                 .onMessage(ListFiles.class, this::onListFiles)
                 .onMessage(LookupFile.class, this::onLookupFile)
@@ -225,6 +244,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
                 timers.cancel(admitKey(m.info.mediaId()));
                 m.ref.tell(new Participant.Refuse(refused.code(), refused.message())); // it leaves, then goes
             }
+        } else if (event instanceof RoomEntity.NodeWants wants) {
+            peerWants.put(wants.node(), wants.masks());
+            rebuildFanout();
         } else if (event instanceof RoomEntity.ChatAccepted accepted) {
             unconfirmed.chatAccepted(accepted.requestId());
         } else if (event instanceof RoomEntity.FileAccepted accepted) {
@@ -325,6 +347,40 @@ public final class Room extends AbstractBehavior<Room.Command> {
         return this;
     }
 
+    /**
+     * A member's subscription, checked against the room: refused whole (it is told why, nothing
+     * changes) or applied, cut to the cap if it asks for more (it is told so).
+     */
+    private Behavior<Command> onSubscribe(Subscribe subscribe) {
+        Member m = members.get(subscribe.mediaId());
+        if (m == null) {
+            return this;
+        }
+        SubscriptionCheck.Result checked = SubscriptionCheck.check(subscribe.subscription(), m.info.participantId(),
+                this::memberInfo, maxSubscribedStreams);
+        if (checked.error() != null) {
+            if (checked.applied() != null) {
+                gateway.stats().limitHit(Limit.SUBSCRIBED_STREAMS);
+            }
+            m.notify(checked.error());
+        }
+        if (checked.applied() != null) {
+            m.subscription = checked.applied();
+            rebuildFanout();
+        }
+        return this;
+    }
+
+    /** A member of the room by participant id (here, or on any node), or null. */
+    private ParticipantInfo memberInfo(String participantId) {
+        RoomEntity.Member known = roster.get(participantId);
+        if (known != null) {
+            return known.info();
+        }
+        Member here = members.byParticipant(participantId);
+        return here == null ? null : here.info;
+    }
+
     private Behavior<Command> onFileAdded(FileAdded added) {
         // In the copy at once: the uploader may ask for it before the room's offer comes back.
         fileIndex.put(added.file().fileId(), added.file());
@@ -360,6 +416,9 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private Behavior<Command> onSpeakers(Speakers speakers) {
         recentSpeakers = List.copyOf(speakers.recent());
         members.tellAll(dominantSpeaker());
+        if (members.anyFollowsSpeakers()) {
+            rebuildFanout(); // last-N follows the speakers
+        }
         return this;
     }
 
@@ -388,10 +447,81 @@ public final class Room extends AbstractBehavior<Room.Command> {
         return this;
     }
 
-    /** Publishes the room's fan-out to the gateway. */
+    /**
+     * Publishes the room's fan-out to the gateway: the room's (who is in it, who presents, the peer
+     * nodes) and each sender's by the subscriptions ({@link ForwardingPlan}); then tells senders here
+     * which of their layers anyone wants (dynacast) and other nodes what members here want of
+     * their senders.
+     */
     private void rebuildFanout() {
         int presenterId = presenter == null ? MediaHeader.RELAY_MEDIA_ID : presenter.mediaId();
-        members.publish(gateway, presenterId, roster.peers(), roster.remoteIds());
+        MediaRoute.Peer[] peers = roster.peers();
+        members.publish(gateway, presenterId, peers, roster.remoteIds());
+        Set<String> peerNodes = new HashSet<>();
+        for (MediaRoute.Peer peer : peers) {
+            peerNodes.add(peer.traffic().node());
+        }
+        peerWants.keySet().retainAll(peerNodes);
+        plan = ForwardingPlan.build(senders(), members.receivers(), presenterId, recentSpeakers, link.node(), peers,
+                peerWants);
+        gateway.publishSenders(plan.fanouts());
+        for (Member m : members.all()) {
+            tellLayersWanted(m);
+        }
+        tellNodeWants();
+    }
+
+    /** The room's members that may send video, in room order: the roster, then members here it does not list yet. */
+    private List<ForwardingPlan.Sender> senders() {
+        List<ForwardingPlan.Sender> senders = new ArrayList<>(roster.size() + members.size());
+        for (RoomEntity.Member m : roster.members()) {
+            senders.add(new ForwardingPlan.Sender(m.info().mediaId(), m.info().participantId(), m.info().layerCount(),
+                    m.home().node()));
+        }
+        for (Member m : members.all()) {
+            if (roster.byMediaId(m.info.mediaId()) == null) {
+                senders.add(new ForwardingPlan.Sender(m.info.mediaId(), m.info.participantId(), m.info.layerCount(),
+                        link.node()));
+            }
+        }
+        return senders;
+    }
+
+    /**
+     * Dynacast: a member that announced its layers ({@code hello.layers}), once welcomed, is told
+     * which of them (and whether its screen) anyone here or on a peer node wants, on every change.
+     * Until told, a sender sends all.
+     */
+    private void tellLayersWanted(Member m) {
+        if (!m.welcomed || m.info.layers() == null || plan == null) {
+            return;
+        }
+        int sent = (LayerMask.camera(m.info.layerCount()) - 1) | LayerMask.SCREEN;
+        int wanted = plan.wanted(m.info.mediaId()) & sent;
+        if (wanted != (m.toldLayers < 0 ? sent : m.toldLayers)) {
+            m.toldLayers = wanted;
+            m.notify(new ControlMessage.LayersWanted(LayerMask.cameraLayers(wanted), LayerMask.screen(wanted)));
+        }
+    }
+
+    /** Tells each other node's part, on change, which layers of its senders members here want (a summary per node). */
+    private void tellNodeWants() {
+        Map<String, ActorRef<RoomEntity.Event>> parts = new HashMap<>();
+        for (RoomEntity.Member m : roster.members()) {
+            if (!m.home().node().equals(link.node())) {
+                parts.putIfAbsent(m.home().node(), m.home().room());
+            }
+        }
+        for (Map.Entry<String, Map<Integer, Integer>> e : plan.wantsByNode().entrySet()) {
+            ActorRef<RoomEntity.Event> part = parts.get(e.getKey());
+            if (part != null && (!e.getValue().equals(toldWants.get(e.getKey())) || part != toldWantsTo.get(e.getKey()))) {
+                part.tell(new RoomEntity.NodeWants(link.node(), Map.copyOf(e.getValue())));
+                toldWants.put(e.getKey(), e.getValue());
+                toldWantsTo.put(e.getKey(), part);
+            }
+        }
+        toldWants.keySet().retainAll(parts.keySet());
+        toldWantsTo.keySet().retainAll(parts.keySet());
     }
 
     private RoomEntity.Home home() {
@@ -424,6 +554,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
         announceNewcomers(member.info.mediaId());
         if (!welcomed) {
             member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, roster.infos()));
+            member.welcomed = true;
+            tellLayersWanted(member);
         }
         // Admitted from the copy earlier: the history now fills what the lost node had not passed
         // on (marked as history, so a client that has a message already knows it by its id).
@@ -506,6 +638,8 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
         admittedFromCopy.add(member.info.mediaId());
         member.ref.tell(new Participant.Joined(getContext().getSelf(), mixer, roster.infos()));
+        member.welcomed = true;
+        tellLayersWanted(member);
         member.tellWhatTheRoomHolds(history, fileIndex.values(), presenter);
         tellSpeakers(member);
         if (move != null) {

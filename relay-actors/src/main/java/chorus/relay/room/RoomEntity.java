@@ -107,6 +107,15 @@ public final class RoomEntity extends AbstractBehavior<RoomEntity.Command> {
     public record MemberJoined(Member member) implements Event {
     }
 
+    /**
+     * A node's part to another's, part to part (the sharded room is not involved): of the senders
+     * connected to the receiving node, which layers ({@code chorus.relay.media.LayerMask}) members of
+     * {@code node} subscribe to, by media id; one left out is wanted by nobody there. Sent on every
+     * change, so a node forwards another only what its members show, once per node.
+     */
+    public record NodeWants(String node, Map<Integer, Integer> masks) implements Event {
+    }
+
     public record MemberLeft(ParticipantInfo info, String reason) implements Event {
     }
 

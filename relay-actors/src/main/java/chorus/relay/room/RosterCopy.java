@@ -57,7 +57,8 @@ final class RosterCopy {
             updated.add(m.info());
         }
         if (remote && remoteIds.add(id)) {
-            gateway.registerRemote(id, mixer);
+            RoomEntity.Home h = m.home();
+            gateway.registerRemote(id, mixer, new InetSocketAddress(h.host(), h.videoPort()));
             mixer.tell(new Mixer.AddMember(id));
         } else if (!remote && remoteIds.remove(id)) {
             gateway.unregisterRemote(id); // now connected here; the local join added it to the mixer

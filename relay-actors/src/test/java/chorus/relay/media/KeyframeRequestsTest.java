@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 class KeyframeRequestsTest {
     private static final long INTERVAL = 300_000_000L;
-    private final long video = KeyframeRequests.stream(7, MediaKind.VIDEO.wire());
-    private final long screen = KeyframeRequests.stream(7, MediaKind.SCREEN.wire());
+    private final long video = KeyframeRequests.stream(7, MediaKind.VIDEO.wire(), 0);
+    private final long screen = KeyframeRequests.stream(7, MediaKind.SCREEN.wire(), 0);
 
     @Test
     void theFirstRequestGoesOutAtOnceRepeatsWithinTheIntervalDoNotAndTheNextIntervalsFirstDoes() {
@@ -33,8 +33,11 @@ class KeyframeRequestsTest {
         KeyframeRequests requests = new KeyframeRequests(INTERVAL);
         assertTrue(requests.due(video, 0));
         assertTrue(requests.due(screen, 1), "the same sender's screen is another stream");
-        assertTrue(requests.due(KeyframeRequests.stream(8, MediaKind.VIDEO.wire()), 2), "and another sender's video");
-        requests.forget(7, MediaKind.VIDEO.wire(), MediaKind.SCREEN.wire());
-        assertTrue(requests.due(video, 3), "a sender that left and came back is asked at once");
+        assertTrue(requests.due(KeyframeRequests.stream(8, MediaKind.VIDEO.wire(), 0), 2), "and another sender's video");
+        long highLayer = KeyframeRequests.stream(7, MediaKind.VIDEO.wire(), 2);
+        assertTrue(requests.due(highLayer, 3), "and each simulcast layer of the same camera: a receiver switching waits for its own");
+        requests.forget(7, new int[] {MediaKind.VIDEO.wire(), MediaKind.SCREEN.wire()}, 3);
+        assertTrue(requests.due(video, 4), "a sender that left and came back is asked at once");
+        assertTrue(requests.due(highLayer, 5), "for every layer");
     }
 }
