@@ -367,6 +367,11 @@ public final class RelayNode implements AutoCloseable {
         return gateway.stats();
     }
 
+    /** The media path, for what it counts per receiver and per remote sender ({@link MediaGateway#forwardedTo}). */
+    public MediaGateway gateway() {
+        return gateway;
+    }
+
     public RelayConfig config() {
         return config;
     }

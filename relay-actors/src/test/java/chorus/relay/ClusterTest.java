@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -340,6 +341,59 @@ public final class ClusterTest {
             assertNotNull(clear, "sealed for Ada by her node");
             assertEquals(chorus.protocol.media.MediaKind.KEYFRAME_REQUEST, MediaHeader.kind(clear, 0));
             assertEquals(ada.welcome.mediaId(), chorus.protocol.media.KeyframeRequest.targetMediaId(clear));
+        }
+    }
+
+    /**
+     * Subscriptions are summarised per node: node 0 sends a layer of Ada's to another node only
+     * while a member there subscribes to it. Bob (node 1) shows Ada at layer 0; Cy (node 2) shows
+     * nobody: node 2 receives none of Ada's datagrams (its peer counter for her stays at 0), and
+     * node 1 receives layer 0 only.
+     */
+    @Test
+    void aNodeWithNoSubscriberToAStreamReceivesNoneOfItsDatagrams() throws Exception {
+        String room = room();
+        ControlMessage.Hello hello = new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "Ada", room, "raw-test")
+                .withLayers(List.of(180, 360, 720));
+        try (RawClient ada = RawClient.join(new RawClient(nodes.get(0).controlAddress()), hello);
+             RawClient bob = join(1, room, "Bob");
+             RawClient cy = join(2, room, "Cy")) {
+            ada.openMedia();
+            bob.openMedia();
+            cy.openMedia();
+            String adaId = ada.welcome.participantId();
+            int adaMedia = ada.welcome.mediaId();
+            bob.send(new ControlMessage.Subscribe(List.of(ControlMessage.Source.camera(adaId, 0)), null));
+            cy.send(new ControlMessage.Subscribe(List.of(), null));
+            // Ada is told layer 0 alone is wanted only once node 1 asked for it and node 2 for nothing.
+            ada.await(ControlMessage.LayersWanted.class, w -> w.camera().equals(List.of(0)), WAIT);
+            long toNode2Before = nodes.get(0).stats().peer(nodes.get(2).clusterAddress()).packetsOut();
+            int layer0 = 0;
+            for (int frame = 0; frame < 5; frame++) {
+                for (int layer = 2; layer >= 0; layer--) {
+                    Fragmenter f = new Fragmenter(chorus.protocol.media.MediaKind.VIDEO, adaMedia,
+                            chorus.protocol.media.Codec.H264, layer);
+                    byte[] bytes = frame(frame * 3 + layer);
+                    int[] n = {0};
+                    f.send(bytes, 0, bytes.length, frame * 3000L, MediaHeader.FLAG_KEYFRAME, d -> {
+                        n[0]++;
+                        ada.sendVideoDatagram(d);
+                    });
+                    layer0 += layer == 0 ? n[0] : 0;
+                }
+            }
+            int got = 0;
+            while (got < layer0 && Udp.receive(bob.video, WAIT) != null) {
+                got++;
+            }
+            assertEquals(layer0, got, "Bob, on node 1, gets each layer-0 datagram");
+            assertNull(Udp.receive(bob.video, Duration.ofMillis(300)), "and nothing of layers 1 and 2");
+            assertEquals(layer0, nodes.get(1).gateway().videoDatagramsFromPeer(adaMedia),
+                    "node 1 received layer 0 of Ada's from node 0, once, and no other layer");
+            assertEquals(0, nodes.get(2).gateway().videoDatagramsFromPeer(adaMedia),
+                    "node 2, where nobody shows Ada, received none of her datagrams");
+            assertEquals(toNode2Before, nodes.get(0).stats().peer(nodes.get(2).clusterAddress()).packetsOut(),
+                    "node 0 sent node 2 nothing meanwhile");
         }
     }
 }
