@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hello/keepalive state of one media socket: a hello every tick until the relay's echo
- * arrives (or the tries run out), then a keepalive every second; and the answer to each of the
- * relay's challenges, sent from this socket with the challenge's cookie (return routability).
+ * arrives, then a keepalive every second; if the tries run out first (a relay too busy to answer,
+ * or its answers lost), a hello every second instead, which the relay still acknowledges once it
+ * routes this socket; and the answer to each of the relay's challenges, sent from this socket with
+ * the challenge's cookie (return routability).
  */
 final class MediaSignalling {
     private static final Logger log = LoggerFactory.getLogger(MediaSignalling.class);
@@ -62,14 +64,14 @@ final class MediaSignalling {
         if (acked || gaveUp) {
             if (++ticksSinceKeepalive >= MediaSession.KEEPALIVE_EVERY_TICKS) {
                 ticksSinceKeepalive = 0;
-                signal(MediaKind.KEEPALIVE);
+                signal(acked ? MediaKind.KEEPALIVE : MediaKind.HELLO); // a hello keeps the address fresh too
             }
             return;
         }
         if (tries >= MediaSession.HELLO_MAX_TRIES) {
             gaveUp = true;
             String problem = "relay at " + relay + " did not acknowledge the " + what + " hello after "
-                    + MediaSession.HELLO_MAX_TRIES + " tries; " + what + " may not reach this client";
+                    + MediaSession.HELLO_MAX_TRIES + " tries; " + what + " may not reach this client (still asking once a second)";
             log.warn(problem);
             onProblem.accept(problem);
             return;

@@ -114,7 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
             bots.add(Bot.start(BotOptions.of(address, "Bob", ROOM).withTone(660).withTrust(trust)));
             for (int i = 3; i <= botCount; i++) {
                 bots.add(Bot.start(BotOptions.of(address, String.format("Bot %02d", i), ROOM).withSilence()
-                        .withFps(LARGE_ROOM_BOT_FPS).withVideoEncoding(VideoEncoding.JPEG).withTrust(trust)));
+                        .withFps(LARGE_ROOM_BOT_FPS).withVideoEncoding(VideoEncoding.JPEG).withSubscribe(0, 0)
+                        .withTrust(trust))); // extras show nobody: the relay forwards them nothing
             }
             boolean testCamera = testSource || Cameras.list().isEmpty();
             boolean testMicrophone = testSource || Microphones.list().isEmpty();

@@ -284,6 +284,18 @@ public final class MediaGateway implements AutoCloseable {
         return out;
     }
 
+    /** The members here that {@code sender}'s video goes to now, by the subscriptions last published (for tests). */
+    public java.util.Set<Integer> receiversOf(int sender) {
+        VideoSender video = videoSender(sender);
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        if (video != null) {
+            for (int id : video.fanout.receivers()) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     /** Video and screen datagrams of a member of another node that arrived here from its node (0 if unknown). */
     public long videoDatagramsFromPeer(int remoteMediaId) {
         MediaRoute.Remote remote = remotes.get(remoteMediaId);
