@@ -46,7 +46,8 @@ public final class RosterScale {
         }
         int[] steps = args.length == 0 ? new int[] {1000, 10_000} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx4g", "-cp", System.getProperty("java.class.path"), RosterScale.class.getName(), "relay")
+                "-Xmx4g", System.getProperty("chorus.bench.relay.jvm-flag", "-Dchorus.bench=roster"), "-cp",
+                System.getProperty("java.class.path"), RosterScale.class.getName(), "relay")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader fromRelay = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         PrintStream toRelay = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);

@@ -17,9 +17,16 @@ public final class RouteTable<V> {
         return table.get(mediaId);
     }
 
-    /** The values at this moment (a snapshot: later changes do not show). */
-    public java.util.Collection<V> values() {
-        return table.values();
+    /**
+     * The values at this moment, copied (later changes do not show). Copied without the map's
+     * iterator: an Agrona map hands every caller the same cached iterator, so two threads walking
+     * one table at once would break each other.
+     */
+    public java.util.List<V> values() {
+        Int2ObjectHashMap<V> now = table;
+        java.util.List<V> out = new java.util.ArrayList<>(now.size());
+        now.intForEach((id, value) -> out.add(value));
+        return out;
     }
 
     public int size() {

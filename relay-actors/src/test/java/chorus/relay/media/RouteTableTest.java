@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -80,5 +81,39 @@ class RouteTableTest {
         writer.join(5_000);
         assertEquals(n, seen);
         assertEquals(n, t.size());
+    }
+
+    /**
+     * Every leave walks the table's values (the gateway drops the leaver from each receiver's
+     * counters), on whichever thread the leaver's actor runs: walks at once must each see every value.
+     */
+    @Test
+    void threadsTakingTheValuesAtOnceEachGetThemAll() throws Exception {
+        RouteTable<Integer> t = new RouteTable<>();
+        for (int id = 1; id <= 100; id++) {
+            t.put(id, id);
+        }
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> walkers = new java.util.ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            Thread walker = new Thread(() -> {
+                try {
+                    go.await();
+                    for (int round = 0; round < 2_000; round++) {
+                        assertEquals(100, t.values().size());
+                    }
+                } catch (Throwable e) {
+                    failed.compareAndSet(null, e);
+                }
+            });
+            walkers.add(walker);
+            walker.start();
+        }
+        go.countDown();
+        for (Thread walker : walkers) {
+            walker.join(30_000);
+        }
+        assertEquals(null, failed.get(), "no walk broke another");
     }
 }
