@@ -64,16 +64,30 @@ public final class RosterScale {
         long started = System.nanoTime();
         try {
             for (int step : steps) {
-                double lastJoinMillis = 0;
-                int lastPages = 0;
-                while (members < step) {
-                    long t0 = System.nanoTime();
-                    SocketChannel ch = SocketChannel.open(relay);
-                    lastPages = join(ch, "m" + members);
-                    lastJoinMillis = (System.nanoTime() - t0) / 1e6;
-                    drain.add(ch);
-                    members++;
+                // All but the step's last member join JOINERS at a time (people join a large room at
+                // once, and one at a time the fill is bound by each join's latency, not the relay);
+                // the last joins alone, timed, into a room of step - 1.
+                java.util.concurrent.ExecutorService joiners = java.util.concurrent.Executors.newFixedThreadPool(JOINERS);
+                List<java.util.concurrent.Future<?>> joins = new java.util.ArrayList<>();
+                for (; members < step - 1; members++) {
+                    String name = "m" + members;
+                    joins.add(joiners.submit(() -> {
+                        SocketChannel ch = SocketChannel.open(relay);
+                        join(ch, name);
+                        drain.add(ch);
+                        return null;
+                    }));
                 }
+                for (java.util.concurrent.Future<?> j : joins) {
+                    j.get();
+                }
+                joiners.shutdown();
+                long t0 = System.nanoTime();
+                SocketChannel last = SocketChannel.open(relay);
+                int lastPages = join(last, "m" + members);
+                double lastJoinMillis = (System.nanoTime() - t0) / 1e6;
+                drain.add(last);
+                members++;
                 double joinedIn = (System.nanoTime() - started) / 1e9;
                 long used = heap(toRelay, fromRelay, drain);
                 System.out.printf("%7d | %13.1f | %16.1f | %21.2f | %.1f ms, %d pages%n", members, joinedIn,
@@ -88,6 +102,9 @@ public final class RosterScale {
     }
 
     /** Hello, then the welcome and its pages, blocking; the number of pages. */
+    /** Members joining at once while a step fills. */
+    private static final int JOINERS = 16;
+
     private static int join(SocketChannel ch, String name) throws IOException, ControlProtocolException {
         ch.write(ByteBuffer.wrap(ControlCodec.encodeFrame(
                 new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, ROOM, "roster-scale"))));

@@ -90,9 +90,9 @@ public final class BotCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "N",
             description = "Simulcast layers the test pattern is sent in, 1 to 3, each its own stream at its own "
                     + "size, bitrate and rate (180 lines at 150 kbit/s and 15 fps, 360 at 500 kbit/s and 30, 720 at "
-                    + "1.5 Mbit/s and 30; fewer when the pattern is smaller: its 480 lines fill two). "
-                    + "Default: 1 (the relay does not yet pick one layer per receiver, so it would forward every "
-                    + "layer to everyone).")
+                    + "1.5 Mbit/s and 30; the pattern's 480 lines send 180, 360 and 480). The relay forwards each "
+                    + "receiver one layer and tells the bot which are watched; the others pause. "
+                    + "Default: 3 with H.264, 1 with JPEG.")
     Integer layers;
 
     @Option(names = "--layer-heights", paramLabel = "H,H,H", split = ",",

@@ -50,9 +50,8 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
                          String token, VideoEncoding videoEncoding, int audioCodec, int layers,
                          List<Integer> layerHeights, int subscribe, int subscribeLayer) {
     /**
-     * {@link #layers} when not given: one layer. Until the relay forwards each receiver one layer
-     * of what it subscribes to (issue 14's relay part, not built yet), a relay on main forwards
-     * every layer to everyone, so a default of three would multiply every room's traffic.
+     * {@link #layers} when not given: three layers with H.264 (the relay forwards each receiver one
+     * and pauses the ones nobody watches), one with JPEG (simulcast is for the real codec).
      */
     public static final int DEFAULT_LAYERS = 0;
     /** {@link #subscribe} when the bot subscribes to nothing (the relay's default: everyone at the largest layer). */
@@ -116,9 +115,12 @@ public record BotOptions(RelayAddress relay, String name, String room, boolean v
         return videoEncoding.withSimulcast(new Simulcast(ladder, layerCount(), TestPattern.HEIGHT));
     }
 
-    /** The most layers sent: {@link #layers}, or one by default (see {@link #DEFAULT_LAYERS}). */
+    /** The most layers sent: {@link #layers}, or by default 3 with H.264 and 1 with JPEG (see {@link #DEFAULT_LAYERS}). */
     public int layerCount() {
-        return layers != DEFAULT_LAYERS ? layers : 1;
+        if (layers != DEFAULT_LAYERS) {
+            return layers;
+        }
+        return videoEncoding.codec() == Codec.H264 ? MediaHeader.MAX_LAYERS : 1;
     }
 
     /** Sends the test pattern in up to {@code n} simulcast layers (1..3). */

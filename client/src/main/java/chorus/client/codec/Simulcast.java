@@ -10,8 +10,8 @@ import java.util.List;
  * (simulcast): the relay forwards each receiver the layer its tile needs. The layers sent are those
  * of the {@link #ladder} that a camera {@link #sourceHeight} lines tall fills, at most
  * {@link #maxLayers} ({@link SimulcastLayers#forSource}); a source smaller than the smallest rung
- * sends one layer at its own height. A picture is never scaled up: a camera smaller than expected
- * sends its taller layers at its own size. One layer ({@link #SINGLE}) is the camera as it is, at
+ * sends one layer at its own height, and one between two rungs sends itself at its own size as its
+ * top layer (480 lines: 180, 360 and 480). A picture is never scaled up. One layer ({@link #SINGLE}) is the camera as it is, at
  * the encoding's own bitrate and the camera's rate, as before simulcast.
  *
  * @param ladder       the rungs, ascending heights (default {@link #DEFAULT_LADDER})
@@ -89,6 +89,13 @@ public record Simulcast(List<Layer> ladder, int maxLayers, int sourceHeight) {
         for (int h : chosen) {
             Layer rung = ladder.stream().filter(l -> l.height() == h).findFirst().orElse(null);
             out.add(rung != null ? rung : new Layer(h, ladder.get(0).bitrate(), ladder.get(0).fps()));
+        }
+        // A camera between two rungs (480 lines between 360 and 720) also sends itself at its own
+        // size, at the next rung's rate, while a layer is left: the largest tile gets every line it has.
+        int top = out.get(out.size() - 1).height();
+        Layer next = ladder.stream().filter(l -> l.height() > sourceHeight).findFirst().orElse(null);
+        if (out.size() < Math.min(maxLayers, MediaHeader.MAX_LAYERS) && sourceHeight > top && next != null) {
+            out.add(new Layer(sourceHeight, next.bitrate(), next.fps()));
         }
         return List.copyOf(out);
     }

@@ -1,9 +1,12 @@
 package chorus.client.ui;
 
+import chorus.client.codec.Simulcast;
 import chorus.client.codec.VideoEncoding;
+import chorus.client.device.FfmpegCamera;
 import chorus.client.session.RelayAddress;
 import chorus.client.tls.RelayTrust;
 import chorus.protocol.media.Codec;
+import chorus.protocol.media.MediaHeader;
 import java.awt.Dimension;
 
 /**
@@ -17,7 +20,7 @@ import java.awt.Dimension;
  *                       the user is asked on first contact, {@link RelayFingerprintDialog})
  * @param token          the access token to join with, or null (a relay in the open mode); with one, the
  *                       relay names the participant by the token
- * @param videoEncoding  how the camera is sent (null: {@link VideoEncoding#H264}, the default)
+ * @param videoEncoding  how the camera is sent (null: {@link #DEFAULT_VIDEO}, H.264 in three layers)
  * @param audioCodec     what the microphone is sent in, and the mix asked for: {@link Codec#OPUS} (the
  *                       default) or {@link Codec#PCM16} (--audio-codec)
  */
@@ -40,9 +43,17 @@ public record LaunchOptions(RelayAddress relay, String name, String room, boolea
         this(relay, name, room, testCamera, testMicrophone, windowSize, trust, token, videoEncoding, Codec.OPUS);
     }
 
+    /**
+     * The camera in H.264, simulcast in three layers for the camera's 480 lines (180, 360, 480): the
+     * relay forwards each receiver the one its tile needs, and the app stops encoding the ones nobody
+     * watches.
+     */
+    public static final VideoEncoding DEFAULT_VIDEO = VideoEncoding.H264.withSimulcast(
+            Simulcast.of(MediaHeader.MAX_LAYERS, FfmpegCamera.HEIGHT));
+
     public LaunchOptions {
         trust = trust == null ? RelayFingerprintDialog.standardTrust() : trust;
-        videoEncoding = videoEncoding == null ? VideoEncoding.H264 : videoEncoding;
+        videoEncoding = videoEncoding == null ? DEFAULT_VIDEO : videoEncoding;
     }
 
     public LaunchOptions withTrust(RelayTrust trust) {

@@ -45,6 +45,9 @@ public record SenderFanout(int[] receivers, InetSocketAddress[] addresses, byte[
      * fan-out: a receiver's new camera layer or screen, a peer node's new layers.
      */
     int gainedBy(SenderFanout next) {
+        if (next == this || next.receivers.length == 0 && next.peers.length == 0) {
+            return LayerMask.NONE;
+        }
         Int2IntHashMap had = new Int2IntHashMap(Math.max(8, receivers.length * 2), 0.65f, LayerMask.NONE);
         for (int i = 0; i < receivers.length; i++) {
             had.put(receivers[i], mask(i));
