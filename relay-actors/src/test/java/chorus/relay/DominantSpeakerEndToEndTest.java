@@ -119,6 +119,17 @@ class DominantSpeakerEndToEndTest {
         assertTrue(heard && after == reports, "the relay heard the loud frame and went on");
     }
 
+    /** Waits until the relay forwards {@code receiver} the camera of {@code shown} and not that of {@code hidden}. */
+    private static void awaitLastNIs(RawClient shown, RawClient hidden, RawClient receiver) throws InterruptedException {
+        int me = receiver.welcome.mediaId();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(relay.gateway().receiversOf(shown.welcome.mediaId()).contains(me)
+                && !relay.gateway().receiversOf(hidden.welcome.mediaId()).contains(me))) {
+            assertTrue(System.nanoTime() < deadline, "last-N of 1 shows " + shown.welcome.participantId() + " alone");
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void theDominantSpeakerChangesWhenAnotherTalksLouderNotOnOneLoudFrame() throws Exception {
         String room = "speaker-" + System.nanoTime();
@@ -131,6 +142,9 @@ class DominantSpeakerEndToEndTest {
             }
             String ada = a.welcome.participantId();
             String bob = b.welcome.participantId();
+            // Cy shows one tile, the dominant speaker's: before anyone speaks, the first other in room order.
+            listener.send(new ControlMessage.Subscribe(List.of(), new ControlMessage.LastN(1, 0)));
+            awaitLastNIs(a, b, listener);
             try (Talkers talkers = new Talkers(a, b)) {
                 for (RawClient c : everyone) {
                     assertEquals(new ControlMessage.DominantSpeaker(ada, List.of(ada)), nextDominantSpeaker(c),
@@ -148,6 +162,7 @@ class DominantSpeakerEndToEndTest {
                     assertEquals(new ControlMessage.DominantSpeaker(bob, List.of(bob, ada)), nextDominantSpeaker(c),
                             "Bob talks louder for a while: everyone is told, Ada next in the recent speakers");
                 }
+                awaitLastNIs(b, a, listener); // last-N follows the dominant speaker
                 try (RawClient late = RawClient.join(relay, room, "dee")) {
                     assertEquals(new ControlMessage.DominantSpeaker(bob, List.of(bob, ada)), nextDominantSpeaker(late),
                             "one who joins now is told who speaks, without waiting for a change");
