@@ -160,6 +160,9 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                 .build();
     }
 
+    /** The most frame bytes one socket write takes when frames queue up behind a busy socket. */
+    static final long WRITE_BATCH_BYTES = 64 * 1024;
+
     private Behavior<Command> onBound(Bound b) {
         binding = b.binding();
         address = binding.localAddress();
@@ -270,8 +273,12 @@ public final class ControlServer extends AbstractBehavior<ControlServer.Command>
                 Connection.Ack.INSTANCE,
                 Connection.StreamDone.INSTANCE,
                 Connection.StreamFailed::new));
+        // Frames waiting while the socket is busy go out together, up to 64 KiB a write: in a large
+        // room each join is news to everyone, and one write per frame per member made the socket
+        // writes most of what a join cost.
         Source<ByteString, NotUsed> out = outbox.second()
-                .map(o -> ((Connection.Frame) o).bytes());
+                .map(o -> ((Connection.Frame) o).bytes())
+                .batchWeighted(WRITE_BATCH_BYTES, b -> (long) b.size(), b -> b, ByteString::concat);
         Flow<ByteString, ByteString, NotUsed> plain = Flow.fromSinkAndSourceCoupled(in, out);
         tcp.handleWith(tls == null ? plain : secured(plain), getContext().getSystem());
         return this;
