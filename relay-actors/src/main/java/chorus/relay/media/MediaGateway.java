@@ -257,6 +257,9 @@ public final class MediaGateway implements AutoCloseable {
 
     /** Asks {@code sender} for a keyframe of each stream in {@code mask} (a {@link LayerMask}), coalesced. */
     private void askForKeyframes(int sender, int mask, long nowNanos) {
+        if (mask == LayerMask.NONE) {
+            return; // the common case, once per datagram: nothing to ask, nothing allocated
+        }
         for (int layer : LayerMask.cameraLayers(mask)) {
             recovery.ask(sender, MediaKind.VIDEO, layer, nowNanos);
         }
