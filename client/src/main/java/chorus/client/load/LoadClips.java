@@ -64,15 +64,26 @@ final class LoadClips {
                 "H.264 test pattern at %,d kbit/s, keyframe every %,d ms", bitrate / 1000, keyframeIntervalMillis), frames);
     }
 
+    /**
+     * Talker k's tone is 6 dB under talker k-1's (down to the last of these), so the audio-level
+     * bytes rank the talkers and the relay's dominant speaker is the first of them.
+     */
+    static final int DISTINCT_TALKER_LEVELS = 4;
+
     /** @throws IllegalArgumentException for an unknown codec, with a usage message */
     static LoadSpec.AudioLoad audio(String codec, int talkersPerRoom) {
         if (talkersPerRoom < 0) {
             throw new IllegalArgumentException("--talkers must not be negative, was " + talkersPerRoom);
         }
-        return switch (codec) {
-            case Codec.OPUS_NAME -> new LoadSpec.AudioLoad(MediaClip.opus(TALKER_HZ), MediaClip.opus(0), talkersPerRoom);
-            case Codec.PCM16_NAME -> new LoadSpec.AudioLoad(MediaClip.pcm(TALKER_HZ), MediaClip.pcm(0), talkersPerRoom);
-            default -> throw new IllegalArgumentException("--audio-codec must be opus or pcm, was '" + codec + "'");
-        };
+        if (!Codec.OPUS_NAME.equals(codec) && !Codec.PCM16_NAME.equals(codec)) {
+            throw new IllegalArgumentException("--audio-codec must be opus or pcm, was '" + codec + "'");
+        }
+        boolean opus = Codec.OPUS_NAME.equals(codec);
+        List<MediaClip> talking = new ArrayList<>();
+        for (int k = 0; k < Math.max(1, Math.min(talkersPerRoom, DISTINCT_TALKER_LEVELS)); k++) {
+            double amplitude = MediaClip.TONE_AMPLITUDE / (1 << k);
+            talking.add(opus ? MediaClip.opus(TALKER_HZ, amplitude) : MediaClip.pcm(TALKER_HZ, amplitude));
+        }
+        return new LoadSpec.AudioLoad(talking, opus ? MediaClip.opus(0) : MediaClip.pcm(0), talkersPerRoom);
     }
 }

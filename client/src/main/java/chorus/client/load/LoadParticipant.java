@@ -32,6 +32,8 @@ final class LoadParticipant {
 
     final int index;
     final int room;
+    /** Join order within its room: the first participants send video and talk. */
+    final int indexInRoom;
     final String roomName;
     final String name;
     final int mediaId;
@@ -81,12 +83,13 @@ final class LoadParticipant {
     long audioFramesInWindow;
     long audioBytesInWindow;
 
-    private LoadParticipant(int index, int room, String roomName, String name, Welcome welcome,
+    private LoadParticipant(int index, int room, int indexInRoom, String roomName, String name, Welcome welcome,
                             ControlConnections.Link control, byte[] key,
                             DatagramChannel video, DatagramChannel audio, MediaClip audioClip,
                             InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint) {
         this.index = index;
         this.room = room;
+        this.indexInRoom = indexInRoom;
         this.roomName = roomName;
         this.name = name;
         this.mediaId = welcome.mediaId();
@@ -107,7 +110,7 @@ final class LoadParticipant {
      * registered with the receiver's selector).
      */
     static LoadParticipant join(ControlConnections connections, RelayAddress relay, int index, int room,
-                                String roomName, String name, MediaClip audioClip, LoadImpairment impairment,
+                                int indexInRoom, String roomName, String name, MediaClip audioClip, LoadImpairment impairment,
                                 Duration timeout)
             throws IOException, InterruptedException {
         ControlConnections.Link link = connections.join(relay,
@@ -140,7 +143,7 @@ final class LoadParticipant {
             videoEndpoint = impairment.route(videoEndpoint);
             audioEndpoint = impairment.route(audioEndpoint);
         }
-        return new LoadParticipant(index, room, roomName, name, welcome, link, key, video, audio, audioClip,
+        return new LoadParticipant(index, room, indexInRoom, roomName, name, welcome, link, key, video, audio, audioClip,
                 videoEndpoint, audioEndpoint);
     }
 

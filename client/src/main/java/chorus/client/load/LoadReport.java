@@ -69,15 +69,17 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
      * The offered load. {@code server}: the relay given with --server, else null;
      * {@code serverJvmOptions}: what the servers started here ran with, else null.
      */
-    record Load(int rooms, int participantsPerRoom, int videoFps, int frameBytes, double fragmentsPerFrame,
+    record Load(int rooms, int participantsPerRoom, int videoSendersPerRoom, int videoFps, int frameBytes, double fragmentsPerFrame,
                 String videoClip, boolean audio, String audioClip, Integer talkersPerRoom, Double impairedLossRate,
                 double warmupSeconds, double durationSeconds, double drainSeconds, String server,
                 List<String> serverJvmOptions) {
         static Load of(LoadSpec spec, String server, List<String> serverJvmOptions) {
             LoadSpec.AudioLoad a = spec.audioLoad();
-            return new Load(spec.rooms(), spec.participants(), spec.videoFps(), spec.frameBytes(),
+            return new Load(spec.rooms(), spec.participants(), spec.videoSenders(), spec.videoFps(), spec.frameBytes(),
                     round(spec.video().meanFragments(), 2), spec.video().describe(spec.videoFps()), spec.audio(),
-                    a == null ? null : a.talking().describe(50) + "; silent: " + a.silent().describe(50),
+                    a == null ? null : a.talking().get(0).describe(50)
+                            + (a.talking().size() > 1 ? " (talker k at 6 dB under talker k-1, " + a.talking().size()
+                            + " levels)" : "") + "; silent: " + a.silent().describe(50),
                     a == null ? null : a.talkersPerRoom(),
                     spec.impairment() == null ? null : spec.impairment().lossRate(),
                     spec.warmUp().toMillis() / 1000.0, spec.duration().toMillis() / 1000.0,
@@ -85,7 +87,8 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         }
 
         String oneLine() {
-            return rooms + (rooms == 1 ? " room" : " rooms") + " x " + participantsPerRoom + " participants, video "
+            return rooms + (rooms == 1 ? " room" : " rooms") + " x " + participantsPerRoom + " participants, "
+                    + (videoSendersPerRoom == participantsPerRoom ? "" : videoSendersPerRoom + " sending ") + "video "
                     + videoFps + " fps of " + videoClip + ", " + fragmentsPerFrame + " datagrams/frame"
                     + (audio ? "; audio 50 frames/s, " + talkersPerRoom + " talker(s) per room: " + audioClip : "")
                     + (impairedLossRate == null ? "" : "; " + round(impairedLossRate * 100, 2) + "% loss on every path")

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one sending thread of a load run. Every participant sends a video frame once per 1/fps,
- * participant i at offset i/P of the interval (P participants in all), and with audio a 20 ms
- * frame once per 20 ms, staggered the same way. Each send has an absolute deadline computed from
+ * The one sending thread of a load run. Every video sender sends a video frame once per 1/fps,
+ * sender i at offset i/S of the interval (S video senders in all), and with audio every participant
+ * a 20 ms frame once per 20 ms, staggered the same way over all P participants. Each send has an absolute deadline computed from
  * its slot number (never from the previous send, so nothing drifts); the thread parks until it,
  * and when it is late it sends at once and records how late. It never spins.
  */
@@ -21,6 +21,7 @@ final class LoadSender implements Runnable {
     private static final long AUDIO_FRAME_NANOS = 20_000_000L;
     private static final int VIDEO_CLOCK_HZ = 90_000;
 
+    private final List<LoadParticipant> videoSenders;
     private final List<LoadParticipant> participants;
     private final int fps;
     private final long start;
@@ -39,8 +40,9 @@ final class LoadSender implements Runnable {
      * @param measureStart slots from here on are sent as measured (phase 1)
      * @param end          no slot at or after this is sent
      */
-    LoadSender(List<LoadParticipant> participants, int fps, MediaClip video, LoadSpec.AudioLoad audio,
+    LoadSender(List<LoadParticipant> videoSenders, List<LoadParticipant> participants, int fps, MediaClip video, LoadSpec.AudioLoad audio,
                long start, long measureStart, long end) {
+        this.videoSenders = List.copyOf(videoSenders);
         this.participants = List.copyOf(participants);
         this.fps = fps;
         this.audio = audio;
@@ -53,13 +55,14 @@ final class LoadSender implements Runnable {
     @Override
     public void run() {
         long count = participants.size();
+        long senders = videoSenders.size();
         long videoSlots = 0;
         long audioSlots = 0;
         try {
             while (!stopRequested) {
                 // Slot times in integer nanoseconds from the slot number: exact, so no drift and
                 // no slot lands on the wrong side of the window's edges.
-                long videoAt = start + videoSlots * 1_000_000_000L / (fps * count);
+                long videoAt = start + videoSlots * 1_000_000_000L / (fps * senders);
                 long audioAt = audio != null ? start + audioSlots * AUDIO_FRAME_NANOS / count : Long.MAX_VALUE;
                 boolean videoNext = videoAt - audioAt <= 0;
                 long at = videoNext ? videoAt : audioAt;
@@ -76,7 +79,7 @@ final class LoadSender implements Runnable {
                     lateness.recordNanos(System.nanoTime() - at);
                 }
                 if (videoNext) {
-                    sendVideo(participants.get((int) (videoSlots++ % count)), measured);
+                    sendVideo(videoSenders.get((int) (videoSlots++ % senders)), measured);
                 } else {
                     sendAudio(participants.get((int) (audioSlots++ % count)), measured);
                 }

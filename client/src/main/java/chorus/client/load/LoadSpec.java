@@ -5,25 +5,45 @@ import chorus.client.media.TestPattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The load one run offers: {@code rooms} rooms of {@code participants} each, every participant
  * sending the {@code video} clip's frames at {@code videoFps} in a loop (and, with {@code audioLoad},
  * a 20 ms audio frame every 20 ms: its talkers a tone, the others silence), warmed up for
  * {@code warmUp} and then measured for {@code duration}; with {@code impairment} (else null), every
- * participant's media passes impairment proxies both ways.
+ * participant's media passes impairment proxies both ways. Only the first {@code videoSenders}
+ * of each room send video (a webinar: one presenter, many viewers); every participant receives.
  */
 record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, AudioLoad audioLoad,
-                Duration warmUp, Duration duration, Impairment impairment) {
+                Duration warmUp, Duration duration, Impairment impairment, int videoSenders) {
     /** Largest frame accepted: the relay's receivers reassemble video frames of up to 8 MiB. */
     public static final int MAX_FRAME_BYTES = 8 << 20;
     public static final int MAX_FPS = 240;
 
-    /** Audio of a run: the first {@code talkersPerRoom} participants of each room send {@code talking}. */
-    record AudioLoad(MediaClip talking, MediaClip silent, int talkersPerRoom) {
-        MediaClip clipFor(int indexInRoom) {
-            return indexInRoom < talkersPerRoom ? talking : silent;
+    /**
+     * Audio of a run: the first {@code talkersPerRoom} participants of each room send a tone, talker
+     * k the clip {@code talking[min(k, size - 1)]} (each quieter than the one before, so the relay's
+     * dominant speaker is talker 0 and the recent speakers come in talker order); the others send
+     * {@code silent}.
+     */
+    record AudioLoad(List<MediaClip> talking, MediaClip silent, int talkersPerRoom) {
+        AudioLoad {
+            if (talking.isEmpty()) {
+                throw new IllegalArgumentException("audio needs at least one talking clip");
+            }
+            talking = List.copyOf(talking);
         }
+
+        MediaClip clipFor(int indexInRoom) {
+            return indexInRoom < talkersPerRoom ? talking.get(Math.min(indexInRoom, talking.size() - 1)) : silent;
+        }
+    }
+
+    /** Every participant sends video, as before --video-senders. */
+    LoadSpec(int rooms, int participants, int videoFps, MediaClip video, AudioLoad audioLoad,
+             Duration warmUp, Duration duration, Impairment impairment) {
+        this(rooms, participants, videoFps, video, audioLoad, warmUp, duration, impairment, participants);
     }
 
     /** @throws IllegalArgumentException with a message fit for a usage error */
@@ -44,6 +64,15 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("--duration must be a positive number of seconds");
         }
+        if (videoSenders < 1 || videoSenders > participants) {
+            throw new IllegalArgumentException("--video-senders must be 1..--participants (" + participants + "), was "
+                    + videoSenders);
+        }
+    }
+
+    /** Whether the participant at {@code indexInRoom} (join order) sends video. */
+    boolean sendsVideo(int indexInRoom) {
+        return indexInRoom < videoSenders;
     }
 
     /** Checks a synthetic frame size given with --frame-bytes. */
@@ -53,8 +82,9 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
         }
     }
 
+    /** The same load with {@code n} per room, all sending video (a sweep raises N; it has no webinar form). */
     public LoadSpec withParticipants(int n) {
-        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration, impairment);
+        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration, impairment, n);
     }
 
     public boolean audio() {

@@ -93,7 +93,7 @@ final class LoadTest {
         for (int r = 0; r < spec.rooms(); r++) {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
-                participants.add(LoadParticipant.join(control, target.control(), participants.size(), r, room,
+                participants.add(LoadParticipant.join(control, target.control(), participants.size(), r, i, room,
                         "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null, impairment, JOIN_TIMEOUT));
             }
         }
@@ -115,8 +115,8 @@ final class LoadTest {
             long measureStart = start + spec.warmUp().toNanos();
             long measureEnd = measureStart + spec.duration().toNanos();
             receiver.window(measureStart, measureEnd);
-            sender = new LoadSender(participants, spec.videoFps(), spec.video(), spec.audioLoad(),
-                    start, measureStart, measureEnd);
+            sender = new LoadSender(participants.stream().filter(p -> spec.sendsVideo(p.indexInRoom)).toList(),
+                    participants, spec.videoFps(), spec.video(), spec.audioLoad(), start, measureStart, measureEnd);
             sending = new Thread(sender, "load-send");
             sending.setDaemon(true);
             sending.start();
@@ -268,6 +268,7 @@ final class LoadTest {
         long expected = 0;
         for (LoadParticipant p : participants) {
             long expect = sentByRoom[p.room] - p.videoSentMeasured;
+            // a viewer expects every sender's video; a sender all but its own
             expected += expect;
             double ratio = expect == 0 ? 0 : LoadReport.round((double) p.videoDelivered / expect, 6);
             receivers.add(new Receiver(p.roomName, p.name, p.videoDelivered, expect, ratio));

@@ -41,6 +41,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     private static final double DEFAULT_DURATION_SECONDS = 10;
     private static final double DEFAULT_SWEEP_STEP_SECONDS = 5;
     private static final double MAX_SECONDS = 86_400;
+    /** Talkers per room with --audio when --talkers is not given, as before --talkers turned audio on alone. */
+    private static final int DEFAULT_TALKERS = 3;
 
     @Spec
     CommandSpec spec;
@@ -87,10 +89,16 @@ public final class LoadTestCommand implements Callable<Integer> {
                     + "do) or pcm. The relay mixes in the same codec. Default: ${DEFAULT-VALUE}.")
     String audioCodec;
 
-    @Option(names = "--talkers", defaultValue = "3", paramLabel = "K",
-            description = "With --audio: participants per room sending a tone; the others send silence. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int talkers;
+    @Option(names = "--talkers", paramLabel = "K",
+            description = "Participants per room sending a tone (the first K; each 6 dB under the one before, so "
+                    + "the relay's dominant speaker is the first); the others send silence. Given without --audio it "
+                    + "turns audio on. Default: 3 with --audio, else no audio.")
+    Integer talkers;
+
+    @Option(names = "--video-senders", paramLabel = "M",
+            description = "Only the first M participants of each room send video (a webinar: 1 presenter, many "
+                    + "viewers); all of them receive. Default: all.")
+    Integer videoSenders;
 
     @Option(names = "--loss", defaultValue = "0", paramLabel = "PERCENT",
             description = "Random loss on every media path (both ways), through impairment proxies on loopback in "
@@ -263,6 +271,10 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0) || warmupSeconds > MAX_SECONDS) {
             throw new ParameterException(cl, "--warmup must be zero or a positive number of seconds");
         }
+        if (sweep && videoSenders != null) {
+            throw new ParameterException(cl, "--video-senders cannot be combined with --sweep (the sweep raises N with "
+                    + "everyone sending)");
+        }
         if (sweep && lossPercent != 0) {
             throw new ParameterException(cl, "--sweep raises N until loss passes 1%: it cannot run with --loss");
         }
@@ -274,9 +286,12 @@ public final class LoadTestCommand implements Callable<Integer> {
         LoadSpec load;
         try {
             MediaClip video = LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
-            load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, video,
-                    audio ? LoadClips.audio(audioCodec, talkers) : null, seconds(warmupSeconds), seconds(duration),
-                    impairment());
+            int perRoom = participants != null ? participants : sweep ? 2 : 4;
+            boolean withAudio = audio || talkers != null && talkers > 0;
+            load = new LoadSpec(rooms, perRoom, videoFps, video,
+                    withAudio ? LoadClips.audio(audioCodec, talkers != null ? talkers : DEFAULT_TALKERS) : null,
+                    seconds(warmupSeconds), seconds(duration), impairment(),
+                    videoSenders != null ? videoSenders : perRoom);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -125,6 +125,44 @@ class LoadTestCommandTest {
     }
 
     @Test
+    void aWebinarHasOnePresenterAndTalkersAloneTurnAudioOnRankedByLevel() {
+        LoadTestCommand webinar = new LoadTestCommand();
+        new CommandLine(webinar).parseArgs("--participants", "6", "--video-senders", "1", "--talkers", "3",
+                "--video-codec", "jpeg", "--frame-bytes", "1000");
+        LoadSpec spec = webinar.validate();
+        assertEquals(1, spec.videoSenders());
+        assertTrue(spec.sendsVideo(0));
+        assertFalse(spec.sendsVideo(1));
+        assertTrue(spec.audio(), "--talkers alone turns audio on");
+        LoadSpec.AudioLoad audio = spec.audioLoad();
+        assertEquals(3, audio.talkersPerRoom());
+        int first = audio.clipFor(0).frames().get(10).audioLevel();
+        int second = audio.clipFor(1).frames().get(10).audioLevel();
+        int third = audio.clipFor(2).frames().get(10).audioLevel();
+        // RFC 6464: 0 is full scale, larger is quieter; 6 dB between talkers
+        assertTrue(first < second && second < third, first + ", " + second + ", " + third);
+        assertEquals(6, second - first, 1);
+        assertEquals(audio.silent(), audio.clipFor(3));
+
+        LoadTestCommand plain = new LoadTestCommand();
+        new CommandLine(plain).parseArgs("--video-codec", "jpeg", "--frame-bytes", "1000");
+        LoadSpec today = plain.validate();
+        assertFalse(today.audio(), "no audio unless asked, as before");
+        assertEquals(today.participants(), today.videoSenders(), "everyone sends video by default");
+        LoadTestCommand withAudio = new LoadTestCommand();
+        new CommandLine(withAudio).parseArgs("--audio", "--video-codec", "jpeg", "--frame-bytes", "1000");
+        assertEquals(3, withAudio.validate().audioLoad().talkersPerRoom(), "--audio alone: 3 talkers, as before");
+    }
+
+    @Test
+    void moreVideoSendersThanParticipantsIsAUsageError() {
+        Run run = loadtest("--participants", "4", "--video-senders", "5", "--video-codec", "jpeg", "--frame-bytes", "1000");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--video-senders"), run.err());
+        assertEquals(2, loadtest("--video-senders", "0", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+    }
+
+    @Test
     void badClipOptionsAreUsageErrors() {
         Run empty = loadtest("--video-codec", "jpeg", "--frame-bytes", "0");
         assertEquals(2, empty.exitCode());
