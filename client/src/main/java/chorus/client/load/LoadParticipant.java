@@ -31,6 +31,8 @@ final class LoadParticipant {
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     final int index;
+    /** The relay node it joined through (0 on a single relay). */
+    final int node;
     final int room;
     /** Join order within its room: the first participants send video and talk. */
     final int indexInRoom;
@@ -83,10 +85,11 @@ final class LoadParticipant {
     long audioFramesInWindow;
     long audioBytesInWindow;
 
-    private LoadParticipant(int index, int room, int indexInRoom, String roomName, String name, Welcome welcome,
+    private LoadParticipant(int node, int index, int room, int indexInRoom, String roomName, String name, Welcome welcome,
                             ControlConnections.Link control, byte[] key,
                             DatagramChannel video, DatagramChannel audio, MediaClip audioClip,
                             InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint) {
+        this.node = node;
         this.index = index;
         this.room = room;
         this.indexInRoom = indexInRoom;
@@ -109,7 +112,7 @@ final class LoadParticipant {
      * Joins {@code roomName} as {@code name} and opens its media sockets (non-blocking, ready to be
      * registered with the receiver's selector).
      */
-    static LoadParticipant join(ControlConnections connections, RelayAddress relay, int index, int room,
+    static LoadParticipant join(ControlConnections connections, RelayAddress relay, int node, int index, int room,
                                 int indexInRoom, String roomName, String name, MediaClip audioClip, LoadImpairment impairment,
                                 Duration timeout)
             throws IOException, InterruptedException {
@@ -143,7 +146,7 @@ final class LoadParticipant {
             videoEndpoint = impairment.route(videoEndpoint);
             audioEndpoint = impairment.route(audioEndpoint);
         }
-        return new LoadParticipant(index, room, indexInRoom, roomName, name, welcome, link, key, video, audio, audioClip,
+        return new LoadParticipant(node, index, room, indexInRoom, roomName, name, welcome, link, key, video, audio, audioClip,
                 videoEndpoint, audioEndpoint);
     }
 

@@ -31,7 +31,9 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
             "Latency is one-way, send stamp (System.nanoTime before signing) to receipt, both in this process on "
                     + "one clock; it includes the kernel's loopback path both ways and the generator's own "
                     + "selector wake-up, so relay/baseline is the relay's share.",
-            "Server CPU is the child's process CPU time over the window divided by the window (1.0 = one core busy).",
+            "Server CPU is the child's process CPU time over the window divided by the window (1.0 = one core busy); "
+                    + "with --cluster, serverUsage sums the nodes and nodes[] has each node, its in/out counting the "
+                    + "media of the participants that joined through it (not the traffic between nodes).",
             "Audio: the relay mixes, so each receiver gets one mixed frame per 20 ms (~50 frames/s); the raw forwarder "
                     + "fans every talker's frames out unmixed (~50 x (N-1) frames/s).");
 
@@ -103,7 +105,9 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     /** One server's figures under the load. */
     record SideReport(String server, String endpoint, int participants, double windowSeconds, Video video,
                       Delivery delivery, Latency latency, Audio audio, ServerUsage serverUsage, Generator generator,
-                      SocketDrops socketDrops) {
+                      SocketDrops socketDrops,
+                      @com.fasterxml.jackson.annotation.JsonInclude(
+                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<NodeReport> nodes) {
         /**
          * Held the load: loss within {@code lossLimit}, and not falling behind: receivers caught up
          * by the end of the drain, p99 latency within the histogram's 100 ms (a queue growing for a
@@ -146,8 +150,32 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                  String why) {
     }
 
-    /** The server's own use of the machine; null where it is not a child of this run (--server). */
+    /**
+     * The server's own use of the machine; null where it is not a child of this run (--server). For a
+     * cluster: node 0's pid, and CPU and heap summed over the nodes (each node's in {@code nodes}).
+     */
     record ServerUsage(Long pid, Double cpuCores, int coresAvailable, Long heapAfterGcBytes, String heapProblem) {
+        static ServerUsage of(List<NodeReport> nodes, int cores, String problem) {
+            Double cpu = 0.0;
+            Long heap = 0L;
+            String heapProblem = problem;
+            for (NodeReport n : nodes) {
+                cpu = cpu == null || n.cpuCores() == null ? null : cpu + n.cpuCores();
+                heap = heap == null || n.heapAfterGcBytes() == null ? null : heap + n.heapAfterGcBytes();
+                heapProblem = heapProblem != null ? heapProblem : n.heapProblem();
+            }
+            return new ServerUsage(nodes.get(0).pid(), cpu == null ? null : round(cpu, 3), cores, heap, heapProblem);
+        }
+    }
+
+    /**
+     * One relay node of a cluster: what its own participants sent it (in) and received from it
+     * (out) in the window, its CPU (1.0 = one core busy) and heap after a full GC. Traffic between
+     * nodes is not in these figures.
+     */
+    record NodeReport(int node, String endpoint, Long pid, int participants, double videoDatagramsInPerSecond,
+                      long videoBitsInPerSecond, double videoDatagramsOutPerSecond, long videoBitsOutPerSecond,
+                      Double cpuCores, Long heapAfterGcBytes, String heapProblem) {
     }
 
     /** The load generator's own state: if it was the bottleneck, it shows here. */
@@ -224,6 +252,9 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                 share(s.generator().senderThreadCpu()), share(s.generator().receiverThreadCpu())), null);
         t.row("  send lateness p99 (ms)", s -> ms(s.generator().sendLatenessP99Micros()), null);
         out.append(t);
+        if (relay.nodes() != null) {
+            out.append(nodeTable(relay.nodes()));
+        }
         for (SideReport s : baseline == null ? List.of(relay) : List.of(relay, baseline)) {
             if (s.serverUsage().heapProblem() != null && load.server() == null) {
                 out.append(s.server()).append(" heap: ").append(s.serverUsage().heapProblem()).append('\n');
@@ -241,6 +272,23 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     + "the raw forwarder fans out unmixed (~50 x (N-1)/s)\n");
         }
         return out.toString();
+    }
+
+    /** One row per relay node of a cluster. */
+    private static String nodeTable(List<NodeReport> nodes) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-5s %-22s %6s %12s %12s %9s %9s %8s %9s%n", "node", "control",
+                "people", "datagrams/s", "datagrams/s", "Mbit/s", "Mbit/s", "CPU", "heap MiB"));
+        b.append(String.format(Locale.ROOT, "%-5s %-22s %6s %12s %12s %9s %9s %8s %9s%n", "", "", "", "in", "out",
+                "in", "out", "(cores)", "after GC"));
+        for (NodeReport n : nodes) {
+            b.append(String.format(Locale.ROOT, "%-5d %-22s %6d %12s %12s %9s %9s %8s %9s%n", n.node(), n.endpoint(),
+                    n.participants(), num(n.videoDatagramsInPerSecond()), num(n.videoDatagramsOutPerSecond()),
+                    mbit(n.videoBitsInPerSecond()), mbit(n.videoBitsOutPerSecond()), share(n.cpuCores()),
+                    n.heapAfterGcBytes() == null ? "n/a"
+                            : String.format(Locale.ROOT, "%.1f", n.heapAfterGcBytes() / 1048576.0)));
+        }
+        return b.toString();
     }
 
     private static String num(double v) {

@@ -4,12 +4,14 @@ import chorus.client.load.LoadReport.Audio;
 import chorus.client.load.LoadReport.Delivery;
 import chorus.client.load.LoadReport.Generator;
 import chorus.client.load.LoadReport.Latency;
+import chorus.client.load.LoadReport.NodeReport;
 import chorus.client.load.LoadReport.Receiver;
 import chorus.client.load.LoadReport.ServerUsage;
 import chorus.client.load.LoadReport.SideReport;
 import chorus.client.load.LoadReport.SocketDrops;
 import chorus.client.load.LoadReport.Video;
 import chorus.client.session.RelayAddress;
+import chorus.protocol.control.ControlMessage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -37,19 +39,52 @@ final class LoadTest {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LEARN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration HELLO_INTERVAL = Duration.ofMillis(100);
+    private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLUSTER_POLL = Duration.ofMillis(200);
     /** How long past the end of the window the sender may take to catch up before it is stopped. */
     private static final Duration SENDER_GRACE = Duration.ofSeconds(5);
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
 
-    /** The server under load: a child this run started, or one given with --server. */
-    record Target(String label, RelayAddress control, ServerProcess process, boolean mixesAudio) {
+    /** One server under load: its control endpoint and, when this run started it, its process. */
+    record Node(RelayAddress control, ServerProcess process) {
+    }
+
+    /**
+     * The server under load: a child this run started, the nodes of a cluster it started (a room's
+     * participants are spread over them round-robin, so a room spans nodes), or one given with --server.
+     */
+    record Target(String label, List<Node> nodes, boolean mixesAudio) {
+        Target {
+            nodes = List.copyOf(nodes);
+        }
+
         static Target of(ServerProcess process) {
-            return new Target(process.kind().label, process.control(), process,
+            return new Target(process.kind().label, List.of(new Node(process.control(), process)),
                     process.kind() == ServerProcess.Kind.RELAY);
         }
 
+        static Target of(RelayCluster cluster) {
+            return new Target(ServerProcess.Kind.RELAY.label,
+                    cluster.nodes().stream().map(n -> new Node(n.control(), n)).toList(), true);
+        }
+
         static Target external(RelayAddress control) {
-            return new Target("relay", control, null, true);
+            return new Target("relay", List.of(new Node(control, null)), true);
+        }
+
+        /** The first node's control endpoint: the one a single server has. */
+        RelayAddress control() {
+            return nodes.get(0).control();
+        }
+
+        /** True when this run started the servers, so their CPU and heap can be read. */
+        boolean started() {
+            return nodes.get(0).process() != null;
+        }
+
+        /** The node the participant at {@code indexInRoom} joins through. */
+        int nodeOf(int indexInRoom) {
+            return indexInRoom % nodes.size();
         }
     }
 
@@ -67,6 +102,9 @@ final class LoadTest {
         ControlConnections control = ControlConnections.start();
         LoadImpairment impairment = spec.impairment() == null ? null : new LoadImpairment(spec.impairment());
         try {
+            if (target.nodes().size() > 1) {
+                awaitClusterFormed(target, control, runId);
+            }
             join(spec, target, runId, control, participants, impairment);
             SideReport report = measure(spec, target, control, participants);
             if (impairment != null) {
@@ -86,6 +124,34 @@ final class LoadTest {
         }
     }
 
+    /**
+     * Until every node's welcome lists all the other nodes (the cluster is up; a room joined before
+     * would not span them yet): a probe joins and leaves through each node, every 200 ms, bounded.
+     */
+    private static void awaitClusterFormed(Target target, ControlConnections control, String runId)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + CLUSTER_TIMEOUT.toNanos();
+        for (int i = 0; i < target.nodes().size(); i++) {
+            while (true) {
+                ControlConnections.Link probe = control.join(target.nodes().get(i).control(),
+                        new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "probe", "load-" + runId + "-probe",
+                                "chorus-loadtest/0.1"), JOIN_TIMEOUT);
+                List<String> others = ControlConnections.welcome(probe).nodes();
+                ControlConnections.leave(probe);
+                if (others != null && others.size() >= target.nodes().size() - 1) {
+                    break;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("relay node " + i + " sees " + (others == null ? 0 : others.size())
+                            + " other nodes after " + CLUSTER_TIMEOUT.toSeconds() + " s, not "
+                            + (target.nodes().size() - 1));
+                }
+                LockSupport.parkNanos(CLUSTER_POLL.toNanos());
+            }
+        }
+        log.info("{}: the cluster of {} nodes is up", target.label(), target.nodes().size());
+    }
+
     private static void join(LoadSpec spec, Target target, String runId, ControlConnections control,
                              List<LoadParticipant> participants, LoadImpairment impairment)
             throws IOException, InterruptedException {
@@ -93,7 +159,8 @@ final class LoadTest {
         for (int r = 0; r < spec.rooms(); r++) {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
-                participants.add(LoadParticipant.join(control, target.control(), participants.size(), r, i, room,
+                participants.add(LoadParticipant.join(control, target.nodes().get(target.nodeOf(i)).control(),
+                        target.nodeOf(i), participants.size(), r, i, room,
                         "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null, impairment, JOIN_TIMEOUT));
             }
         }
@@ -142,7 +209,10 @@ final class LoadTest {
             UdpSocketDrops dropsAfter = UdpSocketDrops.read();
             SocketDrops drops = socketDrops(dropsBefore, dropsAfter, participants);
 
-            ServerProcess.HeapReading heap = target.process() == null ? null : target.process().heapAfterGc();
+            List<ServerProcess.HeapReading> heap = new ArrayList<>();
+            for (Node node : target.nodes()) {
+                heap.add(node.process() == null ? null : node.process().heapAfterGc());
+            }
             return report(spec, target, participants, receiver, sender, before, after, heap, drops,
                     caughtUp(receiver.lastMeasuredArrival(), drainEnd),
                     control.lost());
@@ -212,13 +282,16 @@ final class LoadTest {
     }
 
     /**
-     * CPU clocks read at one instant: the server child, this process, the receiver thread. (The
+     * CPU clocks read at one instant: each server child, this process, the receiver thread. (The
      * sender ends right before the window does, so it times itself.)
      */
-    private record Sample(long wallNanos, Long serverCpu, Long selfCpu, long receiverCpu) {
+    private record Sample(long wallNanos, List<Long> serverCpu, Long selfCpu, long receiverCpu) {
         static Sample take(Target target, ThreadMXBean threads, Thread receiver) {
-            return new Sample(System.nanoTime(),
-                    target.process() == null ? null : target.process().cpuNanos(),
+            List<Long> servers = new ArrayList<>();
+            for (Node node : target.nodes()) {
+                servers.add(node.process() == null ? null : node.process().cpuNanos());
+            }
+            return new Sample(System.nanoTime(), servers,
                     ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null),
                     threadCpu(threads, receiver));
         }
@@ -235,7 +308,7 @@ final class LoadTest {
 
     private static SideReport report(LoadSpec spec, Target target, List<LoadParticipant> participants,
                                      LoadReceiver receiver, LoadSender sender, Sample before, Sample after,
-                                     ServerProcess.HeapReading heap, SocketDrops drops, boolean caughtUp,
+                                     List<ServerProcess.HeapReading> heap, SocketDrops drops, boolean caughtUp,
                                      int controlLost) {
         double window = spec.duration().toNanos() / 1e9;
         long[] sentByRoom = new long[spec.rooms()];
@@ -291,12 +364,9 @@ final class LoadTest {
                             : "fanned out unmixed: every other talker's frames, 50/s each");
         }
         long wall = after.wallNanos() - before.wallNanos();
-        ServerUsage usage = new ServerUsage(
-                target.process() == null ? null : target.process().pid(),
-                Sample.share(before.serverCpu(), after.serverCpu(), wall),
-                Runtime.getRuntime().availableProcessors(),
-                heap == null ? null : heap.bytes(),
-                heap == null ? "not a child of this run" : heap.problem());
+        List<NodeReport> nodes = nodeReports(target, participants, before, after, heap, window);
+        ServerUsage usage = ServerUsage.of(nodes, Runtime.getRuntime().availableProcessors(),
+                target.started() ? null : "not a child of this run");
         LatencyHistogram lateness = sender.lateness();
         Generator generator = new Generator(
                 Sample.share(before.selfCpu(), after.selfCpu(), wall),
@@ -307,11 +377,42 @@ final class LoadTest {
                 receiver.ignored(), caughtUp, controlLost);
         SideReport side = new SideReport(target.label(), target.control().toString(), participants.size(), window,
                 video, new Delivery(ratios.get(0), median(ratios), receivers), Latency.of(receiver.latency()),
-                audio, usage, generator, drops);
+                audio, usage, generator, drops, target.nodes().size() > 1 ? nodes : null);
         Long p99 = side.latency().p99Micros();
         log.info("{}: {} participants, {} datagrams/s out, loss {}%, p99 {}", target.label(), participants.size(),
                 video.packetsOutPerSecond(), LoadReport.round(loss * 100, 3), p99 == null ? "n/a" : p99 + " µs");
         return side;
+    }
+
+    /** Each node's figures: the media its participants sent it and got from it, its CPU and heap. */
+    private static List<NodeReport> nodeReports(Target target, List<LoadParticipant> participants, Sample before,
+                                                Sample after, List<ServerProcess.HeapReading> heap, double window) {
+        long wall = after.wallNanos() - before.wallNanos();
+        List<NodeReport> nodes = new ArrayList<>();
+        for (int i = 0; i < target.nodes().size(); i++) {
+            int members = 0;
+            long in = 0;
+            long inBytes = 0;
+            long out = 0;
+            long outBytes = 0;
+            for (LoadParticipant p : participants) {
+                if (p.node == i) {
+                    members++;
+                    in += p.videoSentMeasured;
+                    inBytes += p.videoBytesSentMeasured;
+                    out += p.videoDelivered;
+                    outBytes += p.videoBytesDelivered;
+                }
+            }
+            Node node = target.nodes().get(i);
+            ServerProcess.HeapReading h = heap.get(i);
+            nodes.add(new NodeReport(i, node.control().toString(), node.process() == null ? null : node.process().pid(),
+                    members, LoadReport.round(in / window, 1), Math.round(inBytes * 8 / window),
+                    LoadReport.round(out / window, 1), Math.round(outBytes * 8 / window),
+                    Sample.share(before.serverCpu().get(i), after.serverCpu().get(i), wall),
+                    h == null ? null : h.bytes(), h == null ? "not a child of this run" : h.problem()));
+        }
+        return nodes;
     }
 
     private static double median(List<Double> sorted) {

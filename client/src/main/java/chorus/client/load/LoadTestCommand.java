@@ -43,6 +43,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     private static final double MAX_SECONDS = 86_400;
     /** Talkers per room with --audio when --talkers is not given, as before --talkers turned audio on alone. */
     private static final int DEFAULT_TALKERS = 3;
+    /** More relay JVMs than this would only measure how the machine swaps. */
+    private static final int MAX_CLUSTER_NODES = 16;
 
     @Spec
     CommandSpec spec;
@@ -115,6 +117,12 @@ public final class LoadTestCommand implements Callable<Integer> {
                     + "with --plaintext (the load participants speak plain text).")
     RelayAddress server;
 
+    @Option(names = "--cluster", defaultValue = "1", paramLabel = "K",
+            description = "Start K relay nodes on loopback forming one cluster and spread each room's participants "
+                    + "over them round-robin (a room spans the nodes); the report has a row per node. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int clusterNodes;
+
     @Option(names = "--baseline", description = "Also measure the raw forwarder under the same load; report relay / raw.")
     boolean baseline;
 
@@ -180,7 +188,9 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (server != null) {
             relay = LoadTest.run(load, LoadTest.Target.external(server), runId());
         } else {
-            relay = runChild(ServerProcess.Kind.RELAY, load, dir);
+            try (RelayCluster cluster = RelayCluster.start(clusterNodes, serverOptions(ServerProcess.Kind.RELAY), dir)) {
+                relay = LoadTest.run(load, LoadTest.Target.of(cluster), runId());
+            }
         }
         SideReport raw = baseline ? runChild(ServerProcess.Kind.BASELINE, load, dir) : null;
         LoadReport report = LoadReport.of(machine, load, server == null ? null : server.toString(),
@@ -253,6 +263,13 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (server != null && (baseline || sweep)) {
             throw new ParameterException(cl, "--server cannot be combined with --baseline or --sweep: the baseline "
                     + "runs on this machine, so both sides must be started here to compare them");
+        }
+        if (clusterNodes < 1 || clusterNodes > MAX_CLUSTER_NODES) {
+            throw new ParameterException(cl, "--cluster must be 1.." + MAX_CLUSTER_NODES + ", was " + clusterNodes);
+        }
+        if (clusterNodes > 1 && (server != null || baseline || sweep)) {
+            throw new ParameterException(cl, "--cluster cannot be combined with --server, --baseline or --sweep: "
+                    + "the raw forwarder has no cluster, and a sweep or a remote relay is one node");
         }
         if (sweepMax < 2) {
             throw new ParameterException(cl, "--sweep-max must be at least 2, was " + sweepMax);

@@ -84,6 +84,46 @@ class LoadTestCommandTest {
     }
 
     @Test
+    @Timeout(180)
+    void aRoomSpreadOverAThreeNodeClusterIsReportedPerNodeAndDeliversAcrossNodes() throws Exception {
+        int code = ClientMain.execute("loadtest", "--participants", "6", "--cluster", "3", "--video-senders", "2",
+                "--duration", "2", "--warmup", "1", "--video-fps", "15", "--video-codec", "jpeg", "--frame-bytes", "3000",
+                "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
+                "--out", dir.toString());
+        assertEquals(0, code);
+        JsonNode relay = new ObjectMapper().readTree(dir.resolve("report.json").toFile()).path("relay");
+        JsonNode nodes = relay.path("nodes");
+        assertEquals(3, nodes.size(), "one entry per node: " + nodes);
+        java.util.Set<String> endpoints = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            JsonNode n = nodes.get(i);
+            assertEquals(i, n.path("node").asInt());
+            assertEquals(2, n.path("participants").asInt(), "round-robin: two of six per node");
+            assertTrue(n.path("cpuCores").isNumber() && n.path("pid").isNumber(), "each node measured: " + n);
+            assertTrue(n.path("videoDatagramsOutPerSecond").asDouble() > 0, "each node forwards: " + n);
+            endpoints.add(n.path("endpoint").asText());
+        }
+        assertEquals(3, endpoints.size(), "three relays: " + endpoints);
+        // p0 (node 0) and p1 (node 1) send; everyone else receives them, across nodes too
+        assertTrue(nodes.get(0).path("videoDatagramsInPerSecond").asDouble() > 0, "p0 sends to node 0: " + nodes.get(0));
+        assertTrue(nodes.get(1).path("videoDatagramsInPerSecond").asDouble() > 0, "p1 sends to node 1: " + nodes.get(1));
+        assertEquals(0, nodes.get(2).path("videoDatagramsInPerSecond").asDouble(), "node 2 has no sender: " + nodes.get(2));
+        JsonNode video = relay.path("video");
+        assertTrue(video.path("delivered").asLong() > 0 && video.path("delivered").asLong() <= video.path("expected").asLong(),
+                video.toString());
+        for (JsonNode r : relay.path("delivery").path("receivers")) {
+            assertTrue(r.path("delivered").asLong() > 0, "every receiver got video, viewers on node 2 included: " + r);
+        }
+    }
+
+    @Test
+    void aClusterCannotBeComparedWithTheBaselineNorSwept() {
+        assertEquals(2, loadtest("--cluster", "3", "--baseline", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--cluster", "2", "--sweep", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--cluster", "0", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+    }
+
+    @Test
     void zeroParticipantsIsAUsageError() {
         Run run = loadtest("--participants", "0", "--out", dir.toString());
         assertEquals(2, run.exitCode());
