@@ -42,6 +42,8 @@ final class ControlConnections implements AutoCloseable {
         private final ByteBuffer in = ByteBuffer.allocate(ControlCodec.LENGTH_PREFIX_BYTES + ControlCodec.MAX_FRAME_BYTES);
         private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
         private volatile String lostReason;
+        /** The camera layers the relay last said anyone wants (dynacast); null until it says. */
+        private volatile List<Integer> layersWanted;
 
         private Link(SocketChannel channel) {
             this.channel = channel;
@@ -108,6 +110,11 @@ final class ControlConnections implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IOException("relay at " + relay + " did not answer the hello within " + timeout.toMillis() + " ms");
         }
+    }
+
+    /** The camera layers the relay last asked {@code link}'s participant for; null: it has not said (send all). */
+    static List<Integer> layersWanted(Link link) {
+        return link.layersWanted;
     }
 
     static Welcome welcome(Link link) {
@@ -184,6 +191,8 @@ final class ControlConnections implements AutoCloseable {
                 // A few dozen bytes that do not fit: the relay has stopped reading us.
                 lose(link, key, "control connection stalled");
             }
+        } else if (message instanceof ControlMessage.LayersWanted wanted) {
+            link.layersWanted = wanted.camera() == null ? List.of() : List.copyOf(wanted.camera());
         } else if (message instanceof ControlMessage.Error error) {
             String reason = "relay refused: " + error.code() + " (" + error.message() + ")";
             if (!link.welcome.completeExceptionally(new IOException(reason))) {

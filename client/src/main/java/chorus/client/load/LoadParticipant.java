@@ -56,8 +56,8 @@ final class LoadParticipant {
     final MediaCipher audioOpener;
     final ReplayWindow videoWindow = new ReplayWindow();
     final ReplayWindow audioWindow = new ReplayWindow();
-    /** When each recent video datagram left: the receiver measures latency from it. */
-    final SendStamps videoStamps = new SendStamps(4096, System.nanoTime());
+    /** The camera's layers it sends, smallest first; none for a participant that only watches. */
+    final VideoLayerStream[] layers;
     /** What this participant's audio sends (a tone for a talker, silence otherwise); null without audio. */
     final ClipWriter audioWriter;
 
@@ -67,8 +67,7 @@ final class LoadParticipant {
     volatile boolean audioAcked;
 
     // sender thread
-    long videoSequence;
-    long videoFrameId;
+    long videoSlot;
     long audioSequence;
     long audioFrameId;
     long videoSentMeasured;
@@ -88,6 +87,7 @@ final class LoadParticipant {
     private LoadParticipant(int node, int index, int room, int indexInRoom, String roomName, String name, Welcome welcome,
                             ControlConnections.Link control, byte[] key,
                             DatagramChannel video, DatagramChannel audio, MediaClip audioClip,
+                            List<LoadSpec.VideoLayer> videoLayers,
                             InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint) {
         this.node = node;
         this.index = index;
@@ -106,21 +106,31 @@ final class LoadParticipant {
         this.videoOpener = new MediaCipher(key);
         this.audioOpener = new MediaCipher(key);
         this.audioWriter = audioClip == null ? null : new ClipWriter(audioClip);
+        this.layers = new VideoLayerStream[videoLayers.size()];
+        long epoch = System.nanoTime();
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new VideoLayerStream(mediaId, i, videoLayers.get(i), epoch);
+        }
     }
 
     /**
      * Joins {@code roomName} as {@code name} and opens its media sockets (non-blocking, ready to be
-     * registered with the receiver's selector).
+     * registered with the receiver's selector). A video sender sends {@code videoLayers} (none: it
+     * only watches) and announces {@code layerHeights} in its hello (null: one layer, unsaid).
      */
     static LoadParticipant join(ControlConnections connections, RelayAddress relay, int node, int index, int room,
-                                int indexInRoom, String roomName, String name, MediaClip audioClip, LoadImpairment impairment,
-                                Duration timeout)
+                                int indexInRoom, String roomName, String name, MediaClip audioClip,
+                                List<LoadSpec.VideoLayer> videoLayers, List<Integer> layerHeights,
+                                LoadImpairment impairment, Duration timeout)
             throws IOException, InterruptedException {
-        ControlConnections.Link link = connections.join(relay,
-                new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName, "chorus-loadtest/0.1")
-                        .withCodecs(new ControlMessage.Codecs(
-                                audioClip == null ? null : List.of(Codec.name(audioClip.codec())),
-                                List.of(Codec.H264_NAME, Codec.JPEG_NAME))), timeout);
+        ControlMessage.Hello hello = new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName,
+                "chorus-loadtest/0.1").withCodecs(new ControlMessage.Codecs(
+                        audioClip == null ? null : List.of(Codec.name(audioClip.codec())),
+                        List.of(Codec.H264_NAME, Codec.JPEG_NAME)));
+        if (!videoLayers.isEmpty() && layerHeights != null) {
+            hello = hello.withLayers(layerHeights);
+        }
+        ControlConnections.Link link = connections.join(relay, hello, timeout);
         Welcome welcome = ControlConnections.welcome(link);
         byte[] key;
         try {
@@ -146,8 +156,8 @@ final class LoadParticipant {
             videoEndpoint = impairment.route(videoEndpoint);
             audioEndpoint = impairment.route(audioEndpoint);
         }
-        return new LoadParticipant(node, index, room, indexInRoom, roomName, name, welcome, link, key, video, audio, audioClip,
-                videoEndpoint, audioEndpoint);
+        return new LoadParticipant(node, index, room, indexInRoom, roomName, name, welcome, link, key, video, audio,
+                audioClip, videoLayers, videoEndpoint, audioEndpoint);
     }
 
     /** The relay may advertise nothing or the wildcard; then the address its control port answered on. */
@@ -175,6 +185,10 @@ final class LoadParticipant {
             ch.close();
             throw e;
         }
+    }
+
+    boolean sendsVideo() {
+        return layers.length > 0;
     }
 
     boolean learned() {

@@ -1,6 +1,8 @@
 package chorus.client.load;
 
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaHeader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -27,7 +29,11 @@ final class LoadSender implements Runnable {
     private final long start;
     private final long measureStart;
     private final long end;
-    private final ClipWriter videoWriter;
+    private final Fragmenter.PacketSink videoSink = this::sendFragment;
+    // the frame being fragmented, for the sink
+    private LoadParticipant fragmentOf;
+    private VideoLayerStream fragmentLayer;
+    private boolean fragmentMeasured;
     private final LoadSpec.AudioLoad audio;
     private final LatencyHistogram lateness = new LatencyHistogram();
     private volatile boolean stopRequested;
@@ -40,7 +46,7 @@ final class LoadSender implements Runnable {
      * @param measureStart slots from here on are sent as measured (phase 1)
      * @param end          no slot at or after this is sent
      */
-    LoadSender(List<LoadParticipant> videoSenders, List<LoadParticipant> participants, int fps, MediaClip video, LoadSpec.AudioLoad audio,
+    LoadSender(List<LoadParticipant> videoSenders, List<LoadParticipant> participants, int fps, LoadSpec.AudioLoad audio,
                long start, long measureStart, long end) {
         this.videoSenders = List.copyOf(videoSenders);
         this.participants = List.copyOf(participants);
@@ -49,7 +55,6 @@ final class LoadSender implements Runnable {
         this.start = start;
         this.measureStart = measureStart;
         this.end = end;
-        this.videoWriter = new ClipWriter(video);
     }
 
     @Override
@@ -102,26 +107,41 @@ final class LoadSender implements Runnable {
         }
     }
 
+    /**
+     * One frame slot of {@code p}'s camera: each of its layers whose turn it is at the layer's rate
+     * sends its next clip frame, unless the relay's last {@code layers-wanted} left the layer out.
+     */
     private void sendVideo(LoadParticipant p, boolean measured) {
-        long frameId = p.videoFrameId++ & 0xFFFF_FFFFL;
-        long timestamp = frameId * VIDEO_CLOCK_HZ / fps;
-        MediaClip.Frame frame = videoWriter.clip().frame(frameId);
-        for (int i = 0; i < frame.fragments(); i++) {
-            boolean sent;
-            int length;
+        long timestamp = (p.videoSlot++ & 0xFFFF_FFFFL) * VIDEO_CLOCK_HZ / fps;
+        List<Integer> wanted = ControlConnections.layersWanted(p.control);
+        for (VideoLayerStream layer : p.layers) {
+            MediaClip.Frame frame = layer.next(fps, wanted == null || wanted.contains(layer.index), measured);
+            if (frame == null) {
+                continue;
+            }
+            fragmentOf = p;
+            fragmentLayer = layer;
+            fragmentMeasured = measured;
             synchronized (p.videoSealer) {
-                long sequence = p.videoSequence++;
-                ByteBuffer datagram = videoWriter.fragment(frame, p.mediaId, sequence, timestamp, frameId, i,
-                        p.videoSealer);
-                length = datagram.remaining();
-                // Taken last before sending: the seal is done, the send is all that is left.
-                p.videoStamps.record(sequence, measured, System.nanoTime());
-                sent = send(p, p.video, datagram, p.videoEndpoint);
+                layer.fragmenter.send(frame.data(), 0, frame.data().length, timestamp, frame.flags(), videoSink);
             }
-            if (sent && measured) {
-                p.videoSentMeasured++;
-                p.videoBytesSentMeasured += length;
-            }
+        }
+    }
+
+    /** Seals, stamps and sends one clear video fragment of the frame {@link #sendVideo} is sending. */
+    private void sendFragment(ByteBuffer clear) {
+        LoadParticipant p = fragmentOf;
+        long sequence = MediaHeader.sequence(clear, 0);
+        ByteBuffer datagram = p.videoSealer.seal(clear);
+        int length = datagram.remaining();
+        // Taken last before sending: the seal is done, the send is all that is left.
+        fragmentLayer.stamps.record(sequence, fragmentMeasured, System.nanoTime());
+        boolean sent = send(p, p.video, datagram, p.videoEndpoint);
+        if (sent && fragmentMeasured) {
+            p.videoSentMeasured++;
+            p.videoBytesSentMeasured += length;
+            fragmentLayer.datagramsSentMeasured++;
+            fragmentLayer.bytesSentMeasured += length;
         }
     }
 

@@ -14,9 +14,11 @@ import java.util.List;
  * {@code warmUp} and then measured for {@code duration}; with {@code impairment} (else null), every
  * participant's media passes impairment proxies both ways. Only the first {@code videoSenders}
  * of each room send video (a webinar: one presenter, many viewers); every participant receives.
+ * With {@code simulcast} (else empty: one layer, the {@code video} clip, as before simulcast) each
+ * video sender sends those layers, smallest first, and announces their heights in its hello.
  */
 record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, AudioLoad audioLoad,
-                Duration warmUp, Duration duration, Impairment impairment, int videoSenders) {
+                Duration warmUp, Duration duration, Impairment impairment, int videoSenders, List<VideoLayer> simulcast) {
     /** Largest frame accepted: the relay's receivers reassemble video frames of up to 8 MiB. */
     public static final int MAX_FRAME_BYTES = 8 << 20;
     public static final int MAX_FPS = 240;
@@ -40,10 +42,17 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
         }
     }
 
-    /** Every participant sends video, as before --video-senders. */
+    /**
+     * One simulcast layer: its clip at {@code fps} (at most the run's), {@code height} lines tall
+     * (null: one layer of a size the hello does not say).
+     */
+    record VideoLayer(Integer height, int fps, MediaClip clip) {
+    }
+
+    /** Every participant sends one layer of video, as before --video-senders and --layers. */
     LoadSpec(int rooms, int participants, int videoFps, MediaClip video, AudioLoad audioLoad,
              Duration warmUp, Duration duration, Impairment impairment) {
-        this(rooms, participants, videoFps, video, audioLoad, warmUp, duration, impairment, participants);
+        this(rooms, participants, videoFps, video, audioLoad, warmUp, duration, impairment, participants, List.of());
     }
 
     /** @throws IllegalArgumentException with a message fit for a usage error */
@@ -63,6 +72,11 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
         }
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("--duration must be a positive number of seconds");
+        }
+        simulcast = List.copyOf(simulcast);
+        if (simulcast.size() == 1 || simulcast.size() > chorus.protocol.media.MediaHeader.MAX_LAYERS) {
+            throw new IllegalArgumentException("simulcast is 2.." + chorus.protocol.media.MediaHeader.MAX_LAYERS
+                    + " layers (none: one layer)");
         }
         if (videoSenders < 1 || videoSenders > participants) {
             throw new IllegalArgumentException("--video-senders must be 1..--participants (" + participants + "), was "
@@ -84,7 +98,17 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
 
     /** The same load with {@code n} per room, all sending video (a sweep raises N; it has no webinar form). */
     public LoadSpec withParticipants(int n) {
-        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration, impairment, n);
+        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration, impairment, n, simulcast);
+    }
+
+    /** The layers each video sender sends, smallest first: the simulcast layers, or the one clip. */
+    List<VideoLayer> videoLayers() {
+        return simulcast.isEmpty() ? List.of(new VideoLayer(null, videoFps, video)) : simulcast;
+    }
+
+    /** What the hello announces: the layers' heights, or null for one layer. */
+    List<Integer> layerHeights() {
+        return simulcast.isEmpty() ? null : simulcast.stream().map(VideoLayer::height).toList();
     }
 
     public boolean audio() {

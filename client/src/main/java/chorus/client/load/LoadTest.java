@@ -161,7 +161,9 @@ final class LoadTest {
             for (int i = 0; i < spec.participants(); i++) {
                 participants.add(LoadParticipant.join(control, target.nodes().get(target.nodeOf(i)).control(),
                         target.nodeOf(i), participants.size(), r, i, room,
-                        "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null, impairment, JOIN_TIMEOUT));
+                        "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null,
+                        spec.sendsVideo(i) ? spec.videoLayers() : List.of(), spec.layerHeights(), impairment,
+                        JOIN_TIMEOUT));
             }
         }
     }
@@ -182,8 +184,8 @@ final class LoadTest {
             long measureStart = start + spec.warmUp().toNanos();
             long measureEnd = measureStart + spec.duration().toNanos();
             receiver.window(measureStart, measureEnd);
-            sender = new LoadSender(participants.stream().filter(p -> spec.sendsVideo(p.indexInRoom)).toList(),
-                    participants, spec.videoFps(), spec.video(), spec.audioLoad(), start, measureStart, measureEnd);
+            sender = new LoadSender(participants.stream().filter(LoadParticipant::sendsVideo).toList(),
+                    participants, spec.videoFps(), spec.audioLoad(), start, measureStart, measureEnd);
             sending = new Thread(sender, "load-send");
             sending.setDaemon(true);
             sending.start();

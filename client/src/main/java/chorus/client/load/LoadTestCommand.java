@@ -5,6 +5,7 @@ import chorus.client.load.LoadReport.SideReport;
 import chorus.client.impairment.Impairment;
 import chorus.client.session.RelayAddress;
 import chorus.protocol.media.Codec;
+import chorus.protocol.media.MediaHeader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -77,6 +78,13 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--video-bitrate", defaultValue = "800", paramLabel = "KBITS",
             description = "H.264 bit rate the clip is encoded at, kbit/s. Default: ${DEFAULT-VALUE}.")
     int videoKbps;
+
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "L",
+            description = "Simulcast layers each video sender sends, 1..3: with 2 or 3, the client's ladder (the test "
+                    + "pattern at 320x180 150 kbit/s 15 fps, 640x360 500 kbit/s, 1280x720 1.5 Mbit/s; H.264 only, "
+                    + "--video-bitrate then unused), announced in the hello; a sender pauses the layers the relay's "
+                    + "layers-wanted leaves out. Default: ${DEFAULT-VALUE} (the one clip, as before).")
+    int layers;
 
     @Option(names = "--frame-bytes", paramLabel = "BYTES",
             description = "Bytes per synthetic video frame (--video-codec jpeg). Default: the size of one 640x480 "
@@ -300,15 +308,24 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (frameBytes != null && !Codec.JPEG_NAME.equals(videoCodec)) {
             throw new ParameterException(cl, "--frame-bytes sizes synthetic frames: it needs --video-codec jpeg");
         }
+        if (layers < 1 || layers > MediaHeader.MAX_LAYERS) {
+            throw new ParameterException(cl, "--layers must be 1.." + MediaHeader.MAX_LAYERS + ", was " + layers);
+        }
+        if (layers > 1 && !Codec.H264_NAME.equals(videoCodec)) {
+            throw new ParameterException(cl, "--layers " + layers + " encodes the test pattern per layer: it needs "
+                    + "--video-codec h264");
+        }
         LoadSpec load;
         try {
-            MediaClip video = LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
+            List<LoadSpec.VideoLayer> simulcast = layers > 1 ? LoadClips.simulcast(layers, videoFps) : List.of();
+            MediaClip video = layers > 1 ? simulcast.get(simulcast.size() - 1).clip()
+                    : LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
             int perRoom = participants != null ? participants : sweep ? 2 : 4;
             boolean withAudio = audio || talkers != null && talkers > 0;
             load = new LoadSpec(rooms, perRoom, videoFps, video,
                     withAudio ? LoadClips.audio(audioCodec, talkers != null ? talkers : DEFAULT_TALKERS) : null,
                     seconds(warmupSeconds), seconds(duration), impairment(),
-                    videoSenders != null ? videoSenders : perRoom);
+                    videoSenders != null ? videoSenders : perRoom, simulcast);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -195,6 +195,30 @@ class LoadTestCommandTest {
     }
 
     @Test
+    void threeLayersAreTheClientsLadderEachEncodedAtItsHeightAndRateWithAKeyframeFirst() {
+        LoadTestCommand three = new LoadTestCommand();
+        new CommandLine(three).parseArgs("--layers", "3");
+        LoadSpec spec = three.validate();
+        assertEquals(java.util.List.of(180, 360, 720), spec.layerHeights(), "what the hello announces");
+        java.util.List<LoadSpec.VideoLayer> layers = spec.videoLayers();
+        assertEquals(3, layers.size());
+        assertEquals(java.util.List.of(15, 30, 30), layers.stream().map(LoadSpec.VideoLayer::fps).toList());
+        for (LoadSpec.VideoLayer layer : layers) {
+            assertEquals(chorus.protocol.media.Codec.H264, layer.clip().codec());
+            assertTrue(layer.clip().frames().get(0).keyframe(), layer.clip().label());
+            assertTrue(layer.clip().label().contains("x" + layer.height() + " "), layer.clip().label());
+        }
+        assertTrue(layers.get(0).clip().meanFrameBytes() < layers.get(2).clip().meanFrameBytes(),
+                "the small layer is the cheap one");
+
+        LoadTestCommand one = new LoadTestCommand();
+        new CommandLine(one).parseArgs("--video-codec", "jpeg", "--frame-bytes", "1000");
+        assertEquals(null, one.validate().layerHeights(), "one layer: nothing announced, as before");
+        assertEquals(2, loadtest("--layers", "4").exitCode());
+        assertEquals(2, loadtest("--layers", "2", "--video-codec", "jpeg").exitCode());
+    }
+
+    @Test
     void moreVideoSendersThanParticipantsIsAUsageError() {
         Run run = loadtest("--participants", "4", "--video-senders", "5", "--video-codec", "jpeg", "--frame-bytes", "1000");
         assertEquals(2, run.exitCode());
