@@ -39,6 +39,8 @@ final class LoadParticipant {
     final String roomName;
     final String name;
     final int mediaId;
+    /** Its id in the room, from the welcome: what others subscribe to it by. */
+    final String participantId;
     final ControlConnections.Link control;
     final DatagramChannel video;
     final DatagramChannel audio;
@@ -78,8 +80,11 @@ final class LoadParticipant {
     long sendErrors;
 
     // receiver thread
-    long videoDelivered;
-    long videoBytesDelivered;
+    /** Measured video datagrams that reached it, of any stream: its downlink. */
+    long videoReceived;
+    long videoBytesReceived;
+    /** Of those, per stream of its room: index {@code sender's index in room * layers + layer}. */
+    final long[] receivedFrom;
     long audioDatagramsInWindow;
     long audioFramesInWindow;
     long audioBytesInWindow;
@@ -87,7 +92,7 @@ final class LoadParticipant {
     private LoadParticipant(int node, int index, int room, int indexInRoom, String roomName, String name, Welcome welcome,
                             ControlConnections.Link control, byte[] key,
                             DatagramChannel video, DatagramChannel audio, MediaClip audioClip,
-                            List<LoadSpec.VideoLayer> videoLayers,
+                            List<LoadSpec.VideoLayer> videoLayers, int streamsInRoom,
                             InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint) {
         this.node = node;
         this.index = index;
@@ -96,6 +101,8 @@ final class LoadParticipant {
         this.roomName = roomName;
         this.name = name;
         this.mediaId = welcome.mediaId();
+        this.participantId = welcome.participantId();
+        this.receivedFrom = new long[streamsInRoom];
         this.control = control;
         this.video = video;
         this.audio = audio;
@@ -116,11 +123,12 @@ final class LoadParticipant {
     /**
      * Joins {@code roomName} as {@code name} and opens its media sockets (non-blocking, ready to be
      * registered with the receiver's selector). A video sender sends {@code videoLayers} (none: it
-     * only watches) and announces {@code layerHeights} in its hello (null: one layer, unsaid).
+     * only watches) and announces {@code layerHeights} in its hello (null: one layer, unsaid); it
+     * counts what it receives of each of the {@code streamsInRoom} streams of its room.
      */
     static LoadParticipant join(ControlConnections connections, RelayAddress relay, int node, int index, int room,
                                 int indexInRoom, String roomName, String name, MediaClip audioClip,
-                                List<LoadSpec.VideoLayer> videoLayers, List<Integer> layerHeights,
+                                List<LoadSpec.VideoLayer> videoLayers, List<Integer> layerHeights, int streamsInRoom,
                                 LoadImpairment impairment, Duration timeout)
             throws IOException, InterruptedException {
         ControlMessage.Hello hello = new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName,
@@ -157,7 +165,7 @@ final class LoadParticipant {
             audioEndpoint = impairment.route(audioEndpoint);
         }
         return new LoadParticipant(node, index, room, indexInRoom, roomName, name, welcome, link, key, video, audio,
-                audioClip, videoLayers, videoEndpoint, audioEndpoint);
+                audioClip, videoLayers, streamsInRoom, videoEndpoint, audioEndpoint);
     }
 
     /** The relay may advertise nothing or the wildcard; then the address its control port answered on. */

@@ -136,8 +136,12 @@ final class LoadReceiver implements Runnable {
                 if (stamp == SendStamps.UNKNOWN) {
                     ignored++;
                 } else if (SendStamps.measured(stamp)) {
-                    p.videoDelivered++;
-                    p.videoBytesDelivered += length;
+                    p.videoReceived++;
+                    p.videoBytesReceived += length;
+                    int source = sender.indexInRoom * sender.layers.length + layer;
+                    if (sender.room == p.room && source < p.receivedFrom.length) {
+                        p.receivedFrom[source]++;
+                    }
                     latency.recordNanos(now - stream.stamps.sentAt(stamp));
                     lastMeasuredArrival = now;
                 }

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -26,8 +27,10 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     static final List<String> NOTES = List.of(
             "Video rates count datagrams (28-byte header + payload + 16-byte tag; no IP/UDP headers) "
                     + "sent in the measured window (in) and received by all participants (out), divided by the window.",
-            "Only measured-phase datagrams count; each receiver expects every measured datagram the others in its "
-                    + "room sent; loss = 1 - delivered/expected, datagrams still in flight after the drain count as lost.",
+            "Only measured-phase datagrams count; each receiver expects every measured datagram of the streams it "
+                    + "wants (all-to-all: every other camera's largest layer; with --subscribe: its page and last-N, "
+                    + "see receivers); loss = 1 - delivered/expected, datagrams still in flight after the drain count "
+                    + "as lost. Video out counts all the relay sent the receivers, wanted or not.",
             "Latency is one-way, send stamp (System.nanoTime before signing) to receipt, both in this process on "
                     + "one clock; it includes the kernel's loopback path both ways and the generator's own "
                     + "selector wake-up, so relay/baseline is the relay's share.",
@@ -107,7 +110,8 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                       Delivery delivery, Latency latency, Audio audio, ServerUsage serverUsage, Generator generator,
                       SocketDrops socketDrops,
                       @com.fasterxml.jackson.annotation.JsonInclude(
-                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<NodeReport> nodes) {
+                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<NodeReport> nodes,
+                      ReceiverSummary receivers, List<LayerReport> layers) {
         /**
          * Held the load: loss within {@code lossLimit}, and not falling behind: receivers caught up
          * by the end of the drain, p99 latency within the histogram's 100 ms (a queue growing for a
@@ -130,7 +134,57 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     record SocketDrops(Long server, Long generator) {
     }
 
-    record Receiver(String room, String name, long delivered, long expected, double ratio) {
+    /**
+     * One receiver: {@code delivered} of the {@code expected} measured datagrams of the {@code streams}
+     * it wanted (see {@link ReceiverSummary}), its whole downlink, what else the relay sent it
+     * ({@code unsubscribedDatagrams}), its last-N as it stood when the window began (null without
+     * --subscribe) and whether it changed during the window, the room as it was told of it (members
+     * seen, of them those announcing layers) and any errors the relay sent it.
+     */
+    record Receiver(String room, String name, long delivered, long expected, double ratio, int node,
+                    long downlinkBitsPerSecond, int streams, long unsubscribedDatagrams,
+                    @com.fasterxml.jackson.annotation.JsonInclude(
+                            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> lastN,
+                    boolean lastNChangedInWindow, int rosterMembers, int rosterMembersWithLayers,
+                    @com.fasterxml.jackson.annotation.JsonInclude(
+                            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> errors) {
+    }
+
+    /** The smallest, median and largest of some per-receiver figure. */
+    record Spread(double min, double p50, double max) {
+        static Spread of(double[] values) {
+            if (values.length == 0) {
+                return new Spread(0, 0, 0);
+            }
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            int n = sorted.length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            return new Spread(round(sorted[0], 6), round(median, 6), round(sorted[n - 1], 6));
+        }
+    }
+
+    /**
+     * The receivers at a glance. Each wants: all-to-all, every other camera at its largest layer;
+     * with --subscribe, its page (the next N video senders in join order) at the page's layer and
+     * its last-N (by the dominant-speaker message it had when the window began) at theirs, the larger
+     * where both name one. {@code subscribedDatagramsPerSecond}: what their senders sent on those
+     * layers; {@code outOverSubscribed}: all the relay sent the receivers over that.
+     */
+    record ReceiverSummary(int receivers, String subscriptions, Spread downlinkBitsPerSecond, Spread delivery,
+                           double subscribedDatagramsPerSecond, double receivedDatagramsPerSecond,
+                           Double outOverSubscribed, long unsubscribedDatagrams, int lastNChangedInWindow,
+                           Map<String, Long> errors) {
+    }
+
+    /**
+     * One simulcast layer over all video senders: what they sent of it in the window, the frames
+     * they paused because the relay's layers-wanted left it out (in the window and in all), the
+     * keyframe requests the relay sent for it and the keyframes those (or resuming) forced.
+     */
+    record LayerReport(int layer, Integer height, int fps, double datagramsPerSecond, long bitsPerSecond,
+                       long framesSent, long framesPausedInWindow, long framesPaused, long keyframeRequests,
+                       long keyframesForced) {
     }
 
     record Delivery(double minRatio, double medianRatio, List<Receiver> receivers) {
@@ -230,6 +284,14 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         t.row("loss", s -> pct(s.video().loss()), null);
         t.row("receiver delivery min", s -> pct(s.delivery().minRatio()), null);
         t.row("receiver delivery median", s -> pct(s.delivery().medianRatio()), null);
+        t.row("receiver delivery min/p50/max", s -> s.receivers() == null ? "n/a" : String.format(Locale.ROOT,
+                "%.1f/%.1f/%.1f%%", s.receivers().delivery().min() * 100, s.receivers().delivery().p50() * 100,
+                s.receivers().delivery().max() * 100), null);
+        t.row("receiver downlink Mbit/s min/p50/max", s -> s.receivers() == null ? "n/a" : String.format(Locale.ROOT,
+                "%.2f/%.2f/%.2f", s.receivers().downlinkBitsPerSecond().min() / 1e6,
+                s.receivers().downlinkBitsPerSecond().p50() / 1e6, s.receivers().downlinkBitsPerSecond().max() / 1e6), null);
+        t.row("video out / subscribed", s -> s.receivers() == null || s.receivers().outOverSubscribed() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.3f", s.receivers().outOverSubscribed()), null);
         t.row("latency p50 (ms)", s -> ms(s.latency().p50Micros()), null);
         t.row("latency p99 (ms)", s -> ms(s.latency().p99Micros()), p99LatencyRatio);
         t.row("latency p99.9 (ms)", s -> ms(s.latency().p999Micros()), null);
@@ -255,6 +317,20 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         if (relay.nodes() != null) {
             out.append(nodeTable(relay.nodes()));
         }
+        if (relay.layers() != null) {
+            out.append(layerTable(relay.layers()));
+        }
+        if (relay.receivers() != null) {
+            ReceiverSummary r = relay.receivers();
+            out.append("subscriptions: ").append(r.subscriptions());
+            if (r.lastNChangedInWindow() > 0) {
+                out.append("; ").append(r.lastNChangedInWindow()).append(" receiver(s) saw their last-N change in the window");
+            }
+            if (!r.errors().isEmpty()) {
+                out.append("; relay errors: ").append(r.errors());
+            }
+            out.append('\n');
+        }
         for (SideReport s : baseline == null ? List.of(relay) : List.of(relay, baseline)) {
             if (s.serverUsage().heapProblem() != null && load.server() == null) {
                 out.append(s.server()).append(" heap: ").append(s.serverUsage().heapProblem()).append('\n');
@@ -272,6 +348,20 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     + "the raw forwarder fans out unmixed (~50 x (N-1)/s)\n");
         }
         return out.toString();
+    }
+
+    /** One row per simulcast layer. */
+    private static String layerTable(List<LayerReport> layers) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-6s %6s %4s %12s %9s %12s %14s %10s%n", "layer", "height", "fps",
+                "datagrams/s", "Mbit/s", "frames sent", "paused (window)", "kf requests"));
+        for (LayerReport l : layers) {
+            b.append(String.format(Locale.ROOT, "%-6d %6s %4d %12s %9s %12d %14s %10d%n", l.layer(),
+                    l.height() == null ? "-" : l.height().toString(), l.fps(), num(l.datagramsPerSecond()),
+                    mbit(l.bitsPerSecond()), l.framesSent(), l.framesPaused() + " (" + l.framesPausedInWindow() + ")",
+                    l.keyframeRequests()));
+        }
+        return b.toString();
     }
 
     /** One row per relay node of a cluster. */

@@ -16,9 +16,12 @@ import java.util.List;
  * of each room send video (a webinar: one presenter, many viewers); every participant receives.
  * With {@code simulcast} (else empty: one layer, the {@code video} clip, as before simulcast) each
  * video sender sends those layers, smallest first, and announces their heights in its hello.
+ * With {@code subscriptions} (else null: all-to-all, the relay's default) each receiver subscribes
+ * as the plan says once everyone has joined.
  */
 record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, AudioLoad audioLoad,
-                Duration warmUp, Duration duration, Impairment impairment, int videoSenders, List<VideoLayer> simulcast) {
+                Duration warmUp, Duration duration, Impairment impairment, int videoSenders, List<VideoLayer> simulcast,
+                SubscriptionPlan subscriptions) {
     /** Largest frame accepted: the relay's receivers reassemble video frames of up to 8 MiB. */
     public static final int MAX_FRAME_BYTES = 8 << 20;
     public static final int MAX_FPS = 240;
@@ -52,7 +55,8 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
     /** Every participant sends one layer of video, as before --video-senders and --layers. */
     LoadSpec(int rooms, int participants, int videoFps, MediaClip video, AudioLoad audioLoad,
              Duration warmUp, Duration duration, Impairment impairment) {
-        this(rooms, participants, videoFps, video, audioLoad, warmUp, duration, impairment, participants, List.of());
+        this(rooms, participants, videoFps, video, audioLoad, warmUp, duration, impairment, participants, List.of(),
+                null);
     }
 
     /** @throws IllegalArgumentException with a message fit for a usage error */
@@ -78,6 +82,9 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
             throw new IllegalArgumentException("simulcast is 2.." + chorus.protocol.media.MediaHeader.MAX_LAYERS
                     + " layers (none: one layer)");
         }
+        if (subscriptions != null) {
+            subscriptions.checkLayers(simulcast.isEmpty() ? 1 : simulcast.size());
+        }
         if (videoSenders < 1 || videoSenders > participants) {
             throw new IllegalArgumentException("--video-senders must be 1..--participants (" + participants + "), was "
                     + videoSenders);
@@ -98,7 +105,8 @@ record LoadSpec(int rooms, int participants, int videoFps, MediaClip video, Audi
 
     /** The same load with {@code n} per room, all sending video (a sweep raises N; it has no webinar form). */
     public LoadSpec withParticipants(int n) {
-        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration, impairment, n, simulcast);
+        return new LoadSpec(rooms, n, videoFps, video, audioLoad, warmUp, duration, impairment, n, simulcast,
+                subscriptions);
     }
 
     /** The layers each video sender sends, smallest first: the simulcast layers, or the one clip. */

@@ -41,6 +41,9 @@ final class LoadTest {
     private static final Duration HELLO_INTERVAL = Duration.ofMillis(100);
     private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLUSTER_POLL = Duration.ofMillis(200);
+    private static final Duration ROSTER_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration ROSTER_TIMEOUT_PER_MEMBER = Duration.ofMillis(20);
+    private static final Duration ROSTER_POLL = Duration.ofMillis(20);
     /** How long past the end of the window the sender may take to catch up before it is stopped. */
     private static final Duration SENDER_GRACE = Duration.ofSeconds(5);
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
@@ -53,9 +56,19 @@ final class LoadTest {
      * The server under load: a child this run started, the nodes of a cluster it started (a room's
      * participants are spread over them round-robin, so a room spans nodes), or one given with --server.
      */
-    record Target(String label, List<Node> nodes, boolean mixesAudio) {
+    record Target(String label, List<Node> nodes, boolean chorusRelay) {
         Target {
             nodes = List.copyOf(nodes);
+        }
+
+        /** The Chorus relay mixes audio; the raw forwarder fans it out. */
+        boolean mixesAudio() {
+            return chorusRelay;
+        }
+
+        /** The Chorus relay tells each member the roster and takes subscriptions; the raw forwarder does neither. */
+        boolean tellsRosters() {
+            return chorusRelay;
         }
 
         static Target of(ServerProcess process) {
@@ -106,6 +119,12 @@ final class LoadTest {
                 awaitClusterFormed(target, control, runId);
             }
             join(spec, target, runId, control, participants, impairment);
+            if (target.tellsRosters()) {
+                awaitRosters(spec, participants);
+            }
+            if (spec.subscriptions() != null && target.tellsRosters()) {
+                subscribe(spec, participants);
+            }
             SideReport report = measure(spec, target, control, participants);
             if (impairment != null) {
                 log.info("{}: the impairment proxies dropped {} of {} datagrams ({}%)", target.label(), impairment.lost(),
@@ -152,6 +171,43 @@ final class LoadTest {
         log.info("{}: the cluster of {} nodes is up", target.label(), target.nodes().size());
     }
 
+    /**
+     * Until every participant has been told of its whole room (in a cluster the room spans nodes,
+     * and a subscription naming someone its node does not know yet would be refused), bounded.
+     */
+    private static void awaitRosters(LoadSpec spec, List<LoadParticipant> participants) throws IOException {
+        long deadline = System.nanoTime() + ROSTER_TIMEOUT.toNanos() + ROSTER_TIMEOUT_PER_MEMBER.toNanos() * participants.size();
+        while (true) {
+            int behind = 0;
+            for (LoadParticipant p : participants) {
+                if (ControlConnections.members(p.control) != spec.participants()) {
+                    behind++;
+                }
+            }
+            if (behind == 0) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException(behind + " of " + participants.size() + " participants were not told of all "
+                        + spec.participants() + " members of their room in time");
+            }
+            LockSupport.parkNanos(ROSTER_POLL.toNanos());
+        }
+    }
+
+    /** Each receiver's subscribe (the plan's page by the members' ids, and its last-N). */
+    private static void subscribe(LoadSpec spec, List<LoadParticipant> participants) throws IOException {
+        SubscriptionPlan plan = spec.subscriptions();
+        for (LoadParticipant p : participants) {
+            List<String> page = new ArrayList<>();
+            for (int other : plan.page(p.indexInRoom, spec.participants(), spec.videoSenders())) {
+                page.add(participants.get(p.index - p.indexInRoom + other).participantId);
+            }
+            ControlConnections.send(p.control, plan.message(page));
+        }
+        log.info("{} participants subscribed: {}", participants.size(), plan.describe());
+    }
+
     private static void join(LoadSpec spec, Target target, String runId, ControlConnections control,
                              List<LoadParticipant> participants, LoadImpairment impairment)
             throws IOException, InterruptedException {
@@ -162,8 +218,8 @@ final class LoadTest {
                 participants.add(LoadParticipant.join(control, target.nodes().get(target.nodeOf(i)).control(),
                         target.nodeOf(i), participants.size(), r, i, room,
                         "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null,
-                        spec.sendsVideo(i) ? spec.videoLayers() : List.of(), spec.layerHeights(), impairment,
-                        JOIN_TIMEOUT));
+                        spec.sendsVideo(i) ? spec.videoLayers() : List.of(), spec.layerHeights(),
+                        spec.videoSenders() * spec.videoLayers().size(), impairment, JOIN_TIMEOUT));
             }
         }
     }
@@ -215,7 +271,7 @@ final class LoadTest {
             for (Node node : target.nodes()) {
                 heap.add(node.process() == null ? null : node.process().heapAfterGc());
             }
-            return report(spec, target, participants, receiver, sender, before, after, heap, drops,
+            return report(spec, target, participants, receiver, sender, measureStart, measureEnd, before, after, heap, drops,
                     caughtUp(receiver.lastMeasuredArrival(), drainEnd),
                     control.lost());
         } finally {
@@ -309,53 +365,43 @@ final class LoadTest {
     }
 
     private static SideReport report(LoadSpec spec, Target target, List<LoadParticipant> participants,
-                                     LoadReceiver receiver, LoadSender sender, Sample before, Sample after,
+                                     LoadReceiver receiver, LoadSender sender, long measureStart, long measureEnd,
+                                     Sample before, Sample after,
                                      List<ServerProcess.HeapReading> heap, SocketDrops drops, boolean caughtUp,
                                      int controlLost) {
         double window = spec.duration().toNanos() / 1e9;
-        long[] sentByRoom = new long[spec.rooms()];
         long sent = 0;
         long sentBytes = 0;
-        long delivered = 0;
-        long deliveredBytes = 0;
         long audioSent = 0;
         long audioReceived = 0;
         long audioSentBytes = 0;
         long audioReceivedBytes = 0;
         long sendBufferFull = 0;
         long sendErrors = 0;
+        List<Double> audioFrameRates = new ArrayList<>();
         for (LoadParticipant p : participants) {
-            sentByRoom[p.room] += p.videoSentMeasured;
             sent += p.videoSentMeasured;
             sentBytes += p.videoBytesSentMeasured;
-            delivered += p.videoDelivered;
-            deliveredBytes += p.videoBytesDelivered;
             audioSent += p.audioSentMeasured;
             audioReceived += p.audioDatagramsInWindow;
             audioSentBytes += p.audioBytesSentMeasured;
             audioReceivedBytes += p.audioBytesInWindow;
             sendBufferFull += p.sendBufferFull;
             sendErrors += p.sendErrors;
-        }
-        List<Receiver> receivers = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        List<Double> audioFrameRates = new ArrayList<>();
-        long expected = 0;
-        for (LoadParticipant p : participants) {
-            long expect = sentByRoom[p.room] - p.videoSentMeasured;
-            // a viewer expects every sender's video; a sender all but its own
-            expected += expect;
-            double ratio = expect == 0 ? 0 : LoadReport.round((double) p.videoDelivered / expect, 6);
-            receivers.add(new Receiver(p.roomName, p.name, p.videoDelivered, expect, ratio));
-            ratios.add(ratio);
             audioFrameRates.add(p.audioFramesInWindow / window);
         }
-        ratios.sort(null);
         audioFrameRates.sort(null);
+        ReceiverDeliveries.Result deliveries = ReceiverDeliveries.of(spec, participants, measureStart, measureEnd, window);
+        long expected = deliveries.expected();
+        long delivered = deliveries.delivered();
+        List<Receiver> receivers = deliveries.receivers();
+        List<Double> ratios = new ArrayList<>(receivers.stream().map(Receiver::ratio).toList());
+        ratios.sort(null);
         double loss = expected == 0 ? 1 : LoadReport.round(1 - (double) delivered / expected, 6);
+        // out: all the relay sent the receivers, subscribed or not (the same as delivered when all-to-all)
         Video video = new Video(sent, expected, delivered, loss,
                 LoadReport.round(sent / window, 1), Math.round(sentBytes * 8 / window),
-                LoadReport.round(delivered / window, 1), Math.round(deliveredBytes * 8 / window));
+                LoadReport.round(deliveries.received() / window, 1), Math.round(deliveries.receivedBytes() * 8 / window));
         Audio audio = null;
         if (spec.audio()) {
             double expectedFrames = target.mixesAudio() ? 50 : 50.0 * (spec.participants() - 1);
@@ -379,11 +425,44 @@ final class LoadTest {
                 receiver.ignored(), caughtUp, controlLost);
         SideReport side = new SideReport(target.label(), target.control().toString(), participants.size(), window,
                 video, new Delivery(ratios.get(0), median(ratios), receivers), Latency.of(receiver.latency()),
-                audio, usage, generator, drops, target.nodes().size() > 1 ? nodes : null);
+                audio, usage, generator, drops, target.nodes().size() > 1 ? nodes : null, deliveries.summary(),
+                spec.simulcast().isEmpty() ? null : layerReports(spec, participants, window));
         Long p99 = side.latency().p99Micros();
         log.info("{}: {} participants, {} datagrams/s out, loss {}%, p99 {}", target.label(), participants.size(),
                 video.packetsOutPerSecond(), LoadReport.round(loss * 100, 3), p99 == null ? "n/a" : p99 + " µs");
         return side;
+    }
+
+    /** Each simulcast layer, summed over the video senders. */
+    private static List<LoadReport.LayerReport> layerReports(LoadSpec spec, List<LoadParticipant> participants,
+                                                             double window) {
+        List<LoadReport.LayerReport> out = new ArrayList<>();
+        List<LoadSpec.VideoLayer> layers = spec.videoLayers();
+        for (int l = 0; l < layers.size(); l++) {
+            long datagrams = 0;
+            long bytes = 0;
+            long frames = 0;
+            long pausedInWindow = 0;
+            long paused = 0;
+            long requests = 0;
+            long forced = 0;
+            for (LoadParticipant p : participants) {
+                if (p.sendsVideo()) {
+                    VideoLayerStream s = p.layers[l];
+                    datagrams += s.datagramsSentMeasured;
+                    bytes += s.bytesSentMeasured;
+                    frames += s.framesSentMeasured;
+                    pausedInWindow += s.framesPausedMeasured;
+                    paused += s.framesPaused;
+                    requests += s.keyframeRequests();
+                    forced += s.keyframesForced;
+                }
+            }
+            out.add(new LoadReport.LayerReport(l, layers.get(l).height(), layers.get(l).fps(),
+                    LoadReport.round(datagrams / window, 1), Math.round(bytes * 8 / window), frames, pausedInWindow,
+                    paused, requests, forced));
+        }
+        return out;
     }
 
     /** Each node's figures: the media its participants sent it and got from it, its CPU and heap. */
@@ -402,8 +481,8 @@ final class LoadTest {
                     members++;
                     in += p.videoSentMeasured;
                     inBytes += p.videoBytesSentMeasured;
-                    out += p.videoDelivered;
-                    outBytes += p.videoBytesDelivered;
+                    out += p.videoReceived;
+                    outBytes += p.videoBytesReceived;
                 }
             }
             Node node = target.nodes().get(i);

@@ -86,6 +86,25 @@ public final class LoadTestCommand implements Callable<Integer> {
                     + "layers-wanted leaves out. Default: ${DEFAULT-VALUE} (the one clip, as before).")
     int layers;
 
+    @Option(names = "--subscribe", paramLabel = "N",
+            description = "Each receiver subscribes to N others' cameras (the next N video senders in join order) at "
+                    + "--subscribe-layer, plus --last-n; delivery then counts the subscribed streams. "
+                    + "Default: off (no subscribe: all-to-all, every camera at its largest layer).")
+    Integer subscribe;
+
+    @Option(names = "--subscribe-layer", defaultValue = "0", paramLabel = "L",
+            description = "Layer of the subscribed tiles, 0 the smallest. Default: ${DEFAULT-VALUE}.")
+    int subscribeLayer;
+
+    @Option(names = "--last-n", defaultValue = "0", paramLabel = "C",
+            description = "With --subscribe: also the C most recent speakers (the relay's dominant speaker first). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int lastN;
+
+    @Option(names = "--last-n-layer", defaultValue = "0", paramLabel = "L",
+            description = "Layer of the last-N streams. Default: ${DEFAULT-VALUE}.")
+    int lastNLayer;
+
     @Option(names = "--frame-bytes", paramLabel = "BYTES",
             description = "Bytes per synthetic video frame (--video-codec jpeg). Default: the size of one 640x480 "
                     + "test-pattern JPEG.")
@@ -315,8 +334,16 @@ public final class LoadTestCommand implements Callable<Integer> {
             throw new ParameterException(cl, "--layers " + layers + " encodes the test pattern per layer: it needs "
                     + "--video-codec h264");
         }
+        if (subscribe == null && lastN > 0) {
+            throw new ParameterException(cl, "--last-n is part of a subscription: give --subscribe N too (0 for last-N only)");
+        }
+        if (sweep && subscribe != null) {
+            throw new ParameterException(cl, "--subscribe cannot be combined with --sweep (the sweep measures all-to-all)");
+        }
         LoadSpec load;
         try {
+            SubscriptionPlan plan = subscribe == null ? null : new SubscriptionPlan(subscribe, subscribeLayer, lastN,
+                    lastNLayer);
             List<LoadSpec.VideoLayer> simulcast = layers > 1 ? LoadClips.simulcast(layers, videoFps) : List.of();
             MediaClip video = layers > 1 ? simulcast.get(simulcast.size() - 1).clip()
                     : LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
@@ -325,7 +352,7 @@ public final class LoadTestCommand implements Callable<Integer> {
             load = new LoadSpec(rooms, perRoom, videoFps, video,
                     withAudio ? LoadClips.audio(audioCodec, talkers != null ? talkers : DEFAULT_TALKERS) : null,
                     seconds(warmupSeconds), seconds(duration), impairment(),
-                    videoSenders != null ? videoSenders : perRoom, simulcast);
+                    videoSenders != null ? videoSenders : perRoom, simulcast, plan);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

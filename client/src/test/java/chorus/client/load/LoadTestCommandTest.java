@@ -219,6 +219,66 @@ class LoadTestCommandTest {
     }
 
     @Test
+    @Timeout(120)
+    void subscribedReceiversCountTheirPageAndLastNWhichFollowsTheLoudestTalker() throws Exception {
+        int code = ClientMain.execute("loadtest", "--participants", "6", "--layers", "2", "--subscribe", "2",
+                "--subscribe-layer", "0", "--last-n", "1", "--last-n-layer", "1", "--talkers", "2",
+                "--duration", "2", "--warmup", "2", "--video-fps", "15",
+                "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
+                "--out", dir.toString());
+        assertEquals(0, code);
+        JsonNode relay = new ObjectMapper().readTree(dir.resolve("report.json").toFile()).path("relay");
+        JsonNode receivers = relay.path("delivery").path("receivers");
+        assertEquals(6, receivers.size());
+        long delivered = 0;
+        long expected = 0;
+        int withLastN = 0;
+        for (JsonNode r : receivers) {
+            String name = r.path("name").asText();
+            assertEquals(6, r.path("rosterMembers").asInt(), "the whole roster, from its pages: " + r);
+            assertEquals(6, r.path("rosterMembersWithLayers").asInt(), "every hello announced its layers: " + r);
+            JsonNode lastN = r.path("lastN");
+            assertTrue(lastN.size() <= 1, r.toString());
+            // its page is the next two in join order; a last-N speaker adds a third stream unless on the page
+            int self = Integer.parseInt(name.substring(1));
+            boolean adds = false;
+            if (lastN.size() == 1) {
+                withLastN++;
+                String speaker = lastN.get(0).asText();
+                assertTrue(!speaker.equals(name) && (speaker.equals("p0") || speaker.equals("p1")),
+                        "last-N is a talker other than itself: " + r);
+                adds = !speaker.equals("p" + (self + 1) % 6) && !speaker.equals("p" + (self + 2) % 6);
+            }
+            assertEquals(adds ? 3 : 2, r.path("streams").asInt(), r.toString());
+            assertTrue(r.path("expected").asLong() > 0 && r.path("delivered").asLong() <= r.path("expected").asLong(),
+                    r.toString());
+            delivered += r.path("delivered").asLong();
+            expected += r.path("expected").asLong();
+        }
+        // the dominant speaker's own last-N may be empty (nobody else has spoken); everyone else's is not
+        assertTrue(withLastN >= 5, "a dominant speaker was known by the window: " + receivers);
+        assertEquals(expected, relay.path("video").path("expected").asLong(), "video.expected counts the subscribed streams");
+        assertEquals(delivered, relay.path("video").path("delivered").asLong());
+        JsonNode summary = relay.path("receivers");
+        assertEquals(6, summary.path("receivers").asInt());
+        assertTrue(summary.path("delivery").path("min").asDouble() <= summary.path("delivery").path("max").asDouble());
+        JsonNode layers = relay.path("layers");
+        assertEquals(2, layers.size());
+        assertEquals(180, layers.get(0).path("height").asInt());
+        assertEquals(360, layers.get(1).path("height").asInt());
+        assertTrue(layers.get(0).path("framesSent").asLong() > 0 && layers.get(1).path("framesSent").asLong() > 0);
+    }
+
+    @Test
+    void aSubscriptionToALayerNotSentOrALastNAloneIsAUsageError() {
+        Run layer = loadtest("--subscribe", "2", "--subscribe-layer", "1", "--video-codec", "jpeg", "--frame-bytes", "1000");
+        assertEquals(2, layer.exitCode());
+        assertTrue(layer.err().contains("--subscribe-layer"), layer.err());
+        assertEquals(2, loadtest("--last-n", "1", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+        assertEquals(2, loadtest("--subscribe", "-1", "--video-codec", "jpeg", "--frame-bytes", "1000").exitCode());
+    }
+
+    @Test
     void moreVideoSendersThanParticipantsIsAUsageError() {
         Run run = loadtest("--participants", "4", "--video-senders", "5", "--video-codec", "jpeg", "--frame-bytes", "1000");
         assertEquals(2, run.exitCode());
