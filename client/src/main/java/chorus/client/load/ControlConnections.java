@@ -20,6 +20,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +51,10 @@ final class ControlConnections implements AutoCloseable {
         private volatile String lostReason;
         /** The camera layers the relay last said anyone wants (dynacast); null until it says. */
         private volatile List<Integer> layersWanted;
-        // control thread: the roster's pages until the last one
+        // control thread: the roster's pages until the last one, then the room by id (whether each
+        // announced layers): by id, since a cluster can tell of someone in the pages and again as joined
         private RosterPages.Assembly roster;
+        private final Map<String, Boolean> room = new HashMap<>();
         /** Members of the room as this participant was told, itself included; -1 until the last roster page. */
         private volatile int members = -1;
         /** Of {@link #members}, those whose hello announced camera layers. */
@@ -62,6 +66,26 @@ final class ControlConnections implements AutoCloseable {
 
         private Link(SocketChannel channel) {
             this.channel = channel;
+        }
+
+        private int withLayers; // control thread: of the room, those announcing layers
+
+        private void enter(ControlMessage.ParticipantInfo member) {
+            boolean layered = member.layers() != null;
+            Boolean before = room.put(member.participantId(), layered);
+            withLayers += (layered ? 1 : 0) - (Boolean.TRUE.equals(before) ? 1 : 0);
+        }
+
+        private void leave(String participantId) {
+            if (Boolean.TRUE.equals(room.remove(participantId))) {
+                withLayers--;
+            }
+        }
+
+        /** Publishes the room's counts for other threads. */
+        private void counted() {
+            membersWithLayers = withLayers;
+            members = room.size();
         }
 
         /** Why the relay ended this connection before we left, or null while it is up. */
@@ -82,6 +106,7 @@ final class ControlConnections implements AutoCloseable {
     private static final int MAX_SPEAKER_MESSAGES = 10_000;
 
     private final Selector selector;
+    private final java.util.Set<String> warnedCodes = new java.util.HashSet<>(); // control thread
     private final Queue<Link> toRegister = new ConcurrentLinkedQueue<>();
     private final List<Link> links = new ArrayList<>(); // guarded by itself
     private final Thread thread;
@@ -249,11 +274,12 @@ final class ControlConnections implements AutoCloseable {
         } else if (message instanceof RosterPage page) {
             onRosterPage(link, key, page);
         } else if (message instanceof ControlMessage.ParticipantJoined joined && link.members >= 0) {
-            link.members++;
-            link.membersWithLayers += joined.participant().layers() != null ? 1 : 0;
-        } else if (message instanceof ControlMessage.ParticipantLeft left && link.members >= 0) {
-            link.members--;
-            link.membersWithLayers -= left.participant() != null && left.participant().layers() != null ? 1 : 0;
+            link.enter(joined.participant());
+            link.counted();
+        } else if (message instanceof ControlMessage.ParticipantLeft left && link.members >= 0
+                && left.participant() != null) {
+            link.leave(left.participant().participantId());
+            link.counted();
         } else if (message instanceof ControlMessage.LayersWanted wanted) {
             link.layersWanted = wanted.camera() == null ? List.of() : List.copyOf(wanted.camera());
         } else if (message instanceof DominantSpeaker speaker) {
@@ -274,7 +300,12 @@ final class ControlConnections implements AutoCloseable {
         } else if (message instanceof ControlMessage.Error error) {
             String reason = "relay refused: " + error.code() + " (" + error.message() + ")";
             if (!link.welcome.completeExceptionally(new IOException(reason))) {
-                log.warn("relay sent an error: {}", reason);
+                // once per code at WARN: a thousand receivers refused alike would bury the log
+                if (warnedCodes.add(String.valueOf(error.code()))) {
+                    log.warn("relay sent an error (the report counts them all): {}", reason);
+                } else {
+                    log.debug("relay sent an error: {}", reason);
+                }
                 synchronized (link.errors) {
                     link.errors.add(error.code());
                 }
@@ -291,10 +322,9 @@ final class ControlConnections implements AutoCloseable {
         }
         try {
             if (link.roster.add(page)) {
-                List<ControlMessage.ParticipantInfo> members = link.roster.roster();
-                link.membersWithLayers = (int) members.stream().filter(m -> m.layers() != null).count();
-                link.members = members.size();
+                link.roster.roster().forEach(link::enter);
                 link.roster = null;
+                link.counted();
             }
         } catch (ControlProtocolException e) {
             lose(link, key, "relay sent a bad roster: " + e.getMessage());

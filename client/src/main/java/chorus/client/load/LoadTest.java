@@ -179,9 +179,14 @@ final class LoadTest {
         long deadline = System.nanoTime() + ROSTER_TIMEOUT.toNanos() + ROSTER_TIMEOUT_PER_MEMBER.toNanos() * participants.size();
         while (true) {
             int behind = 0;
+            List<String> examples = new ArrayList<>();
             for (LoadParticipant p : participants) {
-                if (ControlConnections.members(p.control) != spec.participants()) {
+                int members = ControlConnections.members(p.control);
+                if (members != spec.participants()) {
                     behind++;
+                    if (examples.size() < 5) {
+                        examples.add(p.name + " of " + p.roomName + " (node " + p.node + ") knows " + members);
+                    }
                 }
             }
             if (behind == 0) {
@@ -189,7 +194,7 @@ final class LoadTest {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new IOException(behind + " of " + participants.size() + " participants were not told of all "
-                        + spec.participants() + " members of their room in time");
+                        + spec.participants() + " members of their room in time: " + String.join(", ", examples));
             }
             LockSupport.parkNanos(ROSTER_POLL.toNanos());
         }
