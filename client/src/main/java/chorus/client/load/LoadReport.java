@@ -223,13 +223,17 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     }
 
     /**
-     * One relay node of a cluster: what its own participants sent it (in) and received from it
-     * (out) in the window, its CPU (1.0 = one core busy) and heap after a full GC. Traffic between
-     * nodes is not in these figures.
+     * One relay node: what its own participants sent it (in) and received from it (out) in the
+     * window, its CPU (1.0 = one core busy) and heap after a full GC; traffic between nodes is not in
+     * these. {@code forwardedDatagramsPerSecondByLayer}: the node's own count over the window
+     * ({@value RelayMetrics#FORWARDED} by layer, to clients and nodes), null when it exports none.
      */
     record NodeReport(int node, String endpoint, Long pid, int participants, double videoDatagramsInPerSecond,
                       long videoBitsInPerSecond, double videoDatagramsOutPerSecond, long videoBitsOutPerSecond,
-                      Double cpuCores, Long heapAfterGcBytes, String heapProblem) {
+                      Double cpuCores, Long heapAfterGcBytes, String heapProblem,
+                      @com.fasterxml.jackson.annotation.JsonInclude(
+                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                      Map<String, Double> forwardedDatagramsPerSecondByLayer) {
     }
 
     /** The load generator's own state: if it was the bottleneck, it shows here. */
@@ -377,6 +381,12 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     mbit(n.videoBitsInPerSecond()), mbit(n.videoBitsOutPerSecond()), share(n.cpuCores()),
                     n.heapAfterGcBytes() == null ? "n/a"
                             : String.format(Locale.ROOT, "%.1f", n.heapAfterGcBytes() / 1048576.0)));
+        }
+        for (NodeReport n : nodes) {
+            if (n.forwardedDatagramsPerSecondByLayer() != null) {
+                b.append("node ").append(n.node()).append(" forwarded video datagrams/s by layer (its own count): ")
+                        .append(n.forwardedDatagramsPerSecondByLayer()).append('\n');
+            }
         }
         return b.toString();
     }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -348,13 +349,17 @@ final class LoadTest {
      * CPU clocks read at one instant: each server child, this process, the receiver thread. (The
      * sender ends right before the window does, so it times itself.)
      */
-    private record Sample(long wallNanos, List<Long> serverCpu, Long selfCpu, long receiverCpu) {
+    private record Sample(long wallNanos, List<Long> serverCpu, List<Map<String, Double>> forwarded, Long selfCpu,
+                          long receiverCpu) {
         static Sample take(Target target, ThreadMXBean threads, Thread receiver) {
             List<Long> servers = new ArrayList<>();
+            List<Map<String, Double>> forwarded = new ArrayList<>();
             for (Node node : target.nodes()) {
                 servers.add(node.process() == null ? null : node.process().cpuNanos());
+                forwarded.add(node.process() == null || node.process().ready() == null ? null
+                        : RelayMetrics.forwardedByLayer(node.process().ready().metricsPort()));
             }
-            return new Sample(System.nanoTime(), servers,
+            return new Sample(System.nanoTime(), servers, forwarded,
                     ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null),
                     threadCpu(threads, receiver));
         }
@@ -428,9 +433,11 @@ final class LoadTest {
                 Sample.share(before.receiverCpu(), after.receiverCpu(), wall),
                 lateness.percentileMicros(0.99), lateness.maxMicros(), sendBufferFull, sendErrors,
                 receiver.ignored(), caughtUp, controlLost);
+        boolean relayCounts = nodes.stream().anyMatch(n -> n.forwardedDatagramsPerSecondByLayer() != null);
         SideReport side = new SideReport(target.label(), target.control().toString(), participants.size(), window,
                 video, new Delivery(ratios.get(0), median(ratios), receivers), Latency.of(receiver.latency()),
-                audio, usage, generator, drops, target.nodes().size() > 1 ? nodes : null, deliveries.summary(),
+                audio, usage, generator, drops, target.nodes().size() > 1 || relayCounts ? nodes : null,
+                deliveries.summary(),
                 spec.simulcast().isEmpty() ? null : layerReports(spec, participants, window));
         Long p99 = side.latency().p99Micros();
         log.info("{}: {} participants, {} datagrams/s out, loss {}%, p99 {}", target.label(), participants.size(),
@@ -496,7 +503,8 @@ final class LoadTest {
                     members, LoadReport.round(in / window, 1), Math.round(inBytes * 8 / window),
                     LoadReport.round(out / window, 1), Math.round(outBytes * 8 / window),
                     Sample.share(before.serverCpu().get(i), after.serverCpu().get(i), wall),
-                    h == null ? null : h.bytes(), h == null ? "not a child of this run" : h.problem()));
+                    h == null ? null : h.bytes(), h == null ? "not a child of this run" : h.problem(),
+                    RelayMetrics.ratePerSecond(before.forwarded().get(i), after.forwarded().get(i), wall / 1e9)));
         }
         return nodes;
     }
