@@ -136,13 +136,15 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
 
     /**
      * One receiver: {@code delivered} of the {@code expected} measured datagrams of the {@code streams}
-     * it wanted (see {@link ReceiverSummary}), its whole downlink, what else the relay sent it
+     * it wanted (see {@link ReceiverSummary}), its whole downlink beside what those streams' senders
+     * sent of them (bits, datagrams as sent: header, payload, tag), what else the relay sent it
      * ({@code unsubscribedDatagrams}), its last-N as it stood when the window began (null without
      * --subscribe) and whether it changed during the window, the room as it was told of it (members
      * seen, of them those announcing layers) and any errors the relay sent it.
      */
     record Receiver(String room, String name, long delivered, long expected, double ratio, int node,
-                    long downlinkBitsPerSecond, int streams, long unsubscribedDatagrams,
+                    long downlinkBitsPerSecond, long subscribedBitsPerSecond, Double downlinkOverSubscribed,
+                    int streams, long unsubscribedDatagrams,
                     @com.fasterxml.jackson.annotation.JsonInclude(
                             com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> lastN,
                     boolean lastNChangedInWindow, int rosterMembers, int rosterMembersWithLayers,
@@ -169,9 +171,11 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
      * with --subscribe, its page (the next N video senders in join order) at the page's layer and
      * its last-N (by the dominant-speaker message it had when the window began) at theirs, the larger
      * where both name one. {@code subscribedDatagramsPerSecond}: what their senders sent on those
-     * layers; {@code outOverSubscribed}: all the relay sent the receivers over that.
+     * layers; {@code outOverSubscribed}: all the relay sent the receivers over that. The delivery
+     * and downlink-over-subscribed spreads leave out receivers that wanted nothing (a webinar's presenter).
      */
-    record ReceiverSummary(int receivers, String subscriptions, Spread downlinkBitsPerSecond, Spread delivery,
+    record ReceiverSummary(int receivers, String subscriptions, Spread downlinkBitsPerSecond,
+                           Spread downlinkOverSubscribed, Spread delivery,
                            double subscribedDatagramsPerSecond, double receivedDatagramsPerSecond,
                            Double outOverSubscribed, long unsubscribedDatagrams, int lastNChangedInWindow,
                            Map<String, Long> errors) {
@@ -294,6 +298,9 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         t.row("receiver downlink Mbit/s min/p50/max", s -> s.receivers() == null ? "n/a" : String.format(Locale.ROOT,
                 "%.2f/%.2f/%.2f", s.receivers().downlinkBitsPerSecond().min() / 1e6,
                 s.receivers().downlinkBitsPerSecond().p50() / 1e6, s.receivers().downlinkBitsPerSecond().max() / 1e6), null);
+        t.row("receiver downlink / subscribed min/p50/max", s -> s.receivers() == null ? "n/a" : String.format(Locale.ROOT,
+                "%.3f/%.3f/%.3f", s.receivers().downlinkOverSubscribed().min(), s.receivers().downlinkOverSubscribed().p50(),
+                s.receivers().downlinkOverSubscribed().max()), null);
         t.row("video out / subscribed", s -> s.receivers() == null || s.receivers().outOverSubscribed() == null ? "n/a"
                 : String.format(Locale.ROOT, "%.3f", s.receivers().outOverSubscribed()), null);
         t.row("latency p50 (ms)", s -> ms(s.latency().p50Micros()), null);

@@ -405,7 +405,11 @@ final class LoadTest {
         long expected = deliveries.expected();
         long delivered = deliveries.delivered();
         List<Receiver> receivers = deliveries.receivers();
-        List<Double> ratios = new ArrayList<>(receivers.stream().map(Receiver::ratio).toList());
+        // a receiver that wanted nothing (a webinar's presenter) has no delivery to rank
+        List<Double> ratios = new ArrayList<>(receivers.stream().filter(r -> r.expected() > 0).map(Receiver::ratio).toList());
+        if (ratios.isEmpty()) {
+            ratios.add(0.0);
+        }
         ratios.sort(null);
         double loss = expected == 0 ? 1 : LoadReport.round(1 - (double) delivered / expected, 6);
         // out: all the relay sent the receivers, subscribed or not (the same as delivered when all-to-all)

@@ -61,12 +61,15 @@ final class ReceiverDeliveries {
             int[] wanted = plan == null ? SubscriptionPlan.allToAll(p.indexInRoom, spec.videoSenders(), layers)
                     : plan.wanted(p.indexInRoom, spec.participants(), spec.videoSenders(), atStart, indexOf);
             long expect = 0;
+            long expectBytes = 0;
             long got = 0;
             int streams = 0;
             for (int sender = 0; sender < wanted.length; sender++) {
                 if (wanted[sender] != SubscriptionPlan.NONE) {
                     streams++;
-                    expect += room.get(sender).layers[wanted[sender]].datagramsSentMeasured;
+                    VideoLayerStream stream = room.get(sender).layers[wanted[sender]];
+                    expect += stream.datagramsSentMeasured;
+                    expectBytes += stream.bytesSentMeasured;
                     got += p.receivedFrom[sender * layers + wanted[sender]];
                 }
             }
@@ -83,7 +86,9 @@ final class ReceiverDeliveries {
             receivedBytes += p.videoBytesReceived;
             receivers.add(new Receiver(p.roomName, p.name, got, expect,
                     expect == 0 ? 0 : LoadReport.round((double) got / expect, 6), p.node,
-                    Math.round(p.videoBytesReceived * 8 / window), streams, p.videoReceived - got,
+                    Math.round(p.videoBytesReceived * 8 / window), Math.round(expectBytes * 8 / window),
+                    expectBytes == 0 ? null : LoadReport.round((double) p.videoBytesReceived / expectBytes, 4),
+                    streams, p.videoReceived - got,
                     plan == null ? null : lastN, changed, ControlConnections.members(p.control),
                     ControlConnections.membersWithLayers(p.control), refused.isEmpty() ? null : refused));
         }
@@ -91,7 +96,9 @@ final class ReceiverDeliveries {
                 spec.subscriptions() == null ? "none: all-to-all, every camera at its largest layer"
                         : spec.subscriptions().describe(),
                 Spread.of(receivers.stream().mapToDouble(Receiver::downlinkBitsPerSecond).toArray()),
-                Spread.of(receivers.stream().mapToDouble(Receiver::ratio).toArray()),
+                Spread.of(receivers.stream().filter(r -> r.downlinkOverSubscribed() != null)
+                        .mapToDouble(Receiver::downlinkOverSubscribed).toArray()),
+                Spread.of(receivers.stream().filter(r -> r.expected() > 0).mapToDouble(Receiver::ratio).toArray()),
                 LoadReport.round(expected / window, 1), LoadReport.round(received / window, 1),
                 expected == 0 ? null : LoadReport.round((double) received / expected, 4),
                 received - delivered, lastNChanged, errors);

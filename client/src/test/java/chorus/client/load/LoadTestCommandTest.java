@@ -252,6 +252,8 @@ class LoadTestCommandTest {
             assertEquals(adds ? 3 : 2, r.path("streams").asInt(), r.toString());
             assertTrue(r.path("expected").asLong() > 0 && r.path("delivered").asLong() <= r.path("expected").asLong(),
                     r.toString());
+            assertTrue(r.path("subscribedBitsPerSecond").asLong() > 0 && r.path("downlinkOverSubscribed").isNumber(),
+                    "its downlink beside what its subscriptions add up to: " + r);
             delivered += r.path("delivered").asLong();
             expected += r.path("expected").asLong();
         }
