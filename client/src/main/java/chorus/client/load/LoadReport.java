@@ -77,7 +77,11 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     record Load(int rooms, int participantsPerRoom, int videoSendersPerRoom, int videoFps, int frameBytes, double fragmentsPerFrame,
                 String videoClip, boolean audio, String audioClip, Integer talkersPerRoom, Double impairedLossRate,
                 double warmupSeconds, double durationSeconds, double drainSeconds, String server,
-                List<String> serverJvmOptions) {
+                List<String> serverJvmOptions,
+                @com.fasterxml.jackson.annotation.JsonInclude(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> simulcastLayers,
+                @com.fasterxml.jackson.annotation.JsonInclude(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String subscriptions) {
         static Load of(LoadSpec spec, String server, List<String> serverJvmOptions) {
             LoadSpec.AudioLoad a = spec.audioLoad();
             return new Load(spec.rooms(), spec.participants(), spec.videoSenders(), spec.videoFps(), spec.frameBytes(),
@@ -88,13 +92,19 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     a == null ? null : a.talkersPerRoom(),
                     spec.impairment() == null ? null : spec.impairment().lossRate(),
                     spec.warmUp().toMillis() / 1000.0, spec.duration().toMillis() / 1000.0,
-                    LoadTest.DRAIN.toMillis() / 1000.0, server, serverJvmOptions);
+                    LoadTest.DRAIN.toMillis() / 1000.0, server, serverJvmOptions,
+                    spec.simulcast().isEmpty() ? null : java.util.stream.IntStream.range(0, spec.simulcast().size())
+                            .mapToObj(i -> "layer " + i + ": " + spec.simulcast().get(i).fps() + " fps of "
+                                    + spec.simulcast().get(i).clip().describe(spec.simulcast().get(i).fps())).toList(),
+                    spec.subscriptions() == null ? null : spec.subscriptions().describe());
         }
 
         String oneLine() {
             return rooms + (rooms == 1 ? " room" : " rooms") + " x " + participantsPerRoom + " participants, "
                     + (videoSendersPerRoom == participantsPerRoom ? "" : videoSendersPerRoom + " sending ") + "video "
-                    + videoFps + " fps of " + videoClip + ", " + fragmentsPerFrame + " datagrams/frame"
+                    + (simulcastLayers == null ? videoFps + " fps of " + videoClip + ", " + fragmentsPerFrame
+                    + " datagrams/frame" : simulcastLayers.size() + " simulcast layers (" + String.join("; ", simulcastLayers) + ")")
+                    + (subscriptions == null ? "" : "; each receiver subscribes to " + subscriptions)
                     + (audio ? "; audio 50 frames/s, " + talkersPerRoom + " talker(s) per room: " + audioClip : "")
                     + (impairedLossRate == null ? "" : "; " + round(impairedLossRate * 100, 2) + "% loss on every path")
                     + "; " + fmt(durationSeconds) + " s measured after " + fmt(warmupSeconds) + " s warm-up";
