@@ -31,10 +31,16 @@ final class LoadParticipant {
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     final int index;
+    /** The relay node it joined through (0 on a single relay). */
+    final int node;
     final int room;
+    /** Join order within its room: the first participants send video and talk. */
+    final int indexInRoom;
     final String roomName;
     final String name;
     final int mediaId;
+    /** Its id in the room, from the welcome: what others subscribe to it by. */
+    final String participantId;
     final ControlConnections.Link control;
     final DatagramChannel video;
     final DatagramChannel audio;
@@ -52,8 +58,8 @@ final class LoadParticipant {
     final MediaCipher audioOpener;
     final ReplayWindow videoWindow = new ReplayWindow();
     final ReplayWindow audioWindow = new ReplayWindow();
-    /** When each recent video datagram left: the receiver measures latency from it. */
-    final SendStamps videoStamps = new SendStamps(4096, System.nanoTime());
+    /** The camera's layers it sends, smallest first; none for a participant that only watches. */
+    final VideoLayerStream[] layers;
     /** What this participant's audio sends (a tone for a talker, silence otherwise); null without audio. */
     final ClipWriter audioWriter;
 
@@ -63,8 +69,7 @@ final class LoadParticipant {
     volatile boolean audioAcked;
 
     // sender thread
-    long videoSequence;
-    long videoFrameId;
+    long videoSlot;
     long audioSequence;
     long audioFrameId;
     long videoSentMeasured;
@@ -75,21 +80,29 @@ final class LoadParticipant {
     long sendErrors;
 
     // receiver thread
-    long videoDelivered;
-    long videoBytesDelivered;
+    /** Measured video datagrams that reached it, of any stream: its downlink. */
+    long videoReceived;
+    long videoBytesReceived;
+    /** Of those, per stream of its room: index {@code sender's index in room * layers + layer}. */
+    final long[] receivedFrom;
     long audioDatagramsInWindow;
     long audioFramesInWindow;
     long audioBytesInWindow;
 
-    private LoadParticipant(int index, int room, String roomName, String name, Welcome welcome,
+    private LoadParticipant(int node, int index, int room, int indexInRoom, String roomName, String name, Welcome welcome,
                             ControlConnections.Link control, byte[] key,
                             DatagramChannel video, DatagramChannel audio, MediaClip audioClip,
+                            List<LoadSpec.VideoLayer> videoLayers, int streamsInRoom,
                             InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint) {
+        this.node = node;
         this.index = index;
         this.room = room;
+        this.indexInRoom = indexInRoom;
         this.roomName = roomName;
         this.name = name;
         this.mediaId = welcome.mediaId();
+        this.participantId = welcome.participantId();
+        this.receivedFrom = new long[streamsInRoom];
         this.control = control;
         this.video = video;
         this.audio = audio;
@@ -100,21 +113,32 @@ final class LoadParticipant {
         this.videoOpener = new MediaCipher(key);
         this.audioOpener = new MediaCipher(key);
         this.audioWriter = audioClip == null ? null : new ClipWriter(audioClip);
+        this.layers = new VideoLayerStream[videoLayers.size()];
+        long epoch = System.nanoTime();
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new VideoLayerStream(mediaId, i, videoLayers.get(i), epoch);
+        }
     }
 
     /**
      * Joins {@code roomName} as {@code name} and opens its media sockets (non-blocking, ready to be
-     * registered with the receiver's selector).
+     * registered with the receiver's selector). A video sender sends {@code videoLayers} (none: it
+     * only watches) and announces {@code layerHeights} in its hello (null: one layer, unsaid); it
+     * counts what it receives of each of the {@code streamsInRoom} streams of its room.
      */
-    static LoadParticipant join(ControlConnections connections, RelayAddress relay, int index, int room,
-                                String roomName, String name, MediaClip audioClip, LoadImpairment impairment,
-                                Duration timeout)
+    static LoadParticipant join(ControlConnections connections, RelayAddress relay, int node, int index, int room,
+                                int indexInRoom, String roomName, String name, MediaClip audioClip,
+                                List<LoadSpec.VideoLayer> videoLayers, List<Integer> layerHeights, int streamsInRoom,
+                                LoadImpairment impairment, Duration timeout)
             throws IOException, InterruptedException {
-        ControlConnections.Link link = connections.join(relay,
-                new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName, "chorus-loadtest/0.1")
-                        .withCodecs(new ControlMessage.Codecs(
-                                audioClip == null ? null : List.of(Codec.name(audioClip.codec())),
-                                List.of(Codec.H264_NAME, Codec.JPEG_NAME))), timeout);
+        ControlMessage.Hello hello = new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, name, roomName,
+                "chorus-loadtest/0.1").withCodecs(new ControlMessage.Codecs(
+                        audioClip == null ? null : List.of(Codec.name(audioClip.codec())),
+                        List.of(Codec.H264_NAME, Codec.JPEG_NAME)));
+        if (!videoLayers.isEmpty() && layerHeights != null) {
+            hello = hello.withLayers(layerHeights);
+        }
+        ControlConnections.Link link = connections.join(relay, hello, timeout);
         Welcome welcome = ControlConnections.welcome(link);
         byte[] key;
         try {
@@ -140,8 +164,8 @@ final class LoadParticipant {
             videoEndpoint = impairment.route(videoEndpoint);
             audioEndpoint = impairment.route(audioEndpoint);
         }
-        return new LoadParticipant(index, room, roomName, name, welcome, link, key, video, audio, audioClip,
-                videoEndpoint, audioEndpoint);
+        return new LoadParticipant(node, index, room, indexInRoom, roomName, name, welcome, link, key, video, audio,
+                audioClip, videoLayers, streamsInRoom, videoEndpoint, audioEndpoint);
     }
 
     /** The relay may advertise nothing or the wildcard; then the address its control port answered on. */
@@ -169,6 +193,10 @@ final class LoadParticipant {
             ch.close();
             throw e;
         }
+    }
+
+    boolean sendsVideo() {
+        return layers.length > 0;
     }
 
     boolean learned() {

@@ -1,6 +1,7 @@
 package chorus.client.load;
 
 import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.KeyframeRequest;
 import chorus.protocol.media.MediaCipher;
 import chorus.protocol.media.MediaHeader;
 import chorus.protocol.media.MediaSealer;
@@ -125,15 +126,23 @@ final class LoadReceiver implements Runnable {
                 acknowledge(e, p);
             } else if (kind == MediaKind.CHALLENGE) {
                 respond(e, p);
+            } else if (e.video && kind == MediaKind.KEYFRAME_REQUEST) {
+                keyframeRequest(p);
             } else if (e.video && kind == MediaKind.VIDEO) {
                 LoadParticipant sender = byMediaId.get(MediaHeader.mediaId(clear, 0));
-                long stamp = sender == null ? SendStamps.UNKNOWN : sender.videoStamps.entry(MediaHeader.sequence(clear, 0));
+                int layer = MediaHeader.layer(clear, 0);
+                VideoLayerStream stream = sender == null || layer >= sender.layers.length ? null : sender.layers[layer];
+                long stamp = stream == null ? SendStamps.UNKNOWN : stream.stamps.entry(MediaHeader.sequence(clear, 0));
                 if (stamp == SendStamps.UNKNOWN) {
                     ignored++;
                 } else if (SendStamps.measured(stamp)) {
-                    p.videoDelivered++;
-                    p.videoBytesDelivered += length;
-                    latency.recordNanos(now - sender.videoStamps.sentAt(stamp));
+                    p.videoReceived++;
+                    p.videoBytesReceived += length;
+                    int source = sender.indexInRoom * sender.layers.length + layer;
+                    if (sender.room == p.room && source < p.receivedFrom.length) {
+                        p.receivedFrom[source]++;
+                    }
+                    latency.recordNanos(now - stream.stamps.sentAt(stamp));
                     lastMeasuredArrival = now;
                 }
             } else if (!e.video && kind == MediaKind.AUDIO) {
@@ -163,6 +172,17 @@ final class LoadReceiver implements Runnable {
         }
         window.accept(packetNumber);
         return true;
+    }
+
+    /** The relay asks {@code p} for a keyframe of one of its camera's layers (it switches a receiver to it). */
+    private void keyframeRequest(LoadParticipant p) {
+        if (!KeyframeRequest.valid(clear) || KeyframeRequest.targetMediaId(clear) != p.mediaId
+                || KeyframeRequest.targetKind(clear) != MediaKind.VIDEO
+                || KeyframeRequest.targetLayer(clear) >= p.layers.length) {
+            ignored++;
+            return;
+        }
+        p.layers[KeyframeRequest.targetLayer(clear)].requestKeyframe();
     }
 
     /** Answers the relay's challenge from the socket it reached (return routability). */

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -26,12 +27,16 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     static final List<String> NOTES = List.of(
             "Video rates count datagrams (28-byte header + payload + 16-byte tag; no IP/UDP headers) "
                     + "sent in the measured window (in) and received by all participants (out), divided by the window.",
-            "Only measured-phase datagrams count; each receiver expects every measured datagram the others in its "
-                    + "room sent; loss = 1 - delivered/expected, datagrams still in flight after the drain count as lost.",
+            "Only measured-phase datagrams count; each receiver expects every measured datagram of the streams it "
+                    + "wants (all-to-all: every other camera's largest layer; with --subscribe: its page and last-N, "
+                    + "see receivers); loss = 1 - delivered/expected, datagrams still in flight after the drain count "
+                    + "as lost. Video out counts all the relay sent the receivers, wanted or not.",
             "Latency is one-way, send stamp (System.nanoTime before signing) to receipt, both in this process on "
                     + "one clock; it includes the kernel's loopback path both ways and the generator's own "
                     + "selector wake-up, so relay/baseline is the relay's share.",
-            "Server CPU is the child's process CPU time over the window divided by the window (1.0 = one core busy).",
+            "Server CPU is the child's process CPU time over the window divided by the window (1.0 = one core busy); "
+                    + "with --cluster, serverUsage sums the nodes and nodes[] has each node, its in/out counting the "
+                    + "media of the participants that joined through it (not the traffic between nodes).",
             "Audio: the relay mixes, so each receiver gets one mixed frame per 20 ms (~50 frames/s); the raw forwarder "
                     + "fans every talker's frames out unmixed (~50 x (N-1) frames/s).");
 
@@ -69,24 +74,37 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
      * The offered load. {@code server}: the relay given with --server, else null;
      * {@code serverJvmOptions}: what the servers started here ran with, else null.
      */
-    record Load(int rooms, int participantsPerRoom, int videoFps, int frameBytes, double fragmentsPerFrame,
+    record Load(int rooms, int participantsPerRoom, int videoSendersPerRoom, int videoFps, int frameBytes, double fragmentsPerFrame,
                 String videoClip, boolean audio, String audioClip, Integer talkersPerRoom, Double impairedLossRate,
                 double warmupSeconds, double durationSeconds, double drainSeconds, String server,
-                List<String> serverJvmOptions) {
+                List<String> serverJvmOptions,
+                @com.fasterxml.jackson.annotation.JsonInclude(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> simulcastLayers,
+                @com.fasterxml.jackson.annotation.JsonInclude(
+                        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String subscriptions) {
         static Load of(LoadSpec spec, String server, List<String> serverJvmOptions) {
             LoadSpec.AudioLoad a = spec.audioLoad();
-            return new Load(spec.rooms(), spec.participants(), spec.videoFps(), spec.frameBytes(),
+            return new Load(spec.rooms(), spec.participants(), spec.videoSenders(), spec.videoFps(), spec.frameBytes(),
                     round(spec.video().meanFragments(), 2), spec.video().describe(spec.videoFps()), spec.audio(),
-                    a == null ? null : a.talking().describe(50) + "; silent: " + a.silent().describe(50),
+                    a == null ? null : a.talking().get(0).describe(50)
+                            + (a.talking().size() > 1 ? " (talker k at 6 dB under talker k-1, " + a.talking().size()
+                            + " levels)" : "") + "; silent: " + a.silent().describe(50),
                     a == null ? null : a.talkersPerRoom(),
                     spec.impairment() == null ? null : spec.impairment().lossRate(),
                     spec.warmUp().toMillis() / 1000.0, spec.duration().toMillis() / 1000.0,
-                    LoadTest.DRAIN.toMillis() / 1000.0, server, serverJvmOptions);
+                    LoadTest.DRAIN.toMillis() / 1000.0, server, serverJvmOptions,
+                    spec.simulcast().isEmpty() ? null : java.util.stream.IntStream.range(0, spec.simulcast().size())
+                            .mapToObj(i -> "layer " + i + ": " + spec.simulcast().get(i).fps() + " fps of "
+                                    + spec.simulcast().get(i).clip().describe(spec.simulcast().get(i).fps())).toList(),
+                    spec.subscriptions() == null ? null : spec.subscriptions().describe());
         }
 
         String oneLine() {
-            return rooms + (rooms == 1 ? " room" : " rooms") + " x " + participantsPerRoom + " participants, video "
-                    + videoFps + " fps of " + videoClip + ", " + fragmentsPerFrame + " datagrams/frame"
+            return rooms + (rooms == 1 ? " room" : " rooms") + " x " + participantsPerRoom + " participants, "
+                    + (videoSendersPerRoom == participantsPerRoom ? "" : videoSendersPerRoom + " sending ") + "video "
+                    + (simulcastLayers == null ? videoFps + " fps of " + videoClip + ", " + fragmentsPerFrame
+                    + " datagrams/frame" : simulcastLayers.size() + " simulcast layers (" + String.join("; ", simulcastLayers) + ")")
+                    + (subscriptions == null ? "" : "; each receiver subscribes to " + subscriptions)
                     + (audio ? "; audio 50 frames/s, " + talkersPerRoom + " talker(s) per room: " + audioClip : "")
                     + (impairedLossRate == null ? "" : "; " + round(impairedLossRate * 100, 2) + "% loss on every path")
                     + "; " + fmt(durationSeconds) + " s measured after " + fmt(warmupSeconds) + " s warm-up";
@@ -100,7 +118,10 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     /** One server's figures under the load. */
     record SideReport(String server, String endpoint, int participants, double windowSeconds, Video video,
                       Delivery delivery, Latency latency, Audio audio, ServerUsage serverUsage, Generator generator,
-                      SocketDrops socketDrops) {
+                      SocketDrops socketDrops,
+                      @com.fasterxml.jackson.annotation.JsonInclude(
+                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<NodeReport> nodes,
+                      ReceiverSummary receivers, List<LayerReport> layers) {
         /**
          * Held the load: loss within {@code lossLimit}, and not falling behind: receivers caught up
          * by the end of the drain, p99 latency within the histogram's 100 ms (a queue growing for a
@@ -123,7 +144,61 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
     record SocketDrops(Long server, Long generator) {
     }
 
-    record Receiver(String room, String name, long delivered, long expected, double ratio) {
+    /**
+     * One receiver: {@code delivered} of the {@code expected} measured datagrams of the {@code streams}
+     * it wanted (see {@link ReceiverSummary}), its whole downlink beside what those streams' senders
+     * sent of them (bits, datagrams as sent: header, payload, tag), what else the relay sent it
+     * ({@code unsubscribedDatagrams}), its last-N as it stood when the window began (null without
+     * --subscribe) and whether it changed during the window, the room as it was told of it (members
+     * seen, of them those announcing layers) and any errors the relay sent it.
+     */
+    record Receiver(String room, String name, long delivered, long expected, double ratio, int node,
+                    long downlinkBitsPerSecond, long subscribedBitsPerSecond, Double downlinkOverSubscribed,
+                    int streams, long unsubscribedDatagrams,
+                    @com.fasterxml.jackson.annotation.JsonInclude(
+                            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> lastN,
+                    boolean lastNChangedInWindow, int rosterMembers, int rosterMembersWithLayers,
+                    @com.fasterxml.jackson.annotation.JsonInclude(
+                            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> errors) {
+    }
+
+    /** The smallest, median and largest of some per-receiver figure. */
+    record Spread(double min, double p50, double max) {
+        static Spread of(double[] values) {
+            if (values.length == 0) {
+                return new Spread(0, 0, 0);
+            }
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            int n = sorted.length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            return new Spread(round(sorted[0], 6), round(median, 6), round(sorted[n - 1], 6));
+        }
+    }
+
+    /**
+     * The receivers at a glance. Each wants: all-to-all, every other camera at its largest layer;
+     * with --subscribe, its page (the next N video senders in join order) at the page's layer and
+     * its last-N (by the dominant-speaker message it had when the window began) at theirs, the larger
+     * where both name one. {@code subscribedDatagramsPerSecond}: what their senders sent on those
+     * layers; {@code outOverSubscribed}: all the relay sent the receivers over that. The delivery
+     * and downlink-over-subscribed spreads leave out receivers that wanted nothing (a webinar's presenter).
+     */
+    record ReceiverSummary(int receivers, String subscriptions, Spread downlinkBitsPerSecond,
+                           Spread downlinkOverSubscribed, Spread delivery,
+                           double subscribedDatagramsPerSecond, double receivedDatagramsPerSecond,
+                           Double outOverSubscribed, long unsubscribedDatagrams, int lastNChangedInWindow,
+                           Map<String, Long> errors) {
+    }
+
+    /**
+     * One simulcast layer over all video senders: what they sent of it in the window, the frames
+     * they paused because the relay's layers-wanted left it out (in the window and in all), the
+     * keyframe requests the relay sent for it and the keyframes those (or resuming) forced.
+     */
+    record LayerReport(int layer, Integer height, int fps, double datagramsPerSecond, long bitsPerSecond,
+                       long framesSent, long framesPausedInWindow, long framesPaused, long keyframeRequests,
+                       long keyframesForced) {
     }
 
     record Delivery(double minRatio, double medianRatio, List<Receiver> receivers) {
@@ -143,8 +218,36 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                  String why) {
     }
 
-    /** The server's own use of the machine; null where it is not a child of this run (--server). */
+    /**
+     * The server's own use of the machine; null where it is not a child of this run (--server). For a
+     * cluster: node 0's pid, and CPU and heap summed over the nodes (each node's in {@code nodes}).
+     */
     record ServerUsage(Long pid, Double cpuCores, int coresAvailable, Long heapAfterGcBytes, String heapProblem) {
+        static ServerUsage of(List<NodeReport> nodes, int cores, String problem) {
+            Double cpu = 0.0;
+            Long heap = 0L;
+            String heapProblem = problem;
+            for (NodeReport n : nodes) {
+                cpu = cpu == null || n.cpuCores() == null ? null : cpu + n.cpuCores();
+                heap = heap == null || n.heapAfterGcBytes() == null ? null : heap + n.heapAfterGcBytes();
+                heapProblem = heapProblem != null ? heapProblem : n.heapProblem();
+            }
+            return new ServerUsage(nodes.get(0).pid(), cpu == null ? null : round(cpu, 3), cores, heap, heapProblem);
+        }
+    }
+
+    /**
+     * One relay node: what its own participants sent it (in) and received from it (out) in the
+     * window, its CPU (1.0 = one core busy) and heap after a full GC; traffic between nodes is not in
+     * these. {@code forwardedDatagramsPerSecondByLayer}: the node's own count over the window
+     * ({@value RelayMetrics#FORWARDED} by layer, to clients and nodes), null when it exports none.
+     */
+    record NodeReport(int node, String endpoint, Long pid, int participants, double videoDatagramsInPerSecond,
+                      long videoBitsInPerSecond, double videoDatagramsOutPerSecond, long videoBitsOutPerSecond,
+                      Double cpuCores, Long heapAfterGcBytes, String heapProblem,
+                      @com.fasterxml.jackson.annotation.JsonInclude(
+                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                      Map<String, Double> forwardedDatagramsPerSecondByLayer) {
     }
 
     /** The load generator's own state: if it was the bottleneck, it shows here. */
@@ -199,6 +302,17 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         t.row("loss", s -> pct(s.video().loss()), null);
         t.row("receiver delivery min", s -> pct(s.delivery().minRatio()), null);
         t.row("receiver delivery median", s -> pct(s.delivery().medianRatio()), null);
+        t.row("receiver delivery min/p50/max", s -> s.receivers() == null ? "n/a" : String.format(Locale.ROOT,
+                "%.1f/%.1f/%.1f%%", s.receivers().delivery().min() * 100, s.receivers().delivery().p50() * 100,
+                s.receivers().delivery().max() * 100), null);
+        t.row("receiver downlink Mbit/s min/p50/max", s -> s.receivers() == null ? "n/a" : String.format(Locale.ROOT,
+                "%.2f/%.2f/%.2f", s.receivers().downlinkBitsPerSecond().min() / 1e6,
+                s.receivers().downlinkBitsPerSecond().p50() / 1e6, s.receivers().downlinkBitsPerSecond().max() / 1e6), null);
+        t.row("receiver downlink / subscribed min/p50/max", s -> s.receivers() == null ? "n/a" : String.format(Locale.ROOT,
+                "%.3f/%.3f/%.3f", s.receivers().downlinkOverSubscribed().min(), s.receivers().downlinkOverSubscribed().p50(),
+                s.receivers().downlinkOverSubscribed().max()), null);
+        t.row("video out / subscribed", s -> s.receivers() == null || s.receivers().outOverSubscribed() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.3f", s.receivers().outOverSubscribed()), null);
         t.row("latency p50 (ms)", s -> ms(s.latency().p50Micros()), null);
         t.row("latency p99 (ms)", s -> ms(s.latency().p99Micros()), p99LatencyRatio);
         t.row("latency p99.9 (ms)", s -> ms(s.latency().p999Micros()), null);
@@ -221,6 +335,23 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                 share(s.generator().senderThreadCpu()), share(s.generator().receiverThreadCpu())), null);
         t.row("  send lateness p99 (ms)", s -> ms(s.generator().sendLatenessP99Micros()), null);
         out.append(t);
+        if (relay.nodes() != null) {
+            out.append(nodeTable(relay.nodes()));
+        }
+        if (relay.layers() != null) {
+            out.append(layerTable(relay.layers()));
+        }
+        if (relay.receivers() != null) {
+            ReceiverSummary r = relay.receivers();
+            out.append("subscriptions: ").append(r.subscriptions());
+            if (r.lastNChangedInWindow() > 0) {
+                out.append("; ").append(r.lastNChangedInWindow()).append(" receiver(s) saw their last-N change in the window");
+            }
+            if (!r.errors().isEmpty()) {
+                out.append("; relay errors: ").append(r.errors());
+            }
+            out.append('\n');
+        }
         for (SideReport s : baseline == null ? List.of(relay) : List.of(relay, baseline)) {
             if (s.serverUsage().heapProblem() != null && load.server() == null) {
                 out.append(s.server()).append(" heap: ").append(s.serverUsage().heapProblem()).append('\n');
@@ -238,6 +369,43 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     + "the raw forwarder fans out unmixed (~50 x (N-1)/s)\n");
         }
         return out.toString();
+    }
+
+    /** One row per simulcast layer. */
+    private static String layerTable(List<LayerReport> layers) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-6s %6s %4s %12s %9s %12s %14s %10s%n", "layer", "height", "fps",
+                "datagrams/s", "Mbit/s", "frames sent", "paused (window)", "kf requests"));
+        for (LayerReport l : layers) {
+            b.append(String.format(Locale.ROOT, "%-6d %6s %4d %12s %9s %12d %14s %10d%n", l.layer(),
+                    l.height() == null ? "-" : l.height().toString(), l.fps(), num(l.datagramsPerSecond()),
+                    mbit(l.bitsPerSecond()), l.framesSent(), l.framesPaused() + " (" + l.framesPausedInWindow() + ")",
+                    l.keyframeRequests()));
+        }
+        return b.toString();
+    }
+
+    /** One row per relay node of a cluster. */
+    private static String nodeTable(List<NodeReport> nodes) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-5s %-22s %6s %12s %12s %9s %9s %8s %9s%n", "node", "control",
+                "people", "datagrams/s", "datagrams/s", "Mbit/s", "Mbit/s", "CPU", "heap MiB"));
+        b.append(String.format(Locale.ROOT, "%-5s %-22s %6s %12s %12s %9s %9s %8s %9s%n", "", "", "", "in", "out",
+                "in", "out", "(cores)", "after GC"));
+        for (NodeReport n : nodes) {
+            b.append(String.format(Locale.ROOT, "%-5d %-22s %6d %12s %12s %9s %9s %8s %9s%n", n.node(), n.endpoint(),
+                    n.participants(), num(n.videoDatagramsInPerSecond()), num(n.videoDatagramsOutPerSecond()),
+                    mbit(n.videoBitsInPerSecond()), mbit(n.videoBitsOutPerSecond()), share(n.cpuCores()),
+                    n.heapAfterGcBytes() == null ? "n/a"
+                            : String.format(Locale.ROOT, "%.1f", n.heapAfterGcBytes() / 1048576.0)));
+        }
+        for (NodeReport n : nodes) {
+            if (n.forwardedDatagramsPerSecondByLayer() != null) {
+                b.append("node ").append(n.node()).append(" forwarded video datagrams/s by layer (its own count): ")
+                        .append(n.forwardedDatagramsPerSecondByLayer()).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     private static String num(double v) {

@@ -1,6 +1,8 @@
 package chorus.client.load;
 
 import chorus.protocol.audio.AudioFormat;
+import chorus.protocol.media.Fragmenter;
+import chorus.protocol.media.MediaHeader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -11,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one sending thread of a load run. Every participant sends a video frame once per 1/fps,
- * participant i at offset i/P of the interval (P participants in all), and with audio a 20 ms
- * frame once per 20 ms, staggered the same way. Each send has an absolute deadline computed from
+ * The one sending thread of a load run. Every video sender sends a video frame once per 1/fps,
+ * sender i at offset i/S of the interval (S video senders in all), and with audio every participant
+ * a 20 ms frame once per 20 ms, staggered the same way over all P participants. Each send has an absolute deadline computed from
  * its slot number (never from the previous send, so nothing drifts); the thread parks until it,
  * and when it is late it sends at once and records how late. It never spins.
  */
@@ -21,12 +23,17 @@ final class LoadSender implements Runnable {
     private static final long AUDIO_FRAME_NANOS = 20_000_000L;
     private static final int VIDEO_CLOCK_HZ = 90_000;
 
+    private final List<LoadParticipant> videoSenders;
     private final List<LoadParticipant> participants;
     private final int fps;
     private final long start;
     private final long measureStart;
     private final long end;
-    private final ClipWriter videoWriter;
+    private final Fragmenter.PacketSink videoSink = this::sendFragment;
+    // the frame being fragmented, for the sink
+    private LoadParticipant fragmentOf;
+    private VideoLayerStream fragmentLayer;
+    private boolean fragmentMeasured;
     private final LoadSpec.AudioLoad audio;
     private final LatencyHistogram lateness = new LatencyHistogram();
     private volatile boolean stopRequested;
@@ -39,27 +46,28 @@ final class LoadSender implements Runnable {
      * @param measureStart slots from here on are sent as measured (phase 1)
      * @param end          no slot at or after this is sent
      */
-    LoadSender(List<LoadParticipant> participants, int fps, MediaClip video, LoadSpec.AudioLoad audio,
+    LoadSender(List<LoadParticipant> videoSenders, List<LoadParticipant> participants, int fps, LoadSpec.AudioLoad audio,
                long start, long measureStart, long end) {
+        this.videoSenders = List.copyOf(videoSenders);
         this.participants = List.copyOf(participants);
         this.fps = fps;
         this.audio = audio;
         this.start = start;
         this.measureStart = measureStart;
         this.end = end;
-        this.videoWriter = new ClipWriter(video);
     }
 
     @Override
     public void run() {
         long count = participants.size();
+        long senders = videoSenders.size();
         long videoSlots = 0;
         long audioSlots = 0;
         try {
             while (!stopRequested) {
                 // Slot times in integer nanoseconds from the slot number: exact, so no drift and
                 // no slot lands on the wrong side of the window's edges.
-                long videoAt = start + videoSlots * 1_000_000_000L / (fps * count);
+                long videoAt = start + videoSlots * 1_000_000_000L / (fps * senders);
                 long audioAt = audio != null ? start + audioSlots * AUDIO_FRAME_NANOS / count : Long.MAX_VALUE;
                 boolean videoNext = videoAt - audioAt <= 0;
                 long at = videoNext ? videoAt : audioAt;
@@ -76,7 +84,7 @@ final class LoadSender implements Runnable {
                     lateness.recordNanos(System.nanoTime() - at);
                 }
                 if (videoNext) {
-                    sendVideo(participants.get((int) (videoSlots++ % count)), measured);
+                    sendVideo(videoSenders.get((int) (videoSlots++ % senders)), measured);
                 } else {
                     sendAudio(participants.get((int) (audioSlots++ % count)), measured);
                 }
@@ -99,26 +107,41 @@ final class LoadSender implements Runnable {
         }
     }
 
+    /**
+     * One frame slot of {@code p}'s camera: each of its layers whose turn it is at the layer's rate
+     * sends its next clip frame, unless the relay's last {@code layers-wanted} left the layer out.
+     */
     private void sendVideo(LoadParticipant p, boolean measured) {
-        long frameId = p.videoFrameId++ & 0xFFFF_FFFFL;
-        long timestamp = frameId * VIDEO_CLOCK_HZ / fps;
-        MediaClip.Frame frame = videoWriter.clip().frame(frameId);
-        for (int i = 0; i < frame.fragments(); i++) {
-            boolean sent;
-            int length;
+        long timestamp = (p.videoSlot++ & 0xFFFF_FFFFL) * VIDEO_CLOCK_HZ / fps;
+        List<Integer> wanted = ControlConnections.layersWanted(p.control);
+        for (VideoLayerStream layer : p.layers) {
+            MediaClip.Frame frame = layer.next(fps, wanted == null || wanted.contains(layer.index), measured);
+            if (frame == null) {
+                continue;
+            }
+            fragmentOf = p;
+            fragmentLayer = layer;
+            fragmentMeasured = measured;
             synchronized (p.videoSealer) {
-                long sequence = p.videoSequence++;
-                ByteBuffer datagram = videoWriter.fragment(frame, p.mediaId, sequence, timestamp, frameId, i,
-                        p.videoSealer);
-                length = datagram.remaining();
-                // Taken last before sending: the seal is done, the send is all that is left.
-                p.videoStamps.record(sequence, measured, System.nanoTime());
-                sent = send(p, p.video, datagram, p.videoEndpoint);
+                layer.fragmenter.send(frame.data(), 0, frame.data().length, timestamp, frame.flags(), videoSink);
             }
-            if (sent && measured) {
-                p.videoSentMeasured++;
-                p.videoBytesSentMeasured += length;
-            }
+        }
+    }
+
+    /** Seals, stamps and sends one clear video fragment of the frame {@link #sendVideo} is sending. */
+    private void sendFragment(ByteBuffer clear) {
+        LoadParticipant p = fragmentOf;
+        long sequence = MediaHeader.sequence(clear, 0);
+        ByteBuffer datagram = p.videoSealer.seal(clear);
+        int length = datagram.remaining();
+        // Taken last before sending: the seal is done, the send is all that is left.
+        fragmentLayer.stamps.record(sequence, fragmentMeasured, System.nanoTime());
+        boolean sent = send(p, p.video, datagram, p.videoEndpoint);
+        if (sent && fragmentMeasured) {
+            p.videoSentMeasured++;
+            p.videoBytesSentMeasured += length;
+            fragmentLayer.datagramsSentMeasured++;
+            fragmentLayer.bytesSentMeasured += length;
         }
     }
 

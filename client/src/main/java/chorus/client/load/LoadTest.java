@@ -4,12 +4,14 @@ import chorus.client.load.LoadReport.Audio;
 import chorus.client.load.LoadReport.Delivery;
 import chorus.client.load.LoadReport.Generator;
 import chorus.client.load.LoadReport.Latency;
+import chorus.client.load.LoadReport.NodeReport;
 import chorus.client.load.LoadReport.Receiver;
 import chorus.client.load.LoadReport.ServerUsage;
 import chorus.client.load.LoadReport.SideReport;
 import chorus.client.load.LoadReport.SocketDrops;
 import chorus.client.load.LoadReport.Video;
 import chorus.client.session.RelayAddress;
+import chorus.protocol.control.ControlMessage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -37,19 +40,65 @@ final class LoadTest {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LEARN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration HELLO_INTERVAL = Duration.ofMillis(100);
+    private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLUSTER_POLL = Duration.ofMillis(200);
+    private static final Duration ROSTER_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration ROSTER_TIMEOUT_PER_MEMBER = Duration.ofMillis(20);
+    private static final Duration ROSTER_POLL = Duration.ofMillis(20);
     /** How long past the end of the window the sender may take to catch up before it is stopped. */
     private static final Duration SENDER_GRACE = Duration.ofSeconds(5);
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
 
-    /** The server under load: a child this run started, or one given with --server. */
-    record Target(String label, RelayAddress control, ServerProcess process, boolean mixesAudio) {
+    /** One server under load: its control endpoint and, when this run started it, its process. */
+    record Node(RelayAddress control, ServerProcess process) {
+    }
+
+    /**
+     * The server under load: a child this run started, the nodes of a cluster it started (a room's
+     * participants are spread over them round-robin, so a room spans nodes), or one given with --server.
+     */
+    record Target(String label, List<Node> nodes, boolean chorusRelay) {
+        Target {
+            nodes = List.copyOf(nodes);
+        }
+
+        /** The Chorus relay mixes audio; the raw forwarder fans it out. */
+        boolean mixesAudio() {
+            return chorusRelay;
+        }
+
+        /** The Chorus relay tells each member the roster and takes subscriptions; the raw forwarder does neither. */
+        boolean tellsRosters() {
+            return chorusRelay;
+        }
+
         static Target of(ServerProcess process) {
-            return new Target(process.kind().label, process.control(), process,
+            return new Target(process.kind().label, List.of(new Node(process.control(), process)),
                     process.kind() == ServerProcess.Kind.RELAY);
         }
 
+        static Target of(RelayCluster cluster) {
+            return new Target(ServerProcess.Kind.RELAY.label,
+                    cluster.nodes().stream().map(n -> new Node(n.control(), n)).toList(), true);
+        }
+
         static Target external(RelayAddress control) {
-            return new Target("relay", control, null, true);
+            return new Target("relay", List.of(new Node(control, null)), true);
+        }
+
+        /** The first node's control endpoint: the one a single server has. */
+        RelayAddress control() {
+            return nodes.get(0).control();
+        }
+
+        /** True when this run started the servers, so their CPU and heap can be read. */
+        boolean started() {
+            return nodes.get(0).process() != null;
+        }
+
+        /** The node the participant at {@code indexInRoom} joins through. */
+        int nodeOf(int indexInRoom) {
+            return indexInRoom % nodes.size();
         }
     }
 
@@ -67,7 +116,16 @@ final class LoadTest {
         ControlConnections control = ControlConnections.start();
         LoadImpairment impairment = spec.impairment() == null ? null : new LoadImpairment(spec.impairment());
         try {
+            if (target.nodes().size() > 1) {
+                awaitClusterFormed(target, control, runId);
+            }
             join(spec, target, runId, control, participants, impairment);
+            if (target.tellsRosters()) {
+                awaitRosters(spec, participants);
+            }
+            if (spec.subscriptions() != null && target.tellsRosters()) {
+                subscribe(spec, participants);
+            }
             SideReport report = measure(spec, target, control, participants);
             if (impairment != null) {
                 log.info("{}: the impairment proxies dropped {} of {} datagrams ({}%)", target.label(), impairment.lost(),
@@ -86,6 +144,76 @@ final class LoadTest {
         }
     }
 
+    /**
+     * Until every node's welcome lists all the other nodes (the cluster is up; a room joined before
+     * would not span them yet): a probe joins and leaves through each node, every 200 ms, bounded.
+     */
+    private static void awaitClusterFormed(Target target, ControlConnections control, String runId)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + CLUSTER_TIMEOUT.toNanos();
+        for (int i = 0; i < target.nodes().size(); i++) {
+            while (true) {
+                ControlConnections.Link probe = control.join(target.nodes().get(i).control(),
+                        new ControlMessage.Hello(ControlMessage.PROTOCOL_VERSION, "probe", "load-" + runId + "-probe",
+                                "chorus-loadtest/0.1"), JOIN_TIMEOUT);
+                List<String> others = ControlConnections.welcome(probe).nodes();
+                ControlConnections.leave(probe);
+                if (others != null && others.size() >= target.nodes().size() - 1) {
+                    break;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("relay node " + i + " sees " + (others == null ? 0 : others.size())
+                            + " other nodes after " + CLUSTER_TIMEOUT.toSeconds() + " s, not "
+                            + (target.nodes().size() - 1));
+                }
+                LockSupport.parkNanos(CLUSTER_POLL.toNanos());
+            }
+        }
+        log.info("{}: the cluster of {} nodes is up", target.label(), target.nodes().size());
+    }
+
+    /**
+     * Until every participant has been told of its whole room (in a cluster the room spans nodes,
+     * and a subscription naming someone its node does not know yet would be refused), bounded.
+     */
+    private static void awaitRosters(LoadSpec spec, List<LoadParticipant> participants) throws IOException {
+        long deadline = System.nanoTime() + ROSTER_TIMEOUT.toNanos() + ROSTER_TIMEOUT_PER_MEMBER.toNanos() * participants.size();
+        while (true) {
+            int behind = 0;
+            List<String> examples = new ArrayList<>();
+            for (LoadParticipant p : participants) {
+                int members = ControlConnections.members(p.control);
+                if (members != spec.participants()) {
+                    behind++;
+                    if (examples.size() < 5) {
+                        examples.add(p.name + " of " + p.roomName + " (node " + p.node + ") knows " + members);
+                    }
+                }
+            }
+            if (behind == 0) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException(behind + " of " + participants.size() + " participants were not told of all "
+                        + spec.participants() + " members of their room in time: " + String.join(", ", examples));
+            }
+            LockSupport.parkNanos(ROSTER_POLL.toNanos());
+        }
+    }
+
+    /** Each receiver's subscribe (the plan's page by the members' ids, and its last-N). */
+    private static void subscribe(LoadSpec spec, List<LoadParticipant> participants) throws IOException {
+        SubscriptionPlan plan = spec.subscriptions();
+        for (LoadParticipant p : participants) {
+            List<String> page = new ArrayList<>();
+            for (int other : plan.page(p.indexInRoom, spec.participants(), spec.videoSenders())) {
+                page.add(participants.get(p.index - p.indexInRoom + other).participantId);
+            }
+            ControlConnections.send(p.control, plan.message(page));
+        }
+        log.info("{} participants subscribed: {}", participants.size(), plan.describe());
+    }
+
     private static void join(LoadSpec spec, Target target, String runId, ControlConnections control,
                              List<LoadParticipant> participants, LoadImpairment impairment)
             throws IOException, InterruptedException {
@@ -93,8 +221,11 @@ final class LoadTest {
         for (int r = 0; r < spec.rooms(); r++) {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
-                participants.add(LoadParticipant.join(control, target.control(), participants.size(), r, room,
-                        "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null, impairment, JOIN_TIMEOUT));
+                participants.add(LoadParticipant.join(control, target.nodes().get(target.nodeOf(i)).control(),
+                        target.nodeOf(i), participants.size(), r, i, room,
+                        "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null,
+                        spec.sendsVideo(i) ? spec.videoLayers() : List.of(), spec.layerHeights(),
+                        spec.videoSenders() * spec.videoLayers().size(), impairment, JOIN_TIMEOUT));
             }
         }
     }
@@ -115,8 +246,8 @@ final class LoadTest {
             long measureStart = start + spec.warmUp().toNanos();
             long measureEnd = measureStart + spec.duration().toNanos();
             receiver.window(measureStart, measureEnd);
-            sender = new LoadSender(participants, spec.videoFps(), spec.video(), spec.audioLoad(),
-                    start, measureStart, measureEnd);
+            sender = new LoadSender(participants.stream().filter(LoadParticipant::sendsVideo).toList(),
+                    participants, spec.videoFps(), spec.audioLoad(), start, measureStart, measureEnd);
             sending = new Thread(sender, "load-send");
             sending.setDaemon(true);
             sending.start();
@@ -142,8 +273,11 @@ final class LoadTest {
             UdpSocketDrops dropsAfter = UdpSocketDrops.read();
             SocketDrops drops = socketDrops(dropsBefore, dropsAfter, participants);
 
-            ServerProcess.HeapReading heap = target.process() == null ? null : target.process().heapAfterGc();
-            return report(spec, target, participants, receiver, sender, before, after, heap, drops,
+            List<ServerProcess.HeapReading> heap = new ArrayList<>();
+            for (Node node : target.nodes()) {
+                heap.add(node.process() == null ? null : node.process().heapAfterGc());
+            }
+            return report(spec, target, participants, receiver, sender, measureStart, measureEnd, before, after, heap, drops,
                     caughtUp(receiver.lastMeasuredArrival(), drainEnd),
                     control.lost());
         } finally {
@@ -212,13 +346,20 @@ final class LoadTest {
     }
 
     /**
-     * CPU clocks read at one instant: the server child, this process, the receiver thread. (The
+     * CPU clocks read at one instant: each server child, this process, the receiver thread. (The
      * sender ends right before the window does, so it times itself.)
      */
-    private record Sample(long wallNanos, Long serverCpu, Long selfCpu, long receiverCpu) {
+    private record Sample(long wallNanos, List<Long> serverCpu, List<Map<String, Double>> forwarded, Long selfCpu,
+                          long receiverCpu) {
         static Sample take(Target target, ThreadMXBean threads, Thread receiver) {
-            return new Sample(System.nanoTime(),
-                    target.process() == null ? null : target.process().cpuNanos(),
+            List<Long> servers = new ArrayList<>();
+            List<Map<String, Double>> forwarded = new ArrayList<>();
+            for (Node node : target.nodes()) {
+                servers.add(node.process() == null ? null : node.process().cpuNanos());
+                forwarded.add(node.process() == null || node.process().ready() == null ? null
+                        : RelayMetrics.forwardedByLayer(node.process().ready().metricsPort()));
+            }
+            return new Sample(System.nanoTime(), servers, forwarded,
                     ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null),
                     threadCpu(threads, receiver));
         }
@@ -234,52 +375,47 @@ final class LoadTest {
     }
 
     private static SideReport report(LoadSpec spec, Target target, List<LoadParticipant> participants,
-                                     LoadReceiver receiver, LoadSender sender, Sample before, Sample after,
-                                     ServerProcess.HeapReading heap, SocketDrops drops, boolean caughtUp,
+                                     LoadReceiver receiver, LoadSender sender, long measureStart, long measureEnd,
+                                     Sample before, Sample after,
+                                     List<ServerProcess.HeapReading> heap, SocketDrops drops, boolean caughtUp,
                                      int controlLost) {
         double window = spec.duration().toNanos() / 1e9;
-        long[] sentByRoom = new long[spec.rooms()];
         long sent = 0;
         long sentBytes = 0;
-        long delivered = 0;
-        long deliveredBytes = 0;
         long audioSent = 0;
         long audioReceived = 0;
         long audioSentBytes = 0;
         long audioReceivedBytes = 0;
         long sendBufferFull = 0;
         long sendErrors = 0;
+        List<Double> audioFrameRates = new ArrayList<>();
         for (LoadParticipant p : participants) {
-            sentByRoom[p.room] += p.videoSentMeasured;
             sent += p.videoSentMeasured;
             sentBytes += p.videoBytesSentMeasured;
-            delivered += p.videoDelivered;
-            deliveredBytes += p.videoBytesDelivered;
             audioSent += p.audioSentMeasured;
             audioReceived += p.audioDatagramsInWindow;
             audioSentBytes += p.audioBytesSentMeasured;
             audioReceivedBytes += p.audioBytesInWindow;
             sendBufferFull += p.sendBufferFull;
             sendErrors += p.sendErrors;
-        }
-        List<Receiver> receivers = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        List<Double> audioFrameRates = new ArrayList<>();
-        long expected = 0;
-        for (LoadParticipant p : participants) {
-            long expect = sentByRoom[p.room] - p.videoSentMeasured;
-            expected += expect;
-            double ratio = expect == 0 ? 0 : LoadReport.round((double) p.videoDelivered / expect, 6);
-            receivers.add(new Receiver(p.roomName, p.name, p.videoDelivered, expect, ratio));
-            ratios.add(ratio);
             audioFrameRates.add(p.audioFramesInWindow / window);
         }
-        ratios.sort(null);
         audioFrameRates.sort(null);
+        ReceiverDeliveries.Result deliveries = ReceiverDeliveries.of(spec, participants, measureStart, measureEnd, window);
+        long expected = deliveries.expected();
+        long delivered = deliveries.delivered();
+        List<Receiver> receivers = deliveries.receivers();
+        // a receiver that wanted nothing (a webinar's presenter) has no delivery to rank
+        List<Double> ratios = new ArrayList<>(receivers.stream().filter(r -> r.expected() > 0).map(Receiver::ratio).toList());
+        if (ratios.isEmpty()) {
+            ratios.add(0.0);
+        }
+        ratios.sort(null);
         double loss = expected == 0 ? 1 : LoadReport.round(1 - (double) delivered / expected, 6);
+        // out: all the relay sent the receivers, subscribed or not (the same as delivered when all-to-all)
         Video video = new Video(sent, expected, delivered, loss,
                 LoadReport.round(sent / window, 1), Math.round(sentBytes * 8 / window),
-                LoadReport.round(delivered / window, 1), Math.round(deliveredBytes * 8 / window));
+                LoadReport.round(deliveries.received() / window, 1), Math.round(deliveries.receivedBytes() * 8 / window));
         Audio audio = null;
         if (spec.audio()) {
             double expectedFrames = target.mixesAudio() ? 50 : 50.0 * (spec.participants() - 1);
@@ -290,12 +426,9 @@ final class LoadTest {
                             : "fanned out unmixed: every other talker's frames, 50/s each");
         }
         long wall = after.wallNanos() - before.wallNanos();
-        ServerUsage usage = new ServerUsage(
-                target.process() == null ? null : target.process().pid(),
-                Sample.share(before.serverCpu(), after.serverCpu(), wall),
-                Runtime.getRuntime().availableProcessors(),
-                heap == null ? null : heap.bytes(),
-                heap == null ? "not a child of this run" : heap.problem());
+        List<NodeReport> nodes = nodeReports(target, participants, before, after, heap, window);
+        ServerUsage usage = ServerUsage.of(nodes, Runtime.getRuntime().availableProcessors(),
+                target.started() ? null : "not a child of this run");
         LatencyHistogram lateness = sender.lateness();
         Generator generator = new Generator(
                 Sample.share(before.selfCpu(), after.selfCpu(), wall),
@@ -304,13 +437,80 @@ final class LoadTest {
                 Sample.share(before.receiverCpu(), after.receiverCpu(), wall),
                 lateness.percentileMicros(0.99), lateness.maxMicros(), sendBufferFull, sendErrors,
                 receiver.ignored(), caughtUp, controlLost);
+        boolean relayCounts = nodes.stream().anyMatch(n -> n.forwardedDatagramsPerSecondByLayer() != null);
         SideReport side = new SideReport(target.label(), target.control().toString(), participants.size(), window,
                 video, new Delivery(ratios.get(0), median(ratios), receivers), Latency.of(receiver.latency()),
-                audio, usage, generator, drops);
+                audio, usage, generator, drops, target.nodes().size() > 1 || relayCounts ? nodes : null,
+                deliveries.summary(),
+                spec.simulcast().isEmpty() ? null : layerReports(spec, participants, window));
         Long p99 = side.latency().p99Micros();
         log.info("{}: {} participants, {} datagrams/s out, loss {}%, p99 {}", target.label(), participants.size(),
                 video.packetsOutPerSecond(), LoadReport.round(loss * 100, 3), p99 == null ? "n/a" : p99 + " µs");
         return side;
+    }
+
+    /** Each simulcast layer, summed over the video senders. */
+    private static List<LoadReport.LayerReport> layerReports(LoadSpec spec, List<LoadParticipant> participants,
+                                                             double window) {
+        List<LoadReport.LayerReport> out = new ArrayList<>();
+        List<LoadSpec.VideoLayer> layers = spec.videoLayers();
+        for (int l = 0; l < layers.size(); l++) {
+            long datagrams = 0;
+            long bytes = 0;
+            long frames = 0;
+            long pausedInWindow = 0;
+            long paused = 0;
+            long requests = 0;
+            long forced = 0;
+            for (LoadParticipant p : participants) {
+                if (p.sendsVideo()) {
+                    VideoLayerStream s = p.layers[l];
+                    datagrams += s.datagramsSentMeasured;
+                    bytes += s.bytesSentMeasured;
+                    frames += s.framesSentMeasured;
+                    pausedInWindow += s.framesPausedMeasured;
+                    paused += s.framesPaused;
+                    requests += s.keyframeRequests();
+                    forced += s.keyframesForced;
+                }
+            }
+            out.add(new LoadReport.LayerReport(l, layers.get(l).height(), layers.get(l).fps(),
+                    LoadReport.round(datagrams / window, 1), Math.round(bytes * 8 / window), frames, pausedInWindow,
+                    paused, requests, forced));
+        }
+        return out;
+    }
+
+    /** Each node's figures: the media its participants sent it and got from it, its CPU and heap. */
+    private static List<NodeReport> nodeReports(Target target, List<LoadParticipant> participants, Sample before,
+                                                Sample after, List<ServerProcess.HeapReading> heap, double window) {
+        long wall = after.wallNanos() - before.wallNanos();
+        List<NodeReport> nodes = new ArrayList<>();
+        for (int i = 0; i < target.nodes().size(); i++) {
+            int members = 0;
+            long in = 0;
+            long inBytes = 0;
+            long out = 0;
+            long outBytes = 0;
+            for (LoadParticipant p : participants) {
+                if (p.node == i) {
+                    members++;
+                    in += p.videoSentMeasured;
+                    inBytes += p.videoBytesSentMeasured;
+                    out += p.videoReceived;
+                    outBytes += p.videoBytesReceived;
+                }
+            }
+            Node node = target.nodes().get(i);
+            ServerProcess.HeapReading h = heap.get(i);
+            nodes.add(new NodeReport(i, node.control().toString(), node.process() == null ? null : node.process().pid(),
+                    members, LoadReport.round(in / window, 1), Math.round(inBytes * 8 / window),
+                    LoadReport.round(out / window, 1), Math.round(outBytes * 8 / window),
+                    Sample.share(before.serverCpu().get(i), after.serverCpu().get(i), wall),
+                    h == null ? null : h.bytes(), h == null ? "not a child of this run" : h.problem(),
+                    RelayMetrics.ratePerSecond(before.forwarded().get(i), after.forwarded().get(i), wall / 1e9)));
+        }
+        return nodes;
     }
 
     private static double median(List<Double> sorted) {

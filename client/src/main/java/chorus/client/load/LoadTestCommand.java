@@ -5,6 +5,7 @@ import chorus.client.load.LoadReport.SideReport;
 import chorus.client.impairment.Impairment;
 import chorus.client.session.RelayAddress;
 import chorus.protocol.media.Codec;
+import chorus.protocol.media.MediaHeader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,6 +42,10 @@ public final class LoadTestCommand implements Callable<Integer> {
     private static final double DEFAULT_DURATION_SECONDS = 10;
     private static final double DEFAULT_SWEEP_STEP_SECONDS = 5;
     private static final double MAX_SECONDS = 86_400;
+    /** Talkers per room with --audio when --talkers is not given, as before --talkers turned audio on alone. */
+    private static final int DEFAULT_TALKERS = 3;
+    /** More relay JVMs than this would only measure how the machine swaps. */
+    private static final int MAX_CLUSTER_NODES = 16;
 
     @Spec
     CommandSpec spec;
@@ -74,6 +79,32 @@ public final class LoadTestCommand implements Callable<Integer> {
             description = "H.264 bit rate the clip is encoded at, kbit/s. Default: ${DEFAULT-VALUE}.")
     int videoKbps;
 
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "L",
+            description = "Simulcast layers each video sender sends, 1..3: with 2 or 3, the client's ladder (the test "
+                    + "pattern at 320x180 150 kbit/s 15 fps, 640x360 500 kbit/s, 1280x720 1.5 Mbit/s; H.264 only, "
+                    + "--video-bitrate then unused), announced in the hello; a sender pauses the layers the relay's "
+                    + "layers-wanted leaves out. Default: ${DEFAULT-VALUE} (the one clip, as before).")
+    int layers;
+
+    @Option(names = "--subscribe", paramLabel = "N",
+            description = "Each receiver subscribes to N others' cameras (the next N video senders in join order) at "
+                    + "--subscribe-layer, plus --last-n; delivery then counts the subscribed streams. "
+                    + "Default: off (no subscribe: all-to-all, every camera at its largest layer).")
+    Integer subscribe;
+
+    @Option(names = "--subscribe-layer", defaultValue = "0", paramLabel = "L",
+            description = "Layer of the subscribed tiles, 0 the smallest. Default: ${DEFAULT-VALUE}.")
+    int subscribeLayer;
+
+    @Option(names = "--last-n", defaultValue = "0", paramLabel = "C",
+            description = "With --subscribe: also the C most recent speakers (the relay's dominant speaker first). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int lastN;
+
+    @Option(names = "--last-n-layer", defaultValue = "0", paramLabel = "L",
+            description = "Layer of the last-N streams. Default: ${DEFAULT-VALUE}.")
+    int lastNLayer;
+
     @Option(names = "--frame-bytes", paramLabel = "BYTES",
             description = "Bytes per synthetic video frame (--video-codec jpeg). Default: the size of one 640x480 "
                     + "test-pattern JPEG.")
@@ -87,10 +118,16 @@ public final class LoadTestCommand implements Callable<Integer> {
                     + "do) or pcm. The relay mixes in the same codec. Default: ${DEFAULT-VALUE}.")
     String audioCodec;
 
-    @Option(names = "--talkers", defaultValue = "3", paramLabel = "K",
-            description = "With --audio: participants per room sending a tone; the others send silence. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int talkers;
+    @Option(names = "--talkers", paramLabel = "K",
+            description = "Participants per room sending a tone (the first K; each 6 dB under the one before, so "
+                    + "the relay's dominant speaker is the first); the others send silence. Given without --audio it "
+                    + "turns audio on. Default: 3 with --audio, else no audio.")
+    Integer talkers;
+
+    @Option(names = "--video-senders", paramLabel = "M",
+            description = "Only the first M participants of each room send video (a webinar: 1 presenter, many "
+                    + "viewers); all of them receive. Default: all.")
+    Integer videoSenders;
 
     @Option(names = "--loss", defaultValue = "0", paramLabel = "PERCENT",
             description = "Random loss on every media path (both ways), through impairment proxies on loopback in "
@@ -106,6 +143,12 @@ public final class LoadTestCommand implements Callable<Integer> {
             description = "Load a running relay instead of starting one (no CPU or heap figures then); it must run "
                     + "with --plaintext (the load participants speak plain text).")
     RelayAddress server;
+
+    @Option(names = "--cluster", defaultValue = "1", paramLabel = "K",
+            description = "Start K relay nodes on loopback forming one cluster and spread each room's participants "
+                    + "over them round-robin (a room spans the nodes); the report has a row per node. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int clusterNodes;
 
     @Option(names = "--baseline", description = "Also measure the raw forwarder under the same load; report relay / raw.")
     boolean baseline;
@@ -172,7 +215,9 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (server != null) {
             relay = LoadTest.run(load, LoadTest.Target.external(server), runId());
         } else {
-            relay = runChild(ServerProcess.Kind.RELAY, load, dir);
+            try (RelayCluster cluster = RelayCluster.start(clusterNodes, serverOptions(ServerProcess.Kind.RELAY), dir)) {
+                relay = LoadTest.run(load, LoadTest.Target.of(cluster), runId());
+            }
         }
         SideReport raw = baseline ? runChild(ServerProcess.Kind.BASELINE, load, dir) : null;
         LoadReport report = LoadReport.of(machine, load, server == null ? null : server.toString(),
@@ -246,6 +291,13 @@ public final class LoadTestCommand implements Callable<Integer> {
             throw new ParameterException(cl, "--server cannot be combined with --baseline or --sweep: the baseline "
                     + "runs on this machine, so both sides must be started here to compare them");
         }
+        if (clusterNodes < 1 || clusterNodes > MAX_CLUSTER_NODES) {
+            throw new ParameterException(cl, "--cluster must be 1.." + MAX_CLUSTER_NODES + ", was " + clusterNodes);
+        }
+        if (clusterNodes > 1 && (server != null || baseline || sweep)) {
+            throw new ParameterException(cl, "--cluster cannot be combined with --server, --baseline or --sweep: "
+                    + "the raw forwarder has no cluster, and a sweep or a remote relay is one node");
+        }
         if (sweepMax < 2) {
             throw new ParameterException(cl, "--sweep-max must be at least 2, was " + sweepMax);
         }
@@ -263,6 +315,10 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0) || warmupSeconds > MAX_SECONDS) {
             throw new ParameterException(cl, "--warmup must be zero or a positive number of seconds");
         }
+        if (sweep && videoSenders != null) {
+            throw new ParameterException(cl, "--video-senders cannot be combined with --sweep (the sweep raises N with "
+                    + "everyone sending)");
+        }
         if (sweep && lossPercent != 0) {
             throw new ParameterException(cl, "--sweep raises N until loss passes 1%: it cannot run with --loss");
         }
@@ -271,12 +327,32 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (frameBytes != null && !Codec.JPEG_NAME.equals(videoCodec)) {
             throw new ParameterException(cl, "--frame-bytes sizes synthetic frames: it needs --video-codec jpeg");
         }
+        if (layers < 1 || layers > MediaHeader.MAX_LAYERS) {
+            throw new ParameterException(cl, "--layers must be 1.." + MediaHeader.MAX_LAYERS + ", was " + layers);
+        }
+        if (layers > 1 && !Codec.H264_NAME.equals(videoCodec)) {
+            throw new ParameterException(cl, "--layers " + layers + " encodes the test pattern per layer: it needs "
+                    + "--video-codec h264");
+        }
+        if (subscribe == null && lastN > 0) {
+            throw new ParameterException(cl, "--last-n is part of a subscription: give --subscribe N too (0 for last-N only)");
+        }
+        if (sweep && subscribe != null) {
+            throw new ParameterException(cl, "--subscribe cannot be combined with --sweep (the sweep measures all-to-all)");
+        }
         LoadSpec load;
         try {
-            MediaClip video = LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
-            load = new LoadSpec(rooms, participants != null ? participants : sweep ? 2 : 4, videoFps, video,
-                    audio ? LoadClips.audio(audioCodec, talkers) : null, seconds(warmupSeconds), seconds(duration),
-                    impairment());
+            SubscriptionPlan plan = subscribe == null ? null : new SubscriptionPlan(subscribe, subscribeLayer, lastN,
+                    lastNLayer);
+            List<LoadSpec.VideoLayer> simulcast = layers > 1 ? LoadClips.simulcast(layers, videoFps) : List.of();
+            MediaClip video = layers > 1 ? simulcast.get(simulcast.size() - 1).clip()
+                    : LoadClips.video(videoCodec, videoFps, frameBytes, videoKbps * 1000);
+            int perRoom = participants != null ? participants : sweep ? 2 : 4;
+            boolean withAudio = audio || talkers != null && talkers > 0;
+            load = new LoadSpec(rooms, perRoom, videoFps, video,
+                    withAudio ? LoadClips.audio(audioCodec, talkers != null ? talkers : DEFAULT_TALKERS) : null,
+                    seconds(warmupSeconds), seconds(duration), impairment(),
+                    videoSenders != null ? videoSenders : perRoom, simulcast, plan);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage());
         }

@@ -83,17 +83,25 @@ record MediaClip(MediaKind kind, int codec, String label, List<Frame> frames) {
                 List.of(new Frame(filler, MediaHeader.FLAG_KEYFRAME, 0)));
     }
 
+    /** A talker's tone: a quarter of full scale. */
+    static final double TONE_AMPLITUDE = 8192;
+
     /** 20 ms PCM16 frames: a 1 s loop of a tone at {@code hz} (a talker) or of silence ({@code hz} 0). */
     static MediaClip pcm(double hz) {
+        return pcm(hz, TONE_AMPLITUDE);
+    }
+
+    /** {@link #pcm(double)} with the tone's peak {@code amplitude} (of 32767). */
+    static MediaClip pcm(double hz, double amplitude) {
         Frame[] frames = new Frame[1000 / AudioFormat.FRAME_MILLIS];
         short[] samples = new short[AudioFormat.FRAME_SAMPLES];
         for (int f = 0; f < frames.length; f++) {
-            tone(hz, f, samples);
+            tone(hz, amplitude, f, samples);
             byte[] bytes = new byte[AudioFormat.FRAME_BYTES];
             AudioFormat.toBytes(samples, bytes);
             frames[f] = new Frame(bytes, 0, AudioLevel.of(samples, samples.length));
         }
-        return new MediaClip(MediaKind.AUDIO, Codec.PCM16, hz > 0 ? "PCM16 tone" : "PCM16 silence", List.of(frames));
+        return new MediaClip(MediaKind.AUDIO, Codec.PCM16, hz > 0 ? String.format(Locale.ROOT, "PCM16 tone (level %d)", frames[0].audioLevel()) : "PCM16 silence", List.of(frames));
     }
 
     /**
@@ -102,6 +110,11 @@ record MediaClip(MediaKind kind, int codec, String label, List<Frame> frames) {
      * suppression sends, one in 20).
      */
     static MediaClip opus(double hz) {
+        return opus(hz, TONE_AMPLITUDE);
+    }
+
+    /** {@link #opus(double)} with the tone's peak {@code amplitude} (of 32767). */
+    static MediaClip opus(double hz, double amplitude) {
         io.github.jaredmdobson.concentus.OpusEncoder encoder = OpusFormat.newParticipantEncoder(OpusFormat.DEFAULT_BITRATE);
         SilenceSuppression suppression = new SilenceSuppression();
         short[] samples = new short[AudioFormat.FRAME_SAMPLES];
@@ -110,22 +123,26 @@ record MediaClip(MediaKind kind, int codec, String label, List<Frame> frames) {
         Frame[] frames = new Frame[2 * 1000 / AudioFormat.FRAME_MILLIS];
         for (int pass = 0; pass < 2; pass++) {
             for (int f = 0; f < frames.length; f++) {
-                tone(hz, f, samples);
+                tone(hz, amplitude, f, samples);
                 int level = AudioLevel.of(samples, samples.length);
                 int length = OpusFormat.encode(encoder, samples, packet);
                 boolean sent = suppression.send(level);
                 frames[f] = new Frame(sent ? java.util.Arrays.copyOf(packet, length) : null, 0, level);
             }
         }
-        return new MediaClip(MediaKind.AUDIO, Codec.OPUS, hz > 0 ? "Opus tone" : "Opus silence (suppressed)",
+        return new MediaClip(MediaKind.AUDIO, Codec.OPUS, hz > 0 ? String.format(Locale.ROOT, "Opus tone (level %d)", frames[frames.length - 1].audioLevel()) : "Opus silence (suppressed)",
                 List.of(frames));
     }
 
     /** Frame {@code f} of a tone at {@code hz}, amplitude a quarter of full scale; silence for 0 Hz. */
     static void tone(double hz, int f, short[] samples) {
+        tone(hz, TONE_AMPLITUDE, f, samples);
+    }
+
+    static void tone(double hz, double amplitude, int f, short[] samples) {
         for (int i = 0; i < samples.length; i++) {
             double t = (f * (double) samples.length + i) / AudioFormat.SAMPLE_RATE;
-            samples[i] = hz > 0 ? (short) Math.round(8192 * Math.sin(2 * Math.PI * hz * t)) : 0;
+            samples[i] = hz > 0 ? (short) Math.round(amplitude * Math.sin(2 * Math.PI * hz * t)) : 0;
         }
     }
 }

@@ -246,7 +246,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Attaches with the JDK attach API and opens JMX; on failure the heap is reported as unknown, with why. */
-    private void attach() {
+    void attach() {
         try {
             VirtualMachine vm = VirtualMachine.attach(Long.toString(process.pid()));
             String url;
