@@ -195,22 +195,21 @@ public final class MediaGateway implements AutoCloseable {
         }
     }
 
-    /** Gives every member of a room the room's new fan-out (called by the Room on each change). */
-    public void publishRoom(Iterable<Integer> memberIds, MediaRoute.RoomFanout fanout) {
+    /**
+     * Gives every member of a room, here and remote (connected to other nodes), the room's new
+     * state: who presents, the peer nodes (called by the Room on each change).
+     */
+    public void publishRoom(Iterable<Integer> memberIds, Iterable<Integer> remoteIds, MediaRoute.RoomState state) {
         for (int id : memberIds) {
             MediaRoute route = routes.get(id);
             if (route != null) {
-                route.room = fanout;
+                route.room = state;
             }
         }
-    }
-
-    /** Gives the room's remote members (connected to other nodes) this node's fan-out. */
-    public void publishRemotes(Iterable<Integer> remoteIds, MediaRoute.RoomFanout fanout) {
         for (int id : remoteIds) {
             MediaRoute.Remote remote = remotes.get(id);
             if (remote != null) {
-                remote.room = fanout;
+                remote.room = state;
             }
         }
     }

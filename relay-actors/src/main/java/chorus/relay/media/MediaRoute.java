@@ -23,22 +23,20 @@ import org.apache.pekko.actor.typed.ActorRef;
  * datagram: its key (an opener, a replay window, a rate limit and the return-routability state
  * per port, each touched by that port's receive thread only; a sealer per port for what the relay
  * sends it, locked by whoever sends), and snapshots its actors publish — the learned addresses (written by the
- * Participant), the room's fan-out (written by the Room) and the mixer (written on join). The
+ * Participant), the room's state and its video's fan-out (written by the Room) and the mixer (written on join). The
  * actors own that state; this is a read-only view for the gateway. The per-port fields are
  * touched only by that port's receive thread.
  */
 public final class MediaRoute {
     /**
-     * Who is in the room, where their video goes, and who may send screen (the presenter's media
-     * id, or the relay's id 0 for nobody); immutable, replaced whole on every change.
+     * What every sender of a room shares: who may send screen (the presenter's media id, or the
+     * relay's id 0 for nobody) and the other nodes with members in the room (where its audio goes,
+     * once per node). Where its video goes is its own {@link SenderFanout}. Immutable, replaced
+     * whole on every change.
      */
-    public record RoomFanout(int[] mediaIds, InetSocketAddress[] video, int presenter, Peer[] peers) {
+    public record RoomState(int presenter, Peer[] peers) {
         static final Peer[] NO_PEERS = new Peer[0];
-        static final RoomFanout EMPTY = new RoomFanout(new int[0], new InetSocketAddress[0], 0, NO_PEERS);
-
-        public RoomFanout(int[] mediaIds, InetSocketAddress[] video, int presenter) {
-            this(mediaIds, video, presenter, NO_PEERS);
-        }
+        static final RoomState EMPTY = new RoomState(0, NO_PEERS);
     }
 
     /**
@@ -60,7 +58,7 @@ public final class MediaRoute {
         final VideoSender video;
         /** Its video and screen datagrams that arrived from its node (a peer counter: none while nobody here subscribes). */
         final AtomicLong videoDatagramsIn = new AtomicLong();
-        volatile RoomFanout room = RoomFanout.EMPTY;
+        volatile RoomState room = RoomState.EMPTY;
         volatile ActorRef<Mixer.Command> mixer;
         /** Its node's video socket (from the roster, then where its video last came from): where keyframe requests for it go. */
         volatile InetSocketAddress node;
@@ -116,7 +114,7 @@ public final class MediaRoute {
     private volatile InetSocketAddress audioAddress;
     private volatile InetSocketAddress videoRouted;
     private volatile InetSocketAddress audioRouted;
-    public volatile RoomFanout room = RoomFanout.EMPTY;
+    public volatile RoomState room = RoomState.EMPTY;
     volatile ActorRef<Mixer.Command> mixer;
     /** What its access token grants: audio is mixed, video forwarded, only when true. */
     volatile boolean publishAudio = true;

@@ -4,8 +4,6 @@ import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlMessage.ChatMessage;
 import chorus.protocol.control.ControlMessage.FileInfo;
 import chorus.protocol.control.ControlMessage.ParticipantInfo;
-import chorus.relay.media.MediaGateway;
-import chorus.relay.media.MediaRoute;
 import chorus.relay.subscription.ForwardingPlan;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -17,8 +15,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The members of a room connected to this node, in join order, with their learned video
- * addresses: what a {@link Room} part tells its members through, and the fan-out it publishes for
- * the {@link MediaGateway} to forward video by (a plain array walk per datagram).
+ * addresses and what each subscribes to: what a {@link Room} part tells its members through, and
+ * the receivers its {@link ForwardingPlan} makes the gateway's fan-outs from.
  */
 final class LocalMembers {
 
@@ -166,19 +164,8 @@ final class LocalMembers {
         }
     }
 
-    /**
-     * Publishes the room's fan-out to the gateway: for the members here and for the remote members
-     * whose media arrives from their nodes.
-     */
-    void publish(MediaGateway gateway, int presenterId, MediaRoute.Peer[] peers, Set<Integer> remoteIds) {
-        int[] ids = new int[all.length];
-        InetSocketAddress[] video = new InetSocketAddress[all.length];
-        for (int i = 0; i < all.length; i++) {
-            ids[i] = all[i].info.mediaId();
-            video[i] = all[i].subscribe ? all[i].video : null; // null: nothing is forwarded to it
-        }
-        MediaRoute.RoomFanout published = new MediaRoute.RoomFanout(ids, video, presenterId, peers);
-        gateway.publishRoom(byMediaId.keySet(), published);
-        gateway.publishRemotes(remoteIds, published);
+    /** Media ids of the members here. */
+    Set<Integer> mediaIds() {
+        return byMediaId.keySet();
     }
 }

@@ -358,15 +358,15 @@ public final class Room extends AbstractBehavior<Room.Command> {
         }
         SubscriptionCheck.Result checked = SubscriptionCheck.check(subscribe.subscription(), m.info.participantId(),
                 this::memberInfo, maxSubscribedStreams);
+        if (checked.applied() != null) {
+            m.subscription = checked.applied();
+            rebuildFanout(); // published before the member hears of a cap: what it is told holds already
+        }
         if (checked.error() != null) {
             if (checked.applied() != null) {
                 gateway.stats().limitHit(Limit.SUBSCRIBED_STREAMS);
             }
             m.notify(checked.error());
-        }
-        if (checked.applied() != null) {
-            m.subscription = checked.applied();
-            rebuildFanout();
         }
         return this;
     }
@@ -456,7 +456,7 @@ public final class Room extends AbstractBehavior<Room.Command> {
     private void rebuildFanout() {
         int presenterId = presenter == null ? MediaHeader.RELAY_MEDIA_ID : presenter.mediaId();
         MediaRoute.Peer[] peers = roster.peers();
-        members.publish(gateway, presenterId, peers, roster.remoteIds());
+        gateway.publishRoom(members.mediaIds(), roster.remoteIds(), new MediaRoute.RoomState(presenterId, peers));
         Set<String> peerNodes = new HashSet<>();
         for (MediaRoute.Peer peer : peers) {
             peerNodes.add(peer.traffic().node());
