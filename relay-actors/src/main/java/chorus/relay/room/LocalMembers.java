@@ -151,6 +151,11 @@ final class LocalMembers {
         }
     }
 
+    /**
+     * A change to the roster (joined, left, updated), for the welcomed members but these: one still
+     * waiting for its welcome is not told, since the roster its welcome takes later has the change.
+     * (Told before, it got a member both in its roster and in a joined after it.)
+     */
     void tellOthers(int exceptMediaId, ControlMessage message) {
         tellOthers(exceptMediaId, exceptMediaId, message);
     }
@@ -158,7 +163,7 @@ final class LocalMembers {
     void tellOthers(int exceptMediaId, int alsoExcept, ControlMessage message) {
         for (Member m : all) {
             int id = m.info.mediaId();
-            if (id != exceptMediaId && id != alsoExcept) {
+            if (m.welcomed && id != exceptMediaId && id != alsoExcept) {
                 m.notify(message);
             }
         }

@@ -147,4 +147,44 @@ class RoomTest {
                 : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
         assertEquals(Set.of(2), gateway.receiversOf(1), "a leaver gets no more video");
     }
+
+    /**
+     * Two join at once: the second is still waiting for its welcome when the first is announced.
+     * Its roster (taken at its welcome) has the first already, so it must not also be told the
+     * first joined: each member is in a newcomer's roster or in a joined after it, never both.
+     */
+    @Test
+    void membersJoiningAtOnceAreEachInTheOthersRosterOrAnnouncedToThemNeverBoth() throws Exception {
+        TestProbe<Rooms.Command> rooms = testKit.createTestProbe();
+        ActorRef<Room.Command> room = spawnRoom("together-" + System.nanoTime(), rooms);
+        Member ada = join(room, "Ada", 1);
+        ada.probe().expectMessageClass(Participant.Joined.class);
+        Member bob = join(room, "Bob", 2);
+        Member cy = join(room, "Cy", 3);
+        for (Member m : List.of(bob, cy)) {
+            Set<String> inRoster = new java.util.HashSet<>();
+            List<String> announced = new ArrayList<>();
+            // (whatever comes before the welcome, its connection sends after the roster)
+            for (int i = 0; i < 100; i++) {
+                Participant.Command c;
+                try {
+                    c = m.probe().receiveMessage(Duration.ofMillis(inRoster.isEmpty() ? 5000 : 500));
+                } catch (AssertionError quiet) {
+                    break;
+                }
+                if (c instanceof Participant.Joined joined) {
+                    inRoster.addAll(joined.roster().stream().map(ParticipantInfo::name).toList());
+                } else if (c instanceof Participant.Notify n && n.message() instanceof ControlMessage.ParticipantJoined j) {
+                    announced.add(j.participant().name());
+                }
+            }
+            for (String name : announced) {
+                assertTrue(!inRoster.contains(name), m.info().name() + " has " + name + " in its roster " + inRoster
+                        + " and was also told " + name + " joined");
+            }
+            Set<String> seen = new java.util.HashSet<>(inRoster);
+            seen.addAll(announced);
+            assertEquals(Set.of("Ada", "Bob", "Cy"), seen, m.info().name() + " knows everyone once");
+        }
+    }
 }
