@@ -352,16 +352,21 @@ final class LoadTest {
     private record Sample(long wallNanos, List<Long> serverCpu, List<Map<String, Double>> forwarded, Long selfCpu,
                           long receiverCpu) {
         static Sample take(Target target, ThreadMXBean threads, Thread receiver) {
+            // The clocks first, at one instant; the nodes' metrics after, since an HTTP round trip to a
+            // busy node can take long and must not come between the wall clock and the CPU clocks.
+            long wall = System.nanoTime();
             List<Long> servers = new ArrayList<>();
-            List<Map<String, Double>> forwarded = new ArrayList<>();
             for (Node node : target.nodes()) {
                 servers.add(node.process() == null ? null : node.process().cpuNanos());
+            }
+            Long self = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null);
+            long receiving = threadCpu(threads, receiver);
+            List<Map<String, Double>> forwarded = new ArrayList<>();
+            for (Node node : target.nodes()) {
                 forwarded.add(node.process() == null || node.process().ready() == null ? null
                         : RelayMetrics.forwardedByLayer(node.process().ready().metricsPort()));
             }
-            return new Sample(System.nanoTime(), servers, forwarded,
-                    ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null),
-                    threadCpu(threads, receiver));
+            return new Sample(wall, servers, forwarded, self, receiving);
         }
 
         private static long threadCpu(ThreadMXBean threads, Thread t) {
