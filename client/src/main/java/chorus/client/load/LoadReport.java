@@ -121,7 +121,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                       SocketDrops socketDrops,
                       @com.fasterxml.jackson.annotation.JsonInclude(
                               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<NodeReport> nodes,
-                      ReceiverSummary receivers, List<LayerReport> layers) {
+                      ReceiverSummary receivers, List<LayerReport> layers, Joining joining) {
         /**
          * Held the load: loss within {@code lossLimit}, and not falling behind: receivers caught up
          * by the end of the drain, p99 latency within the histogram's 100 ms (a queue growing for a
@@ -160,6 +160,14 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     boolean lastNChangedInWindow, int rosterMembers, int rosterMembersWithLayers,
                     @com.fasterxml.jackson.annotation.JsonInclude(
                             com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) List<String> errors) {
+    }
+
+    /**
+     * How the room filled: every participant joined one after another in {@code seconds}, the last
+     * one's hello to welcome in {@code lastJoinMillis}, and every member knew the whole room
+     * {@code rosterWaitSeconds} after the last join (null for the raw forwarder, which tells no roster).
+     */
+    record Joining(double seconds, double lastJoinMillis, Double rosterWaitSeconds) {
     }
 
     /** The smallest, median and largest of some per-receiver figure. */
@@ -313,6 +321,8 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                 s.receivers().downlinkOverSubscribed().max()), null);
         t.row("video out / subscribed", s -> s.receivers() == null || s.receivers().outOverSubscribed() == null ? "n/a"
                 : String.format(Locale.ROOT, "%.3f", s.receivers().outOverSubscribed()), null);
+        t.row("join: all (s) / the last (ms)", s -> s.joining() == null ? "n/a" : String.format(Locale.ROOT,
+                "%.1f / %.1f", s.joining().seconds(), s.joining().lastJoinMillis()), null);
         t.row("latency p50 (ms)", s -> ms(s.latency().p50Micros()), null);
         t.row("latency p99 (ms)", s -> ms(s.latency().p99Micros()), p99LatencyRatio);
         t.row("latency p99.9 (ms)", s -> ms(s.latency().p999Micros()), null);

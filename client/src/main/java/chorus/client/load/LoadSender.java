@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one sending thread of a load run. Every video sender sends a video frame once per 1/fps,
- * sender i at offset i/S of the interval (S video senders in all), and with audio every participant
- * a 20 ms frame once per 20 ms, staggered the same way over all P participants. Each send has an absolute deadline computed from
- * its slot number (never from the previous send, so nothing drifts); the thread parks until it,
+ * The one sending thread of a load run. Every video sender has a video frame slot once per 1/fps,
+ * sender i at offset i/S of the interval (S video senders in all), in which each of its layers
+ * sends if it is the layer's turn; with audio every participant sends a 20 ms frame once per
+ * 20 ms, staggered the same way over all P participants. Each send has an absolute deadline computed
+ * from its slot number (never from the previous send, so nothing drifts); the thread parks until it,
  * and when it is late it sends at once and records how late. It never spins.
  */
 final class LoadSender implements Runnable {

@@ -3,6 +3,7 @@ package chorus.client.load;
 import chorus.client.load.LoadReport.Audio;
 import chorus.client.load.LoadReport.Delivery;
 import chorus.client.load.LoadReport.Generator;
+import chorus.client.load.LoadReport.Joining;
 import chorus.client.load.LoadReport.Latency;
 import chorus.client.load.LoadReport.NodeReport;
 import chorus.client.load.LoadReport.Receiver;
@@ -119,14 +120,21 @@ final class LoadTest {
             if (target.nodes().size() > 1) {
                 awaitClusterFormed(target, control, runId);
             }
-            join(spec, target, runId, control, participants, impairment);
+            long joinStart = System.nanoTime();
+            long lastJoin = join(spec, target, runId, control, participants, impairment);
+            long joined = System.nanoTime();
             if (target.tellsRosters()) {
                 awaitRosters(spec, participants);
             }
+            Joining joining = new Joining(LoadReport.round((joined - joinStart) / 1e9, 3),
+                    LoadReport.round(lastJoin / 1e6, 1),
+                    target.tellsRosters() ? LoadReport.round((System.nanoTime() - joined) / 1e9, 3) : null);
+            log.info("{}: {} joined in {} s (the last in {} ms), rosters complete {} s after", target.label(),
+                    participants.size(), joining.seconds(), joining.lastJoinMillis(), joining.rosterWaitSeconds());
             if (spec.subscriptions() != null && target.tellsRosters()) {
                 subscribe(spec, participants);
             }
-            SideReport report = measure(spec, target, control, participants);
+            SideReport report = measure(spec, target, control, participants, joining);
             if (impairment != null) {
                 log.info("{}: the impairment proxies dropped {} of {} datagrams ({}%)", target.label(), impairment.lost(),
                         impairment.lost() + impairment.passed(), LoadReport.round(100.0 * impairment.lost()
@@ -214,24 +222,30 @@ final class LoadTest {
         log.info("{} participants subscribed: {}", participants.size(), plan.describe());
     }
 
-    private static void join(LoadSpec spec, Target target, String runId, ControlConnections control,
+    /** Joins everyone, one after another; returns how long the last join took (hello to welcome), in nanoseconds. */
+    private static long join(LoadSpec spec, Target target, String runId, ControlConnections control,
                              List<LoadParticipant> participants, LoadImpairment impairment)
             throws IOException, InterruptedException {
+        long last = 0;
         log.info("{}: joining {} participants in {} room(s)", target.label(), spec.totalParticipants(), spec.rooms());
         for (int r = 0; r < spec.rooms(); r++) {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
+                long start = System.nanoTime();
                 participants.add(LoadParticipant.join(control, target.nodes().get(target.nodeOf(i)).control(),
                         target.nodeOf(i), participants.size(), r, i, room,
                         "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null,
                         spec.sendsVideo(i) ? spec.videoLayers() : List.of(), spec.layerHeights(),
                         spec.videoSenders() * spec.videoLayers().size(), impairment, JOIN_TIMEOUT));
+                last = System.nanoTime() - start;
             }
         }
+        return last;
     }
 
     private static SideReport measure(LoadSpec spec, Target target, ControlConnections control,
-                                      List<LoadParticipant> participants) throws IOException, InterruptedException {
+                                      List<LoadParticipant> participants, Joining joining)
+            throws IOException, InterruptedException {
         LoadReceiver receiver = new LoadReceiver(participants);
         Thread receiving = new Thread(receiver, "load-receive");
         receiving.setDaemon(true);
@@ -279,7 +293,7 @@ final class LoadTest {
             }
             return report(spec, target, participants, receiver, sender, measureStart, measureEnd, before, after, heap, drops,
                     caughtUp(receiver.lastMeasuredArrival(), drainEnd),
-                    control.lost());
+                    control.lost(), joining);
         } finally {
             if (sender != null) {
                 sender.stop();
@@ -352,16 +366,21 @@ final class LoadTest {
     private record Sample(long wallNanos, List<Long> serverCpu, List<Map<String, Double>> forwarded, Long selfCpu,
                           long receiverCpu) {
         static Sample take(Target target, ThreadMXBean threads, Thread receiver) {
+            // The clocks first, at one instant; the nodes' metrics after, since an HTTP round trip to a
+            // busy node can take long and must not come between the wall clock and the CPU clocks.
+            long wall = System.nanoTime();
             List<Long> servers = new ArrayList<>();
-            List<Map<String, Double>> forwarded = new ArrayList<>();
             for (Node node : target.nodes()) {
                 servers.add(node.process() == null ? null : node.process().cpuNanos());
+            }
+            Long self = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null);
+            long receiving = threadCpu(threads, receiver);
+            List<Map<String, Double>> forwarded = new ArrayList<>();
+            for (Node node : target.nodes()) {
                 forwarded.add(node.process() == null || node.process().ready() == null ? null
                         : RelayMetrics.forwardedByLayer(node.process().ready().metricsPort()));
             }
-            return new Sample(System.nanoTime(), servers, forwarded,
-                    ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null),
-                    threadCpu(threads, receiver));
+            return new Sample(wall, servers, forwarded, self, receiving);
         }
 
         private static long threadCpu(ThreadMXBean threads, Thread t) {
@@ -378,7 +397,7 @@ final class LoadTest {
                                      LoadReceiver receiver, LoadSender sender, long measureStart, long measureEnd,
                                      Sample before, Sample after,
                                      List<ServerProcess.HeapReading> heap, SocketDrops drops, boolean caughtUp,
-                                     int controlLost) {
+                                     int controlLost, Joining joining) {
         double window = spec.duration().toNanos() / 1e9;
         long sent = 0;
         long sentBytes = 0;
@@ -442,7 +461,7 @@ final class LoadTest {
                 video, new Delivery(ratios.get(0), median(ratios), receivers), Latency.of(receiver.latency()),
                 audio, usage, generator, drops, target.nodes().size() > 1 || relayCounts ? nodes : null,
                 deliveries.summary(),
-                spec.simulcast().isEmpty() ? null : layerReports(spec, participants, window));
+                spec.simulcast().isEmpty() ? null : layerReports(spec, participants, window), joining);
         Long p99 = side.latency().p99Micros();
         log.info("{}: {} participants, {} datagrams/s out, loss {}%, p99 {}", target.label(), participants.size(),
                 video.packetsOutPerSecond(), LoadReport.round(loss * 100, 3), p99 == null ? "n/a" : p99 + " µs");

@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
                         + "one-way latency p50/p99/p99.9, the relay's CPU and heap after GC.",
                 "--baseline measures the raw (actor-free) forwarder under the same load in the same run; "
                         + "--sweep raises N until loss passes 1%%, for the relay and the baseline.",
+                "Large rooms: --cluster K spreads each room over K relay nodes; --video-senders, --talkers, "
+                        + "--layers and --subscribe / --last-n shape who sends and who shows what; the report then "
+                        + "has a row per node and each receiver's delivery of the streams it subscribed to.",
                 "Writes report.json (or sweep.json and sweep.png) into --out and prints a table."})
 public final class LoadTestCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(LoadTestCommand.class);

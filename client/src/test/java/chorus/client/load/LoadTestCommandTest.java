@@ -77,6 +77,8 @@ class LoadTestCommandTest {
             assertTrue(usage.path("heapAfterGcBytes").isNumber() || usage.path("heapProblem").isTextual(),
                     side + " heap reported, or why not: " + usage);
         }
+        assertTrue(report.path("baseline").path("joining").path("rosterWaitSeconds").isNull(),
+                "the raw forwarder tells no roster, so none is waited for");
         for (String ratio : new String[] {"throughputRatio", "p99LatencyRatio"}) {
             assertTrue(report.path(ratio).isNumber() && report.path(ratio).asDouble() > 0, ratio + ": " + report.path(ratio));
         }
@@ -104,6 +106,9 @@ class LoadTestCommandTest {
             endpoints.add(n.path("endpoint").asText());
         }
         assertEquals(3, endpoints.size(), "three relays: " + endpoints);
+        JsonNode joining = relay.path("joining");
+        assertTrue(joining.path("seconds").asDouble() > 0 && joining.path("lastJoinMillis").asDouble() > 0
+                && joining.path("rosterWaitSeconds").isNumber(), "how the room filled: " + joining);
         // p0 (node 0) and p1 (node 1) send; everyone else receives them, across nodes too
         assertTrue(nodes.get(0).path("videoDatagramsInPerSecond").asDouble() > 0, "p0 sends to node 0: " + nodes.get(0));
         assertTrue(nodes.get(1).path("videoDatagramsInPerSecond").asDouble() > 0, "p1 sends to node 1: " + nodes.get(1));

@@ -34,7 +34,7 @@ class SweepTest {
         double out = n * (n - 1) * 30 * 12 * (1 - loss);
         return new SideReport(server, "127.0.0.1:1", n, 5, new Video(1, 1, 1, loss, 1, 1, out, 1),
                 new Delivery(1, 1, List.of()), new Latency(1, p99, p99, p99, 1, 0, LatencyHistogram.LIMIT_MICROS),
-                null, new ServerUsage(1L, 0.5, 2, 1L, null), new Generator(0.1, 0.1, 0.1, 1L, 1, 0, 0, 0, true, 0), null, null, null, null);
+                null, new ServerUsage(1L, 0.5, 2, 1L, null), new Generator(0.1, 0.1, 0.1, 1L, 1, 0, 0, 0, true, 0), null, null, null, null, null);
     }
 
     @Test
