@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * layer's own sequences and frame ids, as a client's), and the send stamps the receiver measures
  * latency by. While the relay says nobody wants the layer ({@code layers-wanted}, dynacast) its
  * frames are paused and counted; it resumes, and answers a keyframe request for the layer, by
- * jumping to the clip's keyframe. Counters and clip position belong to the sender thread; a
+ * sending the clip's keyframe in its next slot (the loop keeps its phase). Counters and clip position belong to the sender thread; a
  * keyframe request comes from the receiver thread.
  */
 final class VideoLayerStream {
@@ -62,16 +62,19 @@ final class VideoLayerStream {
             }
             return null;
         }
-        // Resuming, or asked: receivers switching to this layer need its keyframe first.
+        if (measured) {
+            framesSentMeasured++;
+        }
+        // Resuming, or asked: receivers switching to this layer need a keyframe first. It takes
+        // this slot and the loop goes on where it was: jumping the loop to its start put every
+        // sender asked at once (all of them, as a room fills) on the same phase, and their periodic
+        // keyframes then came in one burst every interval, which the relay queued for 200-400 ms.
         if (keyframeRequested.getAndSet(false) || paused) {
             paused = false;
             if (position % layer.clip().frames().size() != 0) {
                 keyframesForced++;
+                return layer.clip().frame(0);
             }
-            position = 0;
-        }
-        if (measured) {
-            framesSentMeasured++;
         }
         return layer.clip().frame(position++);
     }
