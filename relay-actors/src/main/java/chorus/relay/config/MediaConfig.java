@@ -1,6 +1,7 @@
 package chorus.relay.config;
 
 import com.typesafe.config.Config;
+import chorus.relay.media.udp.UdpTransport;
 import java.time.Duration;
 
 /**
@@ -8,7 +9,24 @@ import java.time.Duration;
  * buffers and keyframe-request coalescing, also {@code chorus.relay.media}) and what one
  * participant may send on them ({@code chorus.relay.limits.media}).
  */
-public record MediaConfig(int receiveBufferBytes, int sendBufferBytes, Limits limits, Recovery recovery) {
+public record MediaConfig(int receiveBufferBytes, int sendBufferBytes, Udp udp, Limits limits, Recovery recovery) {
+
+    /**
+     * How the UDP sockets work ({@code chorus.relay.media.udp}): the transport, whether a frame's
+     * fragments to one receiver leave as one UDP GSO send, receive threads per port (0: one per
+     * core, at most 8), and how long a frame missing fragments at the end of a read batch is held
+     * for them.
+     */
+    public record Udp(UdpTransport transport, boolean gso, int receiveThreads, Duration frameHold) {
+        public Udp {
+            if (receiveThreads < 0 || receiveThreads > 64) {
+                throw new IllegalArgumentException("chorus.relay.media.udp.receive-threads must be 0 (one per core) to 64");
+            }
+            if (frameHold.isNegative() || frameHold.compareTo(Duration.ofMillis(100)) > 0) {
+                throw new IllegalArgumentException("chorus.relay.media.udp.frame-hold must be 0 to 100ms");
+            }
+        }
+    }
 
     /**
      * A token bucket per participant and port (bytes a second, burst in bytes), and the most
@@ -35,7 +53,10 @@ public record MediaConfig(int receiveBufferBytes, int sendBufferBytes, Limits li
         Config c = relay.getConfig("media");
         Config l = relay.getConfig("limits.media");
         Config r = c.getConfig("retransmission");
+        Config u = c.getConfig("udp");
         return new MediaConfig(c.getInt("receive-buffer-bytes"), c.getInt("send-buffer-bytes"),
+                new Udp(UdpTransport.parse(u.getString("transport")), u.getBoolean("gso"), u.getInt("receive-threads"),
+                        u.getDuration("frame-hold")),
                 new Limits(l.getBytes("video-bytes-per-second"), l.getBytes("video-burst-bytes"),
                         l.getBytes("audio-bytes-per-second"), l.getBytes("audio-burst-bytes"),
                         l.getInt("challenges-per-second"), l.getDouble("nack-rate"), l.getDouble("nack-burst"),

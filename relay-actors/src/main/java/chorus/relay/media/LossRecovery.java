@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * coalesced per interval per layer ({@link KeyframeRequests}), asking senders itself when a
  * receiver waits to switch layers. A receiver's feedback is rate-limited per participant and
  * answered only for a stream it is forwarded; a NACK is never passed to the sender. Everything but
- * {@link #ask} runs on the video port's receive thread.
+ * {@link #ask} runs on the video port's receive threads: a sender's own state under its lock, another
+ * sender's buffer (for a NACK) under that sender's video lock, working memory per thread.
  */
 final class LossRecovery {
     /** Seals a datagram with a member's key (relay to client, video port) and sends it to {@code to}. */
@@ -44,11 +45,15 @@ final class LossRecovery {
     private final KeyframeRequests keyframes;
     /** Sequence numbers of the keyframe requests this node sends. */
     private final AtomicLong requestSequence = new AtomicLong();
-    /** A resent datagram is copied here before it is sealed (receive thread only). */
-    private final ByteBuffer resend = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-    /** What a local sender's path lost before the relay, asked of the sender (receive thread only). */
-    private final long[] uplinkDue = new long[Nack.MAX_ENTRIES];
-    private final ByteBuffer uplinkNack = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+    /** A receive thread's working memory: a resent datagram is copied here before it is sealed; uplink gaps and the NACK for them. */
+    private static final class Scratch {
+        final ByteBuffer resend = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        /** What a local sender's path lost before the relay, asked of the sender. */
+        final long[] uplinkDue = new long[Nack.MAX_ENTRIES];
+        final ByteBuffer uplinkNack = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     LossRecovery(MediaConfig.Recovery config, RouteTable<MediaRoute> routes, RouteTable<MediaRoute.Remote> remotes,
                  RelayStats stats, ToMember toMember, ToNode toNode) {
@@ -69,9 +74,12 @@ final class LossRecovery {
     void forwarded(MediaRoute sender, ByteBuffer clear, MediaKind kind, long nowNanos) {
         forwarded(sender.video, clear, kind, nowNanos);
         int layer = MediaHeader.layer(clear, 0);
+        Scratch s = scratch.get();
+        long[] uplinkDue = s.uplinkDue;
         int due = sender.video.forwarded.gaps(kind, layer).offer(MediaHeader.sequence(clear, 0), nowNanos, uplinkDue);
         InetSocketAddress to = sender.routed(MediaPort.VIDEO);
         if (due > 0 && to != null) {
+            ByteBuffer uplinkNack = s.uplinkNack;
             uplinkNack.clear(); // absolute writes: the last NACK's limit must not bound this one
             Nack.encode(uplinkNack, sender.mediaId, requestSequence.getAndIncrement(), sender.mediaId, kind, layer,
                     uplinkDue, due);
@@ -101,14 +109,27 @@ final class LossRecovery {
         int layer = Nack.targetLayer(clear);
         // Looked up once and checked: the sender may leave (its route removed) on the room's thread meanwhile.
         VideoSender sender = target == receiver.mediaId ? null : videoSender(target);
-        // Only a stream the receiver is forwarded now: one it did not subscribe to never leaves the relay for it.
-        RetransmissionBuffer buffer = sender != null && sender.switches.isOn(receiver.mediaId, kind, layer)
-                ? sender.forwarded.of(kind, layer) : null;
         InetSocketAddress to = receiver.routed(MediaPort.VIDEO);
-        if (buffer == null || to == null) {
+        if (sender == null || to == null) {
             stats.recovered(Recovery.NOT_BUFFERED);
             return;
         }
+        // The sender's thread forwards (and buffers) under this lock: another receive thread's, maybe.
+        synchronized (sender) {
+            resend(receiver, sender, clear, kind, layer, to, nowNanos);
+        }
+    }
+
+    private void resend(MediaRoute receiver, VideoSender sender, ByteBuffer clear, MediaKind kind, int layer,
+                        InetSocketAddress to, long nowNanos) {
+        // Only a stream the receiver is forwarded now: one it did not subscribe to never leaves the relay for it.
+        RetransmissionBuffer buffer = sender.switches.isOn(receiver.mediaId, kind, layer) ? sender.forwarded.of(kind, layer)
+                : null;
+        if (buffer == null) {
+            stats.recovered(Recovery.NOT_BUFFERED);
+            return;
+        }
+        ByteBuffer resend = scratch.get().resend;
         int entries = Nack.entries(clear);
         for (int e = 0; e < entries; e++) {
             long first = Nack.firstSequence(clear, e);

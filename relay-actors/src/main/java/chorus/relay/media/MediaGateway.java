@@ -14,42 +14,36 @@ import chorus.protocol.media.ReplayWindow;
 import chorus.relay.config.MediaConfig;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.metrics.RelayStats;
+import chorus.relay.media.udp.DatagramHandler;
+import chorus.relay.media.udp.MediaSockets;
 import chorus.relay.mixer.Mixer;
 import chorus.relay.room.Participant;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Owns the relay's UDP sockets and is the media hot path. One thread per socket receives each
- * datagram into a reused buffer, checks its header (length, magic, version, kind, port), finds
- * the {@link MediaRoute} of its media id, checks its packet number against the replay window and
+ * The media hot path, on the relay's UDP sockets ({@link MediaSockets}: native epoll with
+ * whole-frame GSO sends and several receive threads, or NIO). A receive thread takes each datagram
+ * into a reused buffer, checks its header (length, magic, version, kind, port), finds the
+ * {@link MediaRoute} of its media id, checks its packet number against the replay window and
  * decrypts it with that participant's key (AES-256-GCM, bound to the port and the direction),
  * applies the rate limit and return routability, and re-encrypts it for each receiver of the
- * room's fan-out with that receiver's key, or reassembles audio for the mixer. The actors own the state and publish it into the routes; a datagram never becomes an
- * actor message (measured: docs/BENCHMARKS.md, "The media path"). Sending is open to any
- * thread (a DatagramChannel's send is thread-safe). Nothing here blocks: a datagram is either
- * forwarded or dropped and counted.
+ * sender's fan-out with that receiver's key, or reassembles audio for the mixer. What a receive
+ * thread sends leaves at the end of its read batch, a frame's fragments to one receiver together.
+ * The actors own the state and publish it into the routes; a datagram never becomes an actor
+ * message (measured: docs/BENCHMARKS.md, "The media path"). Sending is open to any thread. Nothing
+ * here blocks: a datagram is either forwarded or dropped and counted.
  */
 public final class MediaGateway implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(MediaGateway.class);
-
-    private final Map<MediaPort, DatagramChannel> channels = new EnumMap<>(MediaPort.class);
-    private final Map<MediaPort, Thread> receivers = new EnumMap<>(MediaPort.class);
+    private final MediaSockets sockets;
     private final RouteTable<MediaRoute> routes = new RouteTable<>();
     private final AtomicInteger nextMediaId = new AtomicInteger(MediaHeader.RELAY_MEDIA_ID + 1);
     private final RouteTable<MediaRoute.Remote> remotes = new RouteTable<>();
@@ -66,7 +60,6 @@ public final class MediaGateway implements AutoCloseable {
     private final MediaConfig.Recovery recoveryConfig;
     private final LossRecovery recovery;
     private final RelayStats stats;
-    private volatile boolean open = true;
 
     public MediaGateway(RelayConfig config, RelayStats stats) throws IOException {
         this.stats = stats;
@@ -77,40 +70,30 @@ public final class MediaGateway implements AutoCloseable {
         // A node alone has no peers; a random secret keeps its node key its own.
         String secret = config.cluster().secret();
         this.clusterSecret = secret.isBlank() ? Base64.getEncoder().encodeToString(MediaCipher.newKey()) : secret;
-        try {
-            channels.put(MediaPort.VIDEO, bind(config.listen().host(), config.listen().videoPort(), config));
-            channels.put(MediaPort.AUDIO, bind(config.listen().host(), config.listen().audioPort(), config));
-        } catch (IOException e) {
-            close();
-            throw e;
-        }
-        for (MediaPort port : MediaPort.values()) {
-            Thread t = new Thread(() -> receiveLoop(port), "chorus-udp-" + port.name().toLowerCase());
-            t.setDaemon(true);
-            receivers.put(port, t);
-            t.start();
-        }
-    }
-
-    private static DatagramChannel bind(String host, int port, RelayConfig config) throws IOException {
-        DatagramChannel ch = DatagramChannel.open();
-        ch.setOption(StandardSocketOptions.SO_RCVBUF, config.media().receiveBufferBytes());
-        ch.setOption(StandardSocketOptions.SO_SNDBUF, config.media().sendBufferBytes());
-        try {
-            ch.bind(new InetSocketAddress(host, port));
-        } catch (IOException e) {
-            ch.close();
-            throw new IOException("cannot bind UDP " + host + ":" + port + " (" + e.getMessage() + ")", e);
-        }
-        return ch;
+        this.sockets = MediaSockets.open(config.listen().host(), config.listen().videoPort(),
+                config.listen().audioPort(), config.media(), new Receiving(), stats);
     }
 
     public int port(MediaPort port) {
-        try {
-            return ((InetSocketAddress) channels.get(port).getLocalAddress()).getPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return sockets.port(port);
+    }
+
+    /** How the UDP sockets were made (transport, GSO, receive threads), as logged at start. */
+    public String udpDescription() {
+        return sockets.describe();
+    }
+
+    /** Receive threads per media port. */
+    public int receiveThreads() {
+        return sockets.receiveThreads();
+    }
+
+    /**
+     * Runs {@code work} (a mixer tick, on its actor's thread) with every datagram it sends gathered
+     * and sent together when it returns: one {@code sendmmsg} for a tick's listeners.
+     */
+    public void batched(Runnable work) {
+        sockets.batched(work);
     }
 
     /**
@@ -319,72 +302,92 @@ public final class MediaGateway implements AutoCloseable {
      * so one encoded datagram can be sent to many receivers.
      */
     public void send(MediaPort port, ByteBuffer datagram, InetSocketAddress to, MediaKind kind) {
-        int position = datagram.position();
         int length = datagram.remaining();
-        try {
-            channels.get(port).send(datagram, to);
+        if (sockets.send(port, datagram, to)) {
             stats.sent(kind, length);
-        } catch (IOException e) {
+        } else {
             stats.sendFailed();
-            log.debug("send to {} failed: {}", to, e.toString());
-        } finally {
-            datagram.position(position);
         }
     }
 
-    private void receiveLoop(MediaPort port) {
-        DatagramChannel channel = channels.get(port);
-        // Heap buffers: the JDK's AES-GCM works on their arrays without a copy.
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-        ByteBuffer signal = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-        while (open) {
-            SocketAddress from;
-            buffer.clear();
-            try {
-                from = channel.receive(buffer);
-            } catch (ClosedChannelException e) {
+    /** A receive thread's working memory. Heap buffers: the JDK's AES-GCM works on their arrays without a copy. */
+    private static final class ReceiveState {
+        final ByteBuffer datagram = ByteBuffer.allocate(64 * 1024);
+        final ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+        final ByteBuffer signal = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
+    }
+
+    /** What the sockets' receive threads call. */
+    private final class Receiving implements DatagramHandler<ReceiveState> {
+        @Override
+        public ReceiveState newReceiveState() {
+            return new ReceiveState();
+        }
+
+        @Override
+        public ByteBuffer datagramBuffer(ReceiveState state) {
+            return state.datagram;
+        }
+
+        @Override
+        public void onDatagram(MediaPort port, int length, InetSocketAddress from, ReceiveState state) {
+            receive(port, state.datagram, length, from, state.clear, state.signal);
+        }
+    }
+
+    /**
+     * One datagram as it came in, on a receive thread. Several threads may receive on a port, each
+     * sender's address kept on one of them by the kernel; the state of one sender (its route, or a
+     * peer node's socket and a remote member) is locked while a datagram of it is handled, so a
+     * sender that shows up on two threads at once (an address change, or a hostile client sending
+     * from two ports) is handled one datagram at a time. Locks are taken in one order: a sender,
+     * then a sender's video ({@link VideoSender}), then a receiver's sealer; none is held across another sender's.
+     */
+    private void receive(MediaPort port, ByteBuffer buffer, int length, InetSocketAddress from, ByteBuffer clear,
+                         ByteBuffer signal) {
+        DropReason problem = MediaHeader.validate(buffer, 0, length);
+        if (problem != null) {
+            stats.dropped(problem);
+            return;
+        }
+        if (!port.accepts(MediaHeader.kind(buffer, 0))) {
+            stats.dropped(DropReason.WRONG_PORT);
+            return;
+        }
+        int mediaId = MediaHeader.mediaId(buffer, 0);
+        MediaRoute route = routes.get(mediaId);
+        if (route == null) {
+            MediaRoute.Remote remote = remotes.get(mediaId);
+            // The relay's own id: a peer node's keyframe request for a sender connected here.
+            PeerSocket peer = remote == null && mediaId != MediaHeader.RELAY_MEDIA_ID ? null : peerSockets.get(from);
+            if (peer == null) {
+                stats.dropped(DropReason.UNKNOWN_MEDIA_ID);
                 return;
-            } catch (IOException e) {
-                if (open) {
-                    log.warn("UDP {} receive failed: {}", port, e.toString());
+            }
+            boolean opened;
+            synchronized (peer) {
+                opened = open(peer.opener, peer.window, port, MediaCipher.NODE_TO_NODE, buffer, length, clear);
+            }
+            if (!opened) {
+                return;
+            }
+            peer.traffic.received(length);
+            if (remote != null) {
+                synchronized (remote) {
+                    fromPeer(remote, clear, from);
                 }
-                continue;
+            } else if (MediaHeader.kind(clear, 0) == MediaKind.KEYFRAME_REQUEST) {
+                recovery.onNodeKeyframeRequest(clear, System.nanoTime());
             }
-            int length = buffer.position();
-            DropReason problem = MediaHeader.validate(buffer, 0, length);
-            if (problem != null) {
-                stats.dropped(problem);
-                continue;
-            }
-            if (!port.accepts(MediaHeader.kind(buffer, 0))) {
-                stats.dropped(DropReason.WRONG_PORT);
-                continue;
-            }
-            int mediaId = MediaHeader.mediaId(buffer, 0);
-            MediaRoute route = routes.get(mediaId);
-            if (route == null) {
-                MediaRoute.Remote remote = remotes.get(mediaId);
-                // The relay's own id: a peer node's keyframe request for a sender connected here.
-                PeerSocket peer = remote == null && mediaId != MediaHeader.RELAY_MEDIA_ID ? null : peerSockets.get(from);
-                if (peer == null) {
-                    stats.dropped(DropReason.UNKNOWN_MEDIA_ID);
-                } else if (open(peer.opener, peer.window, port, MediaCipher.NODE_TO_NODE, buffer, length, clear)) {
-                    peer.traffic.received(length);
-                    if (remote != null) {
-                        fromPeer(remote, clear, (InetSocketAddress) from);
-                    } else if (MediaHeader.kind(clear, 0) == MediaKind.KEYFRAME_REQUEST) {
-                        recovery.onNodeKeyframeRequest(clear, System.nanoTime());
-                    }
-                }
-                continue;
-            }
+            return;
+        }
+        synchronized (route) {
             // A sender already over its limit costs no decryption: its bucket only ever fills from what opened.
             if (!route.buckets[port.ordinal()].holds(length, System.nanoTime())) {
                 rateLimited(port, route);
             } else if (open(route.openers[port.ordinal()], route.windows[port.ordinal()], port, MediaCipher.CLIENT_TO_RELAY,
                     buffer, length, clear) && route.publishes(MediaHeader.kind(clear, 0), stats)) {
-                route(port, route, clear, length, (InetSocketAddress) from, signal);
+                route(port, route, clear, length, from, signal);
             }
         }
     }
@@ -455,8 +458,10 @@ public final class MediaGateway implements AutoCloseable {
                     stats.dropped(DropReason.NOT_PRESENTER);
                     return;
                 }
-                forwardVideo(route.video, clear, kind, now, true);
-                recovery.forwarded(route, clear, kind, now);
+                synchronized (route.video) {
+                    forwardVideo(route.video, clear, kind, now, true);
+                    recovery.forwarded(route, clear, kind, now);
+                }
             }
             case AUDIO -> {
                 sendToPeers(MediaPort.AUDIO, clear, route.room.peers());
@@ -618,16 +623,10 @@ public final class MediaGateway implements AutoCloseable {
     /** Sends a datagram sealed node to node; its position is restored for the next peer. */
     private void sendToPeer(MediaPort port, ByteBuffer datagram, InetSocketAddress to, RelayStats.PeerTraffic traffic) {
         int length = datagram.remaining();
-        try {
-            channels.get(port).send(datagram, to);
-            if (traffic != null) {
-                traffic.sent(length);
-            }
-        } catch (IOException e) {
+        if (!sockets.send(port, datagram, to)) {
             stats.sendFailed();
-            log.debug("send to peer {} failed: {}", to, e.toString());
-        } finally {
-            datagram.position(0);
+        } else if (traffic != null) {
+            traffic.sent(length);
         }
     }
 
@@ -659,8 +658,10 @@ public final class MediaGateway implements AutoCloseable {
                 }
                 long now = System.nanoTime();
                 remote.node = node;
-                forwardVideo(remote.video, clear, kind, now, false);
-                recovery.forwarded(remote.video, clear, kind, now);
+                synchronized (remote.video) {
+                    forwardVideo(remote.video, clear, kind, now, false);
+                    recovery.forwarded(remote.video, clear, kind, now);
+                }
             }
             case AUDIO -> {
                 Reassembler.Frame frame = remote.audio.offer(clear, 0, System.nanoTime());
@@ -684,20 +685,6 @@ public final class MediaGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        open = false;
-        for (DatagramChannel ch : channels.values()) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        for (Thread t : receivers.values()) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        sockets.close();
     }
 }

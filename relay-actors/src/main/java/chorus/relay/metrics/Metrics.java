@@ -156,6 +156,22 @@ public final class Metrics {
                         cb.call(stats.videoForwardedCount(slot), slot == 3 ? "screen" : String.valueOf(slot));
                     }
                 }).register(registry);
+        CounterWithCallback.builder().name("chorus_media_frames_sent_total")
+                .help("Frames of two or more fragments sent to a receiver: whole (every fragment in one send) or split.")
+                .labelNames("how")
+                .callback(cb -> {
+                    cb.call(stats.framesSent(true), "whole");
+                    cb.call(stats.framesSent(false), "split");
+                }).register(registry);
+        CounterWithCallback.builder().name("chorus_media_segmented_sends_total")
+                .help("UDP GSO sends (one per frame per receiver, or more datagrams of one size to one receiver).")
+                .callback(cb -> cb.call(stats.segmentedSends())).register(registry);
+        CounterWithCallback.builder().name("chorus_media_segmented_datagrams_total")
+                .help("Datagrams sent inside UDP GSO sends.")
+                .callback(cb -> cb.call(stats.segmentsSent())).register(registry);
+        CounterWithCallback.builder().name("chorus_media_frames_sent_early_total")
+                .help("Frames held for missing fragments at the end of a read batch that went as they were when the hold ran out.")
+                .callback(cb -> cb.call(stats.framesSentEarly())).register(registry);
         CounterWithCallback.builder().name("chorus_video_recovery_total")
                 .help("Video loss recovery: NACKs, datagrams resent or not buffered, keyframe requests received, sent, coalesced.")
                 .labelNames("event")

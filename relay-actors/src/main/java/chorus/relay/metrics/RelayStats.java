@@ -113,6 +113,44 @@ public final class RelayStats {
         }
     }
 
+    /** Frames of two or more fragments sent to a receiver: [0] in one send, [1] split over several. */
+    private final LongAdder[] framesSent = {new LongAdder(), new LongAdder()};
+    private final LongAdder segmentedSends = new LongAdder();
+    private final LongAdder segmentsSent = new LongAdder();
+    private final LongAdder framesSentEarly = new LongAdder();
+
+    /** A frame (two or more fragments) went to a receiver: in one send when {@code whole}. */
+    public void frameSent(boolean whole) {
+        framesSent[whole ? 0 : 1].increment();
+    }
+
+    public long framesSent(boolean whole) {
+        return framesSent[whole ? 0 : 1].sum();
+    }
+
+    /** A UDP GSO send of {@code segments} datagrams. */
+    public void segmentedSend(int segments) {
+        segmentedSends.increment();
+        segmentsSent.add(segments);
+    }
+
+    public long segmentedSends() {
+        return segmentedSends.sum();
+    }
+
+    public long segmentsSent() {
+        return segmentsSent.sum();
+    }
+
+    /** A frame held for its missing fragments went as it was when the hold ran out. */
+    public void heldFrameSentEarly() {
+        framesSentEarly.increment();
+    }
+
+    public long framesSentEarly() {
+        return framesSentEarly.sum();
+    }
+
     /** A video datagram forwarded to a member: {@code slot} is its camera layer (0..2), or 3 for the screen. */
     public void videoForwarded(int slot) {
         videoForwarded[slot].increment();

@@ -88,11 +88,14 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Mixer(ctx, timers, gateway, config, room, ticking)));
     }
 
+    private final MediaGateway gateway;
+
     private Mixer(ActorContext<Command> ctx, TimerScheduler<Command> timers, MediaGateway gateway,
                   RelayConfig config, ActorRef<Room.Command> room, boolean ticking) {
         super(ctx);
         this.room = room;
         this.stats = gateway.stats();
+        this.gateway = gateway;
         MixerConfig mixer = config.mixer();
         TalkerSelection selection = new TalkerSelection(mixer.talkers(), mixer.talkerSwitchDb(),
                 mixer.talkerSwitchTicks(), mixer.talkerHangoverTicks());
@@ -142,7 +145,8 @@ public final class Mixer extends AbstractBehavior<Mixer.Command> {
 
     private Behavior<Command> onTick() {
         long started = System.nanoTime();
-        engine.tick();
+        // The tick's datagrams (a mix to each listener) leave together: one sendmmsg, not one send each.
+        gateway.batched(engine::tick);
         stats.mixerTick(System.nanoTime() - started);
         long late = engine.lateFrames();
         long concealed = engine.concealedFrames();
