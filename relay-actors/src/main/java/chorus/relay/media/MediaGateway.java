@@ -588,39 +588,39 @@ public final class MediaGateway implements AutoCloseable {
         askForKeyframes(sender.mediaId, switches.takePending(), nowNanos);
     }
 
-    /** Sealed once with this node's key (node to node) and sent to each peer node that wants the stream {@code bit}. */
+    /** Video: sealed once with this node's key and sent to each peer node that wants the stream {@code bit}. */
     private void sendToPeers(ByteBuffer clear, SenderFanout fanout, int bit) {
-        MediaSealer sealer = nodeSealers[MediaPort.VIDEO.ordinal()];
-        if (sealer == null) {
+        sendToPeers(MediaPort.VIDEO, clear, fanout.peers(), fanout.peerMasks(), bit);
+    }
+
+    /** Audio: sealed once with this node's key and sent to every peer node of the room. */
+    private void sendToPeers(MediaPort port, ByteBuffer clear, MediaRoute.Peer[] peers) {
+        sendToPeers(port, clear, peers, null, 0);
+    }
+
+    /**
+     * Seals {@code clear} once with this node's key (node to node), on the first peer that takes
+     * it, and sends it to each peer of {@code peers} whose mask in {@code masks} has {@code bit}
+     * (every peer when {@code masks} is null).
+     */
+    private void sendToPeers(MediaPort port, ByteBuffer clear, MediaRoute.Peer[] peers, int[] masks, int bit) {
+        MediaSealer sealer = nodeSealers[port.ordinal()];
+        if (peers.length == 0 || sealer == null) {
             return;
         }
         ByteBuffer datagram = null;
         synchronized (sealer) {
-            for (int p = 0; p < fanout.peers().length; p++) {
-                if ((fanout.peerMasks()[p] & bit) != 0) {
+            for (int p = 0; p < peers.length; p++) {
+                if (masks == null || (masks[p] & bit) != 0) {
                     datagram = datagram == null ? sealer.seal(clear) : datagram;
-                    MediaRoute.Peer peer = fanout.peers()[p];
-                    sendToPeer(MediaPort.VIDEO, datagram, peer.video(), peer.traffic());
+                    MediaRoute.Peer peer = peers[p];
+                    sendToPeer(port, datagram, port == MediaPort.VIDEO ? peer.video() : peer.audio(), peer.traffic());
                 }
             }
         }
     }
 
-    /** Sealed once with this node's key (node to node) and sent to each peer node. */
-    private void sendToPeers(MediaPort port, ByteBuffer clear, MediaRoute.Peer[] peers) {
-        MediaSealer sealer = nodeSealers[port.ordinal()];
-        if (peers.length == 0 || sealer == null) {
-            return;
-        }
-        synchronized (sealer) {
-            ByteBuffer datagram = sealer.seal(clear);
-            for (MediaRoute.Peer peer : peers) {
-                sendToPeer(port, datagram, port == MediaPort.VIDEO ? peer.video() : peer.audio(), peer.traffic());
-            }
-        }
-    }
-
-    /** Sends a datagram sealed node to node; its position is restored for the next peer. */
+    /** Sends a datagram sealed node to node; its position is left as it was, for the next peer. */
     private void sendToPeer(MediaPort port, ByteBuffer datagram, InetSocketAddress to, RelayStats.PeerTraffic traffic) {
         int length = datagram.remaining();
         if (!sockets.send(port, datagram, to)) {
