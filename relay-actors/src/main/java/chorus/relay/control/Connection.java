@@ -18,6 +18,7 @@ import chorus.relay.cluster.ClusterPeers;
 import chorus.relay.cluster.Drain;
 import chorus.relay.config.RelayConfig;
 import chorus.relay.files.FileAccess;
+import chorus.relay.limits.RefusalNotice;
 import chorus.relay.limits.TokenBucket;
 import chorus.relay.media.MediaGateway;
 import chorus.relay.media.MediaPort;
@@ -142,13 +143,12 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
     /** When the last frame (or a frame's first bytes) arrived, for the idle timeout. */
     private long lastReceivedNanos = System.nanoTime();
     private final TokenBucket chatRate;
-    /** Chat messages refused by the rate limit since the client was last told. */
-    private long chatRefused;
-    private long chatRefusedToldNanos = System.nanoTime() - RATE_LIMITED_TOLD_EVERY.toNanos();
+    /** Chat messages refused by the rate limit, told at most once a second. */
+    private final RefusalNotice chatRefused = new RefusalNotice(RATE_LIMITED_TOLD_EVERY.toNanos(), System.nanoTime());
     private final TokenBucket subscribeRate;
-    /** Subscriptions refused by the rate limit since the client was last told. */
-    private long subscribeRefused;
-    private long subscribeRefusedToldNanos = System.nanoTime() - RATE_LIMITED_TOLD_EVERY.toNanos();
+    /** Subscriptions refused by the rate limit, told at most once a second. */
+    private final RefusalNotice subscribeRefused = new RefusalNotice(RATE_LIMITED_TOLD_EVERY.toNanos(),
+            System.nanoTime());
 
     public static Behavior<Command> create(RelayConfig config, MediaGateway gateway, ActorRef<Rooms.Command> rooms,
                                            FileAccess fileAccess, ClusterPeers peers, ActorRef<Outgoing> outbox,
@@ -303,31 +303,22 @@ public final class Connection extends AbstractBehavior<Connection.Command> {
             return;
         }
         gateway.stats().limitHit(Limit.SUBSCRIBE_RATE);
-        subscribeRefused++;
-        long now = System.nanoTime();
-        if (now - subscribeRefusedToldNanos >= RATE_LIMITED_TOLD_EVERY.toNanos()) {
+        long tell = subscribeRefused.refuse(System.nanoTime());
+        if (tell > 0) {
             send(ControlMessage.Error.of(ErrorCode.RATE_LIMITED, "subscriptions are limited to "
                     + config.limits().subscribeRate() + " a second (bursts of " + config.limits().subscribeBurst()
-                    + "); " + subscribeRefused + " were not applied (the last one applied stays)"));
-            subscribeRefused = 0;
-            subscribeRefusedToldNanos = now;
+                    + "); " + tell + " were not applied (the last one applied stays)"));
         }
     }
 
-    /**
-     * Counted each time, told at most once a second: a client flooding chat gets a few errors, not
-     * one per message (which would fill its own outbox and cost the relay as much as the chat).
-     */
+    /** Counted each time, told at most once a second ({@link RefusalNotice}). */
     private void refuseChatOverRate() {
         gateway.stats().limitHit(Limit.CHAT_RATE);
-        chatRefused++;
-        long now = System.nanoTime();
-        if (now - chatRefusedToldNanos >= RATE_LIMITED_TOLD_EVERY.toNanos()) {
+        long tell = chatRefused.refuse(System.nanoTime());
+        if (tell > 0) {
             send(ControlMessage.Error.of(ErrorCode.RATE_LIMITED, "chat is limited to " + config.limits().chatRate()
-                    + " messages a second (bursts of " + config.limits().chatBurst() + "); " + chatRefused
+                    + " messages a second (bursts of " + config.limits().chatBurst() + "); " + tell
                     + " message(s) were not sent"));
-            chatRefused = 0;
-            chatRefusedToldNanos = now;
         }
     }
 
