@@ -156,6 +156,11 @@ public final class RelayStats {
         videoForwarded[slot].increment();
     }
 
+    /** {@code n} video datagrams of one {@code slot} forwarded to members. */
+    public void videoForwarded(int slot, int n) {
+        videoForwarded[slot].add(n);
+    }
+
     public long videoForwardedCount(int slot) {
         return videoForwarded[slot].sum();
     }
@@ -197,6 +202,12 @@ public final class RelayStats {
         bytesOut.get(kind).add(bytes);
     }
 
+    /** {@code datagrams} datagrams of {@code kind} sent, {@code bytes} in all. */
+    public void sent(MediaKind kind, int datagrams, long bytes) {
+        packetsOut.get(kind).add(datagrams);
+        bytesOut.get(kind).add(bytes);
+    }
+
     public void dropped(DropReason reason) {
         drops.get(reason).increment();
     }
@@ -207,6 +218,10 @@ public final class RelayStats {
 
     public void sendFailed() {
         sendErrors.increment();
+    }
+
+    public void sendFailed(int n) {
+        sendErrors.add(n);
     }
 
     /** A challenge sent to an address not yet confirmed for a participant's port. */
