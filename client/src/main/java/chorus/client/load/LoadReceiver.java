@@ -212,6 +212,11 @@ final class LoadReceiver implements Runnable {
         }
     }
 
+    /** How it reads, for the report. */
+    String describe() {
+        return "NIO selector, one receive per datagram";
+    }
+
     // Read by the load test after the thread has ended.
 
     LatencyHistogram latency() {

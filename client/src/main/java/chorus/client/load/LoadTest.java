@@ -49,6 +49,12 @@ final class LoadTest {
     /** How long past the end of the window the sender may take to catch up before it is stopped. */
     private static final Duration SENDER_GRACE = Duration.ofSeconds(5);
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
+    /** Generator and server together using this share of the machine's cores: the machine, not the server, is the limit. */
+    private static final double SATURATED_SHARE = 0.9;
+    /** The sender's p99 lateness past this: its schedule slipped. */
+    private static final Duration LATE_SENDS = Duration.ofMillis(10);
+    /** The sender ending this long after the window: it fell behind. */
+    private static final Duration SENDER_OVERRUN = Duration.ofMillis(100);
 
     /** One server under load: its control endpoint and, when this run started it, its process. */
     record Node(RelayAddress control, ServerProcess process) {
@@ -74,7 +80,12 @@ final class LoadTest {
         }
 
         static Target of(ServerProcess process) {
-            return new Target(process.kind().label, List.of(new Node(process.control(), process)),
+            return of(process, process.kind().label);
+        }
+
+        /** {@code process} reported as {@code label} (a raw forwarder by how it sends). */
+        static Target of(ServerProcess process, String label) {
+            return new Target(label, List.of(new Node(process.control(), process)),
                     process.kind() == ServerProcess.Kind.RELAY);
         }
 
@@ -379,7 +390,8 @@ final class LoadTest {
             for (Node node : target.nodes()) {
                 servers.add(node.process() == null ? null : node.process().cpuNanos());
             }
-            Long self = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null);
+            long processCpu = PROCESS.getProcessCpuTime();
+            Long self = processCpu < 0 ? null : processCpu;
             long receiving = threadCpu(threads, receiver);
             List<Map<String, Double>> forwarded = new ArrayList<>();
             for (Node node : target.nodes()) {
@@ -388,6 +400,9 @@ final class LoadTest {
             }
             return new Sample(wall, servers, forwarded, self, receiving);
         }
+
+        private static final com.sun.management.OperatingSystemMXBean PROCESS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
         private static long threadCpu(ThreadMXBean threads, Thread t) {
             return threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(t.getId()) : -1;
@@ -452,16 +467,18 @@ final class LoadTest {
         }
         long wall = after.wallNanos() - before.wallNanos();
         List<NodeReport> nodes = nodeReports(target, participants, before, after, heap, window);
-        ServerUsage usage = ServerUsage.of(nodes, Runtime.getRuntime().availableProcessors(),
-                target.started() ? null : "not a child of this run");
+        int cores = Runtime.getRuntime().availableProcessors();
+        ServerUsage usage = ServerUsage.of(nodes, cores, target.started() ? null : "not a child of this run",
+                (deliveries.received() + audioReceived) / window);
         LatencyHistogram lateness = sender.lateness();
-        Generator generator = new Generator(
-                Sample.share(before.selfCpu(), after.selfCpu(), wall),
+        Double generatorCpu = Sample.share(before.selfCpu(), after.selfCpu(), wall);
+        Generator generator = new Generator(generatorCpu,
                 sender.measuredCpuNanos() < 0 ? null
                         : LoadReport.round((double) sender.measuredCpuNanos() / spec.duration().toNanos(), 3),
                 Sample.share(before.receiverCpu(), after.receiverCpu(), wall),
                 lateness.percentileMicros(0.99), lateness.maxMicros(), sendBufferFull, sendErrors,
-                receiver.ignored(), caughtUp, controlLost);
+                receiver.ignored(), caughtUp, controlLost, receiver.describe(),
+                saturation(generatorCpu, usage.cpuCores(), cores, lateness, sender.finishedAt() - measureEnd, caughtUp));
         boolean relayCounts = nodes.stream().anyMatch(n -> n.forwardedDatagramsPerSecondByLayer() != null);
         SideReport side = new SideReport(target.label(), target.control().toString(), participants.size(), window,
                 video, new Delivery(ratios.get(0), median(ratios), receivers), Latency.of(receiver.latency()),
@@ -472,6 +489,33 @@ final class LoadTest {
         log.info("{}: {} participants, {} datagrams/s out, loss {}%, p99 {}", target.label(), participants.size(),
                 video.packetsOutPerSecond(), LoadReport.round(loss * 100, 3), p99 == null ? "n/a" : p99 + " µs");
         return side;
+    }
+
+    /**
+     * Why the generator may have been the limit of this run, from what it can measure of itself: the
+     * machine's cores nearly all in use by it and the server, its sender's schedule slipping, or its
+     * receivers (or the server) still behind after the drain. Empty when none of these held.
+     */
+    static List<String> saturation(Double generatorCores, Double serverCores, int cores, LatencyHistogram lateness,
+                                   long senderOverrunNanos, boolean caughtUp) {
+        List<String> why = new ArrayList<>();
+        if (generatorCores != null && serverCores != null && generatorCores + serverCores >= SATURATED_SHARE * cores) {
+            why.add(String.format(java.util.Locale.ROOT, "generator %.2f + server %.2f cores = %.0f%% of the machine's %d",
+                    generatorCores, serverCores, 100 * (generatorCores + serverCores) / cores, cores));
+        }
+        Long p99 = lateness.percentileMicros(0.99);
+        if (p99 != null && p99 > LATE_SENDS.toNanos() / 1000) {
+            why.add(String.format(java.util.Locale.ROOT, "the sender's sends started %.1f ms late at p99 (its schedule slipped)",
+                    p99 / 1000.0));
+        }
+        if (senderOverrunNanos > SENDER_OVERRUN.toNanos()) {
+            why.add(String.format(java.util.Locale.ROOT, "the sender ended %.0f ms after the window (it fell behind)",
+                    senderOverrunNanos / 1e6));
+        }
+        if (!caughtUp) {
+            why.add("measured datagrams still arrived at the end of the drain (the receivers or the server were behind)");
+        }
+        return why;
     }
 
     /** Each simulcast layer, summed over the video senders. */
