@@ -15,7 +15,6 @@ import chorus.client.session.RelayAddress;
 import chorus.protocol.control.ControlMessage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,6 +124,7 @@ final class LoadTest {
      */
     static SideReport run(LoadSpec spec, Target target, String runId) throws IOException, InterruptedException {
         List<LoadParticipant> participants = new ArrayList<>();
+        MediaSockets sockets = MediaSockets.open();
         ControlConnections control = ControlConnections.start();
         LoadImpairment impairment = spec.impairment() == null ? null : new LoadImpairment(spec.impairment());
         try {
@@ -132,7 +132,7 @@ final class LoadTest {
                 awaitClusterFormed(target, control, runId);
             }
             long joinStart = System.nanoTime();
-            long lastJoin = join(spec, target, runId, control, participants, impairment);
+            long lastJoin = join(spec, target, runId, sockets, control, participants, impairment);
             long joined = System.nanoTime();
             if (target.tellsRosters()) {
                 awaitRosters(spec, participants);
@@ -145,7 +145,7 @@ final class LoadTest {
             if (spec.subscriptions() != null && target.tellsRosters()) {
                 subscribe(spec, participants);
             }
-            SideReport report = measure(spec, target, control, participants, joining);
+            SideReport report = measure(spec, target, sockets, control, participants, joining);
             if (impairment != null) {
                 log.info("{}: the impairment proxies dropped {} of {} datagrams ({}%)", target.label(), impairment.lost(),
                         impairment.lost() + impairment.passed(), LoadReport.round(100.0 * impairment.lost()
@@ -160,6 +160,7 @@ final class LoadTest {
             for (LoadParticipant p : participants) {
                 p.leave();
             }
+            sockets.close();
         }
     }
 
@@ -234,7 +235,7 @@ final class LoadTest {
     }
 
     /** Joins everyone, one after another; returns how long the last join took (hello to welcome), in nanoseconds. */
-    private static long join(LoadSpec spec, Target target, String runId, ControlConnections control,
+    private static long join(LoadSpec spec, Target target, String runId, MediaSockets sockets, ControlConnections control,
                              List<LoadParticipant> participants, LoadImpairment impairment)
             throws IOException, InterruptedException {
         long last = 0;
@@ -243,7 +244,7 @@ final class LoadTest {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
                 long start = System.nanoTime();
-                participants.add(LoadParticipant.join(control, target.nodes().get(target.nodeOf(i)).control(),
+                participants.add(LoadParticipant.join(sockets, control, target.nodes().get(target.nodeOf(i)).control(),
                         target.nodeOf(i), participants.size(), r, i, room,
                         "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null,
                         spec.sendsVideo(i) ? spec.videoLayers() : List.of(), spec.layerHeights(),
@@ -254,24 +255,21 @@ final class LoadTest {
         return last;
     }
 
-    private static SideReport measure(LoadSpec spec, Target target, ControlConnections control,
+    private static SideReport measure(LoadSpec spec, Target target, MediaSockets sockets, ControlConnections control,
                                       List<LoadParticipant> participants, Joining joining)
             throws IOException, InterruptedException {
-        LoadReceiver receiver = new LoadReceiver(participants);
-        Thread receiving = new Thread(receiver, "load-receive");
-        receiving.setDaemon(true);
-        receiving.start();
+        LoadReceiver receiver = sockets.receiver(participants);
+        receiver.start();
         Thread sending = null;
         LoadSender sender = null;
         try {
             learnAddresses(participants);
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             // One sample before any traffic, thrown away: the first one builds the HTTP client the
             // nodes' metrics are read with (300 ms of class loading on an idle core) and makes each
             // node render its metrics for the first time. Taken at the window's start, that burst
             // starved the receiver thread and held every datagram of the window's first 300 ms for
             // 100-400 ms: the relay runs' p99 (the raw forwarder's run came second and found it done).
-            Sample.take(target, threads, receiving);
+            Sample.take(target, receiver);
             UdpSocketDrops dropsBefore = UdpSocketDrops.read();
 
             long start = System.nanoTime() + Duration.ofMillis(20).toNanos();
@@ -287,9 +285,9 @@ final class LoadTest {
                     spec.duration().toMillis());
 
             parkUntil(measureStart);
-            Sample before = Sample.take(target, threads, receiving);
+            Sample before = Sample.take(target, receiver);
             parkUntil(measureEnd);
-            Sample after = Sample.take(target, threads, receiving);
+            Sample after = Sample.take(target, receiver);
 
             sending.join(SENDER_GRACE.toMillis());
             if (sending.isAlive()) {
@@ -300,7 +298,6 @@ final class LoadTest {
             long drainEnd = Math.max(measureEnd, sender.finishedAt()) + DRAIN.toNanos();
             parkUntil(drainEnd);
             receiver.stop();
-            receiving.join(THREAD_STOP_WAIT.toMillis());
             UdpSocketDrops dropsAfter = UdpSocketDrops.read();
             SocketDrops drops = socketDrops(dropsBefore, dropsAfter, participants);
 
@@ -319,7 +316,6 @@ final class LoadTest {
             if (sending != null) {
                 sending.join(THREAD_STOP_WAIT.toMillis());
             }
-            receiving.join(THREAD_STOP_WAIT.toMillis());
         }
     }
 
@@ -329,10 +325,10 @@ final class LoadTest {
         Set<Integer> generator = new HashSet<>();
         for (LoadParticipant p : participants) {
             server.add(p.videoEndpoint.getPort());
-            generator.add(p.video.socket().getLocalPort());
+            generator.add(p.video.localPort());
             if (p.audio != null) {
                 server.add(p.audioEndpoint.getPort());
-                generator.add(p.audio.socket().getLocalPort());
+                generator.add(p.audio.localPort());
             }
         }
         return new SocketDrops(UdpSocketDrops.since(before, after, server), UdpSocketDrops.since(before, after, generator));
@@ -382,7 +378,7 @@ final class LoadTest {
      */
     private record Sample(long wallNanos, List<Long> serverCpu, List<Map<String, Double>> forwarded, Long selfCpu,
                           long receiverCpu) {
-        static Sample take(Target target, ThreadMXBean threads, Thread receiver) {
+        static Sample take(Target target, LoadReceiver receiver) {
             // The clocks first, at one instant; the nodes' metrics after, since an HTTP round trip to a
             // busy node can take long and must not come between the wall clock and the CPU clocks.
             long wall = System.nanoTime();
@@ -392,7 +388,7 @@ final class LoadTest {
             }
             long processCpu = PROCESS.getProcessCpuTime();
             Long self = processCpu < 0 ? null : processCpu;
-            long receiving = threadCpu(threads, receiver);
+            long receiving = receiver.cpuNanos();
             List<Map<String, Double>> forwarded = new ArrayList<>();
             for (Node node : target.nodes()) {
                 forwarded.add(node.process() == null || node.process().ready() == null ? null
@@ -403,10 +399,6 @@ final class LoadTest {
 
         private static final com.sun.management.OperatingSystemMXBean PROCESS =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
-        private static long threadCpu(ThreadMXBean threads, Thread t) {
-            return threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(t.getId()) : -1;
-        }
 
         static Double share(Long before, Long after, long wall) {
             return before == null || after == null || before < 0 || after < 0 || wall <= 0
