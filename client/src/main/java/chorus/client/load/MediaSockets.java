@@ -37,8 +37,18 @@ final class MediaSockets implements AutoCloseable {
         this.group = group;
     }
 
-    /** Epoll where Netty's native transport loads here, else NIO. */
+    /**
+     * Which receiver a run uses: {@code epoll} (where it loads) or {@code nio}, from the system
+     * property {@value #RECEIVER_PROPERTY} (default epoll), so the two can be compared.
+     */
+    static final String RECEIVER_PROPERTY = "chorus.loadtest.receiver";
+
+    /** Epoll where Netty's native transport loads here, else NIO; NIO also when {@value #RECEIVER_PROPERTY} says so. */
     static MediaSockets open() {
+        if ("nio".equals(System.getProperty(RECEIVER_PROPERTY))) {
+            log.info("load receivers: NIO selector ({}=nio)", RECEIVER_PROPERTY);
+            return nio();
+        }
         if (!Epoll.isAvailable()) {
             log.info("load receivers: NIO selector (Netty's native epoll did not load: {})", Epoll.unavailabilityCause().toString());
             return nio();
