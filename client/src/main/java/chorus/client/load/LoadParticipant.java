@@ -25,7 +25,6 @@ import java.util.List;
  * the thread named beside them and read by the load test once that thread has stopped.
  */
 final class LoadParticipant {
-
     final int index;
     /** The relay node it joined through (0 on a single relay). */
     final int node;
@@ -117,8 +116,8 @@ final class LoadParticipant {
     }
 
     /**
-     * Joins {@code roomName} as {@code name} and opens its media sockets (non-blocking, ready to be
-     * registered with the receiver's selector). A video sender sends {@code videoLayers} (none: it
+     * Joins {@code roomName} as {@code name} and opens its media sockets from {@code sockets} (not
+     * read until the run's receiver starts). A video sender sends {@code videoLayers} (none: it
      * only watches) and announces {@code layerHeights} in its hello (null: one layer, unsaid); it
      * counts what it receives of each of the {@code streamsInRoom} streams of its room.
      */

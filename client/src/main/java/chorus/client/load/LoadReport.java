@@ -36,7 +36,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     + "as lost. Video out counts all the relay sent the receivers, wanted or not.",
             "Latency is one-way, send stamp (System.nanoTime before signing) to receipt, both in this process on "
                     + "one clock; it includes the kernel's loopback path both ways and the generator's own "
-                    + "selector wake-up, so relay/baseline is the relay's share.",
+                    + "receiver's wake-up (generator.receiving says how it reads), so relay/baseline is the relay's share.",
             "Server CPU is the child's process CPU time over the window divided by the window (1.0 = one core busy); "
                     + "with --cluster, serverUsage sums the nodes and nodes[] has each node, its in/out counting the "
                     + "media of the participants that joined through it (not the traffic between nodes). "
