@@ -12,10 +12,8 @@ import chorus.protocol.media.MediaKind;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -27,9 +25,6 @@ import java.util.List;
  * the thread named beside them and read by the load test once that thread has stopped.
  */
 final class LoadParticipant {
-    /** Big enough that the generator's own sockets are not where datagrams are lost. */
-    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
-
     final int index;
     /** The relay node it joined through (0 on a single relay). */
     final int node;
@@ -42,8 +37,8 @@ final class LoadParticipant {
     /** Its id in the room, from the welcome: what others subscribe to it by. */
     final String participantId;
     final ControlConnections.Link control;
-    final DatagramChannel video;
-    final DatagramChannel audio;
+    final MediaSocket video;
+    final MediaSocket audio;
     final InetSocketAddress videoEndpoint;
     final InetSocketAddress audioEndpoint;
     /**
@@ -91,7 +86,7 @@ final class LoadParticipant {
 
     private LoadParticipant(int node, int index, int room, int indexInRoom, String roomName, String name, Welcome welcome,
                             ControlConnections.Link control, byte[] key,
-                            DatagramChannel video, DatagramChannel audio, MediaClip audioClip,
+                            MediaSocket video, MediaSocket audio, MediaClip audioClip,
                             List<LoadSpec.VideoLayer> videoLayers, int streamsInRoom,
                             InetSocketAddress videoEndpoint, InetSocketAddress audioEndpoint) {
         this.node = node;
@@ -121,12 +116,13 @@ final class LoadParticipant {
     }
 
     /**
-     * Joins {@code roomName} as {@code name} and opens its media sockets (non-blocking, ready to be
-     * registered with the receiver's selector). A video sender sends {@code videoLayers} (none: it
+     * Joins {@code roomName} as {@code name} and opens its media sockets from {@code sockets} (not
+     * read until the run's receiver starts). A video sender sends {@code videoLayers} (none: it
      * only watches) and announces {@code layerHeights} in its hello (null: one layer, unsaid); it
      * counts what it receives of each of the {@code streamsInRoom} streams of its room.
      */
-    static LoadParticipant join(ControlConnections connections, RelayAddress relay, int node, int index, int room,
+    static LoadParticipant join(MediaSockets sockets, ControlConnections connections, RelayAddress relay, int node,
+                                int index, int room,
                                 int indexInRoom, String roomName, String name, MediaClip audioClip,
                                 List<LoadSpec.VideoLayer> videoLayers, List<Integer> layerHeights, int streamsInRoom,
                                 LoadImpairment impairment, Duration timeout)
@@ -150,10 +146,10 @@ final class LoadParticipant {
             throw new IOException("relay sent a welcome without a usable media key or media endpoints");
         }
         InetAddress host = mediaHost(welcome.media().host(), link.remoteAddress().getAddress());
-        DatagramChannel video = open();
-        DatagramChannel audio = null;
+        MediaSocket video = sockets.socket();
+        MediaSocket audio = null;
         try {
-            audio = audioClip != null ? open() : null;
+            audio = audioClip != null ? sockets.socket() : null;
         } catch (IOException e) {
             video.close();
             throw e;
@@ -178,20 +174,6 @@ final class LoadParticipant {
             return a.isAnyLocalAddress() ? controlPeer : a;
         } catch (UnknownHostException e) {
             throw new IOException("relay's media host '" + advertised + "' cannot be resolved", e);
-        }
-    }
-
-    private static DatagramChannel open() throws IOException {
-        DatagramChannel ch = DatagramChannel.open();
-        try {
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            ch.configureBlocking(false);
-            return ch;
-        } catch (IOException e) {
-            ch.close();
-            throw e;
         }
     }
 
@@ -222,13 +204,9 @@ final class LoadParticipant {
     /** Leaves the room (if {@link ControlConnections#close} has not already) and closes every socket. */
     void leave() {
         ControlConnections.leave(control);
-        for (DatagramChannel ch : new DatagramChannel[] {video, audio}) {
-            if (ch != null) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
+        for (MediaSocket socket : new MediaSocket[] {video, audio}) {
+            if (socket != null) {
+                socket.close();
             }
         }
     }

@@ -11,61 +11,64 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The one receiving thread of a load run: a selector over every participant's media sockets.
- * Counts measured-phase video per receiver and its one-way latency, audio by arrival time within
- * the measured window, and marks sockets whose HELLO the relay acknowledged.
+ * The receiving side of a load run, on one thread: every participant's media sockets read by a
+ * NIO selector ({@link SelectorReceiver}) or by one Netty epoll event loop in batches
+ * ({@link EpollReceiver}). Either hands each datagram to {@link #handle}, which counts
+ * measured-phase video per receiver and its one-way latency, audio by arrival time within the
+ * measured window, and marks sockets whose HELLO the relay acknowledged.
  */
-final class LoadReceiver implements Runnable {
-    private static final Logger log = LoggerFactory.getLogger(LoadReceiver.class);
-    private static final long SELECT_MILLIS = 20;
-    /** Datagrams read from one socket before the next ready socket gets its turn. */
-    private static final int BATCH = 64;
-
-    /** One socket as the selector sees it. */
-    private record Endpoint(LoadParticipant participant, DatagramChannel channel, InetSocketAddress relay,
-                            boolean video) {
+abstract class LoadReceiver {
+    /** One socket of one participant. */
+    record Endpoint(LoadParticipant participant, MediaSocket socket, InetSocketAddress relay, boolean video) {
     }
 
-    private final Selector selector;
     /** Who sent a forwarded datagram, by the media id in its header: their send stamps give its latency. */
     private final Map<Integer, LoadParticipant> byMediaId = new HashMap<>();
     private final LatencyHistogram latency = new LatencyHistogram();
-    private final ByteBuffer buffer = ByteBuffer.allocate(2 * MediaHeader.MAX_DATAGRAM);
+    /** Where a datagram is read to (or copied to) before {@link #handle}: longer than any, so an over-long one shows. */
+    protected final ByteBuffer buffer = ByteBuffer.allocate(2 * MediaHeader.MAX_DATAGRAM);
     /** What the relay sent, opened (the measured stamp is inside the encrypted payload). */
     private final ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
     private final ByteBuffer response = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-    private volatile boolean running = true;
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
     private long lastMeasuredArrival;
     private long ignored;
 
-    LoadReceiver(List<LoadParticipant> participants) throws IOException {
-        selector = Selector.open();
-        try {
-            for (LoadParticipant p : participants) {
-                byMediaId.put(p.mediaId, p);
-                p.video.register(selector, SelectionKey.OP_READ, new Endpoint(p, p.video, p.videoEndpoint, true));
-                if (p.audio != null) {
-                    p.audio.register(selector, SelectionKey.OP_READ, new Endpoint(p, p.audio, p.audioEndpoint, false));
-                }
-            }
-        } catch (IOException e) {
-            selector.close();
-            throw e;
+    LoadReceiver(List<LoadParticipant> participants) {
+        for (LoadParticipant p : participants) {
+            byMediaId.put(p.mediaId, p);
         }
     }
+
+    /** Every socket of {@code participants}, video first. */
+    static List<Endpoint> endpoints(List<LoadParticipant> participants) {
+        List<Endpoint> all = new java.util.ArrayList<>();
+        for (LoadParticipant p : participants) {
+            all.add(new Endpoint(p, p.video, p.videoEndpoint, true));
+            if (p.audio != null) {
+                all.add(new Endpoint(p, p.audio, p.audioEndpoint, false));
+            }
+        }
+        return all;
+    }
+
+    /** Starts reading every socket. */
+    abstract void start() throws IOException;
+
+    /** Stops reading and waits (bounded) until the last datagram read is counted; the figures are then final. */
+    abstract void stop() throws InterruptedException;
+
+    /** CPU time of its reading thread so far, in nanoseconds, or -1 when the JVM cannot say. */
+    abstract long cpuNanos();
+
+    /** How it reads, for the report. */
+    abstract String describe();
 
     /** Audio is counted by arrival time within [start, end) (the relay's mix carries no stamp of ours). */
     void window(long startNanos, long endNanos) {
@@ -73,89 +76,52 @@ final class LoadReceiver implements Runnable {
         windowStart = startNanos;
     }
 
-    void stop() {
-        running = false;
-        selector.wakeup();
+    /** A datagram whose read failed. */
+    protected final void readFailed() {
+        ignored++;
     }
 
-    @Override
-    public void run() {
-        try {
-            while (running) {
-                selector.select(SELECT_MILLIS);
-                for (SelectionKey key : selector.selectedKeys()) {
-                    drain((Endpoint) key.attachment());
-                }
-                selector.selectedKeys().clear();
-            }
-        } catch (IOException e) {
-            log.warn("receiver stopped: {}", e.toString());
-        } finally {
-            try {
-                selector.close();
-            } catch (IOException ignoredOnClose) {
-                // closing anyway
-            }
+    /** The datagram of {@code length} bytes in {@link #buffer}, read from {@code e}'s socket at {@code now}, sent from {@code from}. */
+    protected final void handle(Endpoint e, int length, SocketAddress from, long now) {
+        LoadParticipant p = e.participant;
+        if (!e.relay.equals(from) || !opened(e, p, length)) {
+            ignored++;
+            return;
         }
-    }
-
-    private void drain(Endpoint e) {
-        for (int i = 0; i < BATCH; i++) {
-            buffer.clear();
-            SocketAddress from;
-            try {
-                from = e.channel.receive(buffer);
-            } catch (ClosedChannelException closed) {
-                return;
-            } catch (IOException failed) {
+        MediaKind kind = MediaHeader.kind(clear, 0);
+        if (kind == MediaKind.HELLO) {
+            acknowledge(e, p);
+        } else if (kind == MediaKind.CHALLENGE) {
+            respond(e, p);
+        } else if (e.video && kind == MediaKind.KEYFRAME_REQUEST) {
+            keyframeRequest(p);
+        } else if (e.video && kind == MediaKind.VIDEO) {
+            LoadParticipant sender = byMediaId.get(MediaHeader.mediaId(clear, 0));
+            int layer = MediaHeader.layer(clear, 0);
+            VideoLayerStream stream = sender == null || layer >= sender.layers.length ? null : sender.layers[layer];
+            long stamp = stream == null ? SendStamps.UNKNOWN : stream.stamps.entry(MediaHeader.sequence(clear, 0));
+            if (stamp == SendStamps.UNKNOWN) {
                 ignored++;
-                return;
-            }
-            if (from == null) {
-                return;
-            }
-            long now = System.nanoTime();
-            int length = buffer.position();
-            LoadParticipant p = e.participant;
-            if (!e.relay.equals(from) || !opened(e, p, length)) {
-                ignored++;
-                continue;
-            }
-            MediaKind kind = MediaHeader.kind(clear, 0);
-            if (kind == MediaKind.HELLO) {
-                acknowledge(e, p);
-            } else if (kind == MediaKind.CHALLENGE) {
-                respond(e, p);
-            } else if (e.video && kind == MediaKind.KEYFRAME_REQUEST) {
-                keyframeRequest(p);
-            } else if (e.video && kind == MediaKind.VIDEO) {
-                LoadParticipant sender = byMediaId.get(MediaHeader.mediaId(clear, 0));
-                int layer = MediaHeader.layer(clear, 0);
-                VideoLayerStream stream = sender == null || layer >= sender.layers.length ? null : sender.layers[layer];
-                long stamp = stream == null ? SendStamps.UNKNOWN : stream.stamps.entry(MediaHeader.sequence(clear, 0));
-                if (stamp == SendStamps.UNKNOWN) {
-                    ignored++;
-                } else if (SendStamps.measured(stamp)) {
-                    p.videoReceived++;
-                    p.videoBytesReceived += length;
-                    int source = sender.indexInRoom * sender.layers.length + layer;
-                    if (sender.room == p.room && source < p.receivedFrom.length) {
-                        p.receivedFrom[source]++;
-                    }
-                    latency.recordNanos(now - stream.stamps.sentAt(stamp));
-                    lastMeasuredArrival = now;
+            } else if (SendStamps.measured(stamp)) {
+                p.videoReceived++;
+                p.videoBytesReceived += length;
+                int source = sender.indexInRoom * sender.layers.length + layer;
+                if (sender.room == p.room && source < p.receivedFrom.length) {
+                    p.receivedFrom[source]++;
                 }
-            } else if (!e.video && kind == MediaKind.AUDIO) {
-                if (now - windowStart >= 0 && now - windowEnd < 0) {
-                    p.audioDatagramsInWindow++;
-                    p.audioBytesInWindow += length;
-                    if (MediaHeader.fragmentIndex(clear, 0) == 0) {
-                        p.audioFramesInWindow++;
-                    }
-                }
-            } else {
-                ignored++;
+                latency.recordNanos(now - stream.stamps.sentAt(stamp));
+                lastMeasuredArrival = now;
             }
+        } else if (!e.video && kind == MediaKind.AUDIO) {
+            if (now - windowStart >= 0 && now - windowEnd < 0) {
+                p.audioDatagramsInWindow++;
+                p.audioBytesInWindow += length;
+                if (MediaHeader.fragmentIndex(clear, 0) == 0) {
+                    p.audioFramesInWindow++;
+                }
+            }
+        } else {
+            ignored++;
         }
     }
 
@@ -195,7 +161,7 @@ final class LoadReceiver implements Runnable {
         MediaSealer sealer = e.video ? p.videoSealer : p.audioSealer;
         try {
             synchronized (sealer) {
-                e.channel.send(sealer.seal(response), e.relay);
+                e.socket.send(sealer.seal(response), e.relay);
             }
         } catch (IOException failed) {
             ignored++;

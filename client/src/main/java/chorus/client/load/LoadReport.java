@@ -15,12 +15,15 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * What {@code chorus loadtest} found: the machine, the load, the relay's figures and, with a
- * baseline, the raw forwarder's beside them and their ratios. Written as {@code report.json}
- * and printed as a table.
+ * What {@code chorus loadtest} found: the machine, the load, the relay's figures and, with
+ * --baseline, each raw forwarder's beside them (plain sends in {@code baseline}, UDP GSO sends in
+ * {@code baselineGso}) and the relay's ratio to each. Written as {@code report.json} and printed
+ * as a table.
  */
 record LoadReport(Machine machine, Load load, SideReport relay, SideReport baseline,
-                  Double throughputRatio, Double p99LatencyRatio, List<String> notes) {
+                  Double throughputRatio, Double p99LatencyRatio,
+                  SideReport baselineGso, Double throughputRatioGso, Double p99LatencyRatioGso,
+                  List<String> notes) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -33,10 +36,20 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                     + "as lost. Video out counts all the relay sent the receivers, wanted or not.",
             "Latency is one-way, send stamp (System.nanoTime before signing) to receipt, both in this process on "
                     + "one clock; it includes the kernel's loopback path both ways and the generator's own "
-                    + "selector wake-up, so relay/baseline is the relay's share.",
+                    + "receiver's wake-up (generator.receiving says how it reads), so relay/baseline is the relay's share.",
             "Server CPU is the child's process CPU time over the window divided by the window (1.0 = one core busy); "
                     + "with --cluster, serverUsage sums the nodes and nodes[] has each node, its in/out counting the "
-                    + "media of the participants that joined through it (not the traffic between nodes).",
+                    + "media of the participants that joined through it (not the traffic between nodes). "
+                    + "cpuMicrosPerDatagramOut: the server's CPU-seconds over the datagrams (video and audio) the "
+                    + "participants received from it in the window, in microseconds.",
+            "Generator CPU is this process's CPU time (OperatingSystemMXBean.getProcessCpuTime) over the window, in "
+                    + "cores; generator.saturation says when the generator may have been the limit: generator and "
+                    + "server together used 90% or more of the machine's cores, the sender's schedule slipped (p99 "
+                    + "lateness past 10 ms, or it ended more than 100 ms late), or measured datagrams still arrived at "
+                    + "the end of the drain.",
+            "Baselines: baseline is the raw forwarder sending one datagram per send (--send plain), baselineGso the "
+                    + "same forwarder sending each receiver's datagrams of one frame as one UDP GSO send (--send gso); "
+                    + "both open and seal every datagram per receiver as the relay does.",
             "Audio: the relay mixes, so each receiver gets one mixed frame per 20 ms (~50 frames/s); the raw forwarder "
                     + "fans every talker's frames out unmixed (~50 x (N-1) frames/s).");
 
@@ -230,8 +243,10 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
      * The server's own use of the machine; null where it is not a child of this run (--server). For a
      * cluster: node 0's pid, and CPU and heap summed over the nodes (each node's in {@code nodes}).
      */
-    record ServerUsage(Long pid, Double cpuCores, int coresAvailable, Long heapAfterGcBytes, String heapProblem) {
-        static ServerUsage of(List<NodeReport> nodes, int cores, String problem) {
+    record ServerUsage(Long pid, Double cpuCores, int coresAvailable, Long heapAfterGcBytes, String heapProblem,
+                       Double cpuMicrosPerDatagramOut) {
+        /** @param datagramsOutPerSecond what the participants received from the server (video and audio) */
+        static ServerUsage of(List<NodeReport> nodes, int cores, String problem, double datagramsOutPerSecond) {
             Double cpu = 0.0;
             Long heap = 0L;
             String heapProblem = problem;
@@ -240,7 +255,8 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                 heap = heap == null || n.heapAfterGcBytes() == null ? null : heap + n.heapAfterGcBytes();
                 heapProblem = heapProblem != null ? heapProblem : n.heapProblem();
             }
-            return new ServerUsage(nodes.get(0).pid(), cpu == null ? null : round(cpu, 3), cores, heap, heapProblem);
+            return new ServerUsage(nodes.get(0).pid(), cpu == null ? null : round(cpu, 3), cores, heap, heapProblem,
+                    cpu == null || datagramsOutPerSecond <= 0 ? null : round(cpu / datagramsOutPerSecond * 1e6, 3));
         }
     }
 
@@ -258,24 +274,50 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                       Map<String, Double> forwardedDatagramsPerSecondByLayer) {
     }
 
-    /** The load generator's own state: if it was the bottleneck, it shows here. */
+    /**
+     * The load generator's own state: if it was the bottleneck, it shows here. {@code cpuCores}: this
+     * process over the window; {@code receiving}: how its receivers read; {@code saturation}: why
+     * the generator may have limited the run (empty when nothing says so).
+     */
     record Generator(Double cpuCores, Double senderThreadCpu, Double receiverThreadCpu,
                      Long sendLatenessP99Micros, long sendLatenessMaxMicros, long sendBufferFull, long sendErrors,
-                     long ignoredDatagrams, boolean caughtUp, int controlConnectionsLost) {
+                     long ignoredDatagrams, boolean caughtUp, int controlConnectionsLost, String receiving,
+                     List<String> saturation) {
     }
 
+    /** {@code baseline} (plain sends) and {@code baselineGso} are null when not measured. */
     static LoadReport of(Machine machine, LoadSpec spec, String server, List<String> serverJvmOptions,
-                         SideReport relay, SideReport baseline) {
-        Double throughput = null;
-        Double latency = null;
-        if (baseline != null) {
-            throughput = ratio(relay.video().packetsOutPerSecond(), baseline.video().packetsOutPerSecond());
-            Long r = relay.latency().p99Micros();
-            Long b = baseline.latency().p99Micros();
-            latency = r == null || b == null ? null : ratio(r, b);
+                         SideReport relay, SideReport baseline, SideReport baselineGso) {
+        return new LoadReport(machine, Load.of(spec, server, serverJvmOptions), relay,
+                baseline, ratio(relay, baseline, OUT_PER_SECOND), ratio(relay, baseline, P99),
+                baselineGso, ratio(relay, baselineGso, OUT_PER_SECOND), ratio(relay, baselineGso, P99), NOTES);
+    }
+
+    private static final Function<SideReport, Double> OUT_PER_SECOND = s -> s.video().packetsOutPerSecond();
+    private static final Function<SideReport, Double> P99 = s -> s.latency().p99Micros() == null ? null
+            : s.latency().p99Micros().doubleValue();
+    private static final Function<SideReport, Double> CPU_PER_DATAGRAM = s -> s.serverUsage().cpuMicrosPerDatagramOut();
+
+    /** {@code figure} of the relay over the baseline's; null without a baseline or a figure. */
+    private static Double ratio(SideReport relay, SideReport baseline, Function<SideReport, Double> figure) {
+        if (baseline == null) {
+            return null;
         }
-        return new LoadReport(machine, Load.of(spec, server, serverJvmOptions), relay, baseline, throughput, latency,
-                NOTES);
+        Double r = figure.apply(relay);
+        Double b = figure.apply(baseline);
+        return r == null || b == null ? null : ratio(r, b);
+    }
+
+    /** The baselines measured, plain first. */
+    List<SideReport> baselines() {
+        List<SideReport> all = new ArrayList<>();
+        if (baseline != null) {
+            all.add(baseline);
+        }
+        if (baselineGso != null) {
+            all.add(baselineGso);
+        }
+        return all;
     }
 
     static Double ratio(double a, double b) {
@@ -301,9 +343,9 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         } else {
             out.append("servers' JVM options: ").append(String.join(" ", load.serverJvmOptions())).append('\n');
         }
-        Table t = new Table(baseline != null);
+        Table t = new Table(baselines());
         t.row("video datagrams/s in", s -> num(s.video().packetsInPerSecond()), null);
-        t.row("video datagrams/s out", s -> num(s.video().packetsOutPerSecond()), throughputRatio);
+        t.row("video datagrams/s out", s -> num(s.video().packetsOutPerSecond()), OUT_PER_SECOND);
         t.row("video Mbit/s in", s -> mbit(s.video().bitsInPerSecond()), null);
         t.row("video Mbit/s out", s -> mbit(s.video().bitsOutPerSecond()), null);
         t.row("delivered/expected", s -> s.video().delivered() + "/" + s.video().expected(), null);
@@ -324,7 +366,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         t.row("join: all (s) / the last (ms)", s -> s.joining() == null ? "n/a" : String.format(Locale.ROOT,
                 "%.1f / %.1f", s.joining().seconds(), s.joining().lastJoinMillis()), null);
         t.row("latency p50 (ms)", s -> ms(s.latency().p50Micros()), null);
-        t.row("latency p99 (ms)", s -> ms(s.latency().p99Micros()), p99LatencyRatio);
+        t.row("latency p99 (ms)", s -> ms(s.latency().p99Micros()), P99);
         t.row("latency p99.9 (ms)", s -> ms(s.latency().p999Micros()), null);
         t.row("latency max (ms)", s -> ms(s.latency().maxMicros()), null);
         if (load.audio()) {
@@ -335,6 +377,8 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         }
         t.row("server CPU (cores)", s -> s.serverUsage().cpuCores() == null ? "n/a"
                 : String.format(Locale.ROOT, "%.2f of %d", s.serverUsage().cpuCores(), s.serverUsage().coresAvailable()), null);
+        t.row("server CPU per datagram out (µs)", s -> s.serverUsage().cpuMicrosPerDatagramOut() == null ? "n/a"
+                : String.format(Locale.ROOT, "%.2f", s.serverUsage().cpuMicrosPerDatagramOut()), CPU_PER_DATAGRAM);
         t.row("server heap after GC (MiB)", s -> s.serverUsage().heapAfterGcBytes() == null ? "n/a"
                 : String.format(Locale.ROOT, "%.1f", s.serverUsage().heapAfterGcBytes() / 1048576.0), null);
         t.row("socket drops server / generator", s -> s.socketDrops() == null ? "n/a"
@@ -344,6 +388,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         t.row("  sender / receiver thread", s -> String.format(Locale.ROOT, "%s / %s",
                 share(s.generator().senderThreadCpu()), share(s.generator().receiverThreadCpu())), null);
         t.row("  send lateness p99 (ms)", s -> ms(s.generator().sendLatenessP99Micros()), null);
+        t.row("  receivers read with", s -> s.generator().receiving(), null);
         out.append(t);
         if (relay.nodes() != null) {
             out.append(nodeTable(relay.nodes()));
@@ -362,7 +407,12 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
             }
             out.append('\n');
         }
-        for (SideReport s : baseline == null ? List.of(relay) : List.of(relay, baseline)) {
+        List<SideReport> sides = new ArrayList<>(List.of(relay));
+        sides.addAll(baselines());
+        for (SideReport s : sides) {
+            for (String why : s.generator().saturation()) {
+                out.append(s.server()).append(": the generator may have been the limit: ").append(why).append('\n');
+            }
             if (s.serverUsage().heapProblem() != null && load.server() == null) {
                 out.append(s.server()).append(" heap: ").append(s.serverUsage().heapProblem()).append('\n');
             }
@@ -438,23 +488,28 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    /** Columns: what, relay, baseline, relay/baseline. */
+    /** Columns: what, relay, each baseline, then relay/baseline for each. */
     private final class Table {
-        private final boolean withBaseline;
+        private final List<SideReport> baselines;
         private final List<String[]> rows = new ArrayList<>();
 
-        Table(boolean withBaseline) {
-            this.withBaseline = withBaseline;
-            rows.add(withBaseline ? new String[] {"", "relay", "baseline", "relay/baseline"} : new String[] {"", "relay"});
+        Table(List<SideReport> baselines) {
+            this.baselines = baselines;
+            List<String> head = new ArrayList<>(List.of("", "relay"));
+            baselines.forEach(b -> head.add(b.server()));
+            baselines.forEach(b -> head.add("relay/" + b.server()));
+            rows.add(head.toArray(String[]::new));
         }
 
-        void row(String what, Function<SideReport, String> value, Double ratio) {
-            if (withBaseline) {
-                rows.add(new String[] {what, value.apply(relay), value.apply(baseline),
-                        ratio == null ? "" : String.format(Locale.ROOT, "%.3f", ratio)});
-            } else {
-                rows.add(new String[] {what, value.apply(relay)});
+        /** {@code ratioOf}: the figure whose relay/baseline ratio the row shows, or null for none. */
+        void row(String what, Function<SideReport, String> value, Function<SideReport, Double> ratioOf) {
+            List<String> row = new ArrayList<>(List.of(what, value.apply(relay)));
+            baselines.forEach(b -> row.add(value.apply(b)));
+            for (SideReport b : baselines) {
+                Double ratio = ratioOf == null ? null : ratio(relay, b, ratioOf);
+                row.add(ratio == null ? "" : String.format(Locale.ROOT, "%.3f", ratio));
             }
+            rows.add(row.toArray(String[]::new));
         }
 
         @Override

@@ -8,7 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
@@ -171,9 +170,9 @@ final class LoadSender implements Runnable {
     }
 
     /** False when the datagram did not leave: the socket's send buffer was full (non-blocking) or it failed. */
-    private static boolean send(LoadParticipant p, DatagramChannel channel, ByteBuffer datagram, InetSocketAddress to) {
+    private static boolean send(LoadParticipant p, MediaSocket socket, ByteBuffer datagram, InetSocketAddress to) {
         try {
-            if (channel.send(datagram, to) == 0) {
+            if (socket.send(datagram, to) == 0) {
                 p.sendBufferFull++;
                 return false;
             }

@@ -15,7 +15,6 @@ import chorus.client.session.RelayAddress;
 import chorus.protocol.control.ControlMessage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +48,12 @@ final class LoadTest {
     /** How long past the end of the window the sender may take to catch up before it is stopped. */
     private static final Duration SENDER_GRACE = Duration.ofSeconds(5);
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
+    /** Generator and server together using this share of the machine's cores: the machine, not the server, is the limit. */
+    private static final double SATURATED_SHARE = 0.9;
+    /** The sender's p99 lateness past this: its schedule slipped. */
+    private static final Duration LATE_SENDS = Duration.ofMillis(10);
+    /** The sender ending this long after the window: it fell behind. */
+    private static final Duration SENDER_OVERRUN = Duration.ofMillis(100);
 
     /** One server under load: its control endpoint and, when this run started it, its process. */
     record Node(RelayAddress control, ServerProcess process) {
@@ -74,7 +79,12 @@ final class LoadTest {
         }
 
         static Target of(ServerProcess process) {
-            return new Target(process.kind().label, List.of(new Node(process.control(), process)),
+            return of(process, process.kind().label);
+        }
+
+        /** {@code process} reported as {@code label} (a raw forwarder by how it sends). */
+        static Target of(ServerProcess process, String label) {
+            return new Target(label, List.of(new Node(process.control(), process)),
                     process.kind() == ServerProcess.Kind.RELAY);
         }
 
@@ -114,6 +124,7 @@ final class LoadTest {
      */
     static SideReport run(LoadSpec spec, Target target, String runId) throws IOException, InterruptedException {
         List<LoadParticipant> participants = new ArrayList<>();
+        MediaSockets sockets = MediaSockets.open();
         ControlConnections control = ControlConnections.start();
         LoadImpairment impairment = spec.impairment() == null ? null : new LoadImpairment(spec.impairment());
         try {
@@ -121,7 +132,7 @@ final class LoadTest {
                 awaitClusterFormed(target, control, runId);
             }
             long joinStart = System.nanoTime();
-            long lastJoin = join(spec, target, runId, control, participants, impairment);
+            long lastJoin = join(spec, target, runId, sockets, control, participants, impairment);
             long joined = System.nanoTime();
             if (target.tellsRosters()) {
                 awaitRosters(spec, participants);
@@ -134,7 +145,7 @@ final class LoadTest {
             if (spec.subscriptions() != null && target.tellsRosters()) {
                 subscribe(spec, participants);
             }
-            SideReport report = measure(spec, target, control, participants, joining);
+            SideReport report = measure(spec, target, sockets, control, participants, joining);
             if (impairment != null) {
                 log.info("{}: the impairment proxies dropped {} of {} datagrams ({}%)", target.label(), impairment.lost(),
                         impairment.lost() + impairment.passed(), LoadReport.round(100.0 * impairment.lost()
@@ -149,6 +160,7 @@ final class LoadTest {
             for (LoadParticipant p : participants) {
                 p.leave();
             }
+            sockets.close();
         }
     }
 
@@ -223,7 +235,7 @@ final class LoadTest {
     }
 
     /** Joins everyone, one after another; returns how long the last join took (hello to welcome), in nanoseconds. */
-    private static long join(LoadSpec spec, Target target, String runId, ControlConnections control,
+    private static long join(LoadSpec spec, Target target, String runId, MediaSockets sockets, ControlConnections control,
                              List<LoadParticipant> participants, LoadImpairment impairment)
             throws IOException, InterruptedException {
         long last = 0;
@@ -232,7 +244,7 @@ final class LoadTest {
             String room = "load-" + runId + "-r" + r;
             for (int i = 0; i < spec.participants(); i++) {
                 long start = System.nanoTime();
-                participants.add(LoadParticipant.join(control, target.nodes().get(target.nodeOf(i)).control(),
+                participants.add(LoadParticipant.join(sockets, control, target.nodes().get(target.nodeOf(i)).control(),
                         target.nodeOf(i), participants.size(), r, i, room,
                         "p" + i, spec.audio() ? spec.audioLoad().clipFor(i) : null,
                         spec.sendsVideo(i) ? spec.videoLayers() : List.of(), spec.layerHeights(),
@@ -243,17 +255,21 @@ final class LoadTest {
         return last;
     }
 
-    private static SideReport measure(LoadSpec spec, Target target, ControlConnections control,
+    private static SideReport measure(LoadSpec spec, Target target, MediaSockets sockets, ControlConnections control,
                                       List<LoadParticipant> participants, Joining joining)
             throws IOException, InterruptedException {
-        LoadReceiver receiver = new LoadReceiver(participants);
-        Thread receiving = new Thread(receiver, "load-receive");
-        receiving.setDaemon(true);
-        receiving.start();
+        LoadReceiver receiver = sockets.receiver(participants);
+        receiver.start();
         Thread sending = null;
         LoadSender sender = null;
         try {
             learnAddresses(participants);
+            // One sample before any traffic, thrown away: the first one builds the HTTP client the
+            // nodes' metrics are read with (300 ms of class loading on an idle core) and makes each
+            // node render its metrics for the first time. Taken at the window's start, that burst
+            // starved the receiver thread and held every datagram of the window's first 300 ms for
+            // 100-400 ms: the relay runs' p99 (the raw forwarder's run came second and found it done).
+            Sample.take(target, receiver);
             UdpSocketDrops dropsBefore = UdpSocketDrops.read();
 
             long start = System.nanoTime() + Duration.ofMillis(20).toNanos();
@@ -268,11 +284,10 @@ final class LoadTest {
             log.info("{}: warming up {} ms, then measuring {} ms", target.label(), spec.warmUp().toMillis(),
                     spec.duration().toMillis());
 
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             parkUntil(measureStart);
-            Sample before = Sample.take(target, threads, receiving);
+            Sample before = Sample.take(target, receiver);
             parkUntil(measureEnd);
-            Sample after = Sample.take(target, threads, receiving);
+            Sample after = Sample.take(target, receiver);
 
             sending.join(SENDER_GRACE.toMillis());
             if (sending.isAlive()) {
@@ -283,7 +298,6 @@ final class LoadTest {
             long drainEnd = Math.max(measureEnd, sender.finishedAt()) + DRAIN.toNanos();
             parkUntil(drainEnd);
             receiver.stop();
-            receiving.join(THREAD_STOP_WAIT.toMillis());
             UdpSocketDrops dropsAfter = UdpSocketDrops.read();
             SocketDrops drops = socketDrops(dropsBefore, dropsAfter, participants);
 
@@ -302,7 +316,6 @@ final class LoadTest {
             if (sending != null) {
                 sending.join(THREAD_STOP_WAIT.toMillis());
             }
-            receiving.join(THREAD_STOP_WAIT.toMillis());
         }
     }
 
@@ -312,10 +325,10 @@ final class LoadTest {
         Set<Integer> generator = new HashSet<>();
         for (LoadParticipant p : participants) {
             server.add(p.videoEndpoint.getPort());
-            generator.add(p.video.socket().getLocalPort());
+            generator.add(p.video.localPort());
             if (p.audio != null) {
                 server.add(p.audioEndpoint.getPort());
-                generator.add(p.audio.socket().getLocalPort());
+                generator.add(p.audio.localPort());
             }
         }
         return new SocketDrops(UdpSocketDrops.since(before, after, server), UdpSocketDrops.since(before, after, generator));
@@ -365,7 +378,7 @@ final class LoadTest {
      */
     private record Sample(long wallNanos, List<Long> serverCpu, List<Map<String, Double>> forwarded, Long selfCpu,
                           long receiverCpu) {
-        static Sample take(Target target, ThreadMXBean threads, Thread receiver) {
+        static Sample take(Target target, LoadReceiver receiver) {
             // The clocks first, at one instant; the nodes' metrics after, since an HTTP round trip to a
             // busy node can take long and must not come between the wall clock and the CPU clocks.
             long wall = System.nanoTime();
@@ -373,8 +386,9 @@ final class LoadTest {
             for (Node node : target.nodes()) {
                 servers.add(node.process() == null ? null : node.process().cpuNanos());
             }
-            Long self = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(null);
-            long receiving = threadCpu(threads, receiver);
+            long processCpu = PROCESS.getProcessCpuTime();
+            Long self = processCpu < 0 ? null : processCpu;
+            long receiving = receiver.cpuNanos();
             List<Map<String, Double>> forwarded = new ArrayList<>();
             for (Node node : target.nodes()) {
                 forwarded.add(node.process() == null || node.process().ready() == null ? null
@@ -383,9 +397,8 @@ final class LoadTest {
             return new Sample(wall, servers, forwarded, self, receiving);
         }
 
-        private static long threadCpu(ThreadMXBean threads, Thread t) {
-            return threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(t.getId()) : -1;
-        }
+        private static final com.sun.management.OperatingSystemMXBean PROCESS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
         static Double share(Long before, Long after, long wall) {
             return before == null || after == null || before < 0 || after < 0 || wall <= 0
@@ -446,16 +459,18 @@ final class LoadTest {
         }
         long wall = after.wallNanos() - before.wallNanos();
         List<NodeReport> nodes = nodeReports(target, participants, before, after, heap, window);
-        ServerUsage usage = ServerUsage.of(nodes, Runtime.getRuntime().availableProcessors(),
-                target.started() ? null : "not a child of this run");
+        int cores = Runtime.getRuntime().availableProcessors();
+        ServerUsage usage = ServerUsage.of(nodes, cores, target.started() ? null : "not a child of this run",
+                (deliveries.received() + audioReceived) / window);
         LatencyHistogram lateness = sender.lateness();
-        Generator generator = new Generator(
-                Sample.share(before.selfCpu(), after.selfCpu(), wall),
+        Double generatorCpu = Sample.share(before.selfCpu(), after.selfCpu(), wall);
+        Generator generator = new Generator(generatorCpu,
                 sender.measuredCpuNanos() < 0 ? null
                         : LoadReport.round((double) sender.measuredCpuNanos() / spec.duration().toNanos(), 3),
                 Sample.share(before.receiverCpu(), after.receiverCpu(), wall),
                 lateness.percentileMicros(0.99), lateness.maxMicros(), sendBufferFull, sendErrors,
-                receiver.ignored(), caughtUp, controlLost);
+                receiver.ignored(), caughtUp, controlLost, receiver.describe(),
+                saturation(generatorCpu, usage.cpuCores(), cores, lateness, sender.finishedAt() - measureEnd, caughtUp));
         boolean relayCounts = nodes.stream().anyMatch(n -> n.forwardedDatagramsPerSecondByLayer() != null);
         SideReport side = new SideReport(target.label(), target.control().toString(), participants.size(), window,
                 video, new Delivery(ratios.get(0), median(ratios), receivers), Latency.of(receiver.latency()),
@@ -466,6 +481,33 @@ final class LoadTest {
         log.info("{}: {} participants, {} datagrams/s out, loss {}%, p99 {}", target.label(), participants.size(),
                 video.packetsOutPerSecond(), LoadReport.round(loss * 100, 3), p99 == null ? "n/a" : p99 + " µs");
         return side;
+    }
+
+    /**
+     * Why the generator may have been the limit of this run, from what it can measure of itself: the
+     * machine's cores nearly all in use by it and the server, its sender's schedule slipping, or its
+     * receivers (or the server) still behind after the drain. Empty when none of these held.
+     */
+    static List<String> saturation(Double generatorCores, Double serverCores, int cores, LatencyHistogram lateness,
+                                   long senderOverrunNanos, boolean caughtUp) {
+        List<String> why = new ArrayList<>();
+        if (generatorCores != null && serverCores != null && generatorCores + serverCores >= SATURATED_SHARE * cores) {
+            why.add(String.format(java.util.Locale.ROOT, "generator %.2f + server %.2f cores = %.0f%% of the machine's %d",
+                    generatorCores, serverCores, 100 * (generatorCores + serverCores) / cores, cores));
+        }
+        Long p99 = lateness.percentileMicros(0.99);
+        if (p99 != null && p99 > LATE_SENDS.toNanos() / 1000) {
+            why.add(String.format(java.util.Locale.ROOT, "the sender's sends started %.1f ms late at p99 (its schedule slipped)",
+                    p99 / 1000.0));
+        }
+        if (senderOverrunNanos > SENDER_OVERRUN.toNanos()) {
+            why.add(String.format(java.util.Locale.ROOT, "the sender ended %.0f ms after the window (it fell behind)",
+                    senderOverrunNanos / 1e6));
+        }
+        if (!caughtUp) {
+            why.add("measured datagrams still arrived at the end of the drain (the receivers or the server were behind)");
+        }
+        return why;
     }
 
     /** Each simulcast layer, summed over the video senders. */

@@ -22,12 +22,13 @@ import java.util.function.Function;
 import javax.imageio.ImageIO;
 
 /**
- * Draws a sweep as a PNG: video datagrams/s out and p99 latency against participants per room,
- * relay and raw forwarder as two labelled lines. N is on a log₂ axis so the steps are evenly
- * spaced. Steps a side did not hold are drawn hollow.
+ * Draws a sweep as a PNG: video datagrams/s out, p99 latency and the server's CPU per datagram
+ * out against participants per room, the relay and each raw forwarder swept (plain sends, GSO
+ * sends) as labelled lines. N is on a log₂ axis so the steps are evenly spaced. Steps a side did
+ * not hold are drawn hollow.
  */
 final class SweepPlot {
-    private static final int WIDTH = 1400;
+    private static final int WIDTH = 1800;
     private static final int HEIGHT = 620;
     private static final int TOP = 130;
     private static final int BOTTOM = 100;
@@ -36,6 +37,7 @@ final class SweepPlot {
     private static final int RIGHT = 30;
     private static final Color RELAY = new Color(31, 119, 180);
     private static final Color BASELINE = new Color(230, 120, 20);
+    private static final Color BASELINE_GSO = new Color(44, 160, 44);
     private static final Color GRID = new Color(225, 225, 225);
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 20);
     private static final Font SUBTITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
@@ -58,10 +60,10 @@ final class SweepPlot {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH, HEIGHT);
             title(g, report);
-            int panelWidth = (WIDTH - LEFT - GAP - RIGHT) / 2;
+            int panelWidth = (WIDTH - LEFT - 2 * GAP - RIGHT) / 3;
             int panelHeight = HEIGHT - TOP - BOTTOM;
             List<Integer> ns = new ArrayList<>();
-            for (Side side : List.of(report.relay(), report.baseline())) {
+            for (Side side : report.sides()) {
                 for (Step s : side.steps()) {
                     if (s.figures() != null && !ns.contains(s.participants())) {
                         ns.add(s.participants());
@@ -76,7 +78,10 @@ final class SweepPlot {
                         Long p99 = s.figures().latency().p99Micros();
                         return p99 == null || p99 >= LatencyHistogram.LIMIT_MICROS ? null : p99 / 1000.0;
                     });
-            legend(g, HEIGHT - 22);
+            panel(g, LEFT + 2 * (panelWidth + GAP), TOP, panelWidth, panelHeight,
+                    "Server CPU per datagram out (µs)", "µs", ns, report,
+                    s -> s.figures().serverUsage().cpuMicrosPerDatagramOut());
+            legend(g, report, HEIGHT - 22);
         } finally {
             g.dispose();
         }
@@ -87,16 +92,20 @@ final class SweepPlot {
         g.setColor(Color.BLACK);
         g.setFont(TITLE);
         Sweep.Load l = r.load();
-        g.drawString(String.format(Locale.ROOT, "Chorus load sweep: relay vs raw forwarder, %d room%s, %d fps x %,d-byte frames%s",
+        g.drawString(String.format(Locale.ROOT, "Chorus load sweep: relay vs raw forwarders, %d room%s, %d fps x %,d-byte frames%s",
                 l.rooms(), l.rooms() == 1 ? "" : "s", l.videoFps(), l.frameBytes(), l.audio() ? " + audio" : ""), LEFT, 32);
         g.setFont(SUBTITLE);
         g.drawString(r.machine().oneLine() + "  —  " + r.machine().date(), LEFT, 56);
         if (l.serverJvmOptions() != null) {
             g.drawString("Servers' JVM options: " + String.join(" ", l.serverJvmOptions()), LEFT, 78);
         }
+        StringBuilder held = new StringBuilder();
+        for (Side side : r.sides()) {
+            held.append(held.length() == 0 ? "" : ", ").append(side.server()).append(' ').append(held(side));
+        }
         g.drawString(String.format(Locale.ROOT,
-                "Largest N held (loss ≤ %.0f%%, %.0f s per step): relay %s, raw forwarder %s.  Hollow points: step not held.",
-                l.lossLimit() * 100, l.stepDurationSeconds(), held(r.relay()), held(r.baseline())), LEFT, 100);
+                "Largest N held (loss ≤ %.0f%%, %.0f s per step): %s.  Hollow points: step not held.",
+                l.lossLimit() * 100, l.stepDurationSeconds(), held), LEFT, 100);
     }
 
     private static String held(Side side) {
@@ -106,7 +115,7 @@ final class SweepPlot {
     private static void panel(Graphics2D g, int x, int y, int w, int h, String title, String unit, List<Integer> ns,
                               Report report, Function<Step, Double> value) {
         double max = 0;
-        for (Side side : List.of(report.relay(), report.baseline())) {
+        for (Side side : report.sides()) {
             for (Step s : side.steps()) {
                 Double v = s.figures() == null ? null : value.apply(s);
                 if (v != null) {
@@ -164,8 +173,13 @@ final class SweepPlot {
         rotated.drawString(unit, -(y + h / 2 + fm.stringWidth(unit) / 2), x - 62);
         rotated.dispose();
 
-        // The baseline wide underneath, the relay narrow on top: where they coincide both still show.
-        series(g, report.baseline(), BASELINE, 4.5f, 7, xAxis, yAxis, y + 14, value);
+        // The baselines wide underneath, the relay narrow on top: where they coincide all still show.
+        if (report.baseline() != null) {
+            series(g, report.baseline(), BASELINE, 6f, 8, xAxis, yAxis, y + 28, value);
+        }
+        if (report.baselineGso() != null) {
+            series(g, report.baselineGso(), BASELINE_GSO, 4f, 6, xAxis, yAxis, y + 14, value);
+        }
         series(g, report.relay(), RELAY, 2f, 4, xAxis, yAxis, y, value);
     }
 
@@ -223,14 +237,30 @@ final class SweepPlot {
         g.setStroke(old);
     }
 
-    /** One legend for both panels, centred under them (inside a panel it would hide points). */
-    private static void legend(Graphics2D g, int baseline) {
+    /** One legend for all panels, centred under them (inside a panel it would hide points). */
+    private static void legend(Graphics2D g, Report report, int baseline) {
         Stroke old = g.getStroke();
         g.setFont(LABEL);
         FontMetrics fm = g.getFontMetrics();
-        String[] labels = {"relay", "raw forwarder (baseline)"};
-        Color[] colors = {RELAY, BASELINE};
-        float[] widths = {2f, 4.5f};
+        List<String> labelList = new ArrayList<>(List.of("relay"));
+        List<Color> colorList = new ArrayList<>(List.of(RELAY));
+        List<Float> widthList = new ArrayList<>(List.of(2f));
+        if (report.baseline() != null) {
+            labelList.add("raw forwarder, plain sends (baseline)");
+            colorList.add(BASELINE);
+            widthList.add(6f);
+        }
+        if (report.baselineGso() != null) {
+            labelList.add("raw forwarder, UDP GSO sends (baseline-gso)");
+            colorList.add(BASELINE_GSO);
+            widthList.add(4f);
+        }
+        String[] labels = labelList.toArray(String[]::new);
+        Color[] colors = colorList.toArray(Color[]::new);
+        float[] widths = new float[widthList.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = widthList.get(i);
+        }
         int gap = 40;
         int total = -gap;
         for (String l : labels) {

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +42,10 @@ class LoadTestCommandTest {
 
     @Test
     @Timeout(90)
-    void aShortRunReportsRelayAndBaselineBothDeliveringWithOrderedPercentiles() throws Exception {
+    void aShortRunReportsRelayAndTheGsoBaselineBothDeliveringWithOrderedPercentiles() throws Exception {
         int code = ClientMain.execute("loadtest", "--rooms", "1", "--participants", "3",
                 "--duration", "2", "--warmup", "1", "--video-fps", "15", "--audio",
-                "--baseline", "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
+                "--baseline", "gso", "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
                 "--out", dir.toString());
         assertEquals(0, code);
 
@@ -56,7 +57,8 @@ class LoadTestCommandTest {
         JsonNode mixed = report.path("relay").path("audio");
         assertTrue(mixed.path("bitsInPerSecond").asLong() > 0 && mixed.path("framesPerReceiverPerSecond").asDouble() > 0,
                 "the relay mixed the Opus talkers: " + mixed);
-        for (String side : new String[] {"relay", "baseline"}) {
+        assertTrue(report.path("baseline").isNull(), "no plain baseline was asked for: " + report.path("baseline"));
+        for (String side : new String[] {"relay", "baselineGso"}) {
             JsonNode s = report.path(side);
             assertTrue(s.isObject(), side + " is an object");
             JsonNode video = s.path("video");
@@ -76,20 +78,39 @@ class LoadTestCommandTest {
             assertTrue(usage.path("cpuCores").isNumber(), side + " server CPU measured: " + usage);
             assertTrue(usage.path("heapAfterGcBytes").isNumber() || usage.path("heapProblem").isTextual(),
                     side + " heap reported, or why not: " + usage);
+            assertTrue(usage.path("cpuMicrosPerDatagramOut").asDouble() > 0, side + " CPU per datagram out: " + usage);
+            JsonNode generator = s.path("generator");
+            assertTrue(generator.path("cpuCores").asDouble() > 0, side + " the generator's own CPU: " + generator);
+            assertTrue(generator.path("saturation").isArray(), side + " says whether the generator was the limit");
         }
-        assertTrue(report.path("baseline").path("joining").path("rosterWaitSeconds").isNull(),
+        assertEquals("baseline-gso", report.path("baselineGso").path("server").asText());
+        assertTrue(report.path("baselineGso").path("joining").path("rosterWaitSeconds").isNull(),
                 "the raw forwarder tells no roster, so none is waited for");
-        for (String ratio : new String[] {"throughputRatio", "p99LatencyRatio"}) {
+        for (String ratio : new String[] {"throughputRatioGso", "p99LatencyRatioGso"}) {
             assertTrue(report.path(ratio).isNumber() && report.path(ratio).asDouble() > 0, ratio + ": " + report.path(ratio));
         }
-        assertTrue(Files.size(dir.resolve("relay.log")) >= 0 && Files.exists(dir.resolve("baseline.log")));
+        assertTrue(Files.size(dir.resolve("relay.log")) >= 0 && Files.exists(dir.resolve("baseline-gso.log")));
+    }
+
+    @Test
+    void baselineAloneMeansPlainAsBeforeAndTakesGsoOrBoth() {
+        LoadTestCommand alone = new LoadTestCommand();
+        CommandLine cl = new CommandLine(alone);
+        cl.parseArgs("--baseline", "--video-codec", "jpeg", "--frame-bytes", "1000");
+        assertEquals(List.of(Baseline.PLAIN), Baseline.parse(alone.baseline), "--baseline with no value: plain");
+        LoadTestCommand both = new LoadTestCommand();
+        new CommandLine(both).parseArgs("--baseline=both", "--video-codec", "jpeg", "--frame-bytes", "1000");
+        assertEquals(List.of(Baseline.PLAIN, Baseline.GSO), Baseline.parse(both.baseline));
+        Run bad = loadtest("--baseline", "fast", "--video-codec", "jpeg", "--frame-bytes", "1000");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--baseline must be plain, gso or both"), bad.err());
     }
 
     @Test
     @Timeout(180)
     void aRoomSpreadOverAThreeNodeClusterIsReportedPerNodeAndDeliversAcrossNodes() throws Exception {
         int code = ClientMain.execute("loadtest", "--participants", "6", "--cluster", "3", "--video-senders", "2",
-                "--duration", "2", "--warmup", "1", "--video-fps", "15", "--video-codec", "jpeg", "--frame-bytes", "3000",
+                "--duration", "1", "--warmup", "0.5", "--video-fps", "15", "--video-codec", "jpeg", "--frame-bytes", "3000",
                 "--relay-heap", "256m", "--relay-classpath", System.getProperty("java.class.path"),
                 "--out", dir.toString());
         assertEquals(0, code);

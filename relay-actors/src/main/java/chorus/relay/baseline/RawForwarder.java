@@ -3,13 +3,7 @@ package chorus.relay.baseline;
 import chorus.protocol.control.ControlCodec;
 import chorus.protocol.control.ControlMessage;
 import chorus.protocol.control.ControlProtocolException;
-import chorus.protocol.media.DropReason;
-import chorus.protocol.media.Fragmenter;
 import chorus.protocol.media.MediaCipher;
-import chorus.protocol.media.MediaHeader;
-import chorus.protocol.media.MediaKind;
-import chorus.protocol.media.MediaSealer;
-import chorus.protocol.media.ReplayWindow;
 import chorus.relay.metrics.RelayStats;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -17,10 +11,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +28,8 @@ import picocli.CommandLine.Option;
  * control connection answers the hello with a welcome; one thread per UDP port receives each
  * datagram, checks its header, replay window and AEAD tag (decrypting it), learns the sender's
  * address, and re-encrypts it for every other member of the room with that member's key, as the
- * relay does. No mixing (audio is fanned out like video), no keepalive, no challenge, no rate
+ * relay does ({@link DatagramForwarder}); {@code --send} picks how the datagrams go out
+ * ({@link PlainPath}, {@link GsoPath}). No mixing (audio is fanned out like video), no keepalive, no challenge, no rate
  * limit, no roster events: only what the forwarding itself costs.
  */
 @Command(name = "baseline", mixinStandardHelpOptions = true,
@@ -57,51 +48,44 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
     @Option(names = "--audio-port", defaultValue = "0")
     int audioPort;
 
-    private static final class Member {
-        final int mediaId;
-        // index 0 video, 1 audio; each touched by that port's thread only
-        final MediaCipher[] openers = new MediaCipher[2];
-        final ReplayWindow[] windows = {new ReplayWindow(), new ReplayWindow()};
-        final MediaSealer[] sealers = new MediaSealer[2];
-        final InetSocketAddress[] addresses = new InetSocketAddress[2];
-        final List<Member> room;
-
-        Member(int mediaId, byte[] key, List<Member> room) {
-            this.mediaId = mediaId;
-            for (int port = 0; port < 2; port++) {
-                openers[port] = new MediaCipher(key);
-                sealers[port] = new MediaSealer(key, port + 1, MediaCipher.RELAY_TO_CLIENT);
-            }
-            this.room = room;
-        }
+    /** How the UDP path receives and sends. */
+    enum Send {
+        /** A JDK DatagramChannel per port: one receive per datagram, one send per datagram per receiver. */
+        plain,
+        /** Netty native epoll: reads in batches, and each receiver's copies of a frame go as one UDP GSO send. */
+        gso
     }
+
+    @Option(names = "--send", defaultValue = "plain", paramLabel = "plain|gso",
+            description = "How datagrams are sent: plain (one send per datagram per receiver) or gso (a frame's "
+                    + "datagrams to one receiver as one segmented send, UDP_SEGMENT; needs Linux epoll). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Send send;
 
     private final Map<Integer, Member> members = new ConcurrentHashMap<>();
     private final Map<String, List<Member>> rooms = new ConcurrentHashMap<>();
     private final AtomicInteger nextMediaId = new AtomicInteger(1);
     private final RelayStats stats = new RelayStats();
     private ServerSocket control;
-    private DatagramChannel[] channels;
+    private MediaPath media;
     private volatile boolean open = true;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new RawForwarder()).execute(args));
     }
 
-    /** Binds and starts the threads; returns once every socket listens. */
+    /**
+     * Binds and starts the threads; returns once every socket listens.
+     *
+     * @throws IllegalStateException with {@code --send gso} where Netty's epoll transport or UDP GSO is missing
+     */
     public RawForwarder start() throws IOException {
+        media = send == Send.gso ? new GsoPath(host, videoPort, audioPort, members, stats)
+                : new PlainPath(host, videoPort, audioPort, members, stats);
         control = new ServerSocket();
         control.bind(new InetSocketAddress(host, controlPort));
-        channels = new DatagramChannel[] {
-                DatagramChannel.open().bind(new InetSocketAddress(host, videoPort)),
-                DatagramChannel.open().bind(new InetSocketAddress(host, audioPort))};
-        for (DatagramChannel ch : channels) {
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-        }
+        media.start();
         daemon("baseline-accept", this::acceptLoop);
-        daemon("baseline-udp-video", () -> forwardLoop(0));
-        daemon("baseline-udp-audio", () -> forwardLoop(1));
         return this;
     }
 
@@ -118,11 +102,16 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
         return stats;
     }
 
-    private int port(int index) throws IOException {
-        return ((InetSocketAddress) channels[index].getLocalAddress()).getPort();
+    /** The media path it runs (for tests: what a GSO path sent). */
+    MediaPath media() {
+        return media;
     }
 
-    private static void daemon(String name, Runnable body) {
+    private int port(int index) throws IOException {
+        return media.port(index);
+    }
+
+    static void daemon(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
@@ -174,59 +163,15 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
         }
     }
 
-    private void forwardLoop(int port) {
-        DatagramChannel channel = channels[port];
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        ByteBuffer clear = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-        ByteBuffer ack = ByteBuffer.allocate(MediaHeader.MAX_DATAGRAM);
-        while (open) {
-            SocketAddress from;
-            buffer.clear();
-            try {
-                from = channel.receive(buffer);
-            } catch (IOException e) {
-                return;
-            }
-            int length = buffer.position();
-            DropReason problem = MediaHeader.validate(buffer, 0, length);
-            Member sender = problem == null ? members.get(MediaHeader.mediaId(buffer, 0)) : null;
-            long packetNumber = problem == null ? MediaHeader.packetNumber(buffer, 0) : 0;
-            DropReason stale = sender == null ? null : sender.windows[port].check(packetNumber);
-            if (sender == null || stale != null
-                    || !sender.openers[port].open(buffer, length, port + 1, MediaCipher.CLIENT_TO_RELAY, clear)) {
-                stats.dropped(problem != null ? problem : stale != null ? stale : DropReason.BAD_TAG);
-                continue;
-            }
-            sender.windows[port].accept(packetNumber);
-            MediaKind kind = MediaHeader.kind(clear, 0);
-            stats.received(kind, length);
-            sender.addresses[port] = (InetSocketAddress) from;
-            try {
-                if (kind == MediaKind.HELLO) {
-                    Fragmenter.encodeSignal(ack, MediaKind.HELLO, sender.mediaId, 0);
-                    channel.send(sender.sealers[port].seal(ack), from);
-                    continue;
-                }
-                if (kind != MediaKind.VIDEO && kind != MediaKind.SCREEN && kind != MediaKind.AUDIO) {
-                    continue;
-                }
-                for (Member m : sender.room) {
-                    InetSocketAddress to = m.addresses[port];
-                    if (m != sender && to != null) {
-                        ByteBuffer sealed = m.sealers[port].seal(clear);
-                        channel.send(sealed, to);
-                        stats.sent(kind, sealed.limit());
-                    }
-                }
-            } catch (IOException e) {
-                stats.sendFailed();
-            }
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
-        start();
+        try {
+            start();
+        } catch (IllegalStateException e) {
+            System.err.println("chorus baseline: " + e.getMessage());
+            close();
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             close();
@@ -242,12 +187,14 @@ public final class RawForwarder implements Callable<Integer>, AutoCloseable {
     public void close() {
         open = false;
         try {
-            control.close();
-            for (DatagramChannel ch : channels) {
-                ch.close();
+            if (control != null) {
+                control.close();
             }
         } catch (IOException ignored) {
             // closing anyway
+        }
+        if (media != null) {
+            media.close();
         }
     }
 }
