@@ -271,7 +271,21 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                       Double cpuCores, Long heapAfterGcBytes, String heapProblem,
                       @com.fasterxml.jackson.annotation.JsonInclude(
                               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                      Map<String, Double> forwardedDatagramsPerSecondByLayer) {
+                      Map<String, Double> forwardedDatagramsPerSecondByLayer,
+                      @com.fasterxml.jackson.annotation.JsonInclude(
+                              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                      Map<String, Double> udpSendsInWindow) {
+
+        /** Frames of two or more fragments that went to a receiver in one send, of all such frames; null when not counted. */
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        public Double framesSentWholeShare() {
+            if (udpSendsInWindow == null) {
+                return null;
+            }
+            double whole = udpSendsInWindow.getOrDefault("framesWhole", 0.0);
+            double all = whole + udpSendsInWindow.getOrDefault("framesSplit", 0.0);
+            return all == 0 ? null : round(whole / all, 4);
+        }
     }
 
     /**
@@ -463,6 +477,10 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
             if (n.forwardedDatagramsPerSecondByLayer() != null) {
                 b.append("node ").append(n.node()).append(" forwarded video datagrams/s by layer (its own count): ")
                         .append(n.forwardedDatagramsPerSecondByLayer()).append('\n');
+            }
+            if (n.udpSendsInWindow() != null) {
+                b.append("node ").append(n.node()).append(" UDP sends in the window: ").append(n.udpSendsInWindow())
+                        .append(", frames sent whole ").append(n.framesSentWholeShare()).append('\n');
             }
         }
         return b.toString();

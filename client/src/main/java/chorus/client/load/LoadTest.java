@@ -376,7 +376,8 @@ final class LoadTest {
      * CPU clocks read at one instant: each server child, this process, the receiver thread. (The
      * sender ends right before the window does, so it times itself.)
      */
-    private record Sample(long wallNanos, List<Long> serverCpu, List<Map<String, Double>> forwarded, Long selfCpu,
+    private record Sample(long wallNanos, List<Long> serverCpu, List<Map<String, Double>> forwarded,
+                          List<Map<String, Double>> udpSends, Long selfCpu,
                           long receiverCpu) {
         static Sample take(Target target, LoadReceiver receiver) {
             // The clocks first, at one instant; the nodes' metrics after, since an HTTP round trip to a
@@ -390,11 +391,14 @@ final class LoadTest {
             Long self = processCpu < 0 ? null : processCpu;
             long receiving = receiver.cpuNanos();
             List<Map<String, Double>> forwarded = new ArrayList<>();
+            List<Map<String, Double>> udp = new ArrayList<>();
             for (Node node : target.nodes()) {
-                forwarded.add(node.process() == null || node.process().ready() == null ? null
-                        : RelayMetrics.forwardedByLayer(node.process().ready().metricsPort()));
+                RelayMetrics.Scrape scrape = node.process() == null || node.process().ready() == null ? null
+                        : RelayMetrics.scrape(node.process().ready().metricsPort());
+                forwarded.add(scrape == null ? null : scrape.forwardedByLayer());
+                udp.add(scrape == null ? null : scrape.udpSends());
             }
-            return new Sample(wall, servers, forwarded, self, receiving);
+            return new Sample(wall, servers, forwarded, udp, self, receiving);
         }
 
         private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -569,7 +573,8 @@ final class LoadTest {
                     LoadReport.round(out / window, 1), Math.round(outBytes * 8 / window),
                     Sample.share(before.serverCpu().get(i), after.serverCpu().get(i), wall),
                     h == null ? null : h.bytes(), h == null ? "not a child of this run" : h.problem(),
-                    RelayMetrics.ratePerSecond(before.forwarded().get(i), after.forwarded().get(i), wall / 1e9)));
+                    RelayMetrics.ratePerSecond(before.forwarded().get(i), after.forwarded().get(i), wall / 1e9),
+                    RelayMetrics.growth(before.udpSends().get(i), after.udpSends().get(i))));
         }
         return nodes;
     }

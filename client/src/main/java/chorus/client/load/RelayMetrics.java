@@ -26,11 +26,26 @@ final class RelayMetrics {
     private RelayMetrics() {
     }
 
+    /** What one reading of a node's metrics gives: forwarded video by layer, and how its UDP sends went. */
+    record Scrape(Map<String, Double> forwardedByLayer, Map<String, Double> udpSends) {
+    }
+
+    /** The relay's counters of how it sends (README "The media path"), by the keys the report uses. */
+    static final Map<String, String> UDP_SENDS = new java.util.LinkedHashMap<>();
+
+    static {
+        UDP_SENDS.put("framesWhole", "chorus_media_frames_sent_total{how=\"whole\"}");
+        UDP_SENDS.put("framesSplit", "chorus_media_frames_sent_total{how=\"split\"}");
+        UDP_SENDS.put("framesSentEarly", "chorus_media_frames_sent_early_total");
+        UDP_SENDS.put("segmentedSends", "chorus_media_segmented_sends_total");
+        UDP_SENDS.put("segmentedDatagrams", "chorus_media_segmented_datagrams_total");
+    }
+
     /**
-     * The node's forwarded video datagrams so far by layer label ("" for a sample without one), or
-     * null when the node has no metrics port, does not answer, or does not export the counter.
+     * The node's counters so far, or null when the node has no metrics port or does not answer;
+     * either map is null when the node does not export those counters.
      */
-    static Map<String, Double> forwardedByLayer(int metricsPort) {
+    static Scrape scrape(int metricsPort) {
         if (metricsPort <= 0) {
             return null;
         }
@@ -38,13 +53,41 @@ final class RelayMetrics {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? sumByLayer(response.body(), FORWARDED) : null;
+            return response.statusCode() == 200
+                    ? new Scrape(sumByLayer(response.body(), FORWARDED), udpSends(response.body())) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** The {@link #UDP_SENDS} counters in Prometheus text, by key; null when it has none of them. */
+    static Map<String, Double> udpSends(String text) {
+        Map<String, Double> found = new java.util.LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            for (Map.Entry<String, String> e : UDP_SENDS.entrySet()) {
+                if (line.startsWith(e.getValue() + " ")) {
+                    try {
+                        found.put(e.getKey(), Double.parseDouble(line.substring(e.getValue().length()).strip()));
+                    } catch (NumberFormatException ignored) {
+                        // not a sample line
+                    }
+                }
+            }
+        }
+        return found.isEmpty() ? null : found;
+    }
+
+    /** What each counter grew by between two readings; null unless both read. */
+    static Map<String, Double> growth(Map<String, Double> before, Map<String, Double> after) {
+        if (before == null || after == null) {
+            return null;
+        }
+        Map<String, Double> grown = new java.util.LinkedHashMap<>();
+        after.forEach((k, v) -> grown.put(k, v - before.getOrDefault(k, 0.0)));
+        return grown;
     }
 
     /** {@code metric}'s samples in Prometheus text summed by layer label; null when it has none. */

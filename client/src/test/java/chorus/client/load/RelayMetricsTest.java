@@ -26,7 +26,27 @@ class RelayMetricsTest {
     @Test
     void aRelayThatDoesNotExportTheCounterGivesNone() {
         assertNull(RelayMetrics.sumByLayer("chorus_media_drops_total 3\n", RelayMetrics.FORWARDED));
-        assertNull(RelayMetrics.forwardedByLayer(-1));
+        assertNull(RelayMetrics.scrape(-1));
+    }
+
+    @Test
+    void howTheRelaySentIsReadByKeyAndItsGrowthOverTheWindow() {
+        String text = """
+                chorus_media_frames_sent_total{how="whole"} 90.0
+                chorus_media_frames_sent_total{how="split"} 10.0
+                chorus_media_frames_sent_early_total 4.0
+                chorus_media_segmented_sends_total 120.0
+                chorus_media_segmented_datagrams_total 1200.0
+                """;
+        Map<String, Double> after = RelayMetrics.udpSends(text);
+        assertEquals(Map.of("framesWhole", 90.0, "framesSplit", 10.0, "framesSentEarly", 4.0, "segmentedSends", 120.0,
+                "segmentedDatagrams", 1200.0), after);
+        Map<String, Double> grown = RelayMetrics.growth(Map.of("framesWhole", 40.0, "framesSplit", 10.0), after);
+        assertEquals(50.0, grown.get("framesWhole"));
+        assertEquals(0.0, grown.get("framesSplit"));
+        LoadReport.NodeReport node = new LoadReport.NodeReport(0, "x", null, 1, 0, 0, 0, 0, null, null, null, null, grown);
+        assertEquals(1.0, node.framesSentWholeShare(), "50 whole of 50 in the window");
+        assertNull(RelayMetrics.udpSends(TEXT), "a relay without the counters gives none");
     }
 
     @Test

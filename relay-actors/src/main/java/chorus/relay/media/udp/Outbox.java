@@ -78,7 +78,8 @@ final class Outbox {
         }
         if (p == null) {
             p = spare.isEmpty() ? new Pending() : spare.poll();
-            p.buffer = allocator.directBuffer(Math.max(length, 8 * 1024), MAX_BYTES);
+            // Room for a typical frame (12-16 fragments) at once: growing the buffer would copy it.
+            p.buffer = allocator.directBuffer(Math.min(MAX_BYTES, Math.max(length, 1) * 16), MAX_BYTES);
             p.to = to;
             p.segmentSize = length;
             p.segments = 0;
