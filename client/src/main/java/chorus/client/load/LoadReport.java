@@ -277,6 +277,7 @@ record LoadReport(Machine machine, Load load, SideReport relay, SideReport basel
                       Map<String, Double> udpSendsInWindow) {
 
         /** Frames of two or more fragments that went to a receiver in one send, of all such frames; null when not counted. */
+        @com.fasterxml.jackson.annotation.JsonProperty
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         public Double framesSentWholeShare() {
             if (udpSendsInWindow == null) {
