@@ -239,6 +239,16 @@ class WholeFrameSendTest {
         return datagrams;
     }
 
+    /** Tests and the drain close a node more than once: the second close of its sockets does nothing. */
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void closingTheSocketsTwiceIsHarmless(Path path) {
+        RelayNode node = start(Map.of("chorus.relay.media.udp.transport", path.transport,
+                "chorus.relay.media.udp.gso", path.gso));
+        node.close();
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(node::close);
+    }
+
     /**
      * Six senders at once, each from its own thread, to a relay with four receive threads per
      * port: the kernel spreads the senders over the sockets, and a receiver sees each sender's

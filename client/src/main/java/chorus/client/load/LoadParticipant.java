@@ -121,7 +121,7 @@ final class LoadParticipant {
      * only watches) and announces {@code layerHeights} in its hello (null: one layer, unsaid); it
      * counts what it receives of each of the {@code streamsInRoom} streams of its room.
      */
-    static LoadParticipant join(MediaSockets sockets, ControlConnections connections, RelayAddress relay, int node,
+    static LoadParticipant join(LoadSockets sockets, ControlConnections connections, RelayAddress relay, int node,
                                 int index, int room,
                                 int indexInRoom, String roomName, String name, MediaClip audioClip,
                                 List<LoadSpec.VideoLayer> videoLayers, List<Integer> layerHeights, int streamsInRoom,

@@ -124,7 +124,7 @@ final class LoadTest {
      */
     static SideReport run(LoadSpec spec, Target target, String runId) throws IOException, InterruptedException {
         List<LoadParticipant> participants = new ArrayList<>();
-        MediaSockets sockets = MediaSockets.open();
+        LoadSockets sockets = LoadSockets.open();
         ControlConnections control = ControlConnections.start();
         LoadImpairment impairment = spec.impairment() == null ? null : new LoadImpairment(spec.impairment());
         try {
@@ -235,7 +235,7 @@ final class LoadTest {
     }
 
     /** Joins everyone, one after another; returns how long the last join took (hello to welcome), in nanoseconds. */
-    private static long join(LoadSpec spec, Target target, String runId, MediaSockets sockets, ControlConnections control,
+    private static long join(LoadSpec spec, Target target, String runId, LoadSockets sockets, ControlConnections control,
                              List<LoadParticipant> participants, LoadImpairment impairment)
             throws IOException, InterruptedException {
         long last = 0;
@@ -255,7 +255,7 @@ final class LoadTest {
         return last;
     }
 
-    private static SideReport measure(LoadSpec spec, Target target, MediaSockets sockets, ControlConnections control,
+    private static SideReport measure(LoadSpec spec, Target target, LoadSockets sockets, ControlConnections control,
                                       List<LoadParticipant> participants, Joining joining)
             throws IOException, InterruptedException {
         LoadReceiver receiver = sockets.receiver(participants);

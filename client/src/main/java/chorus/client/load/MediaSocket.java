@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /**
  * One of a load participant's UDP sockets (bound to port 0 on loopback, as a client's): it sends
- * from any thread, and {@link MediaSockets}' receiver reads it.
+ * from any thread, and {@link LoadSockets}' receiver reads it.
  */
 interface MediaSocket extends AutoCloseable {
     /**

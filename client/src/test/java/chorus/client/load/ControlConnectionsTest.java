@@ -53,7 +53,7 @@ class ControlConnectionsTest {
              ControlConnections control = ControlConnections.start()) {
             LoadSpec.VideoLayer low = new LoadSpec.VideoLayer(180, 15, MediaClip.syntheticVideo(100));
             LoadSpec.VideoLayer high = new LoadSpec.VideoLayer(360, 30, MediaClip.syntheticVideo(200));
-            LoadParticipant p = LoadParticipant.join(MediaSockets.nio(), control, relay.address(), 0, 0, 0, 0, "room", "p0", null,
+            LoadParticipant p = LoadParticipant.join(LoadSockets.nio(), control, relay.address(), 0, 0, 0, 0, "room", "p0", null,
                     List.of(low, high), List.of(180, 360), 4, null, WAIT);
             try {
                 assertEquals(List.of(180, 360), relay.hello.get(5, TimeUnit.SECONDS).layers(), "a sender announces its layers");
@@ -84,7 +84,7 @@ class ControlConnectionsTest {
     void aViewerAnnouncesNoLayersAndSendsAllLayersUntilTold() throws Exception {
         try (ScriptedRelay relay = ScriptedRelay.start("v", 8, 9, 1, List.of());
              ControlConnections control = ControlConnections.start()) {
-            LoadParticipant viewer = LoadParticipant.join(MediaSockets.nio(), control, relay.address(), 0, 0, 0, 1, "room", "p1", null,
+            LoadParticipant viewer = LoadParticipant.join(LoadSockets.nio(), control, relay.address(), 0, 0, 0, 1, "room", "p1", null,
                     List.of(), List.of(180, 360), 4, null, WAIT);
             try {
                 ControlMessage.Hello hello = relay.hello.get(5, TimeUnit.SECONDS);

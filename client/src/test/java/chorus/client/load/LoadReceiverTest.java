@@ -22,8 +22,8 @@ class LoadReceiverTest {
     @ValueSource(strings = {"epoll", "nio"})
     @Timeout(60)
     void everyForwardedDatagramIsCountedAndTheGeneratorsCpuReported(String receiver) throws Exception {
-        String before = System.getProperty(MediaSockets.RECEIVER_PROPERTY);
-        System.setProperty(MediaSockets.RECEIVER_PROPERTY, receiver);
+        String before = System.getProperty(LoadSockets.RECEIVER_PROPERTY);
+        System.setProperty(LoadSockets.RECEIVER_PROPERTY, receiver);
         RawForwarder forwarder = new RawForwarder();
         new picocli.CommandLine(forwarder).parseArgs("--host", "127.0.0.1");
         try (RawForwarder f = forwarder.start()) {
@@ -41,9 +41,9 @@ class LoadReceiverTest {
             assertTrue(report.generator().receiverThreadCpu() > 0, "its receiving thread's: " + report.generator());
         } finally {
             if (before == null) {
-                System.clearProperty(MediaSockets.RECEIVER_PROPERTY);
+                System.clearProperty(LoadSockets.RECEIVER_PROPERTY);
             } else {
-                System.setProperty(MediaSockets.RECEIVER_PROPERTY, before);
+                System.setProperty(LoadSockets.RECEIVER_PROPERTY, before);
             }
         }
     }

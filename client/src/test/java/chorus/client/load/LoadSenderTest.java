@@ -27,7 +27,7 @@ class LoadSenderTest {
              ControlConnections control = ControlConnections.start()) {
             List<LoadSpec.VideoLayer> layers = List.of(new LoadSpec.VideoLayer(180, 30, MediaClip.syntheticVideo(300)),
                     new LoadSpec.VideoLayer(360, 30, MediaClip.syntheticVideo(3000)));
-            LoadParticipant p = LoadParticipant.join(MediaSockets.nio(), control, relay.address(), 0, 0, 0, 0, "room", "p0", null, layers,
+            LoadParticipant p = LoadParticipant.join(LoadSockets.nio(), control, relay.address(), 0, 0, 0, 0, "room", "p0", null, layers,
                     List.of(180, 360), 2, null, WAIT);
             try {
                 long deadline = System.nanoTime() + WAIT.toNanos();

@@ -9,7 +9,7 @@ import chorus.relay.config.MediaConfig;
 /**
  * One sender's retransmission buffers and uplink gaps per stream: each camera layer (VIDEO, its
  * own sequence numbers) and the screen (SCREEN, layer 0), each made on the first datagram of its
- * stream the relay forwards. Video receive thread only, except {@link #sentWithin} (a buffer made
+ * stream the relay forwards. Touched under its sender's video lock, except {@link #sentWithin} (a buffer made
  * meanwhile may not show yet: it then reads as not sending, which costs one keyframe request).
  */
 final class ForwardedStreams {

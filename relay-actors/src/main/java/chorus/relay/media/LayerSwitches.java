@@ -12,7 +12,7 @@ import org.agrona.collections.Int2IntHashMap;
  * would show nothing. Until then the sender is asked for that keyframe ({@link #pending}). A screen
  * likewise starts at a keyframe. Rebuilt when the published fan-out changes, keeping each staying
  * receiver's layer; also holds each receiver's forwarded-datagram counters (found at rebuild, never
- * per datagram). Video receive thread only.
+ * per datagram). Touched under its sender's video lock.
  */
 final class LayerSwitches {
     /** Counter slots per (receiver, sender): camera layers 0..2, then the screen. */

@@ -21,11 +21,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * What the UDP threads need to handle one participant's datagrams without an actor message per
  * datagram: its key (an opener, a replay window, a rate limit and the return-routability state
- * per port, each touched by that port's receive thread only; a sealer per port for what the relay
- * sends it, locked by whoever sends), and snapshots its actors publish — the learned addresses (written by the
- * Participant), the room's state and its video's fan-out (written by the Room) and the mixer (written on join). The
- * actors own that state; this is a read-only view for the gateway. The per-port fields are
- * touched only by that port's receive thread.
+ * per port, touched by a receive thread while it holds this route's lock; a sealer per port for
+ * what the relay sends it, locked by whoever sends), and snapshots its actors publish — the
+ * learned addresses (written by the Participant), the room's state and its video's fan-out
+ * (written by the Room) and the mixer (written on join). The actors own that state; this is a
+ * read-only view for the gateway.
  */
 public final class MediaRoute {
     /**
@@ -103,10 +103,10 @@ public final class MediaRoute {
     final VideoSender video;
     /**
      * What this participant was forwarded of each sender, by sender media id: datagrams per camera
-     * layer and of the screen ({@link LayerSwitches#SLOTS}), written by the video receive thread.
+     * layer and of the screen ({@link LayerSwitches#SLOTS}), written by the sender's receive thread (one writer per sender, under its video's lock).
      */
     final ConcurrentHashMap<Integer, AtomicLongArray> forwardedFrom = new ConcurrentHashMap<>();
-    /** Its NACKs and keyframe requests (video receive thread). */
+    /** Its NACKs and keyframe requests (under this route's lock). */
     final TokenBucket nacks;
     final TokenBucket keyframeRequests;
 

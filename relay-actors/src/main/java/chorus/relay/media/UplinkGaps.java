@@ -9,7 +9,7 @@ import java.util.Map;
  * before the relay, which no receiver's NACK can get back from the retransmission buffer. A gap
  * still open after a short reordering allowance is named for a NACK to the sender, again after a
  * retry interval, a bounded number of times; old gaps are given up. Driven by the stream's own
- * datagrams (a live stream keeps coming), so it needs no clock. Video receive thread only.
+ * datagrams (a live stream keeps coming), so it needs no clock. Touched under its sender's video lock.
  */
 final class UplinkGaps {
     static final long REORDER_NANOS = 10_000_000L;

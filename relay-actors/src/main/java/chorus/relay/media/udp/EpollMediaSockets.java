@@ -111,6 +111,7 @@ final class EpollMediaSockets implements MediaSockets {
     /** The sender of the current thread: a receive thread's own, or one lent to a {@link #batched} call. */
     private final FastThreadLocal<Sender> current = new FastThreadLocal<>();
     private final AtomicInteger nextForeign = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final ChannelFutureListener segmentedSendFailed = f -> {
         if (!f.isSuccess()) {
             onSegmentedSendFailed(f.cause());
@@ -264,8 +265,12 @@ final class EpollMediaSockets implements MediaSockets {
         ByteBuf copy = allocator.directBuffer(datagram.remaining());
         copy.writeBytes(datagram.duplicate());
         Channel channel = channels[port.ordinal()][Math.floorMod(nextForeign.getAndIncrement(), threads)];
-        channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
-        return true;
+        try {
+            channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false; // closing: the datagram was released with the rejected write
+        }
     }
 
     @Override
@@ -289,7 +294,12 @@ final class EpollMediaSockets implements MediaSockets {
                 outbox.finish(now, 0, gso); // nothing held: the batch is whole
                 List<DatagramPacket> packets = outbox.takeReady(new ArrayList<>());
                 Channel channel = batch.channels[port.ordinal()];
-                channel.eventLoop().execute(() -> write(channel, packets));
+                try {
+                    channel.eventLoop().execute(() -> write(channel, packets));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    packets.forEach(DatagramPacket::release); // closing: nothing more goes out
+                    stats.sendFailed(packets.size());
+                }
             }
         }
     }
@@ -307,6 +317,9 @@ final class EpollMediaSockets implements MediaSockets {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // closed already: its event loops are gone
+        }
         for (Channel[] bound : channels) {
             if (bound == null) {
                 continue;

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * event loop reading every socket with {@code recvmmsg}) where it loads, else JDK channels and a
  * NIO selector. Chosen once per run and logged.
  */
-final class MediaSockets implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(MediaSockets.class);
+final class LoadSockets implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LoadSockets.class);
     /** Receive and send buffer of each socket. */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
     /** Datagrams one {@code recvmmsg} reads. */
@@ -33,7 +33,7 @@ final class MediaSockets implements AutoCloseable {
     /** Null for NIO. */
     private final EventLoopGroup group;
 
-    private MediaSockets(EventLoopGroup group) {
+    private LoadSockets(EventLoopGroup group) {
         this.group = group;
     }
 
@@ -44,7 +44,7 @@ final class MediaSockets implements AutoCloseable {
     static final String RECEIVER_PROPERTY = "chorus.loadtest.receiver";
 
     /** Epoll where Netty's native transport loads here, else NIO; NIO also when {@value #RECEIVER_PROPERTY} says so. */
-    static MediaSockets open() {
+    static LoadSockets open() {
         if ("nio".equals(System.getProperty(RECEIVER_PROPERTY))) {
             log.info("load receivers: NIO selector ({}=nio)", RECEIVER_PROPERTY);
             return nio();
@@ -54,7 +54,7 @@ final class MediaSockets implements AutoCloseable {
             return nio();
         }
         log.info("load receivers: Netty epoll, one event loop, recvmmsg batches of up to {}", READ_BATCH);
-        return new MediaSockets(new MultiThreadIoEventLoopGroup(1, r -> {
+        return new LoadSockets(new MultiThreadIoEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "load-receive");
             t.setDaemon(true);
             return t;
@@ -62,8 +62,8 @@ final class MediaSockets implements AutoCloseable {
     }
 
     /** JDK channels and a NIO selector. */
-    static MediaSockets nio() {
-        return new MediaSockets(null);
+    static LoadSockets nio() {
+        return new LoadSockets(null);
     }
 
     /** A socket bound to port 0 on loopback, not read until {@link #receiver}'s start. */
