@@ -110,7 +110,6 @@ final class EpollMediaSockets implements MediaSockets {
     private final int threads;
     /** The sender of the current thread: a receive thread's own, or one lent to a {@link #batched} call. */
     private final FastThreadLocal<Sender> current = new FastThreadLocal<>();
-    private final AtomicInteger nextForeign = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final ChannelFutureListener segmentedSendFailed = f -> {
         if (!f.isSuccess()) {
@@ -264,7 +263,7 @@ final class EpollMediaSockets implements MediaSockets {
         }
         ByteBuf copy = allocator.directBuffer(datagram.remaining());
         copy.writeBytes(datagram.duplicate());
-        Channel channel = channels[port.ordinal()][Math.floorMod(nextForeign.getAndIncrement(), threads)];
+        Channel channel = channels[port.ordinal()][loopFor(to)];
         try {
             channel.writeAndFlush(new DatagramPacket(copy, to), channel.voidPromise());
             return true;
@@ -279,7 +278,7 @@ final class EpollMediaSockets implements MediaSockets {
             work.run(); // a receive thread already sends at the end of its batch
             return;
         }
-        Sender batch = new Sender(Math.floorMod(nextForeign.getAndIncrement(), threads));
+        Sender batch = new Sender(0); // its outboxes only: each datagram leaves by its receiver's loop
         current.set(batch);
         try {
             work.run();
@@ -292,15 +291,38 @@ final class EpollMediaSockets implements MediaSockets {
                     continue;
                 }
                 outbox.finish(now, 0, gso); // nothing held: the batch is whole
-                List<DatagramPacket> packets = outbox.takeReady(new ArrayList<>());
-                Channel channel = batch.channels[port.ordinal()];
-                try {
-                    channel.eventLoop().execute(() -> write(channel, packets));
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                    packets.forEach(DatagramPacket::release); // closing: nothing more goes out
-                    stats.sendFailed(packets.size());
+                List<List<DatagramPacket>> byLoop = new ArrayList<>(threads);
+                for (int i = 0; i < threads; i++) {
+                    byLoop.add(new ArrayList<>());
+                }
+                for (DatagramPacket packet : outbox.takeReady(new ArrayList<>())) {
+                    byLoop.get(loopFor(packet.recipient())).add(packet);
+                }
+                for (int i = 0; i < threads; i++) {
+                    List<DatagramPacket> packets = byLoop.get(i);
+                    if (!packets.isEmpty()) {
+                        writeOn(channels[port.ordinal()][i], packets);
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * The loop that sends what other threads send to {@code to}: always the same one, so that one
+     * receiver's datagrams from outside the receive threads (a mixer's ticks) leave in order.
+     */
+    private int loopFor(InetSocketAddress to) {
+        return Math.floorMod(to.hashCode(), threads);
+    }
+
+    /** Hands {@code packets} to {@code channel}'s loop, or drops and counts them when it is gone. */
+    private void writeOn(Channel channel, List<DatagramPacket> packets) {
+        try {
+            channel.eventLoop().execute(() -> write(channel, packets));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            packets.forEach(DatagramPacket::release); // closing: nothing more goes out
+            stats.sendFailed(packets.size());
         }
     }
 
